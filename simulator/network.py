@@ -1,0 +1,509 @@
+"""The network model: ordered layers, masked weight blocks, biases, and edits.
+
+Layer 0 holds the inputs. An edge runs from a neuron of an earlier layer to a
+neuron of a later layer, so skip connections are possible and cycles are not.
+Each connected pair of layers ``(i, j)`` with ``i < j`` keeps a dense weight
+block of shape (size_i, size_j) and a boolean mask of the same shape saying
+which edges exist. A removed edge has mask False and weight exactly 0, so the
+maths can use the dense block as it is.
+
+Every edit checks its arguments first and raises :class:`EditError` with a
+reason before changing anything, so a refused edit leaves the network as it
+was.
+"""
+
+import numpy as np
+
+from .activations import ACTIVATION_NAMES, get_activation
+from .errors import EditError, SimulatorError
+
+# Documented limits (docs/file-format.md): far above anything a lesson needs,
+# low enough that a typo cannot exhaust memory.
+MAX_LAYERS = 32
+MAX_LAYER_SIZE = 4096
+MAX_PARAMETERS = 4_000_000
+
+INIT_METHODS = ("xavier", "he", "uniform", "zeros")
+
+
+class Layer:
+    """One layer: its size, activation name, and a bias per neuron.
+
+    The input layer's activation is always ``linear`` and its biases are 0
+    and unused.
+    """
+
+    __slots__ = ("activation", "bias")
+
+    def __init__(self, size, activation="linear", bias=None):
+        self.activation = activation
+        self.bias = np.zeros(size) if bias is None else np.array(bias, dtype=float)
+
+    @property
+    def size(self):
+        return self.bias.shape[0]
+
+
+class Block:
+    """The edges from layer ``src`` to layer ``dst``.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (size_src, size_dst)
+        0 wherever ``mask`` is False.
+    mask : ndarray of bool, shape (size_src, size_dst)
+    """
+
+    __slots__ = ("weights", "mask")
+
+    def __init__(self, weights, mask):
+        self.weights = weights
+        self.mask = mask
+
+    @property
+    def full(self):
+        return bool(self.mask.all())
+
+
+class Network:
+    """A feed-forward network that can be edited neuron by neuron.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, inputs first.
+    activations : sequence of str, optional
+        One per layer after the input layer; default tanh for hidden layers
+        and sigmoid for the output.
+    connect : bool
+        Fully connect each layer to the next.
+    init : str
+        One of ``INIT_METHODS``.
+    seed : int
+        Seeds the initial weights and the weights of edges added later.
+    """
+
+    def __init__(self, sizes, activations=None, connect=True, init="xavier", seed=0, init_scale=1.0):
+        sizes = list(sizes)
+        if len(sizes) < 2:
+            raise EditError("a network needs an input layer and an output layer")
+        if len(sizes) > MAX_LAYERS:
+            raise EditError(f"a network can have at most {MAX_LAYERS} layers, not {len(sizes)}")
+        for size in sizes:
+            self._check_size(size)
+        if activations is None:
+            activations = ["tanh"] * (len(sizes) - 2) + ["sigmoid"]
+        if len(activations) != len(sizes) - 1:
+            raise EditError(f"{len(sizes) - 1} activations are needed (one per layer after the inputs), "
+                            f"not {len(activations)}")
+        for name in activations:
+            get_activation(name)
+        self.layers = [Layer(sizes[0])] + [Layer(s, a) for s, a in zip(sizes[1:], activations)]
+        self.blocks = {}
+        self.rng = np.random.default_rng(seed)
+        self.revision = 0
+        self._plan = None
+        if connect:
+            for i in range(len(sizes) - 1):
+                self._new_block(i, i + 1, full=True)
+            self._check_parameter_count()
+            self.initialize(init, seed, init_scale)
+
+    # ----------------------------------------------------------------- queries
+    @property
+    def sizes(self):
+        return [layer.size for layer in self.layers]
+
+    @property
+    def activations(self):
+        return [layer.activation for layer in self.layers[1:]]
+
+    @property
+    def n_layers(self):
+        return len(self.layers)
+
+    @property
+    def output_layer(self):
+        return len(self.layers) - 1
+
+    @property
+    def edge_count(self):
+        return int(sum(np.count_nonzero(b.mask) for b in self.blocks.values()))
+
+    @property
+    def parameter_count(self):
+        """Edges plus biases of every non-input neuron."""
+        return self.edge_count + sum(self.sizes[1:])
+
+    def has_edge(self, src, dst):
+        """Whether the edge ``src -> dst`` exists; both are (layer, index)."""
+        block = self.blocks.get((src[0], dst[0]))
+        return block is not None and bool(block.mask[src[1], dst[1]])
+
+    def weight(self, src, dst):
+        self._check_edge_ends(src, dst)
+        block = self.blocks.get((src[0], dst[0]))
+        if block is None or not block.mask[src[1], dst[1]]:
+            raise EditError(f"there is no edge from {_name(src)} to {_name(dst)}")
+        return float(block.weights[src[1], dst[1]])
+
+    def edges(self):
+        """Every edge as ``(src_layer, src_index, dst_layer, dst_index, weight)``."""
+        out = []
+        for (i, j), block in sorted(self.blocks.items()):
+            for s, d in zip(*np.nonzero(block.mask)):
+                out.append((i, int(s), j, int(d), float(block.weights[s, d])))
+        return out
+
+    def incoming(self, layer, index):
+        """Edges into neuron (layer, index): list of ((src_layer, src_index), weight)."""
+        self._check_neuron((layer, index))
+        out = []
+        for (i, j), block in sorted(self.blocks.items()):
+            if j == layer:
+                for s in np.nonzero(block.mask[:, index])[0]:
+                    out.append(((i, int(s)), float(block.weights[s, index])))
+        return out
+
+    def outgoing(self, layer, index):
+        """Edges out of neuron (layer, index): list of ((dst_layer, dst_index), weight)."""
+        self._check_neuron((layer, index))
+        out = []
+        for (i, j), block in sorted(self.blocks.items()):
+            if i == layer:
+                for d in np.nonzero(block.mask[index, :])[0]:
+                    out.append(((j, int(d)), float(block.weights[index, d])))
+        return out
+
+    # ------------------------------------------------------------- whole-state
+    def copy(self):
+        """A deep copy (weights, masks, biases, activations, RNG state)."""
+        other = Network.__new__(Network)
+        other.layers = [Layer(l.size, l.activation, l.bias.copy()) for l in self.layers]
+        other.blocks = {k: Block(b.weights.copy(), b.mask.copy()) for k, b in self.blocks.items()}
+        other.rng = np.random.default_rng()
+        other.rng.bit_generator.state = self.rng.bit_generator.state
+        other.revision = 0
+        other._plan = None
+        return other
+
+    def assign(self, other):
+        """Make this network a copy of ``other``, keeping its identity (for undo)."""
+        twin = other.copy()
+        self.layers, self.blocks, self.rng = twin.layers, twin.blocks, twin.rng
+        self._changed()
+
+    def same_as(self, other):
+        """True if both networks have identical structure, weights and biases."""
+        if self.sizes != other.sizes or self.activations != other.activations:
+            return False
+        if set(self.blocks) != set(other.blocks):
+            return False
+        for a, b in zip(self.layers, other.layers):
+            if not np.array_equal(a.bias, b.bias):
+                return False
+        for key, block in self.blocks.items():
+            o = other.blocks[key]
+            if not (np.array_equal(block.mask, o.mask) and np.array_equal(block.weights, o.weights)):
+                return False
+        return True
+
+    def initialize(self, method="xavier", seed=None, scale=1.0):
+        """Draw fresh weights for every existing edge and zero the biases.
+
+        Parameters
+        ----------
+        method : {"xavier", "he", "uniform", "zeros"}
+            Glorot/Xavier uniform, He normal, uniform(-scale, scale), or all 0.
+        seed : int, optional
+            Reseeds the network's generator first, for reproducible weights.
+        """
+        if method not in INIT_METHODS:
+            raise EditError(f"unknown initialisation {method!r} (known: {', '.join(INIT_METHODS)})")
+        if seed is not None:
+            self.rng = np.random.default_rng(seed)
+        fan_in = self._fan_in()
+        for (i, j), block in sorted(self.blocks.items()):
+            block.weights[...] = self._draw(block.mask.shape, method, scale, fan_in[j], self.sizes[j])
+            block.weights *= block.mask
+        for layer in self.layers[1:]:
+            layer.bias[:] = 0.0
+        self._changed()
+
+    # ------------------------------------------------------------------- edits
+    def set_weight(self, src, dst, value):
+        """Set the weight of the existing edge ``src -> dst``."""
+        value = _finite(value, "a weight")
+        self.weight(src, dst)  # checks that the edge exists
+        self.blocks[(src[0], dst[0])].weights[src[1], dst[1]] = value
+        self.revision += 1
+
+    def set_bias(self, neuron, value):
+        value = _finite(value, "a bias")
+        self._check_neuron(neuron)
+        if neuron[0] == 0:
+            raise EditError("input neurons have no bias: they pass the data on unchanged")
+        self.layers[neuron[0]].bias[neuron[1]] = value
+        self.revision += 1
+
+    def set_activation(self, layer, name):
+        self._check_layer(layer)
+        if layer == 0:
+            raise EditError("the input layer has no activation: it passes the data on unchanged")
+        get_activation(name)
+        if name == "softmax" and layer != self.output_layer:
+            raise EditError("softmax is only offered on the output layer, where it turns scores into "
+                            "class probabilities")
+        self.layers[layer].activation = name
+        self._changed()
+
+    def connect(self, src, dst, weight=None):
+        """Add the edge ``src -> dst``; a random weight if ``weight`` is None."""
+        self._check_edge_ends(src, dst)
+        if self.has_edge(src, dst):
+            raise EditError(f"{_name(src)} is already connected to {_name(dst)}")
+        value = self._draw((1, 1), "xavier", 1.0, self._fan_in()[dst[0]] + 1, self.sizes[dst[0]])[0, 0] \
+            if weight is None else _finite(weight, "a weight")
+        block = self.blocks.get((src[0], dst[0]))
+        if block is None:
+            block = self._new_block(src[0], dst[0], full=False)
+        block.mask[src[1], dst[1]] = True
+        block.weights[src[1], dst[1]] = value
+        self._changed()
+
+    def disconnect(self, src, dst):
+        """Remove the edge ``src -> dst``."""
+        self.weight(src, dst)  # checks that it exists
+        key = (src[0], dst[0])
+        block = self.blocks[key]
+        block.mask[src[1], dst[1]] = False
+        block.weights[src[1], dst[1]] = 0.0
+        if not block.mask.any():
+            del self.blocks[key]
+        self._changed()
+
+    def connect_layers(self, src_layer, dst_layer, init="xavier", scale=1.0):
+        """Add every missing edge from one layer to a later one, with fresh weights."""
+        self._check_layer_pair(src_layer, dst_layer)
+        block = self.blocks.get((src_layer, dst_layer))
+        if block is not None and block.full:
+            raise EditError(f"layer {src_layer} is already fully connected to layer {dst_layer}")
+        shape = (self.sizes[src_layer], self.sizes[dst_layer])
+        self._check_parameter_count(extra=shape[0] * shape[1] - (block.mask.sum() if block else 0))
+        if block is None:
+            block = self._new_block(src_layer, dst_layer, full=False)
+        fresh = self._draw(shape, init, scale, self._fan_in()[dst_layer] + shape[0], shape[1])
+        new = ~block.mask
+        block.weights[new] = fresh[new]
+        block.mask[:] = True
+        self._changed()
+
+    def disconnect_layers(self, src_layer, dst_layer):
+        """Remove every edge from one layer to another."""
+        self._check_layer(src_layer)
+        self._check_layer(dst_layer)
+        if (src_layer, dst_layer) not in self.blocks:
+            raise EditError(f"layer {src_layer} has no edges to layer {dst_layer}")
+        del self.blocks[(src_layer, dst_layer)]
+        self._changed()
+
+    def add_neuron(self, layer, index=None, bias=0.0):
+        """Add a neuron to ``layer`` at ``index`` (default: last).
+
+        The new neuron is connected wherever its layer already has edges: from
+        every neuron of each layer feeding its layer and to every neuron its
+        layer feeds, with small random weights.
+        """
+        self._check_layer(layer)
+        size = self.sizes[layer]
+        index = size if index is None else index
+        if not isinstance(index, (int, np.integer)) or not 0 <= index <= size:
+            raise EditError(f"a neuron can be inserted in layer {layer} at positions 0 to {size}, not {index}")
+        self._check_size(size + 1)
+        bias = _finite(bias, "a bias")
+        added = sum(b.mask.shape[0] for (i, j), b in self.blocks.items() if j == layer) + \
+            sum(b.mask.shape[1] for (i, j), b in self.blocks.items() if i == layer)
+        self._check_parameter_count(extra=added + 1)
+        fan_in = self._fan_in()
+        for (i, j), block in self.blocks.items():
+            if j == layer:
+                col = self._draw((block.mask.shape[0], 1), "xavier", 1.0, fan_in[j], size + 1)[:, 0]
+                block.weights = np.insert(block.weights, index, col, axis=1)
+                block.mask = np.insert(block.mask, index, True, axis=1)
+            elif i == layer:
+                row = self._draw((1, block.mask.shape[1]), "xavier", 1.0, fan_in[j], block.mask.shape[1])[0]
+                block.weights = np.insert(block.weights, index, row, axis=0)
+                block.mask = np.insert(block.mask, index, True, axis=0)
+        lay = self.layers[layer]
+        lay.bias = np.insert(lay.bias, index, bias if layer else 0.0)
+        self._changed()
+
+    def remove_neuron(self, layer, index):
+        """Remove a neuron and all its edges. A layer keeps at least one neuron."""
+        self._check_neuron((layer, index))
+        if self.sizes[layer] == 1:
+            if layer == self.output_layer:
+                raise EditError("the last output neuron cannot be removed: the network must have an output")
+            if layer == 0:
+                raise EditError("the last input neuron cannot be removed: the network must have an input")
+            raise EditError(f"neuron {index} is the last one in layer {layer}: remove the layer instead")
+        for key in list(self.blocks):
+            block = self.blocks[key]
+            axis = 0 if key[0] == layer else 1 if key[1] == layer else None
+            if axis is None:
+                continue
+            block.weights = np.delete(block.weights, index, axis=axis)
+            block.mask = np.delete(block.mask, index, axis=axis)
+            if not block.mask.any():
+                del self.blocks[key]
+        lay = self.layers[layer]
+        lay.bias = np.delete(lay.bias, index)
+        self._changed()
+
+    def insert_layer(self, index, size, activation="tanh", rewire=True):
+        """Insert a hidden layer so that it becomes layer ``index``.
+
+        With ``rewire``, the new layer is fully connected from the layer before
+        it and to the layer after it, and the edges that ran directly between
+        those two are removed: the new layer sits in the path.
+        """
+        if not isinstance(index, (int, np.integer)) or not 1 <= index <= self.output_layer:
+            raise EditError(f"a hidden layer can be inserted at positions 1 to {self.output_layer}, not {index}")
+        if len(self.layers) >= MAX_LAYERS:
+            raise EditError(f"a network can have at most {MAX_LAYERS} layers")
+        self._check_size(size)
+        get_activation(activation)
+        if activation == "softmax":
+            raise EditError("softmax is only offered on the output layer")
+        before, after = self.sizes[index - 1], self.sizes[index]
+        if rewire:
+            self._check_parameter_count(extra=size * (before + after) + size)
+        shifted = {}
+        for (i, j), block in self.blocks.items():
+            shifted[(i + (i >= index), j + (j >= index))] = block
+        self.blocks = shifted
+        self.layers.insert(index, Layer(size, activation))
+        if rewire:
+            self.blocks.pop((index - 1, index + 1), None)
+            fan_in = self._fan_in()
+            for a, b in ((index - 1, index), (index, index + 1)):
+                block = self._new_block(a, b, full=True)
+                block.weights[...] = self._draw(block.mask.shape, "xavier", 1.0, fan_in[b] + self.sizes[a],
+                                                self.sizes[b])
+        self._changed()
+
+    def remove_layer(self, index):
+        """Remove a hidden layer and its edges.
+
+        If that leaves the layers on either side unconnected, they are fully
+        connected so that data still reaches the output.
+        """
+        self._check_layer(index)
+        if index == 0:
+            raise EditError("the input layer cannot be removed")
+        if index == self.output_layer:
+            raise EditError("the output layer cannot be removed: the network must have an output")
+        shifted = {}
+        for (i, j), block in self.blocks.items():
+            if index in (i, j):
+                continue
+            shifted[(i - (i > index), j - (j > index))] = block
+        self.blocks = shifted
+        del self.layers[index]
+        if (index - 1, index) not in self.blocks:
+            block = self._new_block(index - 1, index, full=True)
+            block.weights[...] = self._draw(block.mask.shape, "xavier", 1.0, self._fan_in()[index] +
+                                            self.sizes[index - 1], self.sizes[index])
+        self._changed()
+
+    # --------------------------------------------------------------- internals
+    def _changed(self):
+        self.revision += 1
+        self._plan = None
+
+    def _new_block(self, i, j, full):
+        shape = (self.sizes[i], self.sizes[j])
+        block = Block(np.zeros(shape), np.full(shape, full, dtype=bool))
+        self.blocks[(i, j)] = block
+        return block
+
+    def _fan_in(self):
+        fan = [0] * len(self.layers)
+        for (i, j), block in self.blocks.items():
+            fan[j] += block.mask.shape[0]
+        return fan
+
+    def _draw(self, shape, method, scale, fan_in, fan_out):
+        fan_in = max(fan_in, 1)
+        if method == "xavier":
+            limit = np.sqrt(6.0 / (fan_in + fan_out))
+            return self.rng.uniform(-limit, limit, shape)
+        if method == "he":
+            return self.rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
+        if method == "uniform":
+            return self.rng.uniform(-scale, scale, shape)
+        return np.zeros(shape)
+
+    @staticmethod
+    def _check_size(size):
+        if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
+            raise EditError(f"a layer size must be a whole number, not {size!r}")
+        if not 1 <= size <= MAX_LAYER_SIZE:
+            raise EditError(f"a layer must have 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+
+    def _check_parameter_count(self, extra=0):
+        total = self.parameter_count + int(extra)
+        if total > MAX_PARAMETERS:
+            raise EditError(f"that would make {total:,} parameters; the limit is {MAX_PARAMETERS:,}")
+
+    def _check_layer(self, layer):
+        if not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(self.layers):
+            raise EditError(f"there is no layer {layer} (layers are 0 to {len(self.layers) - 1})")
+
+    def _check_neuron(self, neuron):
+        layer, index = neuron
+        self._check_layer(layer)
+        if not isinstance(index, (int, np.integer)) or not 0 <= index < self.sizes[layer]:
+            raise EditError(f"layer {layer} has no neuron {index} (it has {self.sizes[layer]})")
+
+    def _check_layer_pair(self, src, dst):
+        self._check_layer(src)
+        self._check_layer(dst)
+        if dst == 0:
+            raise EditError("nothing can connect into the input layer: it only holds the data")
+        if src == dst:
+            raise EditError("neurons of the same layer cannot be connected: edges run from one layer to a later one")
+        if src > dst:
+            raise EditError(f"edges run forwards, from a layer to a later one; layer {src} comes after "
+                            f"layer {dst}")
+
+    def _check_edge_ends(self, src, dst):
+        self._check_neuron(src)
+        self._check_neuron(dst)
+        self._check_layer_pair(src[0], dst[0])
+
+    # ---------------------------------------------------------- training plan
+    def plan(self):
+        """The arrays a training step walks, rebuilt only after structural edits."""
+        if self._plan is None:
+            from .backprop import Plan
+            self._plan = Plan(self)
+        return self._plan
+
+
+def _name(neuron):
+    return f"neuron {neuron[1]} of layer {neuron[0]}"
+
+
+def _finite(value, what):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise EditError(f"{what} must be a number, not {value!r}") from None
+    if not np.isfinite(value):
+        raise EditError(f"{what} must be a finite number, not {value}")
+    return value
+
+
+__all__ = ["Network", "Layer", "Block", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_PARAMETERS",
+           "INIT_METHODS", "ACTIVATION_NAMES", "SimulatorError"]

@@ -1,0 +1,156 @@
+"""Optimisers: SGD, SGD with momentum, Adam; L1 and L2 regularisation.
+
+An optimiser updates a list of parameter arrays in place from their
+gradients. Its settings are plain attributes: change the learning rate (or
+anything else) between two steps and the next step uses it, with the
+optimiser's memory (velocities, moments) kept. The memory is dropped only
+when the parameters change shape, which happens when the network is edited.
+"""
+
+import numpy as np
+
+from .errors import SimulatorError
+
+
+class Optimizer:
+    """Base class.
+
+    Parameters
+    ----------
+    learning_rate : float
+    l1, l2 : float
+        Regularisation strengths. They add ``l1 * sign(w) + l2 * w`` to the
+        gradient of every weight (never to biases).
+    """
+
+    name = ""
+
+    def __init__(self, learning_rate=0.1, l1=0.0, l2=0.0, **settings):
+        self.learning_rate = learning_rate
+        self.l1 = l1
+        self.l2 = l2
+        for key, value in settings.items():
+            if not hasattr(self, key):
+                raise SimulatorError(f"optimizer {self.name!r} has no setting {key!r}")
+            setattr(self, key, value)
+        self._shapes = None
+        self.t = 0
+
+    def reset(self):
+        """Forget velocities and moments."""
+        self._shapes = None
+        self.t = 0
+
+    def _prepare(self, params):
+        shapes = [p.shape for p in params]
+        if shapes != self._shapes:
+            self._shapes = shapes
+            self.t = 0
+            self._init_state(params)
+
+    def _init_state(self, params):
+        pass
+
+    def _regularise(self, params, grads, is_weight, masks):
+        if not (self.l1 or self.l2):
+            return grads
+        out = []
+        for p, g, w, m in zip(params, grads, is_weight, masks):
+            if w:
+                g = g + self.l2 * p if self.l2 else g.copy()
+                if self.l1:
+                    g += self.l1 * np.sign(p)
+                if m is not None:
+                    g *= m
+            out.append(g)
+        return out
+
+    def update(self, params, grads, is_weight=None, masks=None):
+        """Update ``params`` in place.
+
+        Parameters
+        ----------
+        params, grads : list of ndarray
+            Matching shapes. ``grads`` are left unchanged.
+        is_weight : list of bool, optional
+            Which arrays are weights (regularised); default all.
+        masks : list of (ndarray of bool or None), optional
+            Edge masks: removed edges get no regularisation either, so they
+            stay at exactly 0.
+        """
+        self._prepare(params)
+        if is_weight is None:
+            is_weight = [True] * len(params)
+        if masks is None:
+            masks = [None] * len(params)
+        self.t += 1
+        self._apply(params, self._regularise(params, grads, is_weight, masks))
+
+    def settings(self):
+        """The settings as a dict (what the project file stores)."""
+        return {"learning_rate": self.learning_rate, "l1": self.l1, "l2": self.l2}
+
+
+class SGD(Optimizer):
+    name = "sgd"
+
+    def _apply(self, params, grads):
+        lr = self.learning_rate
+        for p, g in zip(params, grads):
+            # not g *= lr: the gradients stay on show after the update
+            p -= lr * g
+
+
+class Momentum(Optimizer):
+    name = "momentum"
+    momentum = 0.9
+
+    def _init_state(self, params):
+        self.velocity = [np.zeros_like(p) for p in params]
+
+    def _apply(self, params, grads):
+        lr, mu = self.learning_rate, self.momentum
+        for p, g, v in zip(params, grads, self.velocity):
+            v *= mu
+            v -= lr * g
+            p += v
+
+    def settings(self):
+        return {**super().settings(), "momentum": self.momentum}
+
+
+class Adam(Optimizer):
+    name = "adam"
+    beta1 = 0.9
+    beta2 = 0.999
+    epsilon = 1e-8
+
+    def _init_state(self, params):
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+
+    def _apply(self, params, grads):
+        b1, b2 = self.beta1, self.beta2
+        step = self.learning_rate * np.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m *= b1
+            m += (1.0 - b1) * g
+            v *= b2
+            v += (1.0 - b2) * (g * g)
+            p -= step * m / (np.sqrt(v) + self.epsilon)
+
+    def settings(self):
+        return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Adam)}
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
+
+
+def make_optimizer(name, **settings):
+    """Build the optimiser called ``name`` with the given settings."""
+    try:
+        cls = OPTIMIZERS[name]
+    except (KeyError, TypeError):
+        raise SimulatorError(f"unknown optimizer {name!r} (known: {', '.join(OPTIMIZER_NAMES)})") from None
+    return cls(**settings)
