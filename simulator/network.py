@@ -96,8 +96,15 @@ class Network:
         if len(activations) != len(sizes) - 1:
             raise EditError(f"{len(sizes) - 1} activations are needed (one per layer after the inputs), "
                             f"not {len(activations)}")
-        for name in activations:
-            get_activation(name)
+        for k, name in enumerate(activations, start=1):
+            _check_activation(name)
+            if name == "softmax" and k != len(sizes) - 1:
+                raise EditError(f"softmax is only offered on the output layer, not on hidden layer {k}")
+        # count before allocating: the limit exists so a typo cannot exhaust memory
+        if connect:
+            total = sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes[1:])
+            if total > MAX_PARAMETERS:
+                raise EditError(f"that would make {total:,} parameters; the limit is {MAX_PARAMETERS:,}")
         self.layers = [Layer(sizes[0])] + [Layer(s, a) for s, a in zip(sizes[1:], activations)]
         self.blocks = {}
         self.rng = np.random.default_rng(seed)
@@ -250,7 +257,7 @@ class Network:
         self._check_layer(layer)
         if layer == 0:
             raise EditError("the input layer has no activation: it passes the data on unchanged")
-        get_activation(name)
+        _check_activation(name)
         if name == "softmax" and layer != self.output_layer:
             raise EditError("softmax is only offered on the output layer, where it turns scores into "
                             "class probabilities")
@@ -262,6 +269,7 @@ class Network:
         self._check_edge_ends(src, dst)
         if self.has_edge(src, dst):
             raise EditError(f"{_name(src)} is already connected to {_name(dst)}")
+        self._check_parameter_count(extra=1)
         value = self._draw((1, 1), "xavier", 1.0, self._fan_in()[dst[0]] + 1, self.sizes[dst[0]])[0, 0] \
             if weight is None else _finite(weight, "a weight")
         block = self.blocks.get((src[0], dst[0]))
@@ -372,7 +380,7 @@ class Network:
         if len(self.layers) >= MAX_LAYERS:
             raise EditError(f"a network can have at most {MAX_LAYERS} layers")
         self._check_size(size)
-        get_activation(activation)
+        _check_activation(activation)
         if activation == "softmax":
             raise EditError("softmax is only offered on the output layer")
         before, after = self.sizes[index - 1], self.sizes[index]
@@ -403,6 +411,11 @@ class Network:
             raise EditError("the input layer cannot be removed")
         if index == self.output_layer:
             raise EditError("the output layer cannot be removed: the network must have an output")
+        if (index - 1, index + 1) not in self.blocks:
+            # the neighbours will be fully connected: refuse now if that breaks the limit
+            removed = sum(int(b.mask.sum()) for (i, j), b in self.blocks.items() if index in (i, j))
+            self._check_parameter_count(extra=self.sizes[index - 1] * self.sizes[index + 1]
+                                        - removed - self.sizes[index])
         shifted = {}
         for (i, j), block in self.blocks.items():
             if index in (i, j):
@@ -495,7 +508,17 @@ def _name(neuron):
     return f"neuron {neuron[1]} of layer {neuron[0]}"
 
 
+def _check_activation(name):
+    try:
+        get_activation(name)
+    except SimulatorError as e:
+        raise EditError(str(e)) from None
+
+
 def _finite(value, what):
+    # float() would also take "0.5" or True; neither is a number a person typed as one
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        raise EditError(f"{what} must be a number, not {value!r}")
     try:
         value = float(value)
     except (TypeError, ValueError):
