@@ -1,0 +1,1 @@
+"""Backprop Studio's Qt user interface. Imports simulator; simulator never imports this."""

@@ -1,0 +1,504 @@
+"""One QUndoCommand per kind of edit.
+
+The Document builds a command, calls ``prepare()`` (which checks the edit
+against the current model and raises SimulatorError with a reason if it is
+refused, changing nothing) and only then pushes it. The command's ``redo``
+and ``undo`` change the model and tell the document what changed.
+
+Two ways to be exact:
+
+- Value edits and simple ones (weights, biases, activations, one edge,
+  positions, settings) keep the old and the new value.
+- Structural edits (neurons, layers, whole blocks, deletions) keep the
+  network and the manual positions before and after. The "after" state is
+  computed on a copy in ``prepare``, so redo replays exactly the random
+  weights the first time drew.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from PySide6.QtGui import QUndoCommand
+
+from simulator.errors import EditError, SimulatorError
+
+# Merge ids: consecutive commands with the same id may merge (mergeWith).
+_WEIGHT_NUDGE_ID = 1
+_BIAS_NUDGE_ID = 2
+_SETTING_ID = 3
+_DATA_ID = 4
+
+
+class DocumentCommand(QUndoCommand):
+    """A command on a Document.
+
+    Subclasses implement ``prepare`` (check and record; raise to refuse),
+    ``redo`` and ``undo``.
+    """
+
+    def __init__(self, doc, text):
+        super().__init__(text)
+        self.doc = doc
+
+    def prepare(self):
+        """Check the edit against the current model; raise SimulatorError to refuse."""
+
+    def is_noop(self):
+        """True if the edit would change nothing (the document then pushes nothing)."""
+        return False
+
+
+# ------------------------------------------------------------------ values
+class SetWeightCommand(DocumentCommand):
+    """Set the weight of one existing edge. Nudges of the same edge merge."""
+
+    def __init__(self, doc, src, dst, value, merge=False):
+        super().__init__(doc, "Set Weight")
+        self.src, self.dst, self.value, self.merge = src, dst, value, merge
+        self.old = self.new = None
+
+    def prepare(self):
+        self.old = self.doc.network.weight(self.src, self.dst)
+        self.new = _finite(self.value, "a weight")
+
+    def is_noop(self):
+        return self.new == self.old
+
+    def id(self):
+        return _WEIGHT_NUDGE_ID if self.merge else -1
+
+    def mergeWith(self, other):
+        if not (isinstance(other, SetWeightCommand) and other.merge
+                and (other.src, other.dst) == (self.src, self.dst)):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self):
+        self._set(self.new)
+
+    def undo(self):
+        self._set(self.old)
+
+    def _set(self, value):
+        self.doc.network.set_weight(self.src, self.dst, value)
+        self.doc.changed(values=True)
+
+
+class SetBiasCommand(DocumentCommand):
+    """Set the bias of one neuron. Nudges of the same neuron merge."""
+
+    def __init__(self, doc, neuron, value, merge=False):
+        super().__init__(doc, "Set Bias")
+        self.neuron, self.value, self.merge = neuron, value, merge
+        self.old = self.new = None
+
+    def prepare(self):
+        network = self.doc.network
+        layer, index = self.neuron
+        if not (0 <= layer < network.n_layers and 0 <= index < network.sizes[layer]):
+            raise EditError(f"there is no neuron {index} in layer {layer}")
+        if layer == 0:
+            raise EditError("input neurons have no bias: they pass the data on unchanged")
+        self.old = float(network.layers[layer].bias[index])
+        self.new = _finite(self.value, "a bias")
+
+    def is_noop(self):
+        return self.new == self.old
+
+    def id(self):
+        return _BIAS_NUDGE_ID if self.merge else -1
+
+    def mergeWith(self, other):
+        if not (isinstance(other, SetBiasCommand) and other.merge and other.neuron == self.neuron):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self):
+        self._set(self.new)
+
+    def undo(self):
+        self._set(self.old)
+
+    def _set(self, value):
+        self.doc.network.set_bias(self.neuron, value)
+        self.doc.changed(values=True)
+
+
+class SetActivationCommand(DocumentCommand):
+    """Change the activation function of a layer."""
+
+    def __init__(self, doc, layer, name):
+        super().__init__(doc, "Set Activation")
+        self.layer, self.name = layer, name
+        self.old = None
+
+    def prepare(self):
+        self.doc.network.copy().set_activation(self.layer, self.name)  # checks, on a copy
+        self.old = self.doc.network.layers[self.layer].activation
+
+    def is_noop(self):
+        return self.old == self.name
+
+    def redo(self):
+        self._set(self.name)
+
+    def undo(self):
+        self._set(self.old)
+
+    def _set(self, name):
+        self.doc.network.set_activation(self.layer, name)
+        self.doc.changed(structure=True)
+
+
+# ------------------------------------------------------------------- edges
+class ConnectCommand(DocumentCommand):
+    """Add one edge. A weight drawn at random is drawn once, in prepare."""
+
+    def __init__(self, doc, src, dst, weight=None):
+        super().__init__(doc, "Connect")
+        self.src, self.dst, self.weight = src, dst, weight
+
+    def prepare(self):
+        trial = self.doc.network.copy()
+        trial.connect(self.src, self.dst, self.weight)
+        self.weight = trial.weight(self.src, self.dst)
+
+    def redo(self):
+        self.doc.network.connect(self.src, self.dst, self.weight)
+        self.doc.changed(structure=True)
+
+    def undo(self):
+        self.doc.network.disconnect(self.src, self.dst)
+        self.doc.changed(structure=True)
+
+
+class DisconnectCommand(DocumentCommand):
+    """Remove one edge, remembering its weight for undo."""
+
+    def __init__(self, doc, src, dst):
+        super().__init__(doc, "Disconnect")
+        self.src, self.dst = src, dst
+        self.weight = None
+
+    def prepare(self):
+        self.weight = self.doc.network.weight(self.src, self.dst)
+
+    def redo(self):
+        self.doc.network.disconnect(self.src, self.dst)
+        self.doc.changed(structure=True)
+
+    def undo(self):
+        self.doc.network.connect(self.src, self.dst, self.weight)
+        self.doc.changed(structure=True)
+
+
+# -------------------------------------------------------------- structural
+class _SnapshotCommand(DocumentCommand):
+    """Keeps (network, positions) before and after; subclasses define ``apply``."""
+
+    def prepare(self):
+        self._before = self.doc.state()
+        network, positions = self.doc.state()
+        self.apply(network, positions)  # may raise: nothing real has changed yet
+        self._after = (network, positions)
+
+    def apply(self, network, positions):
+        """Make the edit on ``network`` and the ``positions`` dict (both copies)."""
+        raise NotImplementedError
+
+    def redo(self):
+        self.doc.restore(self._after)
+
+    def undo(self):
+        self.doc.restore(self._before)
+
+
+class AddNeuronCommand(_SnapshotCommand):
+    def __init__(self, doc, layer, index=None):
+        super().__init__(doc, "Add Neuron")
+        self.layer, self.index = layer, index
+
+    def apply(self, network, positions):
+        network.add_neuron(self.layer, self.index)
+        index = network.sizes[self.layer] - 1 if self.index is None else self.index
+        _shift_neurons(positions, self.layer, index, +1)
+
+
+class RemoveNeuronCommand(_SnapshotCommand):
+    def __init__(self, doc, layer, index):
+        super().__init__(doc, "Remove Neuron")
+        self.layer, self.index = layer, index
+
+    def apply(self, network, positions):
+        network.remove_neuron(self.layer, self.index)
+        _remove_neuron_position(positions, self.layer, self.index)
+
+
+class InsertLayerCommand(_SnapshotCommand):
+    def __init__(self, doc, index, size=2, activation="tanh"):
+        super().__init__(doc, "Insert Layer")
+        self.index, self.size, self.activation = index, size, activation
+
+    def apply(self, network, positions):
+        network.insert_layer(self.index, self.size, self.activation)
+        _shift_layers(positions, self.index, +1)
+
+
+class RemoveLayerCommand(_SnapshotCommand):
+    def __init__(self, doc, index):
+        super().__init__(doc, "Remove Layer")
+        self.index = index
+
+    def apply(self, network, positions):
+        network.remove_layer(self.index)
+        _remove_layer_positions(positions, self.index)
+
+
+class ConnectLayersCommand(_SnapshotCommand):
+    def __init__(self, doc, src_layer, dst_layer):
+        super().__init__(doc, "Connect Layers")
+        self.src_layer, self.dst_layer = src_layer, dst_layer
+
+    def apply(self, network, positions):
+        network.connect_layers(self.src_layer, self.dst_layer)
+
+
+class DisconnectLayersCommand(_SnapshotCommand):
+    def __init__(self, doc, src_layer, dst_layer):
+        super().__init__(doc, "Disconnect Layers")
+        self.src_layer, self.dst_layer = src_layer, dst_layer
+
+    def apply(self, network, positions):
+        network.disconnect_layers(self.src_layer, self.dst_layer)
+
+
+class DeleteItemsCommand(_SnapshotCommand):
+    """Delete edges and neurons in one step.
+
+    Edges go first, then neurons from the last layer backwards and from the
+    highest index down, so earlier indices stay valid. Selecting every neuron
+    of a hidden layer removes the layer.
+    """
+
+    def __init__(self, doc, neurons=(), edges=()):
+        super().__init__(doc, "Delete")
+        self.neurons = sorted(set(neurons))
+        self.edges = sorted(set(edges))
+
+    def prepare(self):
+        if not self.neurons and not self.edges:
+            raise EditError("nothing is selected to delete")
+        super().prepare()
+
+    def apply(self, network, positions):
+        gone = set(self.neurons)
+        for src, dst in self.edges:
+            if src not in gone and dst not in gone:
+                network.disconnect(src, dst)
+        by_layer = {}
+        for layer, index in self.neurons:
+            by_layer.setdefault(layer, []).append(index)
+        for layer in sorted(by_layer, reverse=True):
+            indices = sorted(by_layer[layer], reverse=True)
+            whole = len(indices) == network.sizes[layer]
+            if whole and 0 < layer < network.output_layer:
+                network.remove_layer(layer)
+                _remove_layer_positions(positions, layer)
+                continue
+            for index in indices:
+                network.remove_neuron(layer, index)
+                _remove_neuron_position(positions, layer, index)
+
+
+# --------------------------------------------------------------- positions
+class MoveNeuronsCommand(DocumentCommand):
+    """Move one or more neurons: one step for a whole drag."""
+
+    def __init__(self, doc, moves):
+        super().__init__(doc, "Move Neuron" if len(moves) == 1 else "Move Neurons")
+        self.moves = dict(moves)
+        self.old = {}
+
+    def prepare(self):
+        if not self.moves:
+            raise EditError("no neurons to move")
+        sizes = self.doc.network.sizes
+        for (layer, index), (x, y) in self.moves.items():
+            if not (0 <= layer < len(sizes) and 0 <= index < sizes[layer]):
+                raise EditError(f"there is no neuron {index} in layer {layer}")
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise EditError("a position must be two finite numbers")
+        self.old = {key: self.doc.positions.get(key) for key in self.moves}
+
+    def is_noop(self):
+        return all(self.old[key] == pos for key, pos in self.moves.items())
+
+    def redo(self):
+        positions = dict(self.doc.positions)
+        positions.update(self.moves)
+        self.doc.set_positions(positions)
+
+    def undo(self):
+        positions = dict(self.doc.positions)
+        for key, pos in self.old.items():
+            if pos is None:
+                positions.pop(key, None)
+            else:
+                positions[key] = pos
+        self.doc.set_positions(positions)
+
+
+class ClearPositionsCommand(DocumentCommand):
+    """Forget the manual positions so the automatic layout places every neuron."""
+
+    def __init__(self, doc):
+        super().__init__(doc, "Re-layout")
+        self.old = {}
+
+    def prepare(self):
+        self.old = dict(self.doc.positions)
+
+    def is_noop(self):
+        return not self.old
+
+    def redo(self):
+        self.doc.set_positions({})
+
+    def undo(self):
+        self.doc.set_positions(self.old)
+
+
+# ------------------------------------------------------ settings and data
+class SetSettingCommand(DocumentCommand):
+    """Change one training setting; consecutive changes of the same one merge."""
+
+    def __init__(self, doc, name, value):
+        super().__init__(doc, f"Set {setting_label(name)}")
+        self.name, self.value = name, value
+        self.old = self.new = None
+
+    def prepare(self):
+        settings = self.doc.settings
+        if self.name not in {f.name for f in dataclasses.fields(settings)}:
+            raise SimulatorError(f"there is no training setting called {self.name!r}")
+        self.old = settings
+        try:
+            self.new = dataclasses.replace(settings, **{self.name: self.value}).validate()
+        except SimulatorError as error:  # "learning_rate: ..." -> "learning rate: ..."
+            text = str(error)
+            if text.startswith(self.name + ":"):
+                text = setting_label(self.name).lower() + text[len(self.name):]
+            raise SimulatorError(text) from None
+
+    def is_noop(self):
+        return self.new == self.old
+
+    def id(self):
+        return _SETTING_ID
+
+    def mergeWith(self, other):
+        if not (isinstance(other, SetSettingCommand) and other.name == self.name):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self):
+        self._set(self.new)
+
+    def undo(self):
+        self._set(self.old)
+
+    def _set(self, settings):
+        self.doc.project.settings = settings
+        self.doc.changed(settings=True)
+
+
+class SetDataCommand(DocumentCommand):
+    """Replace the data: a generator recipe (checked by building it) or points."""
+
+    def __init__(self, doc, data):
+        super().__init__(doc, "Change Data")
+        self.new, self.old = data, None
+
+    def prepare(self):
+        self.old = self.doc.project.data
+        if isinstance(self.new, dict) and "generator" in self.new:
+            from simulator.datasets import make_dataset
+            make_dataset(self.new)  # raises DatasetError with the setting's name
+
+    def is_noop(self):
+        return _same_data(self.new, self.old)
+
+    def id(self):
+        return _DATA_ID
+
+    def mergeWith(self, other):
+        if not isinstance(other, SetDataCommand):
+            return False
+        self.new = other.new
+        self.setObsolete(_same_data(self.new, self.old))
+        return True
+
+    def redo(self):
+        self._set(self.new)
+
+    def undo(self):
+        self._set(self.old)
+
+    def _set(self, data):
+        self.doc.project.data = data
+        self.doc.changed(data=True)
+
+
+# ----------------------------------------------------------------- helpers
+def setting_label(name):
+    """``learning_rate`` -> ``Learning Rate`` for menus and the undo history."""
+    return name.replace("_", " ").title()
+
+
+def _same_data(a, b):
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):  # arrays compare element-wise
+        return a is b
+
+
+def _finite(value, what):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise EditError(f"{what} must be a number, not {value!r}") from None
+    if not math.isfinite(value):
+        raise EditError(f"{what} must be a finite number, not {value}")
+    return value
+
+
+def _shift_neurons(positions, layer, start, step):
+    """Shift the manual positions of neurons ``start..`` of ``layer`` by ``step``."""
+    moved = {(l, i + step if l == layer and i >= start else i): p for (l, i), p in positions.items()}
+    positions.clear()
+    positions.update(moved)
+
+
+def _remove_neuron_position(positions, layer, index):
+    positions.pop((layer, index), None)
+    _shift_neurons(positions, layer, index + 1, -1)
+
+
+def _shift_layers(positions, start, step):
+    moved = {(l + step if l >= start else l, i): p for (l, i), p in positions.items()}
+    positions.clear()
+    positions.update(moved)
+
+
+def _remove_layer_positions(positions, layer):
+    for key in [k for k in positions if k[0] == layer]:
+        del positions[key]
+    _shift_layers(positions, layer + 1, -1)

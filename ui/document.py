@@ -1,0 +1,334 @@
+"""The document: the one network being edited, its data and settings, and undo.
+
+Views never write to the model. They call the edit methods here; each pushes
+one command (ui/commands.py) onto ``undo_stack`` and the command changes the
+model. Views redraw from the signals, which fire only when something really
+changed. See docs/ui-contract.md for the names the canvas relies on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from simulator.errors import EditError, SimulatorError
+from simulator.network import Network
+from simulator.settings import TrainingSettings
+
+from . import commands as cmd
+
+try:  # being written alongside this module; see _fallback_project
+    from simulator.project_file import Project, load_project, save_project
+except ImportError:  # pragma: no cover - only until simulator/project_file.py lands
+    Project = load_project = save_project = None
+
+LAYOUT_KEY = "positions"
+"""The key of the project layout block under which manual positions are stored:
+a list of ``[layer, index, x, y]``."""
+
+
+class Document(QObject):
+    """The open project: network, data, settings, manual positions, undo stack.
+
+    Attributes
+    ----------
+    network : Network
+        The same object for the document's lifetime; undo and file loading
+        replace its contents with ``network.assign``.
+    positions : dict of (layer, index) -> (x, y)
+        Manual positions in scene coordinates. A neuron without one is placed
+        by the automatic layout.
+    project : Project
+        Data, settings, title and description; its layout is rebuilt from
+        ``positions`` on save.
+    undo_stack : QUndoStack
+    path : str or None
+    """
+
+    structure_changed = Signal()
+    values_changed = Signal()
+    positions_changed = Signal()
+    project_replaced = Signal()
+    settings_changed = Signal()  # training settings changed
+    data_changed = Signal()  # the data recipe (or points) changed
+    modified_changed = Signal(bool)
+    path_changed = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, project=None, parent=None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.network = Network([2, 2, 1])
+        self.positions = {}
+        self.project = None
+        self.path = None
+        self._batch_depth = 0
+        self._pending = set()
+        self._install(project if project is not None else default_project())
+
+    # ------------------------------------------------------------ properties
+    @property
+    def settings(self) -> TrainingSettings:
+        return self.project.settings
+
+    @property
+    def data(self):
+        return self.project.data
+
+    @property
+    def title(self):
+        return getattr(self.project, "title", "") or ""
+
+    def is_modified(self):
+        return not self.undo_stack.isClean()
+
+    def display_name(self):
+        """The file name, or the project title, or "Untitled"."""
+        if self.path:
+            return _basename(self.path)
+        return self.title or "Untitled"
+
+    # ----------------------------------------------------------- edit methods
+    def connect(self, src, dst, weight=None):
+        return self._push(cmd.ConnectCommand(self, _neuron(src), _neuron(dst), weight))
+
+    def disconnect(self, src, dst):
+        return self._push(cmd.DisconnectCommand(self, _neuron(src), _neuron(dst)))
+
+    def set_weight(self, src, dst, value, merge=False):
+        """Set a weight. With ``merge``, consecutive merging edits of the same
+        edge (scroll-wheel nudges) become one undo step."""
+        return self._push(cmd.SetWeightCommand(self, _neuron(src), _neuron(dst), value, merge))
+
+    def set_bias(self, neuron, value, merge=False):
+        return self._push(cmd.SetBiasCommand(self, _neuron(neuron), value, merge))
+
+    def add_neuron(self, layer, index=None):
+        return self._push(cmd.AddNeuronCommand(self, layer, index))
+
+    def remove_neuron(self, layer, index):
+        return self._push(cmd.RemoveNeuronCommand(self, layer, index))
+
+    def insert_layer(self, index, size=2, activation="tanh"):
+        return self._push(cmd.InsertLayerCommand(self, index, size, activation))
+
+    def remove_layer(self, index):
+        return self._push(cmd.RemoveLayerCommand(self, index))
+
+    def set_activation(self, layer, name):
+        return self._push(cmd.SetActivationCommand(self, layer, name))
+
+    def connect_layers(self, i, j):
+        return self._push(cmd.ConnectLayersCommand(self, i, j))
+
+    def disconnect_layers(self, i, j):
+        return self._push(cmd.DisconnectLayersCommand(self, i, j))
+
+    def move_neurons(self, moves):
+        """Move neurons to scene positions ``{(layer, index): (x, y)}``: one undo step."""
+        moves = {_neuron(k): (float(x), float(y)) for k, (x, y) in dict(moves).items()}
+        return self._push(cmd.MoveNeuronsCommand(self, moves))
+
+    def delete_items(self, neurons=(), edges=()):
+        """Delete neurons and edges in one undo step."""
+        neurons = [_neuron(n) for n in neurons]
+        edges = [(_neuron(s), _neuron(d)) for s, d in edges]
+        return self._push(cmd.DeleteItemsCommand(self, neurons, edges))
+
+    def clear_positions(self):
+        """Forget every manual position: the automatic layout places all neurons."""
+        return self._push(cmd.ClearPositionsCommand(self))
+
+    def set_setting(self, name, value):
+        """Change one training setting (learning rate, loss, batch size...)."""
+        return self._push(cmd.SetSettingCommand(self, name, value))
+
+    def set_data(self, data):
+        """Replace the data description (a generator recipe or points)."""
+        return self._push(cmd.SetDataCommand(self, data))
+
+    # ---------------------------------------------------------- file methods
+    def new_project(self, project=None):
+        """Replace everything with ``project`` (default: a small blank network)."""
+        self._install(project if project is not None else default_project())
+        self._set_path(None)
+
+    def open(self, path):
+        """Load ``path``; on any error raise ProjectFileError and change nothing."""
+        if load_project is None:
+            raise SimulatorError("opening project files is not available yet in this version")
+        project = load_project(path)  # raises before anything here changes
+        self._install(project)
+        self._set_path(str(path))
+
+    def save(self, path=None):
+        """Save to ``path`` (default: the current path) and mark the document clean."""
+        path = str(path) if path is not None else self.path
+        if not path:
+            raise SimulatorError("there is no file name to save to yet: use Save As")
+        if save_project is None:
+            raise SimulatorError("saving project files is not available yet in this version")
+        save_project(self.to_project(), path)
+        self.undo_stack.setClean()
+        self._set_path(path)
+
+    def to_project(self):
+        """A Project holding a copy of the current state, layout included."""
+        layout = dict(getattr(self.project, "layout", None) or {})
+        layout[LAYOUT_KEY] = [[l, i, x, y] for (l, i), (x, y) in sorted(self.positions.items())]
+        return dataclasses.replace(self.project, network=self.network.copy(), layout=layout)
+
+    # ------------------------------------------- helpers for ui/commands.py
+    def state(self):
+        """A private copy of (network, positions) for a command to keep."""
+        return self.network.copy(), dict(self.positions)
+
+    def restore(self, state):
+        """Put back a state kept by ``state()``, emitting what changed."""
+        network, positions = state
+        self.network.assign(network)
+        moved = positions != self.positions
+        self.positions = dict(positions)  # before the signals, so redraws see them
+        self.changed(structure=True, positions=moved)
+
+    def set_positions(self, positions):
+        if positions != self.positions:
+            self.positions = dict(positions)
+            self.changed(positions=True)
+
+    def changed(self, structure=False, values=False, positions=False, settings=False, data=False):
+        """Emit the change signals, or remember them until the end of ``batch()``."""
+        kinds = {k for k, on in (("structure", structure), ("values", values), ("positions", positions),
+                                  ("settings", settings), ("data", data)) if on}
+        if self._batch_depth:
+            self._pending |= kinds
+            return
+        self._emit(kinds)
+
+    @contextmanager
+    def batch(self):
+        """Collect change signals and emit each kind once at the end."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth:
+                kinds, self._pending = self._pending, set()
+                self._emit(kinds)
+
+    def _emit(self, kinds):
+        if "structure" in kinds:
+            self.structure_changed.emit()
+        elif "values" in kinds:  # a structure redraw restyles too
+            self.values_changed.emit()
+        if "positions" in kinds:
+            self.positions_changed.emit()
+        if "settings" in kinds:
+            self.settings_changed.emit()
+        if "data" in kinds:
+            self.data_changed.emit()
+
+    # -------------------------------------------------------------- internals
+    def _push(self, command):
+        try:
+            command.prepare()
+        except SimulatorError as error:
+            self.message.emit(_sentence(str(error)))
+            return False
+        if command.is_noop():
+            return True
+        self.undo_stack.push(command)
+        return True
+
+    def _install(self, project):
+        self.undo_stack.clear()
+        self.network.assign(project.network)
+        self.project = dataclasses.replace(project, network=self.network)
+        self.positions = positions_from_layout(getattr(project, "layout", None), self.network)
+        self.undo_stack.setClean()
+        self.project_replaced.emit()
+        self.structure_changed.emit()
+        self.positions_changed.emit()
+        self.settings_changed.emit()
+        self.data_changed.emit()
+        self.modified_changed.emit(False)
+
+    def _set_path(self, path):
+        if path != self.path:
+            self.path = path
+            self.path_changed.emit(path or "")
+
+    def _on_clean_changed(self, clean):
+        self.modified_changed.emit(not clean)
+
+
+def positions_from_layout(layout, network):
+    """Read manual positions from a project's layout block, skipping anything
+    that does not name an existing neuron with two finite coordinates."""
+    out = {}
+    entries = layout.get(LAYOUT_KEY) if isinstance(layout, dict) else None
+    if not isinstance(entries, list):
+        return out
+    sizes = network.sizes
+    for entry in entries:
+        if not (isinstance(entry, (list, tuple)) and len(entry) == 4):
+            continue
+        layer, index, x, y = entry
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layer, index)):
+            continue
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+            continue
+        if 0 <= layer < len(sizes) and 0 <= index < sizes[layer]:
+            out[(layer, index)] = (float(x), float(y))
+    return out
+
+
+def default_project():
+    """A small blank project: 2-2-1 with XOR data (File > New)."""
+    network = Network([2, 2, 1], ["tanh", "sigmoid"], seed=0)
+    data = {"generator": "xor", "n": 4, "noise": 0.0, "seed": 0}
+    if Project is not None:
+        return Project(network=network, data=data, settings=TrainingSettings(), layout={},
+                       title="Untitled", description="")
+    return _FallbackProject(network=network, data=data, settings=TrainingSettings(), layout={},
+                            title="Untitled", description="")
+
+
+@dataclasses.dataclass
+class _FallbackProject:
+    """Stands in for simulator.project_file.Project until that module lands."""
+
+    network: Network
+    data: object = None
+    settings: TrainingSettings = dataclasses.field(default_factory=TrainingSettings)
+    layout: dict = dataclasses.field(default_factory=dict)
+    title: str = ""
+    description: str = ""
+
+
+def _neuron(value):
+    layer, index = value
+    return int(layer), int(index)
+
+
+def _basename(path):
+    import os
+    return os.path.basename(path)
+
+
+def _sentence(text):
+    """Messages from the simulator start in lower case; show them as a sentence."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+__all__ = ["Document", "EditError", "positions_from_layout", "default_project", "LAYOUT_KEY"]
