@@ -45,6 +45,14 @@ class Plan:
         self.is_weight = [True] * len(self.keys) + [False] * (n - 1)
         self.masks = [network.blocks[k].mask for k in self.keys] + [None] * (n - 1)
         self.partial = [(w, m) for w, m in zip(self.params, self.masks) if m is not None and not m.all()]
+        # The same, unpacked for the hot loop: per layer the first incoming
+        # (or outgoing) block apart from the rest, so a plain chain of layers
+        # costs one matmul and no list slicing.
+        self.fwd = [None] + [(incoming[0][0], incoming[0][1], [(i, w) for i, w, _, _ in incoming[1:]])
+                             if incoming else None for incoming in self.incoming[1:]]
+        self.bwd = [(out[0][0], out[0][1].T, [(j, w.T) for j, w in out[1:]]) if out else None
+                    for out in self.outgoing]
+        self.grads_of = [[(i, mask, key) for i, _, mask, key in incoming] for incoming in self.incoming]
 
 
 class Pass:
@@ -107,11 +115,11 @@ class Pass:
     def forward_layer(self, k):
         """z_k = sum over incoming blocks of a_i W_ik, plus b_k; a_k = f(z_k)."""
         plan, a = self.plan, self.a
-        incoming = plan.incoming[k]
-        if incoming:
-            i, w = incoming[0][0], incoming[0][1]
+        fwd = plan.fwd[k]
+        if fwd is not None:
+            i, w, rest = fwd
             z = a[i] @ w
-            for i, w, _, _ in incoming[1:]:
+            for i, w in rest:
                 z += a[i] @ w
             z += plan.biases[k]
         else:
@@ -133,24 +141,24 @@ class Pass:
             else:
                 delta = self.loss.grad_z(self.a[k], self.y, self.z[k], plan.acts[k])
         else:
-            outgoing = plan.outgoing[k]
-            if outgoing:
-                j, w = outgoing[0]
-                grad_a = self.delta[j] @ w.T
-                for j, w in outgoing[1:]:
-                    grad_a += self.delta[j] @ w.T
+            bwd = plan.bwd[k]
+            if bwd is not None:
+                j, wt, rest = bwd
+                grad_a = self.delta[j] @ wt
+                for j, wt in rest:
+                    grad_a += self.delta[j] @ wt
             else:
                 grad_a = np.zeros_like(self.z[k])
             self.grad_a[k] = grad_a
             delta = plan.acts[k].backward(self.z[k], self.a[k], grad_a)
         self.delta[k] = delta
         a, grad_w = self.a, self.grad_w
-        for i, _, mask, key in plan.incoming[k]:
+        for i, mask, key in plan.grads_of[k]:
             g = a[i].T @ delta
             if mask is not None:
                 g *= mask
             grad_w[key] = g
-        self.grad_b[k] = delta.sum(axis=0)
+        self.grad_b[k] = np.add.reduce(delta, axis=0)  # skips sum()'s Python wrapper
 
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
@@ -162,7 +170,9 @@ class Pass:
                 w -= lr * self.grad_w[key]
             plan.biases[out] -= lr * self.grad_b[out]
         else:
-            grads = [self.grad_w[k] for k in plan.keys] + self.grad_b[1:]
+            grad_w = self.grad_w
+            grads = [grad_w[k] for k in plan.keys]
+            grads += self.grad_b[1:]
             optimizer.update(plan.params, grads, plan.is_weight, plan.masks)
         for w, m in plan.partial:
             # momentum and Adam remember past steps; keep removed edges at 0

@@ -188,7 +188,8 @@ class Network:
         other = Network.__new__(Network)
         other.layers = [Layer(l.size, l.activation, l.bias.copy()) for l in self.layers]
         other.blocks = {k: Block(b.weights.copy(), b.mask.copy()) for k, b in self.blocks.items()}
-        other.rng = np.random.default_rng()
+        # a fresh default_rng() would read OS entropy, which is slow; copy the state instead
+        other.rng = np.random.Generator(type(self.rng.bit_generator)(0))
         other.rng.bit_generator.state = self.rng.bit_generator.state
         other.revision = 0
         other._plan = None

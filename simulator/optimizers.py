@@ -33,15 +33,18 @@ class Optimizer:
             if not hasattr(self, key):
                 raise SimulatorError(f"optimizer {self.name!r} has no setting {key!r}")
             setattr(self, key, value)
-        self._shapes = None
-        self.t = 0
+        self.reset()
 
     def reset(self):
         """Forget velocities and moments."""
         self._shapes = None
+        self._params = None
         self.t = 0
 
     def _prepare(self, params):
+        if params is self._params:
+            return  # the same list of arrays as last step (the network's training plan)
+        self._params = params
         shapes = [p.shape for p in params]
         if shapes != self._shapes:
             self._shapes = shapes

@@ -1,0 +1,107 @@
+"""Frozen, read-only records of a network's state, handed to the UI.
+
+A snapshot owns copies of everything it shows, as float32 arrays with the
+write flag cleared, so it can cross threads and be kept while training goes
+on without either side seeing the other change.
+"""
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+
+def frozen(array, dtype=np.float32):
+    """A read-only C-contiguous copy of ``array``."""
+    out = np.array(array, dtype=dtype, order="C", copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def _frozen_map(mapping, dtype=np.float32):
+    return MappingProxyType({k: frozen(v, dtype) for k, v in mapping.items()})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of training after a step (or a phase of one).
+
+    Attributes
+    ----------
+    step, epoch : int
+        Steps completed; epochs started.
+    sizes : tuple of int
+    activations : tuple of str
+        One per layer after the inputs.
+    weights, masks : mapping (i, j) -> ndarray of shape (s_i, s_j)
+    biases : tuple of ndarray of shape (s_k,)
+    grad_weights : mapping (i, j) -> ndarray of shape (s_i, s_j)
+        dL/dw of the last completed backward pass (0 before the first).
+    grad_biases, neuron_deltas : tuple of ndarray of shape (s_k,)
+        dL/db and the batch mean of delta = dL/dz per neuron.
+    layer_grad_norms : tuple of float
+    history : mapping column -> ndarray of shape (n_steps,)
+    grid : ndarray of shape (g, n_inputs) or None
+        Points of the evaluation grid.
+    grid_activations : tuple of ndarray of shape (g, s_k), or ()
+        Every neuron's activation over the grid (layer 0 is the grid itself).
+    phase : tuple or None
+        ``(kind, layer)`` of the last phase run when stepping through a step.
+    message : str
+        Something to tell the learner (e.g. training paused on a NaN loss).
+    """
+
+    step: int
+    epoch: int
+    sizes: tuple
+    activations: tuple
+    weights: MappingProxyType
+    masks: MappingProxyType
+    biases: tuple
+    grad_weights: MappingProxyType
+    grad_biases: tuple
+    neuron_deltas: tuple
+    layer_grad_norms: tuple
+    history: MappingProxyType
+    grid: np.ndarray = None
+    grid_activations: tuple = ()
+    phase: tuple = None
+    message: str = ""
+    extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+
+def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=None, message=""):
+    """Build a Snapshot from the live network and the last Pass (which may be None)."""
+    from .backprop import forward
+    from .history import COLUMNS
+
+    sizes = network.sizes
+    zeros = [np.zeros(s) for s in sizes]
+    grad_w = {}
+    grad_b, deltas, norms = zeros, zeros, [0.0] * len(sizes)
+    if last_pass is not None:
+        grad_w = {k: g for k, g in last_pass.grad_w.items() if k in network.blocks and
+                  g.shape == network.blocks[k].weights.shape}
+        grad_b = [g if g is not None and g.shape == (s,) else np.zeros(s)
+                  for g, s in zip(last_pass.grad_b, sizes)] if len(last_pass.grad_b) == len(sizes) else zeros
+        deltas = [d.mean(axis=0) if d is not None and d.shape[1] == s else np.zeros(s)
+                  for d, s in zip(last_pass.delta, sizes)] if len(last_pass.delta) == len(sizes) else zeros
+        norms = last_pass.layer_grad_norms() if len(last_pass.grad_b) == len(sizes) else norms
+    for key, block in network.blocks.items():
+        grad_w.setdefault(key, np.zeros_like(block.weights))
+    grid_acts = ()
+    if grid is not None:
+        _, a = forward(network, grid)
+        grid_acts = tuple(frozen(x) for x in a)
+    return Snapshot(
+        step=step, epoch=epoch, sizes=tuple(sizes), activations=tuple(network.activations),
+        weights=_frozen_map({k: b.weights for k, b in network.blocks.items()}),
+        masks=_frozen_map({k: b.mask for k, b in network.blocks.items()}, dtype=bool),
+        biases=tuple(frozen(l.bias) for l in network.layers),
+        grad_weights=_frozen_map(grad_w),
+        grad_biases=tuple(frozen(g) for g in grad_b),
+        neuron_deltas=tuple(frozen(d) for d in deltas),
+        layer_grad_norms=tuple(float(n) for n in norms),
+        history=MappingProxyType({c: frozen(history.column(c)) for c in COLUMNS}),
+        grid=None if grid is None else frozen(grid),
+        grid_activations=grid_acts, phase=phase, message=message)

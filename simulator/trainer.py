@@ -1,0 +1,303 @@
+"""The training loop, as small steps that know nothing of threads.
+
+``Trainer.step()`` trains on one batch; ``Trainer.next_phase()`` runs just one
+phase of a step (forward through one layer, the loss, backward through one
+layer, the update) with the very same code. ``Trainer.snapshots()`` is a plain
+generator that trains and yields a frozen snapshot every so often; the UI's
+worker thread wraps it.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .backprop import Pass
+from .errors import TrainingError
+from .history import History
+from .losses import get_loss
+from .optimizers import make_optimizer
+from .settings import TrainingSettings
+from .snapshot import take_snapshot
+
+CHECKPOINT_EVERY = 16  # steps between copies of the weights kept for a NaN roll-back
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything backpropagation computes for one example.
+
+    ``z``, ``a``, ``delta`` and ``grad_a`` are lists with one array of shape
+    (s_k,) per layer (None where a value does not exist, e.g. z of the
+    inputs); ``grad_w`` maps each block (i, j) to dL/dw of shape (s_i, s_j).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    loss: float
+    z: list
+    a: list
+    delta: list
+    grad_a: list
+    grad_w: dict
+    grad_b: list
+
+
+class Trainer:
+    """Trains ``network`` in place on ``train``, evaluating on ``test``.
+
+    Parameters
+    ----------
+    network : Network
+    train : Dataset
+    test : Dataset, optional
+    settings : TrainingSettings, optional
+    """
+
+    def __init__(self, network, train, test=None, settings=None):
+        self.network = network
+        self.train = train
+        self.test = test if test is not None and test.n_samples else None
+        self.history = History()
+        self.steps = 0
+        self.epoch = 0
+        self.last_pass = None
+        self._pass = None          # a step in progress, run phase by phase
+        self._phase_list = None
+        self._checkpoint = None    # (steps, network): weights known to give a finite loss
+        self._pending = None       # weights kept but not yet seen to give a finite loss
+        self._cursor = 0
+        self._order = None
+        self.settings = None
+        self.optimizer = None
+        self.apply_settings(settings or TrainingSettings())
+        self._rng = np.random.default_rng(self.settings.seed)
+        self._train_targets = train.y > 0.5
+        self._checked_plan = None
+        self.start()
+
+    # --------------------------------------------------------------- settings
+    def apply_settings(self, settings):
+        """Use new settings from the next step on, keeping the optimiser's memory
+        unless the optimiser itself changed."""
+        settings.validate()
+        loss = get_loss(settings.loss)
+        loss.check(self.network.layers[-1].activation)
+        if settings.rule == "perceptron" and self.network.layers[-1].activation != "step":
+            raise TrainingError(
+                f"the perceptron rule trains step units, but the output layer uses "
+                f"{self.network.layers[-1].activation}: choose gradient descent (backprop) instead")
+        if self.optimizer is None or self.optimizer.name != settings.optimizer:
+            self.optimizer = make_optimizer(settings.optimizer, **settings.optimizer_settings())
+        else:
+            for key, value in settings.optimizer_settings().items():
+                setattr(self.optimizer, key, value)
+        old = self.settings
+        self.settings = settings
+        self.loss = loss
+        if old is not None and (old.batch_size != settings.batch_size or old.shuffle != settings.shuffle):
+            self._order = None
+
+    @property
+    def classification(self):
+        return self.train.task == "classification"
+
+    # ------------------------------------------------------------------ steps
+    def step(self):
+        """Train on one batch; returns the loss the batch had before the update."""
+        if self._pass is not None:
+            while self._pass is not None:
+                self.next_phase()
+            return self.history.last("train_loss")
+        X, y, targets = self._next_batch()
+        p = Pass(self.network, X, y, self.loss, self.settings.rule)
+        self._check_plan(p.plan)
+        loss = p.run(self.optimizer)
+        self._finish(p, targets)
+        return loss
+
+    def run(self, n_steps):
+        """Train ``n_steps`` steps; returns the last loss."""
+        loss = float("nan")
+        for _ in range(n_steps):
+            loss = self.step()
+        return loss
+
+    def next_phase(self):
+        """Run one phase of the current step (starting a step if none is under way).
+
+        Returns
+        -------
+        (kind, layer) : the phase just run; kind is "forward", "loss",
+        "backward" or "update" (layer None).
+        """
+        p = self._pass
+        if p is None or p.plan is not self.network.plan():
+            # no step under way, or the network was edited mid-step: start afresh
+            X, y, targets = self._next_batch()
+            p = self._pass = Pass(self.network, X, y, self.loss, self.settings.rule)
+            self._check_plan(p.plan)
+            self._pass_targets = targets
+            self._phase_list = p.phases()
+        phase = self._phase_list[p.done]
+        if phase[0] == "update":
+            p.update(self.optimizer)
+            self._pass = None
+            self._finish(p, self._pass_targets)
+        else:
+            p.run_phase(phase)
+            p.done += 1
+        return phase
+
+    @property
+    def pass_in_progress(self):
+        """The Pass of a step being stepped through, or None."""
+        return self._pass
+
+    def upcoming_phase(self):
+        """The phase ``next_phase`` would run next: (kind, layer)."""
+        if self._pass is None:
+            return ("forward", 1)
+        return self._phase_list[self._pass.done]
+
+    # --------------------------------------------------------------- internals
+    def _check_plan(self, plan):
+        if plan is self._checked_plan:
+            return
+        sizes = plan.sizes
+        if sizes[0] != self.train.n_inputs or sizes[-1] != self.train.n_outputs:
+            raise TrainingError(
+                f"the network has {sizes[0]} inputs and {sizes[-1]} outputs, but the data has "
+                f"{self.train.n_inputs} input columns and {self.train.n_outputs} target columns")
+        self.loss.check(self.network.layers[-1].activation)
+        self._checked_plan = plan
+
+    def _next_batch(self):
+        n = self.train.n_samples
+        size = self.settings.batch_size
+        if size == 0 or size >= n:
+            if self._cursor == 0:
+                self.epoch += 1
+            self._cursor = 0
+            return self.train.X, self.train.y, self._train_targets
+        if self._order is None or self._cursor >= n:
+            if self.settings.shuffle:
+                self._order = self._rng.permutation(n)
+            elif self._order is None or self._order.shape != (n,):
+                self._order = np.arange(n)
+            self._cursor = 0
+            self.epoch += 1
+        index = self._order[self._cursor:self._cursor + size]
+        self._cursor += size
+        return self.train.X[index], self.train.y[index], self._train_targets[index]
+
+    def _accuracy(self, a, targets):
+        if not self.classification:
+            return float("nan")
+        if a.shape[1] == 1:
+            return np.count_nonzero((a > 0.5) == targets) / a.shape[0]
+        return float(np.mean(a.argmax(axis=1) == targets.argmax(axis=1)))
+
+    def _finish(self, p, targets):
+        """Book-keeping after an update: history, NaN guard, checkpoint."""
+        self.last_pass = p
+        loss = p.loss_value
+        if not math.isfinite(loss):
+            self._roll_back(loss)
+        if self._pending is not None and self._pending[0] == self.steps:
+            # this step's forward pass ran on the pending weights and gave a finite loss
+            self._checkpoint, self._pending = self._pending, None
+        acc = self._accuracy(p.a[-1], targets)
+        test_loss = test_acc = float("nan")
+        if self.test is not None and self.steps % self.settings.test_every == 0:
+            test_loss, test_acc = self.evaluate(self.test)
+        self.history.append(self.epoch, loss, acc, test_loss, test_acc)
+        self.steps += 1
+        if self.steps % CHECKPOINT_EVERY == 0:
+            self._pending = (self.steps, self.network.copy())
+
+    def _roll_back(self, loss):
+        bad_step = self.steps + 1
+        if self._checkpoint is None:
+            raise TrainingError(
+                f"the loss became {loss} at step {bad_step} before any weights could be kept; "
+                f"lower the learning rate and re-initialise the network")
+        steps, saved = self._checkpoint
+        self.network.assign(saved)
+        self.optimizer.reset()
+        self.history.truncate(steps)
+        self.steps = steps
+        self.last_pass = None
+        self._pass = None
+        self._pending = None
+        raise TrainingError(
+            f"training paused: the loss became {'NaN' if loss != loss else 'infinite'} at step {bad_step}, "
+            f"so the learning rate ({self.settings.learning_rate:g}) is probably too large. The weights "
+            f"are back to those of step {steps}, the last known to give a finite loss.")
+
+    def start(self):
+        """Keep the current weights as the first roll-back point."""
+        self._pending = (self.steps, self.network.copy())
+
+    # ------------------------------------------------------------- evaluation
+    def evaluate(self, dataset):
+        """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression."""
+        p = Pass(self.network, dataset.X, dataset.y, self.loss)
+        p.forward()
+        loss = p.compute_loss()
+        return loss, self._accuracy(p.a[-1], dataset.y > 0.5)
+
+    def trace(self, index, dataset=None):
+        """Every z, a, delta, dL/da and dL/dw for one example, without updating anything.
+
+        Parameters
+        ----------
+        index : int
+            Row of ``dataset`` (default the training set).
+        """
+        dataset = dataset or self.train
+        if not 0 <= index < dataset.n_samples:
+            raise TrainingError(f"there is no example {index}; the data has {dataset.n_samples}")
+        X, y = dataset.X[index:index + 1], dataset.y[index:index + 1]
+        p = Pass(self.network, X, y, self.loss, self.settings.rule)
+        p.forward()
+        loss = p.compute_loss()
+        for k in range(self.network.n_layers - 1, 0, -1):
+            p.backward_layer(k)
+        row = lambda arrays: [None if v is None else v[0].copy() for v in arrays]
+        return Trace(x=X[0].copy(), y=y[0].copy(), loss=loss, z=row(p.z), a=row(p.a), delta=row(p.delta),
+                     grad_a=row(p.all_grad_a()), grad_w={k: g.copy() for k, g in p.grad_w.items()},
+                     grad_b=[None if g is None else g.copy() for g in p.grad_b])
+
+    def snapshot(self, grid=None, message=""):
+        """A frozen Snapshot of the current state (see snapshot.py)."""
+        p = self._pass if self._pass is not None else self.last_pass
+        phase = None
+        if self._pass is not None and self._pass.done:
+            phase = self._phase_list[self._pass.done - 1]
+        return take_snapshot(self.network, p, self.history, self.steps, self.epoch, grid, phase, message)
+
+    def snapshots(self, max_steps=None, interval=1 / 30, grid=None, should_stop=None):
+        """Train, yielding a snapshot at most every ``interval`` seconds.
+
+        A plain generator: it checks ``should_stop()`` (if given) between steps
+        and stops after ``max_steps`` steps. A TrainingError (e.g. a NaN loss)
+        ends it with a final snapshot carrying the message.
+        """
+        last = time.monotonic()
+        done = 0
+        while max_steps is None or done < max_steps:
+            if should_stop is not None and should_stop():
+                break
+            try:
+                self.step()
+            except TrainingError as exc:
+                yield self.snapshot(grid, message=str(exc))
+                return
+            done += 1
+            now = time.monotonic()
+            if now - last >= interval:
+                last = now
+                yield self.snapshot(grid)
+        yield self.snapshot(grid)
