@@ -1,0 +1,101 @@
+"""Fixtures for the UI tests.
+
+- Every test gets a private QSettings location, so no test reads or writes the
+  real user configuration.
+- A test that leaves a QThread running or a QTimer active fails (after
+  napari's ``_dangling_qthreads`` / ``_dangling_qtimers``): a leaked thread or
+  timer would fire into the next test, or into a deleted widget.
+"""
+
+import gc
+import traceback
+import weakref
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path):
+    """Point QSettings (INI format, both scopes) at a temporary folder."""
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    for scope in (QSettings.UserScope, QSettings.SystemScope):
+        QSettings.setPath(QSettings.IniFormat, scope, str(folder))
+        QSettings.setPath(QSettings.NativeFormat, scope, str(folder))
+    yield folder
+
+
+def _where():
+    return "".join(traceback.format_stack(limit=6)[:-2])
+
+
+def _flush_deletions():
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        QCoreApplication.processEvents()
+    gc.collect()
+
+
+def _alive(check):
+    try:
+        return check()
+    except RuntimeError:  # the C++ object is already deleted
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_threads_or_timers(monkeypatch, qapp):
+    """Fail the test if it leaves a QThread running or a QTimer active.
+
+    Set up before ``qtbot`` (it does not request it), so it is checked after
+    pytest-qt has closed the test's widgets.
+    """
+    threads = weakref.WeakKeyDictionary()
+    timers = weakref.WeakKeyDictionary()
+    single_shots = []
+
+    thread_start = QThread.start
+
+    def start_thread(self, *args):
+        threads[self] = _where()
+        return thread_start(self, *args)
+
+    timer_start = QTimer.start
+
+    def start_timer(self, *args):
+        timers[self] = _where()
+        return timer_start(self, *args)
+
+    single_shot = QTimer.singleShot
+
+    def start_single_shot(*args):
+        # singleShot(msec, callable) or singleShot(msec, receiver, slot)
+        record = {"done": False, "where": _where(), "msec": args[0]}
+        single_shots.append(record)
+        *head, target = args
+        if callable(target) and len(args) == 2:
+            def fire(target=target):
+                record["done"] = True
+                target()
+            return single_shot(head[0], fire)
+        record["done"] = True  # receiver-bound: Qt cancels it with the receiver
+        return single_shot(*args)
+
+    monkeypatch.setattr(QThread, "start", start_thread)
+    monkeypatch.setattr(QTimer, "start", start_timer)
+    monkeypatch.setattr(QTimer, "singleShot", staticmethod(start_single_shot))
+    yield
+    _flush_deletions()
+    problems = []
+    for thread, where in list(threads.items()):
+        if _alive(thread.isRunning):
+            problems.append(f"a QThread is still running; it was started at:\n{where}")
+    for timer, where in list(timers.items()):
+        if _alive(timer.isActive):
+            problems.append(f"a QTimer is still active; it was started at:\n{where}")
+    for record in single_shots:
+        if not record["done"] and record["msec"] > 0:
+            problems.append(f"a QTimer.singleShot has not fired yet; it was set at:\n{record['where']}")
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)

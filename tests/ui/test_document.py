@@ -1,0 +1,171 @@
+"""The Document: edit methods, refusals, signals, positions, files."""
+
+import pytest
+
+from simulator.network import Network
+from ui.document import Document, positions_from_layout
+
+
+@pytest.fixture
+def doc(qapp):
+    document = Document()
+    document.new_project()
+    yield document
+    document.deleteLater()
+
+
+def record(doc, *names):
+    seen = []
+    for name in names:
+        getattr(doc, name).connect(lambda *a, name=name: seen.append(name))
+    return seen
+
+
+def test_network_object_is_kept_for_the_documents_lifetime(doc):
+    network = doc.network
+    doc.add_neuron(1)
+    doc.undo_stack.undo()
+    doc.new_project()
+    assert doc.network is network
+
+
+def test_each_edit_pushes_one_named_command(doc):
+    assert doc.connect((0, 0), (2, 0), 0.25)
+    assert doc.undo_stack.count() == 1
+    assert doc.undo_stack.undoText() == "Connect"
+    assert doc.network.weight((0, 0), (2, 0)) == 0.25
+    assert doc.set_weight((0, 0), (2, 0), -1.5)
+    assert doc.undo_stack.undoText() == "Set Weight"
+    assert doc.move_neurons({(1, 0): (10.0, 20.0), (1, 1): (10.0, 60.0)})
+    assert doc.undo_stack.undoText() == "Move Neurons"
+    assert doc.undo_stack.count() == 3
+
+
+def test_refused_edit_pushes_nothing_and_says_why(doc):
+    messages = []
+    doc.message.connect(messages.append)
+    before = doc.network.copy()
+    assert not doc.connect((1, 0), (0, 1))
+    assert not doc.remove_layer(0)
+    assert not doc.set_weight((0, 0), (1, 0), float("nan"))
+    assert not doc.set_bias((0, 0), 1.0)
+    assert doc.undo_stack.count() == 0
+    assert doc.network.same_as(before)
+    assert len(messages) == 4
+    assert "input layer" in messages[0]
+    assert all(m[0].isupper() and m.endswith(".") for m in messages)
+
+
+def test_signals_fire_only_on_real_change(doc):
+    seen = record(doc, "structure_changed", "values_changed", "positions_changed")
+    w = doc.network.weight((0, 0), (1, 0))
+    assert doc.set_weight((0, 0), (1, 0), w)  # same value: nothing to do
+    assert seen == [] and doc.undo_stack.count() == 0
+    doc.set_weight((0, 0), (1, 0), w + 1)
+    assert seen == ["values_changed"]
+    seen.clear()
+    doc.set_activation(1, doc.network.activations[0])
+    assert seen == []
+    doc.set_activation(1, "relu")
+    assert seen == ["structure_changed"]
+    seen.clear()
+    doc.undo_stack.undo()
+    assert seen == ["structure_changed"]
+
+
+def test_modified_flag_follows_the_undo_stack(doc):
+    states = []
+    doc.modified_changed.connect(states.append)
+    assert not doc.is_modified()
+    doc.add_neuron(1)
+    assert doc.is_modified() and states[-1] is True
+    doc.undo_stack.undo()
+    assert not doc.is_modified() and states[-1] is False
+
+
+def test_scroll_nudges_of_one_weight_merge(doc):
+    w = doc.network.weight((0, 0), (1, 0))
+    for k in range(1, 6):
+        doc.set_weight((0, 0), (1, 0), w + 0.1 * k, merge=True)
+    assert doc.undo_stack.count() == 1
+    doc.set_weight((0, 1), (1, 0), 0.0, merge=True)  # another edge: a new step
+    assert doc.undo_stack.count() == 2
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.network.weight((0, 0), (1, 0)) == w
+    # typed values never merge
+    doc.set_bias((1, 0), 1.0)
+    doc.set_bias((1, 0), 2.0)
+    assert doc.undo_stack.count() == 2
+
+
+def test_positions_follow_structural_edits(doc):
+    doc.add_neuron(1)  # layer 1 now has 3 neurons
+    doc.move_neurons({(1, 0): (0.0, 0.0), (1, 1): (0.0, 1.0), (1, 2): (0.0, 2.0), (2, 0): (5.0, 5.0)})
+    doc.remove_neuron(1, 1)
+    assert doc.positions == {(1, 0): (0.0, 0.0), (1, 1): (0.0, 2.0), (2, 0): (5.0, 5.0)}
+    doc.add_neuron(1, 0)
+    assert doc.positions == {(1, 1): (0.0, 0.0), (1, 2): (0.0, 2.0), (2, 0): (5.0, 5.0)}
+    doc.insert_layer(1, 2, "relu")
+    assert doc.positions == {(2, 1): (0.0, 0.0), (2, 2): (0.0, 2.0), (3, 0): (5.0, 5.0)}
+    doc.remove_layer(2)
+    assert doc.positions == {(2, 0): (5.0, 5.0)}
+    assert doc.network.sizes == [2, 2, 1]
+
+
+def test_delete_items_is_one_step_and_removes_a_whole_hidden_layer(doc):
+    doc.insert_layer(1, 3, "relu")  # 2-3-2-1
+    before = doc.network.copy()
+    count = doc.undo_stack.count()
+    assert doc.delete_items(neurons=[(1, 0), (1, 1), (1, 2), (2, 1)], edges=[((0, 0), (1, 0))])
+    assert doc.undo_stack.count() == count + 1
+    assert doc.undo_stack.undoText() == "Delete"
+    assert doc.network.sizes == [2, 1, 1]
+    doc.undo_stack.undo()
+    assert doc.network.same_as(before)
+
+
+def test_delete_refuses_the_last_output_neuron_and_changes_nothing(doc):
+    before = doc.network.copy()
+    assert not doc.delete_items(neurons=[(2, 0), (1, 0)])
+    assert doc.network.same_as(before)
+
+
+def test_settings_and_data_edits_are_undoable(doc):
+    seen = record(doc, "settings_changed", "data_changed")
+    assert doc.set_setting("learning_rate", 0.05)
+    assert doc.undo_stack.undoText() == "Set Learning Rate"
+    assert doc.settings.learning_rate == 0.05
+    messages = []
+    doc.message.connect(messages.append)
+    assert not doc.set_setting("learning_rate", -1.0)
+    assert messages and messages[-1].startswith("Learning rate")
+    assert doc.set_data({"generator": "circles", "n": 100, "noise": 0.1, "seed": 1})
+    assert not doc.set_data({"generator": "no-such-thing"})
+    assert seen == ["settings_changed", "data_changed"]
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.settings.learning_rate != 0.05
+    assert doc.data["generator"] == "xor"
+
+
+def test_layout_block_is_read_defensively():
+    net = Network([2, 2, 1])
+    layout = {"positions": [[0, 0, 1.0, 2.0], [0, 5, 1, 1], [9, 0, 1, 1], ["a", 0, 1, 1],
+                            [1, 0, float("nan"), 1.0], [1, 1, 3, 4], "junk"]}
+    assert positions_from_layout(layout, net) == {(0, 0): (1.0, 2.0), (1, 1): (3.0, 4.0)}
+    assert positions_from_layout(None, net) == {}
+    assert positions_from_layout({"positions": "x"}, net) == {}
+
+
+def test_emitting_signals_keeps_the_interpreter_alive(qapp):
+    """PySide6 6.12 on Python 3.11 drops a reference to True on every emit;
+    ui/__init__.py compensates. Without it, long sessions abort."""
+    import sys
+
+    doc = Document()
+    before = sys.getrefcount(True)
+    for _ in range(5000):
+        doc.values_changed.emit()
+    assert sys.getrefcount(True) - before > -10
+    doc.deleteLater()
