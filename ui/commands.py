@@ -260,6 +260,31 @@ class RemoveLayerCommand(_SnapshotCommand):
         _remove_layer_positions(positions, self.index)
 
 
+class ResizeLayerCommand(_SnapshotCommand):
+    """Add neurons to, or remove them from, the end of a layer."""
+
+    def __init__(self, doc, layer, size):
+        super().__init__(doc, "Resize Layer")
+        self.layer, self.size = layer, size
+
+    def prepare(self):
+        if not isinstance(self.size, int) or isinstance(self.size, bool) or self.size < 1:
+            raise EditError(f"a layer needs at least one neuron, not {self.size!r}")
+        super().prepare()
+
+    def is_noop(self):
+        return self._before[0].sizes == self._after[0].sizes
+
+    def apply(self, network, positions):
+        network.sizes[self.layer]  # noqa: B018 - an IndexError here means no such layer
+        while network.sizes[self.layer] < self.size:
+            network.add_neuron(self.layer)
+        while network.sizes[self.layer] > self.size:
+            index = network.sizes[self.layer] - 1
+            network.remove_neuron(self.layer, index)
+            _remove_neuron_position(positions, self.layer, index)
+
+
 class ConnectLayersCommand(_SnapshotCommand):
     def __init__(self, doc, src_layer, dst_layer):
         super().__init__(doc, "Connect Layers")
@@ -429,9 +454,7 @@ class SetDataCommand(DocumentCommand):
 
     def prepare(self):
         self.old = self.doc.project.data
-        if isinstance(self.new, dict) and "generator" in self.new:
-            from simulator.datasets import make_dataset
-            make_dataset(self.new)  # raises DatasetError with the setting's name
+        _check_data(self.new)
 
     def is_noop(self):
         return _same_data(self.new, self.old)
@@ -461,6 +484,18 @@ class SetDataCommand(DocumentCommand):
 def setting_label(name):
     """``learning_rate`` -> ``Learning Rate`` for menus and the undo history."""
     return name.replace("_", " ").title()
+
+
+def _check_data(data):
+    """Build the dataset ``data`` describes; raise SimulatorError naming what is wrong."""
+    try:
+        from simulator.project_schema import build_dataset
+    except ImportError:  # pragma: no cover - until the project file module lands
+        from simulator.datasets import make_dataset
+        if isinstance(data, dict) and isinstance(data.get("recipe"), dict):
+            make_dataset(data["recipe"])
+        return
+    build_dataset(data, "data")
 
 
 def _same_data(a, b):

@@ -120,6 +120,13 @@ class Document(QObject):
     def remove_layer(self, index):
         return self._push(cmd.RemoveLayerCommand(self, index))
 
+    def resize_layer(self, layer, size):
+        """Grow or shrink a layer at its end: one undo step."""
+        if not 0 <= int(layer) < self.network.n_layers:
+            self.message.emit(f"There is no layer {layer}.")
+            return False
+        return self._push(cmd.ResizeLayerCommand(self, int(layer), size))
+
     def set_activation(self, layer, name):
         return self._push(cmd.SetActivationCommand(self, layer, name))
 
@@ -292,7 +299,7 @@ def positions_from_layout(layout, network):
 def default_project():
     """A small blank project: 2-2-1 with XOR data (File > New)."""
     network = Network([2, 2, 1], ["tanh", "sigmoid"], seed=0)
-    data = {"generator": "xor", "n": 4, "noise": 0.0, "seed": 0}
+    data = {"recipe": {"generator": "xor", "n": 4, "noise": 0.0, "seed": 0}}
     if Project is not None:
         return Project(network=network, data=data, settings=TrainingSettings(), layout={},
                        title="Untitled", description="")

@@ -140,13 +140,13 @@ def test_settings_and_data_edits_are_undoable(doc):
     doc.message.connect(messages.append)
     assert not doc.set_setting("learning_rate", -1.0)
     assert messages and messages[-1].startswith("Learning rate")
-    assert doc.set_data({"generator": "circles", "n": 100, "noise": 0.1, "seed": 1})
-    assert not doc.set_data({"generator": "no-such-thing"})
+    assert doc.set_data({"recipe": {"generator": "circles", "n": 100, "noise": 0.1, "seed": 1}})
+    assert not doc.set_data({"recipe": {"generator": "no-such-thing"}})
     assert seen == ["settings_changed", "data_changed"]
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert doc.settings.learning_rate != 0.05
-    assert doc.data["generator"] == "xor"
+    assert doc.data["recipe"]["generator"] == "xor"
 
 
 def test_layout_block_is_read_defensively():
@@ -169,3 +169,16 @@ def test_emitting_signals_keeps_the_interpreter_alive(qapp):
         doc.values_changed.emit()
     assert sys.getrefcount(True) - before > -10
     doc.deleteLater()
+
+
+def test_resize_layer_is_one_step(doc):
+    doc.move_neurons({(1, 1): (3.0, 4.0)})
+    assert doc.resize_layer(1, 5)
+    assert doc.network.sizes == [2, 5, 1]
+    assert doc.undo_stack.undoText() == "Resize Layer"
+    assert doc.resize_layer(1, 1)
+    assert doc.network.sizes == [2, 1, 1] and (1, 1) not in doc.positions
+    assert not doc.resize_layer(1, 0)
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.network.sizes == [2, 2, 1] and doc.positions[(1, 1)] == (3.0, 4.0)

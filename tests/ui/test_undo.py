@@ -26,8 +26,8 @@ def random_edit(rng, doc):
     net = doc.network
     kind = rng.choice(["move", "connect", "disconnect", "weight", "nudge", "bias", "activation",
                        "add_neuron", "remove_neuron", "insert_layer", "remove_layer", "connect_layers",
-                       "disconnect_layers", "delete", "relayout"],
-                      p=[.12, .1, .07, .12, .07, .1, .07, .07, .06, .04, .03, .04, .03, .05, .03])
+                       "disconnect_layers", "delete", "relayout", "resize"],
+                      p=[.12, .1, .07, .12, .07, .1, .07, .07, .06, .04, .03, .04, .03, .04, .02, .02])
     if kind == "move":
         keys = {random_neuron(rng, net) for _ in range(int(rng.integers(1, 4)))}
         return doc.move_neurons({k: tuple(rng.normal(0, 100, 2)) for k in keys})
@@ -68,6 +68,8 @@ def random_edit(rng, doc):
         neurons = [random_neuron(rng, net, int(rng.integers(1, net.n_layers)))] if rng.random() < 0.7 else []
         edge = random_edge(rng, net)
         return doc.delete_items(neurons=neurons, edges=[edge] if edge and rng.random() < 0.7 else [])
+    if kind == "resize":
+        return doc.resize_layer(int(rng.integers(net.n_layers)), int(rng.integers(1, 5)))
     return doc.clear_positions()
 
 
