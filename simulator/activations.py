@@ -21,7 +21,7 @@ class Activation:
     name : str
         The name used in files and menus.
     value : callable
-        ``value(z) -> a``.
+        ``value(z, out=None) -> a``, writing into ``out`` when given.
     derivative : callable
         ``derivative(z, a) -> da/dz``; may use either argument.
     description : str
@@ -44,8 +44,8 @@ class Activation:
         return f"Activation({self.name!r})"
 
 
-def _step(z):
-    return (z >= 0).astype(z.dtype)
+def _step(z, out=None):
+    return np.greater_equal(z, 0.0, out=_out(z, out))
 
 
 def _step_slope(z, a):
@@ -55,13 +55,33 @@ def _step_slope(z, a):
     return np.zeros_like(z)
 
 
+def _out(z, out):
+    """Where to write a result: ``out`` if given, else a new array like z.
+
+    Every ``value(z, out=None)`` can write into a buffer so the training loop
+    reuses its memory; called without ``out`` it returns a new array.
+    """
+    return np.empty_like(z) if out is None else out
+
+
+def _linear(z, out=None):
+    if out is None:
+        return z.copy()
+    out[...] = z
+    return out
+
+
+def _tanh(z, out=None):
+    return np.tanh(z, out=_out(z, out))
+
+
 def _linear_backward(z, a, grad_a):
     return grad_a
 
 
-def _sigmoid(z):
+def _sigmoid(z, out=None):
     # tanh form: never overflows, unlike 1 / (1 + exp(-z)) for very negative z
-    a = np.multiply(z, 0.5)
+    a = np.multiply(z, 0.5, out=_out(z, out))
     np.tanh(a, out=a)
     a *= 0.5
     a += 0.5
@@ -76,8 +96,8 @@ def _tanh_slope(z, a):
     return 1.0 - a * a
 
 
-def _relu(z):
-    return np.maximum(z, 0.0)
+def _relu(z, out=None):
+    return np.maximum(z, 0.0, out=_out(z, out))
 
 
 def _relu_slope(z, a):
@@ -85,8 +105,10 @@ def _relu_slope(z, a):
     return (z > 0).astype(z.dtype)
 
 
-def _leaky_relu(z):
-    return np.where(z > 0, z, LEAKY_SLOPE * z)
+def _leaky_relu(z, out=None):
+    # max(z, slope z) is the leaky ReLU for any slope below 1
+    a = np.multiply(z, LEAKY_SLOPE, out=_out(z, out))
+    return np.maximum(a, z, out=a)
 
 
 def _leaky_relu_slope(z, a):
@@ -105,8 +127,8 @@ class Softmax:
     description = "Turns a layer's values into probabilities that sum to 1 (for the output layer of a classifier)."
 
     @staticmethod
-    def value(z):
-        e = z - z.max(axis=1, keepdims=True)
+    def value(z, out=None):
+        e = np.subtract(z, z.max(axis=1, keepdims=True), out=_out(z, out))
         np.exp(e, out=e)
         e /= e.sum(axis=1, keepdims=True)
         return e
@@ -130,13 +152,13 @@ ACTIVATIONS = {
         "step", _step, _step_slope,
         "1 if z >= 0, else 0. Its slope is 0 everywhere (undefined at 0), so gradient descent cannot train it."),
     "linear": Activation(
-        "linear", lambda z: z, lambda z, a: np.ones_like(z),
+        "linear", _linear, lambda z, a: np.ones_like(z),
         "Passes z through unchanged; slope 1."),
     "sigmoid": Activation(
         "sigmoid", _sigmoid, _sigmoid_slope,
         "Squashes z into (0, 1). Saturates: far from 0 its slope is almost 0."),
     "tanh": Activation(
-        "tanh", np.tanh, _tanh_slope,
+        "tanh", _tanh, _tanh_slope,
         "Squashes z into (-1, 1), centred on 0. Saturates like the sigmoid."),
     "relu": Activation(
         "relu", _relu, _relu_slope,

@@ -10,6 +10,14 @@ Shapes: ``n`` samples in the batch; layer k has ``s_k`` neurons.
 ``z[k]``, ``a[k]``, ``delta[k]`` (dL/dz) and ``grad_a[k]`` (dL/da) are all of
 shape (n, s_k); ``grad_w[(i, k)]`` matches the weight block, shape (s_i, s_k);
 ``grad_b[k]`` has shape (s_k,).
+
+Why the storage looks the way it does: on the small networks of a lesson, a
+step costs about one microsecond per NumPy call, whatever the arithmetic. So
+every parameter lives in one flat array (the blocks and biases are views into
+it) and is updated in one call; each layer's bias is stored as an extra row
+under its first incoming weight block, and each layer's activations carry a
+trailing column of ones, so one matrix product computes ``a W + b`` and one
+computes ``dL/dW`` and ``dL/db`` together.
 """
 
 import numpy as np
@@ -20,39 +28,117 @@ RULES = ("backprop", "perceptron")
 
 
 class Plan:
-    """What a step walks, in arrays and tuples, prepared once per structure.
+    """What a step walks, prepared once per network structure.
 
-    Rebuilt by :meth:`Network.plan` after each structural edit. Holds
-    references to the network's own arrays, which training updates in place.
+    Building a plan moves the network's weights and biases into one flat
+    array and rebinds ``block.weights`` and ``layer.bias`` to views of it, so
+    the network and the plan share their numbers. Rebuilt by
+    :meth:`Network.plan` after each structural edit.
+
+    Attributes
+    ----------
+    flat : ndarray of shape (n_params,)
+        Every weight slot (removed edges included, at 0) and every bias.
+    segments : list of (key, offset, rows, cols, primary)
+        Where each block lives in ``flat``; ``primary`` blocks have the bias
+        of their target layer as an extra last row.
+    reg_mask : ndarray of shape (n_params,)
+        1 where a weight exists (regularised), 0 at biases and removed edges.
+    keep : ndarray of shape (n_params,) or None
+        0 at removed edges, 1 elsewhere; None when no edge is removed.
     """
 
     def __init__(self, network):
         n = network.n_layers
         self.n_layers = n
-        self.sizes = network.sizes
+        self.sizes = sizes = network.sizes
         self.acts = [None] + [get_activation(l.activation) for l in network.layers[1:]]
-        self.biases = [l.bias for l in network.layers]
+        self.keys = keys = sorted(network.blocks)
+        primary = {}
+        for key in keys:
+            primary.setdefault(key[1], key)
+        self.bias_only = [j for j in range(1, n) if j not in primary]
+
+        # lay out the flat array
+        self.segments, offset = [], 0
+        for key in keys:
+            rows = sizes[key[0]] + (primary[key[1]] == key)
+            self.segments.append((key, offset, rows, sizes[key[1]], primary[key[1]] == key))
+            offset += rows * sizes[key[1]]
+        bias_offsets = {}
+        for j in self.bias_only:
+            bias_offsets[j] = offset
+            offset += sizes[j]
+        self.flat = flat = np.zeros(offset)
+        self.reg_mask = np.zeros(offset)
+        keep = np.ones(offset)
+
+        # move the numbers in, and make the network's arrays views of them
+        self.aug_w = {}      # key -> (rows, cols) view, bias row included for primary blocks
+        self.biases = [network.layers[0].bias] + [None] * (n - 1)
         self.incoming = [[] for _ in range(n)]
         self.outgoing = [[] for _ in range(n)]
-        self.keys = sorted(network.blocks)
-        for key in self.keys:
+        for key, off, rows, cols, is_primary in self.segments:
             i, j = key
             block = network.blocks[key]
-            mask = None if block.full else block.mask
-            self.incoming[j].append((i, block.weights, mask, key))
+            seg = flat[off:off + rows * cols].reshape(rows, cols)
+            seg[:sizes[i]] = block.weights
+            block.weights = seg[:sizes[i]]
+            self.reg_mask[off:off + sizes[i] * cols] = block.mask.ravel()
+            keep[off:off + sizes[i] * cols] = block.mask.ravel()
+            if is_primary:
+                seg[sizes[i]] = network.layers[j].bias
+                network.layers[j].bias = seg[sizes[i]]
+                self.biases[j] = seg[sizes[i]]
+            self.aug_w[key] = seg
+            mask = None if block.mask.all() else block.mask
+            self.incoming[j].append((i, block.weights, mask, key, is_primary))
             self.outgoing[i].append((j, block.weights))
-        self.params = [network.blocks[k].weights for k in self.keys] + self.biases[1:]
-        self.is_weight = [True] * len(self.keys) + [False] * (n - 1)
-        self.masks = [network.blocks[k].mask for k in self.keys] + [None] * (n - 1)
-        self.partial = [(w, m) for w, m in zip(self.params, self.masks) if m is not None and not m.all()]
-        # The same, unpacked for the hot loop: per layer the first incoming
-        # (or outgoing) block apart from the rest, so a plain chain of layers
-        # costs one matmul and no list slicing.
-        self.fwd = [None] + [(incoming[0][0], incoming[0][1], [(i, w) for i, w, _, _ in incoming[1:]])
-                             if incoming else None for incoming in self.incoming[1:]]
+        for j, off in bias_offsets.items():
+            view = flat[off:off + sizes[j]]
+            view[:] = network.layers[j].bias
+            network.layers[j].bias = self.biases[j] = view
+        self.keep = None if keep.all() else keep
+        self.n_params = offset
+
+        # per layer, unpacked for the hot loop
+        self.fwd = [None] * n
+        for j in range(1, n):
+            if j in primary:
+                rest = [(i, w) for i, w, _, key, p in self.incoming[j] if not p]
+                self.fwd[j] = (primary[j][0], self.aug_w[primary[j]], rest)
         self.bwd = [(out[0][0], out[0][1].T, [(j, w.T) for j, w in out[1:]]) if out else None
                     for out in self.outgoing]
-        self.grads_of = [[(i, mask, key) for i, _, mask, key in incoming] for incoming in self.incoming]
+
+    def grad_views(self, gflat):
+        """Views of a flat gradient array shaped like the parameters.
+
+        Returns
+        -------
+        grad_w : dict (i, j) -> ndarray of shape (s_i, s_j)
+        grad_b : list of ndarray of shape (s_k,) (None for the inputs)
+        grad_aug : dict (i, j) -> ndarray of shape (rows, s_j), bias row included
+        """
+        grad_w, grad_aug, grad_b = {}, {}, [None] * self.n_layers
+        for key, off, rows, cols, is_primary in self.segments:
+            seg = gflat[off:off + rows * cols].reshape(rows, cols)
+            grad_aug[key] = seg
+            grad_w[key] = seg[:self.sizes[key[0]]]
+            if is_primary:
+                grad_b[key[1]] = seg[self.sizes[key[0]]]
+        off = self.segments[-1][1] + self.segments[-1][2] * self.segments[-1][3] if self.segments else 0
+        for j in self.bias_only:
+            grad_b[j] = gflat[off:off + self.sizes[j]]
+            off += self.sizes[j]
+        return grad_w, grad_b, grad_aug
+
+
+def augment(X):
+    """X with a trailing column of ones, shape (n, s + 1)."""
+    out = np.empty((X.shape[0], X.shape[1] + 1))
+    out[:, :-1] = X
+    out[:, -1] = 1.0
+    return out
 
 
 class Pass:
@@ -62,6 +148,8 @@ class Pass:
     ----------
     network : Network
     X : ndarray of shape (n, s_0)
+        Or, to save a copy, of shape (n, s_0 + 1) with ``augmented=True``:
+        the inputs followed by a column of ones.
     y : ndarray of shape (n, s_out), optional
         Targets; needed for the loss and the backward phases.
     loss : Loss, optional
@@ -69,20 +157,44 @@ class Pass:
         ``perceptron`` trains only the output layer with the classic rule
         ``w += lr (y - y_hat) x``; expressed here as a delta of ``y_hat - y``
         and a plain gradient step, so it shares every line of the machinery.
+
+    The arrays a Pass reports are its own buffers: a Pass reused for the
+    next batch (see :meth:`reset`) overwrites them. Copy what you keep.
     """
 
-    def __init__(self, network, X, y=None, loss=None, rule="backprop"):
+    def __init__(self, network, X, y=None, loss=None, rule="backprop", augmented=False):
         self.plan = plan = network.plan()
-        n = plan.n_layers
-        self.X, self.y, self.loss, self.rule = X, y, loss, rule
-        self.z = [None] * n
-        self.a = [X] + [None] * (n - 1)
-        self.delta = [None] * n
-        self.grad_a = [None] * n
-        self.grad_w = {}
-        self.grad_b = [None] * n
+        n_layers, sizes = plan.n_layers, plan.sizes
+        self.loss, self.rule = loss, rule
+        self.gflat = np.zeros(plan.n_params)
+        self.grad_w, self.grad_b, self._grad_aug = plan.grad_views(self.gflat)
+        self.aug = [None] * n_layers
+        self.a = [None] * n_layers
+        self._n = None
+        self.reset(X, y, augmented)
+
+    def reset(self, X, y=None, augmented=False):
+        """Start again on a new batch (same network structure)."""
+        plan = self.plan
+        X_aug = X if augmented else augment(np.asarray(X, dtype=float))
+        n = X_aug.shape[0]
+        if n != self._n:
+            self._n = n
+            for k in range(1, plan.n_layers):
+                buf = np.empty((n, plan.sizes[k] + 1))
+                buf[:, -1] = 1.0
+                self.aug[k] = buf
+                self.a[k] = buf[:, :-1]
+        self.aug[0] = X_aug
+        self.a[0] = self.X = X_aug[:, :-1]
+        self.y = y
+        n_layers = plan.n_layers
+        self.z = [None] * n_layers
+        self.delta = [None] * n_layers
+        self.grad_a = [None] * n_layers
         self.loss_value = None
         self.done = 0  # phases completed
+        return self
 
     # ----------------------------------------------------------------- phases
     def phases(self):
@@ -113,19 +225,18 @@ class Pass:
         return self.a[-1]
 
     def forward_layer(self, k):
-        """z_k = sum over incoming blocks of a_i W_ik, plus b_k; a_k = f(z_k)."""
+        """z_k = [a_i, 1] [W_ik; b_k] + the other incoming blocks; a_k = f(z_k)."""
         plan, a = self.plan, self.a
         fwd = plan.fwd[k]
         if fwd is not None:
-            i, w, rest = fwd
-            z = a[i] @ w
+            i, w_aug, rest = fwd
+            z = self.aug[i] @ w_aug
             for i, w in rest:
                 z += a[i] @ w
-            z += plan.biases[k]
         else:
-            z = np.repeat(plan.biases[k][None, :], a[0].shape[0], axis=0)
+            z = np.repeat(plan.biases[k][None, :], self._n, axis=0)
         self.z[k] = z
-        a[k] = plan.acts[k].value(z)
+        plan.acts[k].value(z, out=a[k])
 
     def compute_loss(self):
         k = self.plan.n_layers - 1
@@ -152,31 +263,31 @@ class Pass:
             self.grad_a[k] = grad_a
             delta = plan.acts[k].backward(self.z[k], self.a[k], grad_a)
         self.delta[k] = delta
-        a, grad_w = self.a, self.grad_w
-        for i, mask, key in plan.grads_of[k]:
-            g = a[i].T @ delta
+        incoming = plan.incoming[k]
+        if not incoming:
+            np.add.reduce(delta, axis=0, out=self.grad_b[k])
+        for i, _, mask, key, is_primary in incoming:
+            # the primary block's product includes the ones column: dL/db comes with dL/dW
+            src = self.aug[i] if is_primary else self.a[i]
+            g = self._grad_aug[key]
+            np.matmul(src.T, delta, out=g)
             if mask is not None:
-                g *= mask
-            grad_w[key] = g
-        self.grad_b[k] = np.add.reduce(delta, axis=0)  # skips sum()'s Python wrapper
+                self.grad_w[key] *= mask
 
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
         plan = self.plan
         if self.rule == "perceptron":
             lr = optimizer.learning_rate
-            out = plan.n_layers - 1
-            for i, w, _, key in plan.incoming[out]:
-                w -= lr * self.grad_w[key]
-            plan.biases[out] -= lr * self.grad_b[out]
+            for _, _, _, key, _ in plan.incoming[plan.n_layers - 1]:
+                plan.aug_w[key] -= lr * self._grad_aug[key]
+            if not plan.incoming[plan.n_layers - 1]:
+                plan.biases[-1] -= lr * self.grad_b[-1]
         else:
-            grad_w = self.grad_w
-            grads = [grad_w[k] for k in plan.keys]
-            grads += self.grad_b[1:]
-            optimizer.update(plan.params, grads, plan.is_weight, plan.masks)
-        for w, m in plan.partial:
-            # momentum and Adam remember past steps; keep removed edges at 0
-            w *= m
+            optimizer.update([plan.flat], [self.gflat], None, [plan.reg_mask])
+        if plan.keep is not None:
+            # momentum and Adam remember past steps; keep removed edges at exactly 0
+            plan.flat *= plan.keep
 
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss."""
@@ -209,13 +320,9 @@ class Pass:
         """Euclidean norm of each layer's parameter gradient (incoming weights and biases); 0 for the inputs."""
         norms = [0.0] * self.plan.n_layers
         for k in range(1, self.plan.n_layers):
-            total = 0.0
-            for _, _, _, key in self.plan.incoming[k]:
-                g = self.grad_w.get(key)
-                if g is not None:
-                    total += float(np.vdot(g, g))
-            if self.grad_b[k] is not None:
-                total += float(np.vdot(self.grad_b[k], self.grad_b[k]))
+            total = float(np.vdot(self.grad_b[k], self.grad_b[k]))
+            for _, _, _, key, _ in self.plan.incoming[k]:
+                total += float(np.vdot(self.grad_w[key], self.grad_w[key]))
             norms[k] = float(np.sqrt(total))
         return norms
 

@@ -60,11 +60,12 @@ class Optimizer:
         out = []
         for p, g, w, m in zip(params, grads, is_weight, masks):
             if w:
-                g = g + self.l2 * p if self.l2 else g.copy()
+                reg = self.l2 * p if self.l2 else np.zeros_like(p)
                 if self.l1:
-                    g += self.l1 * np.sign(p)
+                    reg += self.l1 * np.sign(p)
                 if m is not None:
-                    g *= m
+                    reg *= m
+                g = g + reg
             out.append(g)
         return out
 
@@ -77,9 +78,10 @@ class Optimizer:
             Matching shapes. ``grads`` are left unchanged.
         is_weight : list of bool, optional
             Which arrays are weights (regularised); default all.
-        masks : list of (ndarray of bool or None), optional
-            Edge masks: removed edges get no regularisation either, so they
-            stay at exactly 0.
+        masks : list of (ndarray or None), optional
+            Where regularisation applies (1/True) within each array: removed
+            edges and biases stored among the weights get none, so removed
+            edges stay at exactly 0.
         """
         self._prepare(params)
         if is_weight is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .backprop import Pass
+from .backprop import Pass, augment
 from .errors import TrainingError
 from .history import History
 from .losses import get_loss
@@ -74,6 +74,8 @@ class Trainer:
         self.apply_settings(settings or TrainingSettings())
         self._rng = np.random.default_rng(self.settings.seed)
         self._train_targets = train.y > 0.5
+        self._train_aug = augment(train.X)
+        self._passes = {}          # batch size -> reusable Pass, for the current plan
         self._checked_plan = None
         self.start()
 
@@ -111,8 +113,7 @@ class Trainer:
                 self.next_phase()
             return self.history.last("train_loss")
         X, y, targets = self._next_batch()
-        p = Pass(self.network, X, y, self.loss, self.settings.rule)
-        self._check_plan(p.plan)
+        p = self._pass_for(X, y)
         loss = p.run(self.optimizer)
         self._finish(p, targets)
         return loss
@@ -136,8 +137,7 @@ class Trainer:
         if p is None or p.plan is not self.network.plan():
             # no step under way, or the network was edited mid-step: start afresh
             X, y, targets = self._next_batch()
-            p = self._pass = Pass(self.network, X, y, self.loss, self.settings.rule)
-            self._check_plan(p.plan)
+            p = self._pass = self._pass_for(X, y)
             self._pass_targets = targets
             self._phase_list = p.phases()
         phase = self._phase_list[p.done]
@@ -162,9 +162,22 @@ class Trainer:
         return self._phase_list[self._pass.done]
 
     # --------------------------------------------------------------- internals
+    def _pass_for(self, X_aug, y):
+        """A Pass for this batch, reusing the buffers of the last one of its size."""
+        plan = self.network.plan()
+        if plan is not self._checked_plan:
+            self._check_plan(plan)
+            self._passes = {}
+        p = self._passes.get(X_aug.shape[0])
+        if p is None:
+            p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
+                                                    augmented=True)
+        else:
+            p.reset(X_aug, y, augmented=True)
+        p.loss, p.rule = self.loss, self.settings.rule
+        return p
+
     def _check_plan(self, plan):
-        if plan is self._checked_plan:
-            return
         sizes = plan.sizes
         if sizes[0] != self.train.n_inputs or sizes[-1] != self.train.n_outputs:
             raise TrainingError(
@@ -180,7 +193,7 @@ class Trainer:
             if self._cursor == 0:
                 self.epoch += 1
             self._cursor = 0
-            return self.train.X, self.train.y, self._train_targets
+            return self._train_aug, self.train.y, self._train_targets
         if self._order is None or self._cursor >= n:
             if self.settings.shuffle:
                 self._order = self._rng.permutation(n)
@@ -190,7 +203,7 @@ class Trainer:
             self.epoch += 1
         index = self._order[self._cursor:self._cursor + size]
         self._cursor += size
-        return self.train.X[index], self.train.y[index], self._train_targets[index]
+        return self._train_aug[index], self.train.y[index], self._train_targets[index]
 
     def _accuracy(self, a, targets):
         if not self.classification:
