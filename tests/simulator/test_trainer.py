@@ -1,0 +1,246 @@
+"""Training as a learner meets it: the lessons' claims hold, step-through is exact,
+bad settings and NaN losses are handled."""
+
+import numpy as np
+import pytest
+
+from simulator.datasets import make_dataset
+from simulator.errors import SimulatorError, TrainingError
+from simulator.network import Network
+from simulator.presets import PRESET_NAMES, make_preset
+from simulator.settings import TrainingSettings
+from simulator.trainer import Trainer
+
+
+def perceptron(gate):
+    project = make_preset(f"perceptron-{gate}")
+    train, test = project.datasets()
+    return Trainer(project.network, train, test, project.settings)
+
+
+@pytest.mark.parametrize("gate", ["and", "or"])
+def test_perceptron_rule_learns_and_and_or(gate):
+    trainer = perceptron(gate)
+    trainer.run(100)
+    assert trainer.evaluate(trainer.train)[1] == 1.0
+    # and, once right, it stays right: the rule stops changing the weights
+    w = trainer.network.blocks[(0, 1)].weights.copy()
+    trainer.run(8)
+    assert np.array_equal(w, trainer.network.blocks[(0, 1)].weights)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_perceptron_rule_never_learns_xor(seed):
+    project = make_preset("perceptron-xor", seed=seed)
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    for _ in range(500):
+        trainer.step()
+        assert trainer.evaluate(train)[1] < 1.0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mlp_learns_xor(seed):
+    project = make_preset("mlp-xor", seed=seed)
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    trainer.run(1500)
+    assert trainer.evaluate(train)[1] == 1.0
+    assert trainer.history.last("train_loss") < 0.05
+
+
+def test_perceptron_rule_refuses_non_step_output():
+    net = Network([2, 1], ["sigmoid"])
+    with pytest.raises(TrainingError, match="step"):
+        Trainer(net, make_dataset({"generator": "and"}), None, TrainingSettings(rule="perceptron", loss="l2"))
+
+
+def test_gradient_descent_on_step_units_gets_no_gradient_and_does_not_learn():
+    project = make_preset("step-backprop")
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    before = project.network.blocks[(0, 1)].weights.copy()
+    with np.errstate(all="raise"):
+        trainer.run(200)
+    snap = trainer.snapshot()
+    assert np.all(snap.grad_weights[(0, 1)] == 0) and np.all(snap.grad_biases[1] == 0)
+    assert np.array_equal(before, project.network.blocks[(0, 1)].weights)
+    assert snap.layer_grad_norms[1] == 0.0 and snap.layer_grad_norms[2] > 0.0
+
+
+def fit_line(loss):
+    project = make_preset("outliers")
+    project.settings.loss = loss
+    project.settings.learning_rate = 0.05
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    trainer.run(4000)
+    return float(project.network.blocks[(0, 1)].weights[0, 0])
+
+
+def test_l1_fit_ignores_outliers_that_pull_l2_fit():
+    true_slope = 2.0  # the linear_outliers generator's default
+    l1, l2 = fit_line("l1"), fit_line("l2")
+    assert abs(l1 - true_slope) < abs(l2 - true_slope)
+    assert abs(l1 - true_slope) < 0.15
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [0, 1, 7])
+def test_step_through_phases_gives_bit_identical_weights(optimizer, batch_size):
+    ds = make_dataset({"generator": "moons", "n": 40, "seed": 1})
+    settings = TrainingSettings(optimizer=optimizer, learning_rate=0.05, batch_size=batch_size, seed=3)
+    fast = Network([2, 5, 3, 1], ["relu", "tanh", "sigmoid"], seed=2)
+    fast.connect_layers(0, 2)
+    fast.disconnect((1, 0), (2, 1))
+    slow = fast.copy()
+    a, b = Trainer(fast, ds, None, settings), Trainer(slow, ds, None, settings)
+    a.run(9)
+    phases = []
+    while b.steps < 9:
+        phases.append(b.next_phase())
+    assert fast.same_as(slow)
+    assert np.array_equal(a.history.column("train_loss"), b.history.column("train_loss"))
+    n = len(phases) // 9
+    assert phases[:n] == [("forward", 1), ("forward", 2), ("forward", 3), ("loss", 3),
+                          ("backward", 3), ("backward", 2), ("backward", 1), ("update", None)]
+
+
+def test_same_seed_same_numbers():
+    def train():
+        project = make_preset("spiral")
+        tr, te = project.datasets()
+        t = Trainer(project.network, tr, te, project.settings)
+        t.run(60)
+        return project.network, t.history.column("test_loss").copy()
+    (n1, h1), (n2, h2) = train(), train()
+    assert n1.same_as(n2) and np.array_equal(h1, h2)
+
+
+def test_history_records_every_step_with_accuracy_and_test_values():
+    project = make_preset("circles")
+    tr, te = project.datasets()
+    t = Trainer(project.network, tr, te, project.settings)
+    t.run(25)
+    assert len(t.history) == 25
+    for col in ("train_loss", "train_accuracy", "test_loss", "test_accuracy"):
+        assert np.all(np.isfinite(t.history.column(col)))
+    assert t.history.column("train_loss")[-1] < t.history.column("train_loss")[0]
+
+
+def test_regression_history_has_no_accuracy():
+    project = make_preset("sine")
+    tr, te = project.datasets()
+    t = Trainer(project.network, tr, te, project.settings)
+    t.run(5)
+    assert np.all(np.isnan(t.history.column("train_accuracy")))
+
+
+def test_mini_batches_cover_the_epoch_and_reshuffle():
+    ds = make_dataset({"generator": "moons", "n": 10, "seed": 0})
+    t = Trainer(Network([2, 3, 1], seed=0), ds, None, TrainingSettings(batch_size=4, seed=1))
+    seen = []
+    for _ in range(3):
+        t.step()
+        seen.append(t.last_pass.X.copy())
+    assert t.epoch == 1 and [len(s) for s in seen] == [4, 4, 2]
+    rows = {tuple(r) for s in seen for r in s}
+    assert rows == {tuple(r) for r in ds.X}
+    t.step()
+    assert t.epoch == 2
+
+
+def test_nan_loss_pauses_and_restores_finite_weights():
+    project = make_preset("sine")
+    project.settings.optimizer = "sgd"
+    project.settings.learning_rate = 50.0
+    tr, _ = project.datasets()
+    t = Trainer(project.network, tr, None, project.settings)
+    with np.errstate(all="ignore"), pytest.raises(TrainingError, match="learning rate"):
+        t.run(1000)
+    for block in project.network.blocks.values():
+        assert np.all(np.isfinite(block.weights))
+    loss, _ = t.evaluate(tr)
+    assert np.isfinite(loss)
+    assert len(t.history) == t.steps and np.all(np.isfinite(t.history.column("train_loss")))
+
+
+def test_settings_change_between_steps_without_reset():
+    ds = make_dataset({"generator": "xor"})
+    net = Network([2, 4, 1], seed=0)
+    t = Trainer(net, ds, None, TrainingSettings(optimizer="momentum", learning_rate=0.1))
+    t.run(5)
+    velocity = [v.copy() for v in t.optimizer.velocity]
+    t.apply_settings(TrainingSettings(optimizer="momentum", learning_rate=0.01))
+    assert t.optimizer.learning_rate == 0.01
+    assert all(np.array_equal(a, b) for a, b in zip(velocity, t.optimizer.velocity))
+
+
+def test_edit_between_steps_is_picked_up():
+    ds = make_dataset({"generator": "xor"})
+    net = Network([2, 4, 1], seed=0)
+    t = Trainer(net, ds)
+    t.run(3)
+    t.next_phase()  # a step is under way...
+    net.add_neuron(1)  # ...when the network changes shape
+    t.step()
+    assert t.snapshot().weights[(0, 1)].shape == (2, 5)
+
+
+def test_mismatched_data_is_a_clear_error():
+    t = Trainer(Network([3, 1]), make_dataset({"generator": "sine"}), None, TrainingSettings(loss="l2"))
+    with pytest.raises(TrainingError, match="3 inputs"):
+        t.step()
+
+
+def test_cross_entropy_on_wrong_output_is_refused():
+    with pytest.raises(SimulatorError, match="sigmoid"):
+        Trainer(Network([2, 1], ["relu"]), make_dataset({"generator": "xor"}))
+
+
+def test_trace_reports_one_example():
+    project = make_preset("mlp-xor")
+    tr, _ = project.datasets()
+    t = Trainer(project.network, tr, None, project.settings)
+    trace = t.trace(1)
+    assert trace.x.tolist() == [0.0, 1.0] and trace.y.tolist() == [1.0]
+    assert trace.a[1].shape == (4,) and trace.delta[2].shape == (1,)
+    # dL/dw of the output edges is a_hidden * delta_out for one example
+    assert np.allclose(trace.grad_w[(1, 2)][:, 0], trace.a[1] * trace.delta[2][0])
+
+
+def test_snapshot_is_frozen_and_independent():
+    project = make_preset("mlp-xor")
+    tr, _ = project.datasets()
+    t = Trainer(project.network, tr, None, project.settings)
+    t.run(2)
+    grid = np.random.default_rng(0).uniform(-1, 2, (25, 2))
+    s = t.snapshot(grid)
+    w = s.weights[(0, 1)].copy()
+    with pytest.raises(ValueError):
+        s.weights[(0, 1)][0, 0] = 1.0
+    t.run(5)
+    assert np.array_equal(s.weights[(0, 1)], w)
+    assert s.weights[(0, 1)].dtype == np.float32
+    assert [a.shape for a in s.grid_activations] == [(25, 2), (25, 4), (25, 1)]
+
+
+def test_snapshots_generator_throttles_and_stops():
+    project = make_preset("mlp-xor")
+    tr, _ = project.datasets()
+    t = Trainer(project.network, tr, None, project.settings)
+    snaps = list(t.snapshots(max_steps=3000, interval=10.0))
+    assert len(snaps) == 1 and snaps[-1].step == 3000
+    stop_after = iter([False, False, True])
+    snaps = list(t.snapshots(interval=0.0, should_stop=lambda: next(stop_after)))
+    assert snaps[-1].step == 3002
+
+
+@pytest.mark.parametrize("name", PRESET_NAMES)
+def test_every_preset_trains(name):
+    project = make_preset(name)
+    tr, te = project.datasets()
+    t = Trainer(project.network, tr, te, project.settings)
+    first = t.step()
+    t.run(200)
+    assert np.isfinite(first) and np.isfinite(t.history.last("train_loss"))
