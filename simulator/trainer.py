@@ -76,6 +76,7 @@ class Trainer:
         self._train_targets = train.y > 0.5
         self._train_aug = augment(train.X)
         self._passes = {}          # batch size -> reusable Pass, for the current plan
+        self._eval_cache = {}      # id(dataset) -> (dataset, Pass, boolean targets)
         self._checked_plan = None
         self.start()
 
@@ -256,10 +257,17 @@ class Trainer:
     # ------------------------------------------------------------- evaluation
     def evaluate(self, dataset):
         """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression."""
-        p = Pass(self.network, dataset.X, dataset.y, self.loss)
+        plan = self.network.plan()
+        cached = self._eval_cache.get(id(dataset))
+        if cached is None or cached[0] is not dataset or cached[1].plan is not plan:
+            # the test set is evaluated after every step: keep its buffers
+            p = Pass(self.network, dataset.X, dataset.y, self.loss)
+            cached = self._eval_cache[id(dataset)] = (dataset, p, dataset.y > 0.5)
+        _, p, targets = cached
+        p.loss = self.loss
         p.forward()
         loss = p.compute_loss()
-        return loss, self._accuracy(p.a[-1], dataset.y > 0.5)
+        return loss, self._accuracy(p.a[-1], targets)
 
     def trace(self, index, dataset=None):
         """Every z, a, delta, dL/da and dL/dw for one example, without updating anything.
