@@ -158,27 +158,21 @@ def test_layout_block_is_read_defensively():
     assert positions_from_layout({"positions": "x"}, net) == {}
 
 
-def test_emitting_signals_keeps_the_interpreter_alive(qapp):
-    """PySide6 6.12 on Python 3.11 drops a reference to True on every emit;
-    ui/__init__.py compensates. Without it, long sessions abort."""
+def test_qt_calls_cannot_exhaust_none_or_true(qapp):
+    """PySide6 6.12 on Python 3.11 drops a reference to None on every void Qt
+    call and to True on every emit; ui/__init__.py gives them a reserve.
+    Without it, this loop aborts the interpreter."""
     import sys
 
+    from PySide6.QtWidgets import QLabel
+
+    import ui
+
     doc = Document()
-    before = sys.getrefcount(True)
-    for _ in range(5000):
+    label = QLabel()
+    for _ in range(20000):
         doc.values_changed.emit()
-    assert sys.getrefcount(True) - before > -10
+        label.setText("x")
+    if ui.REFERENCES_RESERVED:
+        assert sys.getrefcount(None) > 2**39 and sys.getrefcount(True) > 2**39
     doc.deleteLater()
-
-
-def test_resize_layer_is_one_step(doc):
-    doc.move_neurons({(1, 1): (3.0, 4.0)})
-    assert doc.resize_layer(1, 5)
-    assert doc.network.sizes == [2, 5, 1]
-    assert doc.undo_stack.undoText() == "Resize Layer"
-    assert doc.resize_layer(1, 1)
-    assert doc.network.sizes == [2, 1, 1] and (1, 1) not in doc.positions
-    assert not doc.resize_layer(1, 0)
-    doc.undo_stack.undo()
-    doc.undo_stack.undo()
-    assert doc.network.sizes == [2, 2, 1] and doc.positions[(1, 1)] == (3.0, 4.0)
