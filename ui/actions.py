@@ -1,0 +1,225 @@
+"""The main window's actions, menus and toolbar.
+
+Built here so that ui/main_window.py stays wiring only. Every action has a
+tooltip and, where Qt has one, a standard shortcut.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle, QToolBar, QToolButton
+
+from . import icons
+
+from simulator.activations import ACTIVATION_NAMES
+
+TRAINING_LATER = " Not available yet: training arrives in the next version of Backprop Studio."
+
+ACTIVATION_LABELS = {"step": "Step", "linear": "Linear", "sigmoid": "Sigmoid", "tanh": "Tanh",
+                     "relu": "ReLU", "leaky_relu": "Leaky ReLU", "softmax": "Softmax"}
+
+
+def activation_label(name):
+    return ACTIVATION_LABELS.get(name, name.replace("_", " ").title())
+
+
+def _action(win, text, tip, slot=None, shortcut=None, icon=None, checkable=False):
+    action = QAction(text, win)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    if shortcut is not None:
+        action.setShortcut(shortcut)
+        keys = QKeySequence(shortcut).toString(QKeySequence.NativeText)
+        if keys:
+            action.setToolTip(f"{tip} ({keys})")
+    if isinstance(icon, str):
+        action.setIcon(icons.icon(icon))
+    elif icon is not None:
+        action.setIcon(win.style().standardIcon(icon))
+    action.setCheckable(checkable)
+    if slot is not None:
+        action.triggered.connect(lambda checked=False: slot())
+    return action
+
+
+def build_actions(win):
+    """Create every action of ``win`` (a MainWindow); return them by name."""
+    a = SimpleNamespace()
+    sp = QStyle.StandardPixmap
+    a.new = _action(win, "&New", "Start a new, small network", win.new_project, QKeySequence.New,
+                    sp.SP_FileIcon)
+    a.open = _action(win, "&Open…", "Open a project file", win.open_dialog, QKeySequence.Open,
+                     sp.SP_DialogOpenButton)
+    a.save = _action(win, "&Save", "Save the project", win.save, QKeySequence.Save, sp.SP_DialogSaveButton)
+    a.save_as = _action(win, "Save &As…", "Save the project under a new file name", win.save_as,
+                        QKeySequence.SaveAs)
+    a.quit = _action(win, "&Quit", "Close Backprop Studio", win.close, QKeySequence.Quit)
+
+    stack = win.document.undo_stack
+    a.undo = stack.createUndoAction(win, "&Undo")
+    a.undo.setShortcut(QKeySequence.Undo)
+    a.undo.setIcon(icons.icon("undo"))
+    a.redo = stack.createRedoAction(win, "&Redo")
+    a.redo.setShortcut(QKeySequence.Redo)
+    a.redo.setIcon(icons.icon("redo"))
+    for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    a.delete = _action(win, "&Delete", "Delete the selected neurons and edges", win.delete_selection,
+                       QKeySequence.Delete, sp.SP_TrashIcon)
+    a.select_all = _action(win, "Select &All", "Select every neuron and edge", win.select_all,
+                           QKeySequence.SelectAll)
+
+    a.zoom_in = _action(win, "Zoom &In", "Make the drawing bigger", win.zoom_in, QKeySequence.ZoomIn,
+                        "zoom_in")
+    a.zoom_out = _action(win, "Zoom &Out", "Make the drawing smaller", win.zoom_out, QKeySequence.ZoomOut,
+                         "zoom_out")
+    a.fit = _action(win, "&Fit", "Show the whole network", win.fit, QKeySequence("Ctrl+0"), "fit")
+
+    a.add_neuron = _action(win, "Add &Neuron", "Add a neuron to the chosen layer", win.add_neuron,
+                           QKeySequence("Ctrl+Shift+N"), "add_neuron")
+    a.insert_before = _action(win, "Insert Layer &Before", "Insert a hidden layer before the chosen layer",
+                              win.insert_layer_before, icon="insert_layer")
+    a.insert_after = _action(win, "Insert Layer &After", "Insert a hidden layer after the chosen layer",
+                             win.insert_layer_after, icon="insert_layer")
+    a.remove_layer = _action(win, "&Remove Layer", "Remove the chosen hidden layer and its edges",
+                             win.remove_layer, icon="remove_layer")
+    for action, short in ((a.add_neuron, "Add Neuron"), (a.insert_after, "Insert Layer"),
+                          (a.remove_layer, "Remove Layer")):
+        action.setIconText(short)  # the menu text names the layer; the toolbar stays short
+    a.activation_group = QActionGroup(win)
+    a.activations = {}
+    for name in ACTIVATION_NAMES:
+        act = _action(win, activation_label(name), f"Use {activation_label(name)} in the chosen layer",
+                      lambda name=name: win.set_activation(name), checkable=True)
+        a.activation_group.addAction(act)
+        a.activations[name] = act
+    a.connect_layers = _action(win, "Fully &Connect Layers…", "Connect every neuron of one layer to "
+                               "every neuron of a later layer", win.connect_layers)
+    a.disconnect_layers = _action(win, "&Disconnect Layers…", "Remove every edge between two layers",
+                                  win.disconnect_layers)
+    a.relayout = _action(win, "Re-&layout", "Forget dragged positions and lay the network out neatly",
+                         win.relayout, icon="relayout")
+
+    a.train_start = _action(win, "&Start", "Start training." + TRAINING_LATER, icon=sp.SP_MediaPlay)
+    a.train_pause = _action(win, "&Pause", "Pause training." + TRAINING_LATER, icon=sp.SP_MediaPause)
+    a.train_step = _action(win, "S&tep", "Train one step at a time." + TRAINING_LATER,
+                           icon=sp.SP_MediaSkipForward)
+    for action in (a.train_start, a.train_pause, a.train_step):
+        action.setEnabled(False)
+
+    a.how_to = _action(win, "&How to Use", "The mouse gestures and keys of the editor", win.show_how_to,
+                       QKeySequence.HelpContents)
+    a.about = _action(win, "&About Backprop Studio", "What this program is", win.show_about)
+    return a
+
+
+def build_menus(win, a, docks, lessons):
+    """The menu bar. ``docks`` are QDockWidgets; ``lessons`` is [(name, label)]."""
+    bar = win.menuBar()
+    file = bar.addMenu("&File")
+    file.addActions([a.new, a.open])
+    win.recent_menu = file.addMenu("Open &Recent")
+    win.recent_menu.setToolTipsVisible(True)
+    file.addSeparator()
+    file.addActions([a.save, a.save_as])
+    file.addSeparator()
+    file.addAction(a.quit)
+
+    edit = bar.addMenu("&Edit")
+    edit.addActions([a.undo, a.redo])
+    edit.addSeparator()
+    edit.addActions([a.delete, a.select_all])
+
+    view = bar.addMenu("&View")
+    view.addActions([a.zoom_in, a.zoom_out, a.fit])
+    view.addSeparator()
+    for dock in docks:
+        toggle = dock.toggleViewAction()
+        toggle.setToolTip(f"Show or hide the {dock.windowTitle().replace('&&', '&')} panel")
+        toggle.setStatusTip(toggle.toolTip())
+        view.addAction(toggle)
+    toolbar_toggle = win.toolbar.toggleViewAction()
+    toolbar_toggle.setText("&Toolbar")
+    toolbar_toggle.setToolTip("Show or hide the toolbar")
+    view.addAction(toolbar_toggle)
+
+    network = bar.addMenu("&Network")
+    network.addAction(a.add_neuron)
+    network.addSeparator()
+    network.addActions([a.insert_before, a.insert_after, a.remove_layer])
+    win.activation_menu = network.addMenu("Set &Activation")
+    win.activation_menu.setToolTipsVisible(True)
+    win.activation_menu.addActions(list(a.activations.values()))
+    network.addSeparator()
+    network.addActions([a.connect_layers, a.disconnect_layers])
+    network.addSeparator()
+    network.addAction(a.relayout)
+
+    train = bar.addMenu("&Train")
+    train.setToolTipsVisible(True)
+    train.addActions([a.train_start, a.train_pause, a.train_step])
+
+    lesson_menu = bar.addMenu("&Lessons")
+    lesson_menu.setToolTipsVisible(True)
+    a.lessons = {}
+    for name, label in lessons:
+        act = _action(win, label, f"Open the “{label}” lesson (replaces the current project)",
+                      lambda name=name: win.open_lesson(name))
+        lesson_menu.addAction(act)
+        a.lessons[name] = act
+    if not lessons:
+        empty = lesson_menu.addAction("No lessons installed")
+        empty.setEnabled(False)
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([a.how_to, a.about])
+    for menu in (file, edit, view, network):
+        menu.setToolTipsVisible(True)
+
+
+def build_toolbar(win, a):
+    toolbar = QToolBar("Toolbar", win)
+    toolbar.setObjectName("main_toolbar")
+    toolbar.setToolTip("Common actions")
+    toolbar.addActions([a.new, a.open, a.save])
+    toolbar.addSeparator()
+    toolbar.addActions([a.undo, a.redo, a.delete])
+    toolbar.addSeparator()
+    toolbar.addActions([a.add_neuron, a.insert_after, a.remove_layer])
+    toolbar.addSeparator()
+    toolbar.addActions([a.zoom_in, a.zoom_out, a.fit, a.relayout])
+    toolbar.addSeparator()
+    toolbar.addActions([a.train_start, a.train_pause, a.train_step])
+    toolbar.setToolButtonStyle(Qt.ToolButtonIconOnly)
+    for action in (a.add_neuron, a.insert_after, a.remove_layer, a.relayout):
+        button = toolbar.widgetForAction(action)
+        if isinstance(button, QToolButton):
+            button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+    win.addToolBar(toolbar)
+    return toolbar
+
+
+def fill_recent_menu(win, menu, paths):
+    menu.clear()
+    for index, path in enumerate(paths, 1):
+        act = QAction(f"&{index} {path.rsplit('/', 1)[-1]}", menu)
+        act.setToolTip(path)
+        act.setStatusTip(path)
+        act.triggered.connect(lambda checked=False, path=path: win.open_path(path))
+        menu.addAction(act)
+    if paths:
+        menu.addSeparator()
+        clear = menu.addAction("Clear List")
+        clear.setToolTip("Forget the recently opened files")
+        clear.triggered.connect(win.clear_recent)
+    else:
+        none = menu.addAction("No recent files")
+        none.setEnabled(False)
+    menu.setEnabled(True)
+
+
+__all__ = ["build_actions", "build_menus", "build_toolbar", "fill_recent_menu", "activation_label"]

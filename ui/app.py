@@ -1,0 +1,196 @@
+"""Start the app: arguments, QApplication, error handling, screenshots.
+
+    python main.py [FILE]
+    python main.py --screenshot OUT.png [FILE]
+
+Any problem before the window is up (bad arguments, a file that cannot be
+opened, a screenshot that cannot be written) is one line on stderr and exit
+status 2. Once the window is up, an unexpected error is logged and shown in a
+dialog; no traceback ever reaches a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import traceback
+
+EXIT_ERROR = 2
+SCREENSHOT_SIZE = (1400, 900)
+DEFAULT_LESSON = "mlp-xor"
+PROG = "backprop-studio"
+
+
+class UsageError(Exception):
+    """Bad command-line arguments."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse would print usage and exit; we want one line
+        raise UsageError(message)
+
+
+def parse_args(argv):
+    parser = _Parser(prog=PROG, description="Build a neural network by dragging nodes and edges.")
+    parser.add_argument("file", nargs="?", help="a project file to open")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="draw the main window at 1400x900 into OUT.png and exit")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Run the app; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parse_args(argv)
+    except UsageError as error:
+        return _fail(f"{error} (usage: python main.py [--screenshot OUT.png] [FILE])")
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        return _run(args)
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        _log(traceback.format_exc())
+        return _fail(f"unexpected problem: {_plain(error)}")
+
+
+def _run(args):
+    from PySide6.QtWidgets import QApplication
+
+    from .recent import APPLICATION, ORGANIZATION
+
+    _quiet_qt_messages()
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else PROG])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    errors = install_excepthook(interactive=not args.screenshot)
+
+    from simulator.errors import SimulatorError
+
+    from .document import Document, default_project
+    from .main_window import MainWindow
+
+    document = Document(_start_project())
+    if args.file:
+        try:
+            document.open(args.file)
+        except (SimulatorError, OSError, ValueError) as error:
+            return _fail(f"cannot open {args.file}: {_plain(error)}")
+    window = MainWindow(document, remember=not args.screenshot)
+    if args.screenshot:
+        return _screenshot(app, window, args.screenshot, errors)
+    window.show()
+    window.fit()
+    return app.exec()
+
+
+def _start_project():
+    from .document import default_project
+    try:
+        from simulator.presets import make_preset
+        return make_preset(DEFAULT_LESSON)
+    except ImportError:
+        return default_project()
+
+
+def _screenshot(app, window, path, errors):
+    width, height = SCREENSHOT_SIZE
+    window.resize(width, height)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    _show_a_neuron(window)
+    window.fit()
+    app.processEvents()
+    image = window.grab().toImage()
+    if (image.width(), image.height()) != SCREENSHOT_SIZE:
+        image = image.scaled(width, height)
+    window.document.undo_stack.setClean()  # nothing to save: close without asking
+    ok = image.save(path)
+    window.close()
+    if not ok:
+        return _fail(f"cannot write the screenshot to {path}: check the folder exists and the name "
+                     "ends in .png")
+    if errors:
+        return _fail(f"the window could not be drawn: {errors[0]}")
+    return 0
+
+
+def _show_a_neuron(window):
+    """Select the first hidden neuron so the picture shows the inspector at work."""
+    scene, net = window.view.scene(), window.document.network
+    if net.n_layers > 2 and hasattr(scene, "select_only"):
+        scene.select_only(neurons=[(1, 0)])
+
+
+# ------------------------------------------------------------ error handling
+def _quiet_qt_messages():
+    """Send Qt's own warnings to the log file, not to the person's terminal."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind, context, message):
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            print(f"{PROG}: Qt: {message}", file=sys.stderr)
+        elif kind != QtMsgType.QtDebugMsg:
+            _log(f"Qt: {message}")
+
+    qInstallMessageHandler(handler)
+
+
+def install_excepthook(interactive=True):
+    """Route uncaught exceptions to a log file and a plain message.
+
+    Returns the list the one-line messages are appended to.
+    """
+    messages = []
+    showing = []
+
+    def hook(exc_type, error, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            from PySide6.QtWidgets import QApplication
+            QApplication.quit()
+            return
+        where = _log("".join(traceback.format_exception(exc_type, error, tb)))
+        text = _plain(error)
+        messages.append(text)
+        if not interactive or showing or threading.current_thread() is not threading.main_thread():
+            print(f"{PROG}: {text}", file=sys.stderr)
+            return
+        from PySide6.QtWidgets import QMessageBox
+        showing.append(True)
+        try:
+            QMessageBox.critical(None, "Something went wrong",
+                                 f"Backprop Studio ran into a problem: {text}\n\n"
+                                 "Your project is still open; saving it under a new name is a good idea. "
+                                 f"The details were written to {where}.")
+        finally:
+            showing.clear()
+
+    sys.excepthook = hook
+    threading.excepthook = lambda a: hook(a.exc_type, a.exc_value, a.exc_traceback)
+    return messages
+
+
+def _log(text):
+    """Append ``text`` to the error log; return its path."""
+    path = os.path.join(tempfile.gettempdir(), "backprop-studio-errors.log")
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(text.rstrip() + "\n\n")
+    except OSError:
+        pass
+    return path
+
+
+def _plain(error):
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _fail(message):
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return EXIT_ERROR

@@ -1,0 +1,81 @@
+"""Every question the main window asks a person, in one replaceable object.
+
+The window calls ``self.dialogs.<question>(...)``; tests replace these
+methods with ones that answer at once, so no test ever blocks on a modal
+dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QMessageBox)
+
+FILE_FILTER = "Backprop Studio projects (*.json);;All files (*)"
+SUFFIX = ".json"
+
+
+class Dialogs:
+    """Modal questions and messages, parented to ``parent``."""
+
+    def __init__(self, parent):
+        self.parent = parent
+
+    def ask_save_changes(self, name):
+        """Return "save", "discard" or "cancel"."""
+        box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
+                          f"“{name}” has changes that are not saved yet.", parent=self.parent)
+        box.setInformativeText("Do you want to save them first?")
+        box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+        box.setDefaultButton(QMessageBox.Save)
+        answer = box.exec()
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
+    def get_open_path(self, folder=""):
+        """A file to open, or "" if the person cancelled."""
+        path, _ = QFileDialog.getOpenFileName(self.parent, "Open project", folder, FILE_FILTER)
+        return path
+
+    def get_save_path(self, suggestion=""):
+        """A file name to save to (with the suffix added if missing), or ""."""
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Save project as", suggestion, FILE_FILTER)
+        if path and "." not in path.rsplit("/", 1)[-1]:
+            path += SUFFIX
+        return path
+
+    def show_error(self, title, text, details=""):
+        box = QMessageBox(QMessageBox.Critical, title, text, parent=self.parent)
+        if details:
+            box.setInformativeText(details)
+        box.exec()
+
+    def show_info(self, title, text):
+        box = QMessageBox(QMessageBox.Information, title, text, parent=self.parent)
+        box.exec()
+
+    def ask_layer_pair(self, title, layer_names, default):
+        """Ask for a (from, to) pair of layers; None if cancelled.
+
+        Parameters
+        ----------
+        layer_names : list of str
+            One label per layer, layer 0 first.
+        default : (int, int)
+        """
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle(title)
+        form = QFormLayout(dialog)
+        src, dst = QComboBox(dialog), QComboBox(dialog)
+        for combo, tip in ((src, "The layer the edges start from"), (dst, "The later layer the edges go to")):
+            combo.addItems(layer_names)
+            combo.setToolTip(tip)
+        src.setCurrentIndex(default[0])
+        dst.setCurrentIndex(default[1])
+        form.addRow("From layer:", src)
+        form.addRow("To layer:", dst)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, parent=dialog)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.Accepted:
+            return None
+        return src.currentIndex(), dst.currentIndex()

@@ -1,0 +1,33 @@
+"""Texts of the Help menu."""
+
+HOW_TO = """\
+<h3>Building a network</h3>
+<ul>
+<li><b>Move</b> a neuron: drag its centre. Selected neurons move together.</li>
+<li><b>Connect</b> two neurons: drag from the rim of one (or Ctrl+drag) to a neuron of a later layer.
+ A line follows the mouse; neurons you can connect to light up.</li>
+<li><b>Select</b>: click; Shift+click adds, Ctrl+click toggles; drag on the background for a rubber band.
+ <b>Select All</b> is Ctrl+A.</li>
+<li><b>Delete</b> the selection with the Delete key.</li>
+<li><b>Add a neuron</b>: double-click an empty spot in a layer's column, or Network ▸ Add Neuron.</li>
+<li><b>Layers</b>: Network ▸ Insert Layer Before/After, Remove Layer, Set Activation, Fully Connect or
+ Disconnect two layers. The chosen layer is the one of the neuron, edge or layer you clicked last.</li>
+<li><b>Weights and biases</b>: double-click an edge (weight) or a neuron (bias) to type a value, or scroll
+ over a selected one to nudge it (hold Shift for finer steps). The Inspector shows and edits them too.</li>
+</ul>
+<h3>Looking around</h3>
+<ul>
+<li>Zoom with the mouse wheel or Ctrl+plus / Ctrl+minus; <b>Fit</b> (Ctrl+0) shows everything.</li>
+<li>Pan with the middle mouse button, or hold Space and drag.</li>
+<li><b>Re-layout</b> forgets dragged positions and lines the layers up again.</li>
+</ul>
+<h3>Undo</h3>
+<p>Every edit can be undone (Ctrl+Z) and redone. The Undo History panel lists them all.</p>
+"""
+
+ABOUT = """\
+<h3>Backprop Studio</h3>
+<p>Build a neural network by dragging nodes and edges, train it, and watch what happens inside:
+the loss falling, each neuron's activation, and the gradient flowing backwards through every layer.</p>
+<p>Training and its plots arrive in the next version.</p>
+"""

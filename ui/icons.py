@@ -1,0 +1,113 @@
+"""Toolbar icons drawn with QPainter, so they look the same on every platform
+and need no image files."""
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+SIZE = 32
+INK = QColor("#3a3f44")
+BLUE = QColor("#2f6fb0")
+ORANGE = QColor("#d35f00")
+
+
+def _icon(draw):
+    pixmap = QPixmap(SIZE, SIZE)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    draw(painter)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _pen(colour=INK, width=2.6):
+    pen = QPen(colour, width)
+    pen.setCapStyle(Qt.RoundCap)
+    pen.setJoinStyle(Qt.RoundJoin)
+    return pen
+
+
+def _arrow(painter, mirror):
+    if mirror:
+        painter.translate(SIZE, 0)
+        painter.scale(-1, 1)
+    painter.setPen(_pen())
+    path = QPainterPath(QPointF(9, 13))
+    path.cubicTo(QPointF(14, 7), QPointF(26, 8), QPointF(26, 18))
+    path.cubicTo(QPointF(26, 23), QPointF(22, 26), QPointF(17, 26))
+    painter.drawPath(path)
+    painter.setBrush(INK)
+    head = QPainterPath(QPointF(5, 8))
+    head.lineTo(QPointF(13, 17))
+    head.lineTo(QPointF(4, 17))
+    head.closeSubpath()
+    painter.drawPath(head)
+
+
+def _magnifier(painter, sign):
+    painter.setPen(_pen())
+    painter.drawEllipse(QRectF(5, 5, 16, 16))
+    painter.drawLine(QPointF(19, 19), QPointF(27, 27))
+    painter.drawLine(QPointF(9, 13), QPointF(17, 13))
+    if sign == "+":
+        painter.drawLine(QPointF(13, 9), QPointF(13, 17))
+
+
+def _fit(painter):
+    painter.setPen(_pen())
+    for x, y, dx, dy in ((5, 5, 1, 1), (27, 5, -1, 1), (5, 27, 1, -1), (27, 27, -1, -1)):
+        painter.drawLine(QPointF(x, y), QPointF(x + 7 * dx, y))
+        painter.drawLine(QPointF(x, y), QPointF(x, y + 7 * dy))
+    painter.setPen(_pen(BLUE, 2))
+    painter.drawEllipse(QRectF(11, 11, 10, 10))
+
+
+def _neuron(painter, sign):
+    painter.setPen(_pen(INK, 2.2))
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawEllipse(QRectF(4, 6, 20, 20))
+    painter.setPen(_pen(BLUE if sign == "+" else ORANGE, 2.8))
+    painter.drawLine(QPointF(20, 24), QPointF(29, 24))
+    if sign == "+":
+        painter.drawLine(QPointF(24.5, 19.5), QPointF(24.5, 28.5))
+
+
+def _layer(painter, sign):
+    painter.setPen(_pen(INK, 1.8))
+    painter.setBrush(QColor("#e9edf1"))
+    painter.drawRoundedRect(QRectF(6, 3, 13, 26), 4, 4)
+    painter.setBrush(QColor("#ffffff"))
+    for y in (6, 13.5, 21):
+        painter.drawEllipse(QRectF(8.5, y, 8, 5.5))
+    painter.setPen(_pen(BLUE if sign == "+" else ORANGE, 2.8))
+    painter.drawLine(QPointF(21, 24), QPointF(30, 24))
+    if sign == "+":
+        painter.drawLine(QPointF(25.5, 19.5), QPointF(25.5, 28.5))
+
+
+def _relayout(painter):
+    painter.setPen(_pen(INK, 1.6))
+    painter.setBrush(QColor("#ffffff"))
+    nodes = [(6, 10), (6, 22), (16, 6), (16, 16), (16, 26), (26, 16)]
+    for a, b in ((0, 2), (0, 3), (1, 3), (1, 4), (2, 5), (3, 5), (4, 5)):
+        painter.drawLine(QPointF(*nodes[a]), QPointF(*nodes[b]))
+    for x, y in nodes:
+        painter.drawEllipse(QPointF(x, y), 3.2, 3.2)
+
+
+_DRAW = {
+    "undo": lambda p: _arrow(p, False),
+    "redo": lambda p: _arrow(p, True),
+    "zoom_in": lambda p: _magnifier(p, "+"),
+    "zoom_out": lambda p: _magnifier(p, "-"),
+    "fit": _fit,
+    "add_neuron": lambda p: _neuron(p, "+"),
+    "insert_layer": lambda p: _layer(p, "+"),
+    "remove_layer": lambda p: _layer(p, "-"),
+    "relayout": _relayout,
+}
+
+
+def icon(name):
+    """The icon called ``name`` (a key of ``_DRAW``)."""
+    return _icon(_DRAW[name])

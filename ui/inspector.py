@@ -1,0 +1,327 @@
+"""The inspector: what the current neuron, edge or layer is, and its numbers.
+
+Everything shown can be edited, and every edit goes through the Document, so
+it is one undoable step like an edit on the canvas.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
+                               QLabel, QPushButton, QSpinBox, QStackedWidget, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from simulator.activations import ACTIVATION_NAMES
+from simulator.network import MAX_LAYER_SIZE
+
+from .activation_plot import ActivationPlot
+
+VALUE_LIMIT = 1e6
+
+
+def layer_title(layer, n_layers):
+    """"Input", "Hidden 1", ..., "Output"."""
+    if layer == 0:
+        return "Input"
+    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"
+
+
+def neuron_title(key, sizes):
+    """A person's name for a neuron: "x1", "ŷ", "ŷ2", "neuron 3 of Hidden 1"."""
+    layer, index = key
+    if layer == 0:
+        return f"x{index + 1}"
+    if layer == len(sizes) - 1:
+        return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
+    return f"neuron {index + 1} of Hidden {layer}"
+
+
+def format_value(value):
+    return f"{value:.4f}" if value == 0 or 1e-3 <= abs(value) < 1e5 else f"{value:.4g}"
+
+
+def _neuron_header(key, sizes):
+    name = neuron_title(key, sizes)
+    if key[0] == 0:
+        return f"Input {name}"
+    if key[0] == len(sizes) - 1:
+        return f"Output {name}"
+    return name[0].upper() + name[1:]
+
+
+class ValueBox(QDoubleSpinBox):
+    """A weight or bias: emits ``edited(float)`` only when the person changes it."""
+
+    edited = Signal(float)
+
+    def __init__(self, tip, parent=None):
+        super().__init__(parent)
+        self.setRange(-VALUE_LIMIT, VALUE_LIMIT)
+        self.setDecimals(4)
+        self.setSingleStep(0.1)
+        self.setKeyboardTracking(False)  # one edit per Enter or arrow step, not per keystroke
+        self.setToolTip(tip)
+        self._quiet = False
+        self.valueChanged.connect(self._on_value_changed)
+
+    def show_value(self, value):
+        self._quiet = True
+        self.setValue(value)
+        self._quiet = False
+
+    def _on_value_changed(self, value):
+        if not self._quiet:
+            self.edited.emit(value)
+
+
+class ActivationBox(QComboBox):
+    """The activation of a layer; softmax only for the output layer."""
+
+    edited = Signal(str)
+
+    def __init__(self, tip, parent=None):
+        super().__init__(parent)
+        from .actions import activation_label
+        for name in ACTIVATION_NAMES:
+            self.addItem(activation_label(name), name)
+        self.setToolTip(tip)
+        self._quiet = False
+        self.currentIndexChanged.connect(self._on_index_changed)
+
+    def show_activation(self, layer, n_layers, name):
+        self._quiet = True
+        output = layer == n_layers - 1
+        model = self.model()
+        for row in range(self.count()):
+            model.item(row).setEnabled(self.itemData(row) != "softmax" or output)
+        self.setEnabled(layer > 0)
+        self.setCurrentIndex(max(self.findData(name), 0) if layer > 0 else self.findData("linear"))
+        self._quiet = False
+
+    def _on_index_changed(self, row):
+        if not self._quiet and row >= 0:
+            self.edited.emit(self.itemData(row))
+
+
+class WeightTable(QTableWidget):
+    """Edges into or out of a neuron: the other end and the weight (editable)."""
+
+    edited = Signal(object, float)  # (other neuron, new weight)
+    refused = Signal(str)
+
+    def __init__(self, other_end, tip, parent=None):
+        super().__init__(0, 2, parent)
+        self.setHorizontalHeaderLabels([other_end, "Weight"])
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setMinimumHeight(4 * (self.fontMetrics().height() + 8))
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.AnyKeyPressed)
+        self.setToolTip(tip)
+        self.keys = []
+        self._quiet = False
+        self.itemChanged.connect(self._on_item_changed)
+
+    def show_edges(self, rows, sizes):
+        """``rows``: list of (other neuron, weight)."""
+        self._quiet = True
+        self.setRowCount(len(rows))
+        self.keys = [key for key, _ in rows]
+        for row, (key, weight) in enumerate(rows):
+            name = QTableWidgetItem(f"{neuron_title(key, sizes)}")
+            name.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+            name.setToolTip(f"Layer {key[0]}, neuron {key[1] + 1}")
+            value = QTableWidgetItem(format_value(weight))
+            value.setData(Qt.UserRole, weight)
+            value.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            value.setToolTip("Double-click or type to change this weight")
+            self.setItem(row, 0, name)
+            self.setItem(row, 1, value)
+        self._quiet = False
+
+    def _on_item_changed(self, item):
+        if self._quiet or item.column() != 1:
+            return
+        text = item.text().strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            self._quiet = True
+            item.setText(format_value(item.data(Qt.UserRole)))
+            self._quiet = False
+            self.refused.emit(f"“{text}” is not a number; the weight is unchanged.")
+            return
+        self.edited.emit(self.keys[item.row()], value)
+
+
+class Inspector(QWidget):
+    """Shows and edits the current neuron, edge or layer of the canvas."""
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.current = None
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.pages = QStackedWidget()
+        self.empty_page = QLabel("Click a neuron, an edge or a layer in the drawing to see and edit it here.")
+        self.empty_page.setWordWrap(True)
+        self.empty_page.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.pages.addWidget(self.empty_page)
+        self.pages.addWidget(self._build_neuron_page())
+        self.pages.addWidget(self._build_edge_page())
+        self.pages.addWidget(self._build_layer_page())
+        self.plot = ActivationPlot()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.plot)
+        document.structure_changed.connect(self.refresh)
+        document.values_changed.connect(self.refresh)
+        document.project_replaced.connect(lambda: self.set_current(None))
+        self.refresh()
+
+    # ----------------------------------------------------------- building
+    def _build_neuron_page(self):
+        page = QWidget()
+        form = QFormLayout()
+        self.n_layer = QLabel()
+        self.n_index = QLabel()
+        self.n_activation = ActivationBox("The activation of this neuron's layer (it applies to the whole layer)")
+        self.n_activation.edited.connect(lambda name: self.document.set_activation(self.current[1][0], name))
+        self.n_bias = ValueBox("The bias: added to the weighted sum before the activation")
+        self.n_bias.edited.connect(lambda v: self.document.set_bias(self.current[1], v))
+        form.addRow("Layer:", self.n_layer)
+        form.addRow("Neuron:", self.n_index)
+        form.addRow("Activation:", self.n_activation)
+        form.addRow("Bias:", self.n_bias)
+        self.incoming = WeightTable("From", "Edges into this neuron and their weights")
+        self.incoming.edited.connect(lambda src, v: self.document.set_weight(src, self.current[1], v))
+        self.outgoing = WeightTable("To", "Edges out of this neuron and their weights")
+        self.outgoing.edited.connect(lambda dst, v: self.document.set_weight(self.current[1], dst, v))
+        for table in (self.incoming, self.outgoing):
+            table.refused.connect(self.document.message)
+        self.in_label, self.out_label = QLabel("Incoming weights"), QLabel("Outgoing weights")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.in_label)
+        layout.addWidget(self.incoming, 1)
+        layout.addWidget(self.out_label)
+        layout.addWidget(self.outgoing, 1)
+        return page
+
+    def _build_edge_page(self):
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.e_src, self.e_dst = QLabel(), QLabel()
+        self.e_weight = ValueBox("The weight: how strongly the source's output counts at the target")
+        self.e_weight.edited.connect(lambda v: self.document.set_weight(*self.current[1], v))
+        self.e_remove = QPushButton("Remove Edge")
+        self.e_remove.setToolTip("Disconnect these two neurons")
+        self.e_remove.clicked.connect(lambda: self.document.disconnect(*self.current[1]))
+        form.addRow("From:", self.e_src)
+        form.addRow("To:", self.e_dst)
+        form.addRow("Weight:", self.e_weight)
+        form.addRow("", self.e_remove)
+        return page
+
+    def _build_layer_page(self):
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.l_name = QLabel()
+        self.l_size = QSpinBox()
+        self.l_size.setRange(1, MAX_LAYER_SIZE)
+        self.l_size.setKeyboardTracking(False)
+        self.l_size.setToolTip("Neurons in this layer: more adds neurons at the end, fewer removes the last ones")
+        self.l_size.valueChanged.connect(self._on_size_edited)
+        self.l_activation = ActivationBox("The activation function every neuron of this layer applies")
+        self.l_activation.edited.connect(lambda name: self.document.set_activation(self.current[1], name))
+        self.l_edges = QLabel()
+        form.addRow("Layer:", self.l_name)
+        form.addRow("Size:", self.l_size)
+        form.addRow("Activation:", self.l_activation)
+        form.addRow("Edges in:", self.l_edges)
+        return page
+
+    # ------------------------------------------------------------ showing
+    def set_current(self, current):
+        """Show ``None``, ``("neuron", (l, i))``, ``("edge", (src, dst))`` or ``("layer", l)``."""
+        self.current = current
+        self.refresh()
+
+    def refresh(self):
+        net = self.document.network
+        kind, key = self.current if self.current is not None else (None, None)
+        if not self._exists(kind, key):
+            kind, self.current = None, None
+        sizes, n = net.sizes, net.n_layers
+        if kind == "neuron":
+            layer, index = key
+            self.header.setText(_neuron_header(key, sizes))
+            self.n_layer.setText(f"{layer_title(layer, n)} (layer {layer})")
+            self.n_index.setText(f"{index + 1} of {sizes[layer]}")
+            self.n_activation.show_activation(layer, n, net.layers[layer].activation)
+            self.n_bias.setEnabled(layer > 0)
+            self.n_bias.show_value(float(net.layers[layer].bias[index]))
+            self.n_bias.setToolTip("Input neurons have no bias: they pass the data on unchanged" if layer == 0
+                                   else "The bias: added to the weighted sum before the activation")
+            incoming, outgoing = net.incoming(layer, index), net.outgoing(layer, index)
+            self.incoming.show_edges(incoming, sizes)
+            self.outgoing.show_edges(outgoing, sizes)
+            self.in_label.setText(f"Incoming weights ({len(incoming)})")
+            self.out_label.setText(f"Outgoing weights ({len(outgoing)})")
+            self.pages.setCurrentIndex(1)
+            plot_layer = layer
+        elif kind == "edge":
+            src, dst = key
+            self.header.setText("Edge")
+            self.e_src.setText(f"{neuron_title(src, sizes)} ({layer_title(src[0], n)})")
+            self.e_dst.setText(f"{neuron_title(dst, sizes)} ({layer_title(dst[0], n)})")
+            self.e_weight.show_value(net.weight(src, dst))
+            self.pages.setCurrentIndex(2)
+            plot_layer = dst[0]
+        elif kind == "layer":
+            self.header.setText(f"{layer_title(key, n)} layer")
+            self.l_name.setText(f"{layer_title(key, n)} (layer {key} of {n - 1})")
+            self.l_size.blockSignals(True)
+            self.l_size.setValue(sizes[key])
+            self.l_size.blockSignals(False)
+            self.l_activation.show_activation(key, n, net.layers[key].activation)
+            fan_in = sum(int(b.mask.sum()) for (i, j), b in net.blocks.items() if j == key)
+            self.l_edges.setText(f"{fan_in:,}")
+            self.pages.setCurrentIndex(3)
+            plot_layer = key
+        else:
+            self.header.setText("Nothing selected")
+            self.pages.setCurrentIndex(0)
+            plot_layer = None
+        if plot_layer:  # None (nothing chosen) or 0 (the input layer has no activation): no plot
+            self.plot.set_activation(net.layers[plot_layer].activation)
+            self.plot.show()
+        else:
+            self.plot.set_activation(None)
+            self.plot.hide()
+
+    def _exists(self, kind, key):
+        net = self.document.network
+        sizes = net.sizes
+        if kind == "neuron":
+            return 0 <= key[0] < len(sizes) and 0 <= key[1] < sizes[key[0]]
+        if kind == "edge":
+            src, dst = key
+            return all(0 <= l < len(sizes) and 0 <= i < sizes[l] for l, i in (src, dst)) and net.has_edge(src, dst)
+        if kind == "layer":
+            return 0 <= key < len(sizes)
+        return False
+
+    def _on_size_edited(self, size):
+        if self.current is not None and self.current[0] == "layer":
+            if not self.document.resize_layer(self.current[1], size):
+                self.refresh()

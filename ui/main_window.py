@@ -1,0 +1,374 @@
+"""The main window: canvas in the centre, panels in docks, menus and toolbar.
+
+Wiring only. The model changes through the Document; questions to the
+person go through ``self.dialogs`` (ui/dialogs.py), which tests replace.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTextBrowser, QUndoView
+
+from simulator.errors import SimulatorError
+
+from . import help_text
+from .actions import activation_label, build_actions, build_menus, build_toolbar, fill_recent_menu
+from .dialogs import Dialogs
+from .document import Document
+from .inspector import Inspector, layer_title
+from .recent import RecentFiles, open_settings
+from .settings_dock import SettingsPanel
+
+from simulator.presets import PRESET_NAMES, PRESETS, make_preset
+
+log = logging.getLogger(__name__)
+APP_NAME = "Backprop Studio"
+
+
+def make_network_view(document):
+    """The canvas, or a stand-in while ui/network_view is not importable."""
+    try:
+        from .network_view import NetworkView
+    except ImportError as error:
+        log.warning("the network canvas is not available (%s); using a placeholder", error)
+        from .placeholder_view import PlaceholderView as NetworkView
+    return NetworkView(document)
+
+
+def lesson_label(name):
+    """The lesson's title, e.g. "Multilayer perceptron: XOR"."""
+    try:
+        return PRESETS[name]()["title"]
+    except Exception:  # a broken preset still gets a menu entry; opening it explains
+        return name.replace("-", " ").capitalize()
+
+
+class MainWindow(QMainWindow):
+    """Backprop Studio's window.
+
+    Parameters
+    ----------
+    document : Document, optional
+    dialogs : Dialogs, optional
+        Questions and messages; tests pass an object that answers at once.
+    remember : bool
+        Read and write recent files and window geometry (QSettings).
+    """
+
+    def __init__(self, document=None, dialogs=None, remember=True):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.document = document if document is not None else Document()
+        self.document.setParent(self)
+        self.dialogs = dialogs if dialogs is not None else Dialogs(self)
+        self.remember = remember
+        self.recent = RecentFiles(open_settings()) if remember else None
+
+        self.view = make_network_view(self.document)
+        self.view.setToolTip("")
+        self.setCentralWidget(self.view)
+        self.inspector = Inspector(self.document)
+        self.settings_panel = SettingsPanel(self.document)
+        self.lesson_text = QTextBrowser()
+        self.lesson_text.setOpenExternalLinks(True)
+        self.lesson_text.setToolTip("What this project is about")
+        self.plots_placeholder = QLabel("The plots of the loss, the decision boundary and the gradients "
+                                        "appear here once training arrives in the next version.")
+        self.plots_placeholder.setWordWrap(True)
+        self.plots_placeholder.setAlignment(Qt.AlignCenter)
+        self.plots_placeholder.setToolTip("Training plots (coming with training)")
+        self.undo_view = QUndoView(self.document.undo_stack)
+        self.undo_view.setEmptyLabel("Opened project")
+        self.undo_view.setToolTip("Every edit so far: click one to go back to that point")
+
+        self.docks = [
+            self._dock("Inspector", self.inspector, Qt.RightDockWidgetArea),
+            self._dock("Data && Training", self.settings_panel, Qt.LeftDockWidgetArea),
+            self._dock("Undo History", self.undo_view, Qt.LeftDockWidgetArea),
+            self._dock("Lesson", self.lesson_text, Qt.BottomDockWidgetArea),
+            self._dock("Plots", self.plots_placeholder, Qt.BottomDockWidgetArea),
+        ]
+        self.tabifyDockWidget(self.docks[1], self.docks[2])
+        self.docks[1].raise_()
+        self.resizeDocks(self.docks[:2], [360, 330], Qt.Horizontal)
+        self.resizeDocks([self.docks[3]], [140], Qt.Vertical)
+
+        self.acts = build_actions(self)
+        self.toolbar = build_toolbar(self, self.acts)
+        lessons = [(name, lesson_label(name)) for name in PRESET_NAMES]
+        build_menus(self, self.acts, self.docks, lessons)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+        self.counts_label = QLabel()
+        self.counts_label.setToolTip("Layers, neurons, edges and trainable parameters (weights and biases)")
+        self.file_label = QLabel()
+        self.file_label.setToolTip("The project file; * means there are unsaved changes")
+        self.file_label.setStyleSheet("padding-left: 10px; border-left: 1px solid #c0c0c0;")
+        self.counts_label.setStyleSheet("padding-right: 6px;")
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.file_label)
+
+        doc = self.document
+        doc.structure_changed.connect(self._on_structure_changed)
+        doc.modified_changed.connect(self._update_title)
+        doc.path_changed.connect(self._update_title)
+        doc.project_replaced.connect(self._on_project_replaced)
+        doc.message.connect(self.show_message)
+        self.view.scene().current_changed.connect(self.inspector.set_current)
+        self.view.scene().current_changed.connect(self._update_layer_actions)
+        self._on_project_replaced()
+        self._on_structure_changed()
+        self.resize(1400, 900)
+        self._restore_geometry()
+
+    def _dock(self, title, widget, area):
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.lower().replace(" && ", "_").replace(" ", "_") + "_dock")
+        dock.setWidget(widget)
+        dock.setToolTip("")
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ------------------------------------------------------------- messages
+    def show_message(self, text, msec=6000):
+        self.statusBar().showMessage(text, msec)
+
+    def _update_title(self, *_):
+        name = self.document.display_name()
+        marker = "*" if self.document.is_modified() else ""
+        self.setWindowTitle(f"{name}{marker} — {APP_NAME}")
+        self.file_label.setText(f"{name}{marker}")
+
+    def _on_structure_changed(self):
+        net = self.document.network
+        parts = [(net.n_layers, "layer"), (sum(net.sizes), "neuron"), (net.edge_count, "edge"),
+                 (net.parameter_count, "parameter")]
+        self.counts_label.setText(" · ".join(f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in parts))
+        self._update_layer_actions()
+
+    def _on_project_replaced(self):
+        project = self.document.project
+        title = getattr(project, "title", "") or "Untitled project"
+        description = getattr(project, "description", "") or "Build a network, then train it on the data."
+        self.lesson_text.setMarkdown(f"### {title}\n\n{description}")
+        self._update_title()
+        self.inspector.set_current(None)
+
+    # --------------------------------------------------------------- files
+    def maybe_save(self):
+        """Ask to save unsaved changes; False if the person cancelled."""
+        if not self.document.is_modified():
+            return True
+        answer = self.dialogs.ask_save_changes(self.document.display_name())
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new_project(self):
+        if self.maybe_save():
+            self.document.new_project()
+            self._fit_later()
+
+    def open_dialog(self):
+        if not self.maybe_save():
+            return False
+        folder = os.path.dirname(self.document.path) if self.document.path else ""
+        path = self.dialogs.get_open_path(folder)
+        return self._open(path) if path else False
+
+    def open_path(self, path):
+        """Open ``path`` (from the recent files list or the command line)."""
+        return self.maybe_save() and self._open(path)
+
+    def _open(self, path):
+        try:
+            self.document.open(path)
+        except (SimulatorError, OSError, ValueError) as error:
+            self.dialogs.show_error("Could not open the file",
+                                    f"“{os.path.basename(path)}” could not be opened. "
+                                    "The project you have open is unchanged.", _reason(error))
+            if self.recent is not None and not os.path.exists(path):
+                self.recent.remove(path)
+            return False
+        if self.recent is not None:
+            self.recent.add(path)
+        self.show_message(f"Opened {os.path.basename(path)}")
+        self._fit_later()
+        return True
+
+    def save(self):
+        if not self.document.path:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self):
+        suggestion = self.document.path or (self.document.title or "untitled").lower().replace(" ", "-") + ".json"
+        path = self.dialogs.get_save_path(suggestion)
+        return self._save_to(path) if path else False
+
+    def _save_to(self, path):
+        try:
+            self.document.save(path)
+        except (SimulatorError, OSError, ValueError) as error:
+            self.dialogs.show_error("Could not save", f"The project could not be saved to "
+                                    f"“{os.path.basename(path)}”.", _reason(error))
+            return False
+        if self.recent is not None:
+            self.recent.add(path)
+        self.show_message(f"Saved {os.path.basename(path)}")
+        return True
+
+    def open_lesson(self, name):
+        if not self.maybe_save():
+            return False
+        try:
+            project = make_preset(name)
+        except Exception as error:  # a lesson that cannot be built must not take the app down
+            self.dialogs.show_error("Could not open the lesson", f"The lesson “{lesson_label(name)}” "
+                                    "could not be opened.", _reason(error))
+            return False
+        self.document.new_project(project)
+        self.show_message(f"Opened the lesson “{lesson_label(name)}”")
+        self._fit_later()
+        return True
+
+    def clear_recent(self):
+        if self.recent is not None:
+            self.recent.clear()
+
+    def _fill_recent_menu(self):
+        fill_recent_menu(self, self.recent_menu, self.recent.paths() if self.recent else [])
+
+    # --------------------------------------------------------------- edits
+    def scene(self):
+        return self.view.scene()
+
+    def delete_selection(self):
+        if not self.scene().delete_selection():
+            if not (self.scene().selected_neurons() or self.scene().selected_edges()):
+                self.show_message("Select neurons or edges first, then delete them.")
+
+    def select_all(self):
+        self.scene().select_all()
+
+    def zoom_in(self):
+        self.view.zoom_in()
+
+    def zoom_out(self):
+        self.view.zoom_out()
+
+    def fit(self):
+        self.view.fit()
+
+    def _fit_later(self):
+        self.view.fit()
+
+    def chosen_layer(self):
+        """The current item's layer, else the last hidden layer, else the output layer."""
+        net = self.document.network
+        layer = self.scene().current_layer()
+        if layer is not None and 0 <= layer < net.n_layers:
+            return layer
+        return net.output_layer - 1 if net.n_layers > 2 else net.output_layer
+
+    def add_neuron(self):
+        self.document.add_neuron(self.chosen_layer())
+
+    def insert_layer_before(self):
+        self.document.insert_layer(max(self.chosen_layer(), 1))
+
+    def insert_layer_after(self):
+        self.document.insert_layer(self.chosen_layer() + 1)
+
+    def remove_layer(self):
+        self.document.remove_layer(self.chosen_layer())
+
+    def set_activation(self, name):
+        self.document.set_activation(self.chosen_layer(), name)
+        self._update_layer_actions()
+
+    def connect_layers(self):
+        self._layer_pair("Fully connect layers", self.document.connect_layers)
+
+    def disconnect_layers(self):
+        self._layer_pair("Disconnect layers", self.document.disconnect_layers)
+
+    def _layer_pair(self, title, edit):
+        net = self.document.network
+        names = [layer_title(l, net.n_layers) for l in range(net.n_layers)]
+        dst = max(self.chosen_layer(), 1)
+        pair = self.dialogs.ask_layer_pair(title, names, (dst - 1, dst))
+        if pair is not None:
+            edit(*pair)
+
+    def relayout(self):
+        self.document.clear_positions()
+        self._fit_later()
+
+    def _update_layer_actions(self, *_):
+        a, net = self.acts, self.document.network
+        layer = self.chosen_layer()
+        name = layer_title(layer, net.n_layers)
+        hidden = 0 < layer < net.output_layer
+        a.add_neuron.setText(f"Add &Neuron to {name}")
+        a.add_neuron.setToolTip(f"Add a neuron to {name} (Ctrl+Shift+N)")
+        a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
+        a.remove_layer.setToolTip(f"Remove {name} and its edges" if hidden else
+                                  "Remove the chosen hidden layer (click a hidden layer's neuron first)")
+        a.insert_before.setText(f"Insert Layer &Before {name}")
+        a.insert_before.setEnabled(layer > 0)
+        a.insert_after.setText(f"Insert Layer &After {name}")
+        a.insert_after.setEnabled(layer < net.output_layer)
+        a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")
+        a.remove_layer.setEnabled(hidden)
+        self.activation_menu.setTitle(f"Set &Activation of {name}")
+        self.activation_menu.setEnabled(layer > 0)
+        current = net.activations[layer - 1] if layer > 0 else None
+        for act_name, action in a.activations.items():
+            action.setChecked(act_name == current)
+            action.setEnabled(act_name != "softmax" or layer == net.output_layer)
+            action.setText(activation_label(act_name))
+
+    # ----------------------------------------------------------------- help
+    def show_how_to(self):
+        self.dialogs.show_info("How to use Backprop Studio", help_text.HOW_TO)
+
+    def show_about(self):
+        self.dialogs.show_info(f"About {APP_NAME}", help_text.ABOUT)
+
+    # ----------------------------------------------------------- lifecycle
+    def _restore_geometry(self):
+        if self.recent is None:
+            return
+        settings = self.recent.settings
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event):
+        if not self.maybe_save():
+            event.ignore()
+            return
+        if self.recent is not None:
+            settings = self.recent.settings
+            settings.setValue("window/geometry", self.saveGeometry())
+            settings.setValue("window/state", self.saveState())
+            settings.sync()
+        event.accept()
+
+
+def _reason(error):
+    """The simulator's message as a sentence; OS errors in plain words."""
+    if isinstance(error, OSError) and not isinstance(error, SimulatorError):
+        text = error.strerror or str(error)
+    else:
+        text = str(error) or type(error).__name__
+    text = text.strip()
+    text = text[0].upper() + text[1:] if text else "No reason was given."
+    return text if text.endswith((".", "!", "?")) else text + "."
