@@ -463,7 +463,9 @@ class SetDataCommand(DocumentCommand):
         return _DATA_ID
 
     def mergeWith(self, other):
-        if not isinstance(other, SetDataCommand):
+        # Spin-box steps of one setting merge; a different change is its own step.
+        if not (isinstance(other, SetDataCommand)
+                and _changed_keys(other.old, other.new) == _changed_keys(self.old, self.new)):
             return False
         self.new = other.new
         self.setObsolete(_same_data(self.new, self.old))
@@ -496,6 +498,22 @@ def _check_data(data):
             make_dataset(data["recipe"])
         return
     build_dataset(data, "data")
+
+
+def _changed_keys(old, new):
+    """Which settings differ between two data dicts, e.g. {"recipe.n"}."""
+    def flat(data):
+        if not isinstance(data, dict):
+            return {"": repr(data)}
+        out = {}
+        for key, value in data.items():
+            if isinstance(value, dict):
+                out.update({f"{key}.{k}": repr(v) for k, v in value.items()})
+            else:
+                out[key] = repr(value)
+        return out
+    a, b = flat(old), flat(new)
+    return {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
 
 
 def _same_data(a, b):

@@ -421,3 +421,27 @@ def test_excepthook_turns_a_crash_into_one_plain_line(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert err == "backprop-studio: division by zero\n"
     assert messages == ["division by zero"]
+
+
+def test_data_and_training_edits_are_undoable(win):
+    panel, doc = win.settings_panel, win.document
+    panel.learning_rate.setValue(0.1)
+    assert doc.settings.learning_rate == 0.1
+    assert plain(win.acts.undo) == "Undo Set Learning Rate"
+    panel.optimizer.setCurrentIndex(panel.optimizer.findData("momentum"))
+    assert doc.settings.optimizer == "momentum" and panel.momentum.isEnabled()
+    panel.generator.setCurrentIndex(panel.generator.findData("sine"))
+    assert doc.data["recipe"]["generator"] == "sine"
+    assert "Does not fit" in panel.data_summary.text()  # sine has 1 input, the network 2
+    panel.samples.setValue(50)
+    panel.samples.setValue(60)  # spin-box steps of one setting merge
+    assert doc.data["recipe"]["n"] == 60
+    assert plain(win.acts.undo) == "Undo Change Data"
+    win.acts.undo.trigger()
+    assert doc.data["recipe"] == {**doc.data["recipe"], "generator": "sine", "n": 100}
+    win.acts.undo.trigger()
+    assert doc.data["recipe"]["generator"] == "xor"
+    assert panel.generator.currentData() == "xor" and "Does not fit" not in panel.data_summary.text()
+    win.acts.undo.trigger()
+    win.acts.undo.trigger()
+    assert doc.settings.learning_rate == 1.0 and panel.learning_rate.value() == 1.0

@@ -1,0 +1,157 @@
+"""The inspector shows the current neuron, edge or layer and edits it through
+the document; the activation plot shows the function and its slope."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from simulator.network import Network
+from ui.activation_plot import curves
+from ui.document import Document, default_project
+from ui.inspector import Inspector
+
+
+@pytest.fixture
+def inspector(qtbot):
+    project = default_project()
+    project.network = Network([2, 3, 1], ["tanh", "sigmoid"], seed=1)
+    doc = Document(project)
+    widget = Inspector(doc)
+    qtbot.addWidget(widget)
+    widget.messages = []
+    doc.message.connect(widget.messages.append)
+    return widget
+
+
+def cell(table, row):
+    return table.item(row, 1)
+
+
+def test_neuron_shows_its_numbers(inspector):
+    net = inspector.document.network
+    inspector.set_current(("neuron", (1, 2)))
+    assert inspector.pages.currentIndex() == 1
+    assert inspector.header.text() == "Neuron 3 of Hidden 1"
+    assert inspector.incoming.rowCount() == 2 and inspector.outgoing.rowCount() == 1
+    assert float(cell(inspector.incoming, 1).text()) == pytest.approx(net.weight((0, 1), (1, 2)), abs=1e-4)
+    assert inspector.incoming.item(1, 0).text() == "x2"
+    assert inspector.outgoing.item(0, 0).text() == "\u0177"
+    assert inspector.n_activation.currentData() == "tanh"
+
+
+def test_editing_an_incoming_weight_cell_sets_the_weight(inspector):
+    doc = inspector.document
+    inspector.set_current(("neuron", (1, 0)))
+    cell(inspector.incoming, 0).setText("0.75")
+    assert doc.network.weight((0, 0), (1, 0)) == 0.75
+    assert doc.undo_stack.undoText() == "Set Weight"
+    cell(inspector.outgoing, 0).setText("-1,5")  # a decimal comma is understood
+    assert doc.network.weight((1, 0), (2, 0)) == -1.5
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.network.weight((0, 0), (1, 0)) != 0.75
+    assert float(cell(inspector.incoming, 0).text()) != 0.75  # the table follows undo
+
+
+def test_text_that_is_not_a_number_is_refused(inspector):
+    doc = inspector.document
+    inspector.set_current(("neuron", (1, 0)))
+    before = doc.network.weight((0, 0), (1, 0))
+    cell(inspector.incoming, 0).setText("lots")
+    assert doc.network.weight((0, 0), (1, 0)) == before
+    assert doc.undo_stack.count() == 0
+    assert inspector.messages and "not a number" in inspector.messages[-1]
+    assert float(cell(inspector.incoming, 0).text()) == pytest.approx(before, abs=1e-4)
+
+
+def test_bias_and_activation_of_a_neuron(inspector):
+    doc = inspector.document
+    inspector.set_current(("neuron", (1, 1)))
+    inspector.n_bias.setValue(0.5)
+    assert doc.network.layers[1].bias[1] == 0.5
+    inspector.n_activation.setCurrentIndex(inspector.n_activation.findData("relu"))
+    assert doc.network.activations == ["relu", "sigmoid"]
+    assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())] == ["Set Bias", "Set Activation"]
+
+
+def test_input_neuron_has_no_bias_and_no_plot(inspector):
+    inspector.set_current(("neuron", (0, 0)))
+    assert inspector.header.text() == "Input x1"
+    assert not inspector.n_bias.isEnabled() and not inspector.n_activation.isEnabled()
+    assert inspector.plot.isHidden()
+
+
+def test_edge_weight_is_editable(inspector):
+    doc = inspector.document
+    inspector.set_current(("edge", ((1, 1), (2, 0))))
+    assert inspector.pages.currentIndex() == 2
+    inspector.e_weight.setValue(-2.25)
+    assert doc.network.weight((1, 1), (2, 0)) == -2.25
+    inspector.e_remove.click()
+    assert not doc.network.has_edge((1, 1), (2, 0))
+    assert inspector.current is None and inspector.pages.currentIndex() == 0  # the edge is gone
+
+
+def test_layer_size_and_activation_are_editable(inspector):
+    doc = inspector.document
+    inspector.set_current(("layer", 1))
+    assert inspector.pages.currentIndex() == 3 and inspector.l_size.value() == 3
+    inspector.l_size.setValue(5)
+    assert doc.network.sizes == [2, 5, 1]
+    inspector.l_size.setValue(2)
+    assert doc.network.sizes == [2, 2, 1]
+    inspector.l_activation.setCurrentIndex(inspector.l_activation.findData("sigmoid"))
+    assert doc.network.activations == ["sigmoid", "sigmoid"]
+
+
+def test_softmax_is_offered_only_on_the_output_layer(inspector):
+    model = inspector.l_activation.model()
+    row = inspector.l_activation.findData("softmax")
+    inspector.set_current(("layer", 1))
+    assert not model.item(row).isEnabled()
+    inspector.set_current(("layer", 2))
+    assert model.item(row).isEnabled()
+
+
+def test_removed_neuron_clears_the_inspector(inspector):
+    inspector.set_current(("neuron", (1, 2)))
+    inspector.document.remove_neuron(1, 2)
+    assert inspector.current is None and inspector.header.text() == "Nothing selected"
+
+
+def test_plot_follows_the_layer_activation(inspector):
+    inspector.set_current(("neuron", (1, 0)))
+    x, y = inspector.plot.value_curve.getData()
+    _, slope = inspector.plot.slope_curve.getData()
+    assert np.allclose(y, np.tanh(x))
+    assert np.allclose(slope, 1 - np.tanh(x) ** 2)
+    inspector.document.set_activation(1, "relu")
+    x, y = inspector.plot.value_curve.getData()
+    assert np.allclose(y, np.maximum(x, 0))
+    assert inspector.plot.name == "relu"
+
+
+@pytest.mark.parametrize("name", ["step", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"])
+def test_every_activation_can_be_plotted(name):
+    z, value, slope, note = curves(name)
+    assert z.shape == value.shape == slope.shape == (401,)
+    assert np.isfinite(value).all() and np.isfinite(slope).all()
+    assert bool(note) == (name == "softmax")
+    # the slope is the derivative of the value, away from kinks
+    numeric = np.gradient(value, z)
+    smooth = np.abs(z) > 0.1
+    if name != "step":
+        assert np.allclose(numeric[smooth][1:-1], slope[smooth][1:-1], atol=2e-2)
+
+
+def test_every_control_has_a_tooltip(inspector):
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QPushButton, QTableWidget
+    for kind in (QAbstractSpinBox, QComboBox, QPushButton, QTableWidget):
+        for widget in inspector.findChildren(kind):
+            assert widget.toolTip(), widget
+
+
+def test_weight_cells_are_editable_and_names_are_not(inspector):
+    inspector.set_current(("neuron", (1, 0)))
+    assert inspector.incoming.item(0, 1).flags() & Qt.ItemIsEditable
+    assert not inspector.incoming.item(0, 0).flags() & Qt.ItemIsEditable
