@@ -21,7 +21,7 @@ from .errors import EditError, SimulatorError
 # low enough that a typo cannot exhaust memory.
 MAX_LAYERS = 32
 MAX_LAYER_SIZE = 4096
-MAX_PARAMETERS = 4_000_000
+MAX_PARAMETERS = 2_000_000
 
 INIT_METHODS = ("xavier", "he", "uniform", "zeros")
 

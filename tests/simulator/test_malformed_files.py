@@ -238,7 +238,7 @@ CASES = [
     ("params_10M_edges", edit(lambda d: d["network"].update(
         layers=[{"size": 4096}, {"size": 4096, "activation": "tanh"}, {"size": 4096, "activation": "sigmoid"}],
         edges=[{"from": 0, "to": 1, "weights": []}, {"from": 1, "to": 2, "weights": []}])),
-     "network.edges: the network would have 33,562,624 parameters (edges and biases); the limit is 4,000,000"),
+     "network.edges: the network would have 33,562,624 parameters (edges and biases); the limit is 2,000,000"),
     # --- training
     ("training_list", put("training", []), "training: must be an object of settings {...}, not a list"),
     ("training_unknown", put("training.lr", 0.1), "training: unknown key 'lr'"),
