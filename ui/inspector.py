@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
-                               QLabel, QPushButton, QSpinBox, QStackedWidget, QTableWidget,
+                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
@@ -176,10 +176,11 @@ class Inspector(QWidget):
         self.pages.addWidget(self._build_edge_page())
         self.pages.addWidget(self._build_layer_page())
         self.plot = ActivationPlot()
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.plot)
+        layout.addStretch(0)
         document.structure_changed.connect(self.refresh)
         document.values_changed.connect(self.refresh)
         document.project_replaced.connect(lambda: self.set_current(None))
@@ -275,9 +276,13 @@ class Inspector(QWidget):
             incoming, outgoing = net.incoming(layer, index), net.outgoing(layer, index)
             self.incoming.show_edges(incoming, sizes)
             self.outgoing.show_edges(outgoing, sizes)
-            self.in_label.setText(f"Incoming weights ({len(incoming)})")
-            self.out_label.setText(f"Outgoing weights ({len(outgoing)})")
-            self.pages.setCurrentIndex(1)
+            self.incoming.setVisible(bool(incoming))
+            self.outgoing.setVisible(bool(outgoing))
+            self.in_label.setText(f"Incoming weights ({len(incoming)})" if incoming else
+                                  "Incoming weights: none" + (" (inputs receive the data)" if layer == 0 else ""))
+            self.out_label.setText(f"Outgoing weights ({len(outgoing)})" if outgoing else
+                                   "Outgoing weights: none" + (" (this is an output)" if layer == n - 1 else ""))
+            self._show_page(1)
             plot_layer = layer
         elif kind == "edge":
             src, dst = key
@@ -285,7 +290,7 @@ class Inspector(QWidget):
             self.e_src.setText(f"{neuron_title(src, sizes)} ({layer_title(src[0], n)})")
             self.e_dst.setText(f"{neuron_title(dst, sizes)} ({layer_title(dst[0], n)})")
             self.e_weight.show_value(net.weight(src, dst))
-            self.pages.setCurrentIndex(2)
+            self._show_page(2)
             plot_layer = dst[0]
         elif kind == "layer":
             self.header.setText(f"{layer_title(key, n)} layer")
@@ -296,11 +301,11 @@ class Inspector(QWidget):
             self.l_activation.show_activation(key, n, net.layers[key].activation)
             fan_in = sum(int(b.mask.sum()) for (i, j), b in net.blocks.items() if j == key)
             self.l_edges.setText(f"{fan_in:,}")
-            self.pages.setCurrentIndex(3)
+            self._show_page(3)
             plot_layer = key
         else:
             self.header.setText("Nothing selected")
-            self.pages.setCurrentIndex(0)
+            self._show_page(0)
             plot_layer = None
         if plot_layer:  # None (nothing chosen) or 0 (the input layer has no activation): no plot
             self.plot.set_activation(net.layers[plot_layer].activation)
@@ -308,6 +313,16 @@ class Inspector(QWidget):
         else:
             self.plot.set_activation(None)
             self.plot.hide()
+
+    def _show_page(self, index):
+        """Show one page; only the neuron page (with its tables) takes the spare height."""
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Preferred if i == index else QSizePolicy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.setCurrentIndex(index)
+        grow = index == 1
+        self._layout.setStretch(1, 1 if grow else 0)
+        self._layout.setStretch(3, 0 if grow else 1)
 
     def _exists(self, kind, key):
         net = self.document.network

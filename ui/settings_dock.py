@@ -233,7 +233,8 @@ class SettingsPanel(QScrollArea):
             return f"<span style='color:#b00020'>The data cannot be used: {error}</span>"
         net = self.document.network
         outputs = "output" if dataset.n_outputs == 1 else "outputs"
-        text = (f"{dataset.name or 'Data'}: {dataset.n_samples:,} points, {dataset.n_inputs} inputs, "
+        name = dataset.name or "data"
+        text = (f"{name[0].upper() + name[1:]}: {dataset.n_samples:,} points, {dataset.n_inputs} inputs, "
                 f"{dataset.n_outputs} {outputs} ({dataset.task}).")
         problems = []
         if dataset.n_inputs != net.sizes[0]:
