@@ -71,7 +71,7 @@ def _run(args):
 
     from simulator.errors import SimulatorError
 
-    from .document import Document, default_project
+    from .document import Document
     from .main_window import MainWindow
 
     document = Document(_start_project())
@@ -129,14 +129,15 @@ def _show_a_neuron(window):
 
 # ------------------------------------------------------------ error handling
 def _quiet_qt_messages():
-    """Send Qt's own warnings to the log file, not to the person's terminal."""
+    """Keep Qt's own chatter (e.g. the offscreen platform's "does not support
+    propagateSizeHints") off the person's terminal; serious messages still show."""
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
     def handler(kind, context, message):
         if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
             print(f"{PROG}: Qt: {message}", file=sys.stderr)
-        elif kind != QtMsgType.QtDebugMsg:
-            _log(f"Qt: {message}")
+        elif os.environ.get("BACKPROP_STUDIO_DEBUG"):
+            print(f"{PROG}: Qt: {message}", file=sys.stderr)
 
     qInstallMessageHandler(handler)
 

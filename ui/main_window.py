@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
     def new_project(self):
         if self.maybe_save():
             self.document.new_project()
-            self._fit_later()
+            self._refit()
 
     def open_dialog(self):
         if not self.maybe_save():
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         if self.recent is not None:
             self.recent.add(path)
         self.show_message(f"Opened {os.path.basename(path)}")
-        self._fit_later()
+        self._refit()
         return True
 
     def save(self):
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
             return False
         self.document.new_project(project)
         self.show_message(f"Opened the lesson “{lesson_label(name)}”")
-        self._fit_later()
+        self._refit()
         return True
 
     def clear_recent(self):
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
     def fit(self):
         self.view.fit()
 
-    def _fit_later(self):
+    def _refit(self):
         self.view.fit()
 
     def chosen_layer(self):
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
 
     def relayout(self):
         self.document.clear_positions()
-        self._fit_later()
+        self._refit()
 
     def _update_layer_actions(self, *_):
         a, net = self.acts, self.document.network

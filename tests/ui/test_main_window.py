@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QMenu, QTableWidget,
-                               QToolButton)
+from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QTableWidget, QToolButton
 
 from simulator.presets import PRESET_NAMES, make_preset
 from ui.document import Document
