@@ -276,7 +276,8 @@ class ResizeLayerCommand(_SnapshotCommand):
         return self._before[0].sizes == self._after[0].sizes
 
     def apply(self, network, positions):
-        network.sizes[self.layer]  # noqa: B018 - an IndexError here means no such layer
+        if not 0 <= self.layer < network.n_layers:
+            raise EditError(f"there is no layer {self.layer}")
         while network.sizes[self.layer] < self.size:
             network.add_neuron(self.layer)
         while network.sizes[self.layer] > self.size:

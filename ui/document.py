@@ -254,7 +254,7 @@ class Document(QObject):
         return True
 
     def _install(self, project):
-        self.undo_stack.clear()
+        self.undo_stack.clear()  # emits modified_changed(False) through cleanChanged if it was modified
         self.network.assign(project.network)
         self.project = dataclasses.replace(project, network=self.network)
         self.positions = positions_from_layout(getattr(project, "layout", None), self.network)
@@ -264,7 +264,6 @@ class Document(QObject):
         self.positions_changed.emit()
         self.settings_changed.emit()
         self.data_changed.emit()
-        self.modified_changed.emit(False)
 
     def _set_path(self, path):
         if path != self.path:

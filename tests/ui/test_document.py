@@ -81,6 +81,12 @@ def test_modified_flag_follows_the_undo_stack(doc):
     assert doc.is_modified() and states[-1] is True
     doc.undo_stack.undo()
     assert not doc.is_modified() and states[-1] is False
+    doc.add_neuron(1)
+    doc.new_project()  # replacing a modified project reports it clean again
+    assert not doc.is_modified() and states[-1] is False
+    count = len(states)
+    doc.new_project()  # already clean: nothing to report
+    assert len(states) == count
 
 
 def test_scroll_nudges_of_one_weight_merge(doc):
