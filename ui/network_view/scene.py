@@ -1,0 +1,697 @@
+"""The canvas scene: draws the document's network and turns mouse input
+into Document edits.
+
+The scene follows the document (Orange's ``set_scheme`` pattern): it builds
+its items from ``document.network`` and redraws from the document's signals,
+and it never writes the model itself. ``structure_changed`` rebuilds every
+item; ``values_changed`` only restyles edges and biases; ``positions_changed``
+only moves things.
+
+Mouse scheme (see also :data:`NEURON_HELP`):
+
+- Drag a neuron's centre: move it (and every other selected neuron).
+- Drag from a neuron's rim, or Ctrl+drag anywhere on it: connect it to a
+  neuron of a later layer. The cursor is a cross over the rim and a four-way
+  arrow over the centre.
+- Click selects, Shift+click adds, Ctrl+click toggles; left-drag on empty
+  background draws a rubber band (the view handles it).
+- Double-click an edge: weight; a neuron: bias; an empty spot in a layer's
+  column: add a neuron there.
+"""
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCursor
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QMenu, QToolTip
+
+from simulator.activations import ACTIVATION_NAMES
+
+from .gestures import ConnectGesture, MoveGesture, WeightNudge
+from .items import RADIUS, EdgesItem, LayerItem, NeuronItem, format_value
+from .layout import auto_layout
+
+RIM = 0.55 * RADIUS     # presses farther than this from the centre start a connection
+PICK_SLACK = 3.0        # neurons are hit a little outside their circle
+EDGE_PICK_PIXELS = 5.0  # edges are hit within this many screen pixels
+
+NEURON_HELP = ("Drag the centre to move it (selected neurons move together).\n"
+               "Drag from the rim, or Ctrl+drag, to connect it to a neuron of a later layer.\n"
+               "Double-click to set the bias; scroll over a selected neuron to nudge it (Shift: finer).")
+EDGE_HELP = ("Double-click to set the weight; scroll over a selected edge to nudge it (Shift: finer).\n"
+             "Delete removes the selected edges.")
+LAYER_HELP = "Double-click an empty spot to add a neuron here; right-click for layer actions."
+BACKGROUND_HELP = ("Drag on the background to select with a rubber band; Space+drag or the middle button pans;\n"
+                   "the wheel zooms about the cursor. Right-click for Fit and Re-layout.")
+
+
+def _ask_number(parent, title, label, value):
+    """The default number dialog; tests replace ``NetworkScene.ask_number``."""
+    return QInputDialog.getDouble(parent, title, label, value, -1e6, 1e6, 4, step=0.1)
+
+
+def neuron_name(key, sizes):
+    """A person's name for a neuron: "x1", "ŷ", "ŷ2", "neuron 3 of hidden layer 1"."""
+    layer, index = key
+    if layer == 0:
+        return f"x{index + 1}"
+    if layer == len(sizes) - 1:
+        return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
+    return f"neuron {index + 1} of hidden layer {layer}"
+
+
+def layer_name(layer, n_layers):
+    if layer == 0:
+        return "Input"
+    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"
+
+
+class NetworkScene(QGraphicsScene):
+    """Neurons, edges and layer columns of ``document.network``.
+
+    Signals
+    -------
+    current_changed(object)
+        None, ``("neuron", (l, i))``, ``("edge", (src, dst))`` or ``("layer", l)``.
+    """
+
+    current_changed = Signal(object)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        # A few hundred items that move while dragged: a BSP index costs more
+        # than it saves.
+        self.setItemIndexMethod(QGraphicsScene.NoIndex)
+        self.ask_number = _ask_number
+        self.nudge = WeightNudge(self)
+        self._neurons, self._edges, self._layers = {}, {}, {}
+        self._pos, self._xy, self._sizes = {}, [], []
+        self._selected_edges = set()
+        self._hover = None
+        self._gesture = self._press = None
+        self._hint = self._current = None
+        self._band_base = set()
+        self._quiet = False
+        self.selectionChanged.connect(self._update_current)
+        document.structure_changed.connect(self._on_structure_changed)
+        document.values_changed.connect(self._on_values_changed)
+        document.positions_changed.connect(self.sync_positions)
+        document.project_replaced.connect(self._on_project_replaced)
+        self.rebuild()
+
+    # ================================================================ build
+    def rebuild(self):
+        """Recreate every item from the document (after a structural change)."""
+        self._cancel_gesture()
+        net = self.document.network
+        keep = None
+        if net.sizes == self._sizes:
+            keep = (self.selected_neurons(), [e for e in self._selected_edges if net.has_edge(*e)])
+        self._quiet = True
+        self._neurons, self._edges, self._layers = {}, {}, {}
+        self._selected_edges, self._hover = set(), None
+        self.clear()
+        sizes = self._sizes = net.sizes
+        last = len(sizes) - 1
+        for layer, size in enumerate(sizes):
+            subtitle = net.layers[layer].activation if layer else f"{size} feature{'s' * (size != 1)}"
+            column = LayerItem(layer, layer_name(layer, len(sizes)), subtitle)
+            self._layers[layer] = column
+            self.addItem(column)
+            kind = "input" if layer == 0 else "output" if layer == last else "hidden"
+            for index in range(size):
+                label = neuron_name((layer, index), sizes) if kind != "hidden" else ""
+                item = NeuronItem((layer, index), kind, label)
+                self._neurons[(layer, index)] = item
+                self.addItem(item)
+        for (i, j), block in sorted(net.blocks.items()):
+            src, dst = np.nonzero(block.mask)
+            item = EdgesItem(i, j)
+            item.set_edges(src, dst, block.weights[src, dst])
+            self._edges[(i, j)] = item
+            self.addItem(item)
+        self._apply_positions(self._layout())
+        self._restyle_neurons()
+        if keep is not None:
+            for key in keep[0]:
+                self._neurons[key].setSelected(True)
+            self._selected_edges = set(keep[1])
+            self._refresh_edges()
+        self._quiet = False
+        self._update_current()
+
+    def _on_structure_changed(self):
+        self.rebuild()
+
+    def _on_project_replaced(self):
+        self._hint = None
+        self.rebuild()
+        for view in self.views():
+            if hasattr(view, "fit"):
+                view.fit()
+
+    def _on_values_changed(self):
+        """Restyle only: new weights and biases on the same edges."""
+        net = self.document.network
+        if net.sizes != self._sizes or set(net.blocks) != set(self._edges):
+            self.rebuild()
+            return
+        for key, item in self._edges.items():
+            block = net.blocks[key]
+            if int(block.mask.sum()) != len(item):
+                self.rebuild()
+                return
+            item.set_weights(block.weights[item.src, item.dst])
+        self._restyle_neurons()
+
+    def _restyle_neurons(self):
+        layers = self.document.network.layers
+        for (layer, index), item in self._neurons.items():
+            item.set_bias(float(layers[layer].bias[index]))
+
+    # ============================================================ positions
+    def _layout(self):
+        positions = auto_layout(self._sizes)
+        for key, xy in self.document.positions.items():
+            key = tuple(key)
+            if key in positions:
+                positions[key] = (float(xy[0]), float(xy[1]))
+        return positions
+
+    def sync_positions(self):
+        """Place everything where the document says (manual or automatic)."""
+        self._apply_positions(self._layout())
+
+    def preview_positions(self, moves):
+        """Move neurons on screen only, while a drag is under way."""
+        positions = dict(self._pos)
+        positions.update(moves)
+        self._apply_positions(positions, layers={key[0] for key in moves})
+
+    def _apply_positions(self, positions, layers=None):
+        self._pos = positions
+        layers = range(len(self._sizes)) if layers is None else layers
+        for layer in layers:
+            xy = np.array([positions[(layer, i)] for i in range(self._sizes[layer])], float).reshape(-1, 2)
+            if layer < len(self._xy):
+                self._xy[layer] = xy
+            else:
+                self._xy.append(xy)
+            for i, (x, y) in enumerate(xy.tolist()):
+                self._neurons[(layer, i)].setPos(x, y)
+            self._layers[layer].set_band(xy[:, 0], xy[:, 1])
+        del self._xy[len(self._sizes):]
+        touched = set(layers)
+        for (i, j), item in self._edges.items():
+            # A skip connection arches over the columns between, so it moves
+            # when any of them does.
+            if touched & set(range(i, j + 1)):
+                item.set_geometry(self._xy[i], self._xy[j], self._arch_top(i, j))
+        rect = self.content_rect()
+        m = max(rect.width(), rect.height(), 600.0)
+        self.setSceneRect(rect.adjusted(-m, -m, m, m))
+
+    def _arch_top(self, i, j):
+        if j - i < 2:
+            return None
+        return min(self._layers[l].band.top() for l in range(i + 1, j)) - 12.0
+
+    def content_rect(self):
+        """The bounding rectangle of the drawing, without the panning margin."""
+        rect = QRectF()
+        for item in list(self._layers.values()) + list(self._edges.values()):
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    # ============================================================== queries
+    def neuron_keys(self):
+        return list(self._neurons)
+
+    def neuron_item(self, key):
+        return self._neurons.get(key)
+
+    def edges_item(self, src_layer, dst_layer):
+        return self._edges.get((src_layer, dst_layer))
+
+    def neuron_xy(self, key):
+        return self._pos[key]
+
+    def neuron_pos(self, key):
+        """Scene position of a neuron's centre."""
+        return QPointF(*self._pos[tuple(key)])
+
+    def edge_pos(self, src, dst, t=0.5):
+        """A scene point on the edge ``src -> dst`` (``t`` from 0 at src to 1 at dst)."""
+        item = self._edges[(src[0], dst[0])]
+        k = item.index_of(src[1], dst[1])
+        if item.skip:
+            p = (1 - t) ** 2 * item.p1[k] + 2 * (1 - t) * t * item.ctrl[k] + t ** 2 * item.p2[k]
+        else:
+            p = (1 - t) * item.p1[k] + t * item.p2[k]
+        return QPointF(*p)
+
+    def view_scale(self):
+        views = self.views()
+        return views[0].transform().m11() if views else 1.0
+
+    def neuron_at(self, pos):
+        """The neuron whose circle holds scene point ``pos``, or None."""
+        best, best_d = None, RADIUS + PICK_SLACK
+        p = np.array([pos.x(), pos.y()])
+        for layer, xy in enumerate(self._xy):
+            if not len(xy):
+                continue
+            d = np.hypot(*(xy - p).T)
+            i = int(np.argmin(d))
+            if d[i] <= best_d:
+                best, best_d = (layer, i), d[i]
+        return best
+
+    def edge_at(self, pos):
+        """The edge nearest scene point ``pos`` (within a few screen pixels), or None."""
+        tol = EDGE_PICK_PIXELS / self.view_scale()
+        # Curves are drawn on top, so they are picked first.
+        for item in sorted(self._edges.values(), key=lambda it: -it.zValue()):
+            k = item.edge_at(pos, tol)
+            if k is not None:
+                return item.edge_key(k)
+        return None
+
+    def layer_at(self, pos):
+        for layer, item in self._layers.items():
+            if item.contains(pos):
+                return layer
+        return None
+
+    def hit_test(self, pos):
+        """What is under ``pos``: ``("neuron", key, "body"|"rim")``, ``("edge", (src, dst))``,
+        ``("layer", l)`` or None."""
+        key = self.neuron_at(pos)
+        if key is not None:
+            x, y = self._pos[key]
+            zone = "rim" if np.hypot(pos.x() - x, pos.y() - y) > RIM else "body"
+            return ("neuron", key, zone)
+        edge = self.edge_at(pos)
+        if edge is not None:
+            return ("edge", edge)
+        layer = self.layer_at(pos)
+        return None if layer is None else ("layer", layer)
+
+    # ============================================================ selection
+    def selected_neurons(self):
+        return sorted(item.key for item in self.selectedItems() if isinstance(item, NeuronItem))
+
+    def selected_edges(self):
+        return sorted(self._selected_edges)
+
+    def select_only(self, neurons=(), edges=()):
+        self._quiet = True
+        self.clearSelection()
+        for key in neurons:
+            self._neurons[key].setSelected(True)
+        self._selected_edges = set(edges)
+        self._refresh_edges()
+        self._quiet = False
+        self._update_current()
+
+    def select_all(self):
+        edges = [(item.edge_key(k)) for item in self._edges.values() for k in range(len(item))]
+        self.select_only(self._neurons, edges)
+
+    def select_edges_in(self, rect):
+        """Rubber band: select the edges with both ends inside ``rect`` (plus those kept by Ctrl)."""
+        chosen = set(self._band_base)
+        for item in self._edges.values():
+            chosen.update(item.edge_key(k) for k in item.edges_in_rect(rect))
+        if chosen != self._selected_edges:
+            self._selected_edges = chosen
+            self._refresh_edges()
+            self._update_current()
+
+    def _toggle_edge(self, edge, on=None):
+        on = edge not in self._selected_edges if on is None else on
+        (self._selected_edges.add if on else self._selected_edges.discard)(edge)
+        self._refresh_edges()
+        self._update_current()
+
+    def delete_selection(self):
+        """Delete the selected neurons and edges in one undoable step."""
+        neurons = self.selected_neurons()
+        gone = set(neurons)
+        edges = [e for e in self.selected_edges() if e[0] not in gone and e[1] not in gone]
+        if not neurons and not edges:
+            return False
+        return self.document.delete_items(neurons=neurons, edges=edges)
+
+    def current(self):
+        return self._current
+
+    def current_layer(self):
+        """Layer of the current item (an edge belongs to its target's layer), or None."""
+        cur = self._current
+        if cur is None:
+            return None
+        kind, key = cur
+        if kind == "neuron":
+            return key[0]
+        if kind == "edge":
+            return key[1][0]
+        return key
+
+    def _update_current(self):
+        if self._quiet:
+            return
+        neurons, edges, hint = self.selected_neurons(), self._selected_edges, self._hint
+        if hint is not None and ((hint[0] == "neuron" and hint[1] in neurons)
+                                 or (hint[0] == "edge" and hint[1] in edges)):
+            current = hint
+        elif neurons:
+            current = ("neuron", neurons[0])
+        elif edges:
+            current = ("edge", min(edges))
+        elif hint is not None and hint[0] == "layer" and hint[1] in self._layers:
+            current = hint
+        else:
+            current = None
+        self._refresh_layers()
+        if current != self._current:
+            self._current = current
+            self.current_changed.emit(current)
+
+    def _refresh_edges(self):
+        by_block = {}
+        for src, dst in self._selected_edges:
+            by_block.setdefault((src[0], dst[0]), []).append((src[1], dst[1]))
+        hover = self._hover[1] if self._hover and self._hover[0] == "edge" else None
+        for key, item in self._edges.items():
+            picked = [item.index_of(s, d) for s, d in by_block.get(key, ())]
+            hovered = None
+            if hover is not None and (hover[0][0], hover[1][0]) == key:
+                hovered = item.index_of(hover[0][1], hover[1][1])
+            item.set_highlight([k for k in picked if k is not None], hovered)
+
+    def _refresh_layers(self):
+        lit = set()
+        if self._current is not None and self._current[0] == "layer":
+            lit.add(self._current[1])
+        if self._hover is not None and self._hover[0] == "layer":
+            lit.add(self._hover[1])
+        for layer, item in self._layers.items():
+            item.set_highlighted(layer in lit)
+
+    # ================================================================ hover
+    def _set_hover(self, hit):
+        if hit == self._hover:
+            return
+        old, self._hover = self._hover, hit
+        if old is not None and old[0] == "neuron" and old[1] in self._neurons:
+            self._neurons[old[1]].set_hover(None)
+        if hit is not None and hit[0] == "neuron":
+            self._neurons[hit[1]].set_hover(hit[2])
+        if "edge" in (old and old[0], hit and hit[0]):
+            self._refresh_edges()
+        self._refresh_layers()
+        shape = Qt.ArrowCursor
+        if hit is not None:
+            shape = {"body": Qt.SizeAllCursor, "rim": Qt.CrossCursor}.get(hit[-1], Qt.ArrowCursor)
+            if hit[0] == "edge":
+                shape = Qt.PointingHandCursor
+        for view in self.views():
+            if not getattr(view, "panning", False):
+                view.viewport().setCursor(shape)
+
+    def nudge_target(self, pos):
+        """The selected edge or neuron under ``pos`` that the wheel would nudge, or None."""
+        hit = self.hit_test(pos)
+        if hit is None:
+            return None
+        if hit[0] == "neuron" and self._neurons[hit[1]].isSelected():
+            return ("neuron", hit[1])
+        if hit[0] == "edge" and hit[1] in self._selected_edges:
+            return hit
+        return None
+
+    # ================================================================ mouse
+    def mousePressEvent(self, event):
+        if self._gesture is not None:
+            event.accept()
+            return
+        pos, hit = event.scenePos(), self.hit_test(event.scenePos())
+        if event.button() == Qt.RightButton:
+            self._select_for_menu(hit)
+            event.accept()
+            return
+        if event.button() != Qt.LeftButton:
+            event.ignore()
+            return
+        toggle = bool(event.modifiers() & Qt.ControlModifier)
+        add = bool(event.modifiers() & Qt.ShiftModifier)
+        if hit is not None and hit[0] == "neuron":
+            key, item = hit[1], self._neurons[hit[1]]
+            mode = "connect" if toggle or hit[2] == "rim" else "move"
+            self._hint = ("neuron", key)
+            if mode == "move" and not item.isSelected():
+                if add:
+                    item.setSelected(True)
+                else:
+                    self.select_only(neurons=[key])
+            self._press = (mode, key, pos, toggle, add)
+            event.accept()
+        elif hit is not None and hit[0] == "edge":
+            self._hint = hit
+            if toggle or add:
+                self._toggle_edge(hit[1], None if toggle else True)
+            else:
+                self.select_only(edges=[hit[1]])
+            event.accept()
+        else:
+            # Empty background or a layer's column: the view draws a rubber
+            # band (Ctrl adds to the selection).
+            self._hint = hit
+            self._band_base = set(self._selected_edges) if toggle else set()
+            if not toggle:
+                self._selected_edges = set()
+                self._refresh_edges()
+            self._update_current()
+            event.ignore()
+
+    def mouseMoveEvent(self, event):
+        pos = event.scenePos()
+        if self._gesture is not None:
+            self._gesture.move(pos)
+            event.accept()
+            return
+        if self._press is not None:
+            mode, key, start = self._press[:3]
+            moved = QPointF(pos - start)
+            if np.hypot(moved.x(), moved.y()) * self.view_scale() >= QApplication.startDragDistance():
+                self._press = None
+                self._set_hover(None)
+                if mode == "connect":
+                    self._gesture = ConnectGesture(self, key)
+                else:
+                    self._gesture = MoveGesture(self, self.selected_neurons())
+                self._gesture.start(start)
+                self._gesture.move(pos)
+            event.accept()
+            return
+        if event.buttons() == Qt.NoButton:
+            self._set_hover(self.hit_test(pos))
+        event.ignore()
+
+    def mouseReleaseEvent(self, event):
+        if event.button() != Qt.LeftButton:
+            event.accept()
+            return
+        gesture, self._gesture = self._gesture, None
+        press, self._press = self._press, None
+        if gesture is not None:
+            gesture.end(event.scenePos())
+        elif press is not None:
+            mode, key, _, toggle, add = press
+            item = self._neurons.get(key)
+            if item is not None:
+                if toggle:
+                    item.setSelected(not item.isSelected())
+                elif add:
+                    item.setSelected(True)
+                else:
+                    self.select_only(neurons=[key])
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event):
+        self._press = None
+        if event.button() != Qt.LeftButton or self._gesture is not None:
+            event.ignore()
+            return
+        pos = event.scenePos()
+        hit = self.hit_test(pos)
+        if hit is None:
+            event.ignore()
+            return
+        if hit[0] == "neuron":
+            self.edit_bias(hit[1])
+        elif hit[0] == "edge":
+            self.edit_weight(*hit[1])
+        else:
+            self.add_neuron_at(hit[1], pos)
+        event.accept()
+
+    def _select_for_menu(self, hit):
+        if hit is None or hit[0] == "layer":
+            self._hint = hit
+            self._update_current()
+        elif hit[0] == "neuron" and not self._neurons[hit[1]].isSelected():
+            self._hint = ("neuron", hit[1])
+            self.select_only(neurons=[hit[1]])
+        elif hit[0] == "edge" and hit[1] not in self._selected_edges:
+            self._hint = hit
+            self.select_only(edges=[hit[1]])
+
+    def cancel_gesture(self):
+        """Escape: abandon a drag in progress. True if there was one."""
+        had = self._gesture is not None or self._press is not None
+        self._cancel_gesture()
+        return had
+
+    def _cancel_gesture(self):
+        gesture, self._gesture, self._press = self._gesture, None, None
+        if gesture is not None:
+            gesture.cancel()
+
+    def helpEvent(self, event):
+        text = self.help_text(event.scenePos())
+        QToolTip.showText(event.screenPos(), text, self.views()[0] if self.views() else None)
+        event.setAccepted(bool(text))
+
+    def help_text(self, pos):
+        """The tooltip for whatever is under ``pos``."""
+        net, hit = self.document.network, self.hit_test(pos)
+        if hit is None:
+            return BACKGROUND_HELP
+        if hit[0] == "neuron":
+            key = hit[1]
+            name = neuron_name(key, self._sizes)
+            if key[0] == 0:
+                return f"Input {name}\n{NEURON_HELP.split(chr(10))[0]}\n{NEURON_HELP.split(chr(10))[1]}"
+            act = net.layers[key[0]].activation
+            bias = format_value(float(net.layers[key[0]].bias[key[1]]))
+            return f"{name[0].upper()}{name[1:]}: bias {bias}, {act}\n{NEURON_HELP}"
+        if hit[0] == "edge":
+            src, dst = hit[1]
+            w = format_value(net.weight(src, dst))
+            return (f"Weight {w} from {neuron_name(src, self._sizes)} to {neuron_name(dst, self._sizes)}\n"
+                    f"{EDGE_HELP}")
+        layer = hit[1]
+        kind = layer_name(layer, len(self._sizes))
+        size = self._sizes[layer]
+        act = "" if layer == 0 else f", {net.layers[layer].activation}"
+        return f"{kind} layer: {size} neuron{'s' * (size != 1)}{act}\n{LAYER_HELP}"
+
+    # ================================================================ edits
+    def _dialog_parent(self):
+        views = self.views()
+        return views[0] if views else None
+
+    def edit_weight(self, src, dst):
+        """Ask for a new weight of ``src -> dst`` and set it."""
+        value, ok = self.ask_number(self._dialog_parent(), "Set Weight",
+                                    f"Weight from {neuron_name(src, self._sizes)} to "
+                                    f"{neuron_name(dst, self._sizes)}:", self.document.network.weight(src, dst))
+        return bool(ok) and self.document.set_weight(src, dst, value)
+
+    def edit_bias(self, key):
+        """Ask for a new bias of neuron ``key`` and set it."""
+        if key[0] == 0:
+            self.document.message.emit("input neurons have no bias: they pass the data on unchanged")
+            return False
+        current = float(self.document.network.layers[key[0]].bias[key[1]])
+        value, ok = self.ask_number(self._dialog_parent(), "Set Bias",
+                                    f"Bias of {neuron_name(key, self._sizes)}:", current)
+        return bool(ok) and self.document.set_bias(key, value)
+
+    def add_neuron_at(self, layer, pos):
+        """Add a neuron to ``layer`` at the place in the column nearest ``pos``."""
+        index = int(np.count_nonzero(self._xy[layer][:, 1] < pos.y()))
+        return self.document.add_neuron(layer, index)
+
+    # ======================================================== context menus
+    def contextMenuEvent(self, event):
+        menu = self.context_menu(event.scenePos(), self._dialog_parent())
+        menu.exec(event.screenPos())
+        event.accept()
+
+    def context_menu(self, pos, parent=None):
+        """The menu for whatever is under ``pos`` (built, not shown, so tests can trigger it)."""
+        doc, hit = self.document, self.hit_test(pos)
+        menu = QMenu(parent)
+
+        def add(text, slot, enabled=True, tip=""):
+            action = menu.addAction(text)
+            action.triggered.connect(slot)
+            action.setEnabled(enabled)
+            action.setToolTip(tip)
+            return action
+
+        if hit is None:
+            add("Fit to View", lambda: [v.fit() for v in self.views() if hasattr(v, "fit")])
+            add("Re-layout", doc.clear_positions, bool(doc.positions), "Forget moved positions: automatic layout")
+            add("Select All", self.select_all)
+        elif hit[0] == "neuron":
+            (layer, index) = key = hit[1]
+            if len(self.selected_neurons()) + len(self._selected_edges) > 1 and self._neurons[key].isSelected():
+                add("Delete Selection", self.delete_selection)
+            else:
+                add("Delete Neuron", lambda: doc.remove_neuron(layer, index))
+            add("Set Bias\u2026", lambda: self.edit_bias(key), layer > 0)
+            add("Add Neuron to This Layer", lambda: doc.add_neuron(layer))
+            menu.addSeparator()
+            self._add_layer_actions(menu, layer)
+        elif hit[0] == "edge":
+            src, dst = hit[1]
+            add("Set Weight\u2026", lambda: self.edit_weight(src, dst))
+            add("Delete Edge", lambda: doc.disconnect(src, dst))
+        else:
+            layer = hit[1]
+            add("Add Neuron Here", lambda: self.add_neuron_at(layer, pos))
+            menu.addSeparator()
+            self._add_layer_actions(menu, layer)
+        return menu
+
+    def _add_layer_actions(self, menu, layer):
+        doc, net = self.document, self.document.network
+        last = net.output_layer
+        if layer > 0:
+            sub = menu.addMenu("Activation")
+            group = QActionGroup(sub)
+            for name in ACTIVATION_NAMES:
+                action = QAction(name, sub, checkable=True)
+                action.setChecked(net.layers[layer].activation == name)
+                action.setEnabled(name != "softmax" or layer == last)
+                action.triggered.connect(lambda _=False, n=name: doc.set_activation(layer, n))
+                group.addAction(action)
+                sub.addAction(action)
+        before = menu.addAction("Insert Layer Before")
+        before.setEnabled(layer > 0)
+        before.triggered.connect(lambda: doc.insert_layer(layer))
+        after = menu.addAction("Insert Layer After")
+        after.setEnabled(layer < last)
+        after.triggered.connect(lambda: doc.insert_layer(layer + 1))
+        later = range(layer + 1, last + 1)
+        full = menu.addMenu("Fully Connect To")
+        for j in later:
+            block = net.blocks.get((layer, j))
+            action = full.addAction(f"{layer_name(j, last + 1)} (layer {j})")
+            action.setEnabled(block is None or not block.full)
+            action.triggered.connect(lambda _=False, j=j: doc.connect_layers(layer, j))
+        full.setEnabled(bool(later))
+        cut = menu.addMenu("Disconnect From")
+        for j in later:
+            if (layer, j) in net.blocks:
+                action = cut.addAction(f"{layer_name(j, last + 1)} (layer {j})")
+                action.triggered.connect(lambda _=False, j=j: doc.disconnect_layers(layer, j))
+        cut.setEnabled(not cut.isEmpty())
+        menu.addSeparator()
+        remove = menu.addAction("Remove Layer")
+        remove.setEnabled(0 < layer < last)
+        remove.triggered.connect(lambda: doc.remove_layer(layer))

@@ -1,0 +1,233 @@
+"""The canvas widget: zoom, pan, rubber band, keys, and the legend.
+
+Navigation, as in most diagram editors:
+
+- the wheel zooms about the cursor (Ctrl+wheel always zooms; over a
+  *selected* edge or neuron the plain wheel nudges its weight or bias);
+- left-drag on empty background draws a rubber band (Ctrl adds);
+- Space+left-drag or middle-drag pans;
+- Delete removes the selection, Escape cancels a drag or clears the selection.
+"""
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView
+
+from .items import NEGATIVE, POSITIVE
+from .scene import BACKGROUND_HELP, NetworkScene
+
+ZOOM_STEP = 1.25
+WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
+
+
+LEGEND_SIZE = QSize(178, 92)
+LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
+
+
+def paint_legend(p, rect):
+    """The key to the colours and widths, in ``rect`` (device pixels)."""
+    p.setRenderHint(QPainter.Antialiasing)
+    p.setPen(QPen(QColor(210, 210, 210)))
+    p.setBrush(QColor(255, 255, 255, 225))
+    p.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+    font = QFont(p.font())
+    font.setPixelSize(11)
+    p.setFont(font)
+    x, y = rect.left(), rect.top() + 16
+    for text, color in LEGEND_ROWS:
+        p.setPen(QPen(color, 3.0))
+        p.drawLine(QPointF(x + 10, y), QPointF(x + 40, y))
+        p.setPen(QColor(50, 50, 50))
+        p.drawText(QPointF(x + 50, y + 4), text)
+        y += 20
+    for i, width in enumerate((0.8, 2.0, 4.0)):
+        p.setPen(QPen(QColor(110, 110, 110), width))
+        p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
+    p.setPen(QColor(50, 50, 50))
+    p.drawText(QPointF(x + 50, y + 4), "wider = larger |w|")
+    y += 20
+    p.setBrush(QColor(255, 255, 255))
+    p.setPen(QPen(POSITIVE, 2.5))
+    p.drawEllipse(QPointF(x + 18, y), 6, 6)
+    p.setPen(QPen(NEGATIVE, 2.5))
+    p.drawEllipse(QPointF(x + 34, y), 6, 6)
+    p.setPen(QColor(50, 50, 50))
+    p.drawText(QPointF(x + 50, y + 4), "neuron rim: its bias")
+
+
+class NetworkView(QGraphicsView):
+    """The network canvas for ``document``; ``scene()`` is a :class:`NetworkScene`."""
+
+    MIN_SCALE, MAX_SCALE = 0.02, 8.0
+    FIT_MAX_SCALE = 1.5     # a tiny network is not blown up to fill the window
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.setScene(NetworkScene(document, self))
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setBackgroundBrush(QColor(255, 255, 255))
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setMouseTracking(True)
+        self.setToolTip(BACKGROUND_HELP)
+        self.rubberBandChanged.connect(self._on_rubber_band)
+        self.show_legend = True
+        self.panning = False
+        self._pan_from = None
+        self._space = False
+        self._auto_fit = True   # keep fitting on resize until the person zooms or pans
+
+    # ================================================================ zoom
+    def zoom(self):
+        """The current scale (1 = 100 %)."""
+        return self.transform().m11()
+
+    def zoom_in(self):
+        self._zoom_about(self.viewport().rect().center(), ZOOM_STEP)
+
+    def zoom_out(self):
+        self._zoom_about(self.viewport().rect().center(), 1 / ZOOM_STEP)
+
+    def fit(self):
+        """Show the whole network (not enlarged past FIT_MAX_SCALE)."""
+        rect = self.scene().content_rect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.KeepAspectRatio)
+        scale = self.zoom()
+        if scale > self.FIT_MAX_SCALE or scale < self.MIN_SCALE:
+            s = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE) / scale
+            self.scale(s, s)
+            self.centerOn(rect.center())
+        self._auto_fit = True
+
+    def _zoom_about(self, view_point, factor):
+        scale = self.zoom()
+        factor = min(max(scale * factor, self.MIN_SCALE), self.MAX_SCALE) / scale
+        if abs(factor - 1) < 1e-9:
+            return
+        view_point = QPoint(int(view_point.x()), int(view_point.y()))
+        anchor = self.mapToScene(view_point)
+        self.scale(factor, factor)
+        # Scroll so the scene point under the cursor stays under it.
+        moved = self.mapFromScene(anchor) - view_point
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        self._auto_fit = False
+
+    def wheelEvent(self, event):
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if not delta:
+            event.ignore()
+            return
+        mods = event.modifiers()
+        if not mods & Qt.ControlModifier:
+            target = self.scene().nudge_target(self.mapToScene(event.position().toPoint()))
+            if target is not None:
+                self.scene().nudge.apply(target, delta, fine=bool(mods & Qt.ShiftModifier))
+                event.accept()
+                return
+        self._zoom_about(event.position(), WHEEL_ZOOM ** delta)
+        event.accept()
+
+    # ================================================================= pan
+    def _start_pan(self, event):
+        self.panning = True
+        self._pan_from = event.position()
+        self.viewport().setCursor(Qt.ClosedHandCursor)
+        self._auto_fit = False
+        event.accept()
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
+            self._start_pan(event)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event):
+        if self.panning:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        if self.panning and event.button() in (Qt.MiddleButton, Qt.LeftButton):
+            self.panning = False
+            self._pan_from = None
+            self.viewport().setCursor(Qt.OpenHandCursor if self._space else Qt.ArrowCursor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # ================================================================ keys
+    def keyPressEvent(self, event):
+        key = event.key()
+        if key == Qt.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = True
+                if not self.panning:
+                    self.viewport().setCursor(Qt.OpenHandCursor)
+            event.accept()
+        elif key in (Qt.Key_Delete, Qt.Key_Backspace):
+            self.scene().delete_selection()
+            event.accept()
+        elif key == Qt.Key_Escape:
+            if not self.scene().cancel_gesture():
+                self.scene().select_only()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event):
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if not self.panning:
+                self.viewport().setCursor(Qt.ArrowCursor)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event):
+        self._space = False
+        super().focusOutEvent(event)
+
+    # ============================================================== others
+    def _on_rubber_band(self, rect, from_scene, to_scene):
+        # Qt's to_scene lags one mouse move behind; the viewport rect does not.
+        if not rect.isNull():
+            self.scene().select_edges_in(self.mapToScene(rect).boundingRect())
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+
+    def legend_rect(self):
+        """Where the legend sits: the viewport's bottom-left corner."""
+        return QRect(QPoint(8, self.viewport().height() - LEGEND_SIZE.height() - 8), LEGEND_SIZE)
+
+    def drawForeground(self, painter, rect):
+        # Drawn here rather than as a child widget: a widget over the viewport
+        # would stop Qt from scrolling its pixels, and every pan step would
+        # repaint the whole canvas.
+        if self.show_legend:
+            painter.save()
+            painter.resetTransform()
+            paint_legend(painter, self.legend_rect())
+            painter.restore()
+
+    def scrollContentsBy(self, dx, dy):
+        super().scrollContentsBy(dx, dy)
+        if self.show_legend:  # the scrolled pixels carried the legend along
+            legend = self.legend_rect()
+            self.viewport().update(legend)
+            self.viewport().update(legend.translated(dx, dy))
