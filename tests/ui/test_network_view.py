@@ -1,0 +1,419 @@
+"""The network canvas: gestures through real mouse events, redraws from the
+document's signals, colours, and a big network."""
+
+import ctypes
+import dataclasses
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from simulator.network import Network
+from ui.document import Document, default_project
+from ui.network_view import NetworkScene, NetworkView
+from ui.network_view.items import NEGATIVE, POSITIVE, RADIUS, NeuronItem, edge_pen
+from ui.network_view.layout import NEURON_SPACING, auto_layout
+
+
+@pytest.fixture(autouse=True)
+def _keep_none_alive():
+    """PySide6 6.12 on Python 3.11 drops a reference to None on every call of
+    a void method (setPen, update, setPos...), so after some thousands of calls
+    the interpreter aborts with "none_dealloc". Painting makes many such calls.
+    Until ui/__init__.py compensates process-wide (as it does for emit()),
+    give back after each test what the test took, so the run can finish."""
+    before = sys.getrefcount(None)
+    yield
+    for _ in range(max(before - sys.getrefcount(None), 0)):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+
+
+def make_doc(network):
+    return Document(dataclasses.replace(default_project(), network=network))
+
+
+@pytest.fixture
+def canvas(qtbot):
+    """A shown view on 2-4-1 with edge x1 -> h1 removed and a recorder of messages."""
+
+    def build(network=None):
+        if network is None:
+            network = Network([2, 4, 1], seed=3)
+            network.disconnect((0, 0), (1, 0))
+        doc = make_doc(network)
+        view = NetworkView(doc)
+        qtbot.addWidget(view)
+        view.resize(800, 600)
+        view.show()
+        qtbot.waitExposed(view)
+        view.messages = []
+        doc.message.connect(view.messages.append)
+        return view, view.scene(), doc
+
+    return build
+
+
+def at(view, scene_point, dx=0, dy=0):
+    p = view.mapFromScene(scene_point)
+    return QPoint(p.x() + dx, p.y() + dy)
+
+
+def neuron(view, key, dx=0, dy=0):
+    return at(view, view.scene().neuron_pos(key), dx, dy)
+
+
+def rim(view, key):
+    """A point on the neuron's rim (its right edge), where a drag connects."""
+    return neuron(view, key, dx=int(RADIUS * 0.85 * view.zoom()))
+
+
+def drag(qtbot, view, start, end, steps=6, modifier=Qt.NoModifier, during=None):
+    vp = view.viewport()
+    qtbot.mousePress(vp, Qt.LeftButton, modifier, start)
+    for k in range(1, steps + 1):
+        qtbot.mouseMove(vp, start + (end - start) * (k / steps))
+    if during is not None:
+        during()
+    qtbot.mouseRelease(vp, Qt.LeftButton, modifier, end)
+
+
+def wheel(view, point, delta=120, modifiers=Qt.NoModifier):
+    vp = view.viewport()
+    event = QWheelEvent(QPointF(point), QPointF(vp.mapToGlobal(point)), QPoint(0, 0), QPoint(0, delta),
+                        Qt.NoButton, modifiers, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(vp, event)
+
+
+# ---------------------------------------------------------------- layout
+def test_auto_layout_puts_layers_in_columns_centred_on_zero():
+    pos = auto_layout([2, 3, 1])
+    assert len(pos) == 6
+    assert pos[(0, 0)][0] == pos[(0, 1)][0] < pos[(1, 0)][0] < pos[(2, 0)][0]
+    assert [pos[(1, i)][1] for i in range(3)] == [-NEURON_SPACING, 0.0, NEURON_SPACING]
+    assert pos[(0, 0)][1] == -pos[(0, 1)][1] and pos[(2, 0)][1] == 0.0
+
+
+# ------------------------------------------------------------- connecting
+def test_drag_from_rim_to_neuron_connects_exactly_that_edge_and_undo_removes_it(qtbot, canvas):
+    view, scene, doc = canvas()
+    before = doc.network.edge_count
+    drag(qtbot, view, rim(view, (0, 0)), neuron(view, (1, 0)))
+    assert doc.network.has_edge((0, 0), (1, 0))
+    assert doc.network.edge_count == before + 1
+    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Connect"
+    assert scene.edges_item(0, 1).index_of(0, 0) is not None  # drawn from the signal
+    doc.undo_stack.undo()
+    assert not doc.network.has_edge((0, 0), (1, 0))
+    assert scene.edges_item(0, 1).index_of(0, 0) is None
+
+
+def test_ctrl_drag_from_the_centre_connects_and_a_skip_connection_is_allowed(qtbot, canvas):
+    view, scene, doc = canvas()
+    drag(qtbot, view, neuron(view, (0, 1)), neuron(view, (2, 0)), modifier=Qt.ControlModifier)
+    assert doc.network.has_edge((0, 1), (2, 0))
+    assert scene.edges_item(0, 2).skip
+
+
+def test_valid_targets_highlight_during_a_connection_drag(qtbot, canvas):
+    view, scene, doc = canvas()
+    seen = {}
+
+    def look():
+        seen.update({key: scene.neuron_item(key).target for key in scene.neuron_keys()})
+        seen["line"] = scene._gesture.line is not None
+
+    drag(qtbot, view, rim(view, (0, 0)), neuron(view, (1, 0)), during=look)
+    assert seen[(1, 0)] == "hot"                        # under the mouse, valid
+    assert seen[(1, 1)] is None                         # already connected: a drop would be refused
+    assert seen[(2, 0)] == "valid"                      # a skip connection is fine
+    assert seen[(0, 1)] is None and seen[(0, 0)] is None
+    assert seen["line"]
+    assert all(scene.neuron_item(k).target is None for k in scene.neuron_keys())
+
+
+@pytest.mark.parametrize("source, target, words", [
+    ((1, 2), (0, 1), "input layer"),      # into the input layer
+    ((2, 0), (1, 2), "forward"),          # backwards
+    ((1, 0), (1, 3), "same layer"),       # within a layer
+    ((0, 1), (1, 1), "already connected"),  # duplicate
+])
+def test_invalid_drop_creates_nothing_and_says_why(qtbot, canvas, source, target, words):
+    view, scene, doc = canvas()
+    before = doc.network.copy()
+    drag(qtbot, view, rim(view, source), neuron(view, target))
+    assert doc.network.same_as(before)
+    assert doc.undo_stack.count() == 0
+    assert len(view.messages) == 1 and words in view.messages[0]
+
+
+def test_drop_on_empty_space_or_escape_creates_nothing(qtbot, canvas):
+    view, scene, doc = canvas()
+    drag(qtbot, view, rim(view, (0, 0)), neuron(view, (0, 0), dx=150, dy=-200))
+    vp = view.viewport()
+    start, end = rim(view, (0, 0)), neuron(view, (1, 0))
+    qtbot.mousePress(vp, Qt.LeftButton, Qt.NoModifier, start)
+    qtbot.mouseMove(vp, (start + end) / 2)
+    qtbot.mouseMove(vp, end)
+    assert scene._gesture is not None
+    qtbot.keyClick(view, Qt.Key_Escape)
+    qtbot.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, end)
+    assert doc.undo_stack.count() == 0 and view.messages == []
+    assert not doc.network.has_edge((0, 0), (1, 0))
+    assert all(isinstance(i, (NeuronItem,)) or i.zValue() < 20 for i in scene.items())  # no stray line
+
+
+# ----------------------------------------------------------------- moving
+def test_dragging_selected_neurons_moves_them_in_one_undo_step(qtbot, canvas):
+    view, scene, doc = canvas()
+    scene.select_only(neurons=[(1, 0), (1, 1)])
+    old = {k: scene.neuron_xy(k) for k in [(1, 0), (1, 1), (1, 2)]}
+    start = neuron(view, (1, 0))
+    drag(qtbot, view, start, start + QPoint(60, 30))
+    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Move Neurons"
+    assert set(doc.positions) == {(1, 0), (1, 1)}
+    for key in [(1, 0), (1, 1)]:
+        dx = doc.positions[key][0] - old[key][0]
+        dy = doc.positions[key][1] - old[key][1]
+        assert dx == pytest.approx(60 / view.zoom(), abs=2 / view.zoom())
+        assert dy == pytest.approx(30 / view.zoom(), abs=2 / view.zoom())
+        assert scene.neuron_xy(key) == doc.positions[key]
+        assert scene.neuron_item(key).pos() == scene.neuron_pos(key)
+    assert scene.neuron_xy((1, 2)) == old[(1, 2)]
+    # the edges follow their neurons
+    item = scene.edges_item(1, 2)
+    assert tuple(item.p1[item.index_of(0, 0)]) == doc.positions[(1, 0)]
+    doc.undo_stack.undo()
+    assert doc.positions == {} and scene.neuron_xy((1, 0)) == old[(1, 0)]
+
+
+def test_dragging_an_unselected_neuron_selects_and_moves_only_it(qtbot, canvas):
+    view, scene, doc = canvas()
+    scene.select_only(neurons=[(1, 3)])
+    start = neuron(view, (1, 1))
+    drag(qtbot, view, start, start + QPoint(0, 40))
+    assert set(doc.positions) == {(1, 1)}
+    assert scene.selected_neurons() == [(1, 1)]
+
+
+def test_click_selects_and_emits_current(qtbot, canvas):
+    view, scene, doc = canvas()
+    seen = []
+    scene.current_changed.connect(seen.append)
+    vp = view.viewport()
+    qtbot.mouseClick(vp, Qt.LeftButton, Qt.NoModifier, neuron(view, (1, 2)))
+    assert scene.selected_neurons() == [(1, 2)] and seen[-1] == ("neuron", (1, 2))
+    qtbot.mouseClick(vp, Qt.LeftButton, Qt.ShiftModifier, neuron(view, (1, 3)))
+    assert scene.selected_neurons() == [(1, 2), (1, 3)]
+    edge = ((1, 1), (2, 0))
+    qtbot.mouseClick(vp, Qt.LeftButton, Qt.NoModifier, at(view, scene.edge_pos(*edge)))
+    assert scene.selected_edges() == [edge] and scene.selected_neurons() == []
+    assert seen[-1] == ("edge", edge) and scene.current_layer() == 2
+    # an empty spot in the hidden layer's column, between two neurons
+    between = (scene.neuron_pos((1, 1)) + scene.neuron_pos((1, 2))) / 2
+    qtbot.mouseClick(vp, Qt.LeftButton, Qt.NoModifier, at(view, between))
+    assert seen[-1] == ("layer", 1) and scene.selected_edges() == []
+    qtbot.mouseClick(vp, Qt.LeftButton, Qt.NoModifier, QPoint(5, 5))
+    assert seen[-1] is None
+
+
+def test_rubber_band_on_background_selects_neurons_and_edges_inside(qtbot, canvas):
+    view, scene, doc = canvas()
+    top_left = scene.neuron_pos((1, 0)) + QPointF(-40, -40)
+    bottom_right = scene.neuron_pos((2, 0)) + QPointF(60, 0)
+    drag(qtbot, view, at(view, top_left), at(view, bottom_right))
+    assert scene.selected_neurons() == [(1, 0), (1, 1), (2, 0)]
+    assert scene.selected_edges() == [((1, 0), (2, 0)), ((1, 1), (2, 0))]
+    assert doc.undo_stack.count() == 0
+
+
+# ------------------------------------------------------------ editing values
+def test_double_click_an_edge_sets_its_weight_through_the_dialog(qtbot, canvas):
+    view, scene, doc = canvas()
+    asked = []
+    scene.ask_number = lambda parent, title, label, value: (asked.append((title, value)) or (0.75, True))
+    edge = ((0, 1), (1, 2))
+    old = doc.network.weight(*edge)
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, at(view, scene.edge_pos(*edge, t=0.4)))
+    assert asked == [("Set Weight", old)]
+    assert doc.network.weight(*edge) == 0.75
+    assert doc.undo_stack.undoText() == "Set Weight"
+    scene.ask_number = lambda *a: (9.0, False)  # Cancel changes nothing
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, at(view, scene.edge_pos(*edge, t=0.4)))
+    assert doc.network.weight(*edge) == 0.75 and doc.undo_stack.count() == 1
+
+
+def test_double_click_a_neuron_sets_its_bias_and_an_input_neuron_says_why_not(qtbot, canvas):
+    view, scene, doc = canvas()
+    scene.ask_number = lambda *a: (-0.5, True)
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, neuron(view, (1, 3)))
+    assert doc.network.layers[1].bias[3] == -0.5
+    assert scene.neuron_item((1, 3)).bias == -0.5
+    scene.ask_number = lambda *a: pytest.fail("no dialog for an input neuron")
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, neuron(view, (0, 0)))
+    assert view.messages and "no bias" in view.messages[-1]
+
+
+def test_double_click_an_empty_spot_in_a_column_adds_a_neuron_there(qtbot, canvas):
+    view, scene, doc = canvas()
+    between = (scene.neuron_pos((1, 1)) + scene.neuron_pos((1, 2))) / 2
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, at(view, between))
+    assert doc.network.sizes == [2, 5, 1]
+    assert doc.undo_stack.undoText() == "Add Neuron"
+    assert len(scene.neuron_keys()) == 8  # redrawn
+
+
+def test_wheel_over_a_selected_edge_nudges_its_weight_and_elsewhere_zooms(qtbot, canvas):
+    view, scene, doc = canvas()
+    edge = ((0, 1), (1, 2))
+    w = doc.network.weight(*edge)
+    point = at(view, scene.edge_pos(*edge, t=0.4))
+    zoom = view.zoom()
+    wheel(view, point)                       # not selected: zoom, weight untouched
+    assert doc.network.weight(*edge) == w and view.zoom() > zoom
+    scene.select_only(edges=[edge])
+    point = at(view, scene.edge_pos(*edge, t=0.4))
+    zoom = view.zoom()
+    wheel(view, point)
+    wheel(view, point)
+    assert doc.network.weight(*edge) == pytest.approx(w + 0.2, abs=1e-6)
+    wheel(view, point, -120, Qt.ShiftModifier)
+    assert doc.network.weight(*edge) == pytest.approx(w + 0.19, abs=1e-6)
+    assert view.zoom() == zoom
+    assert doc.undo_stack.count() == 1       # nudges merge into one step
+    doc.undo_stack.undo()
+    assert doc.network.weight(*edge) == w
+
+
+def test_wheel_over_a_selected_neuron_nudges_its_bias(qtbot, canvas):
+    view, scene, doc = canvas()
+    scene.select_only(neurons=[(2, 0)])
+    wheel(view, neuron(view, (2, 0)), -120)
+    assert doc.network.layers[2].bias[0] == pytest.approx(-0.1, abs=1e-6)
+
+
+def test_wheel_zooms_about_the_cursor(qtbot, canvas):
+    view, scene, doc = canvas()
+    point = QPoint(200, 150)
+    anchor = view.mapToScene(point)
+    zoom = view.zoom()
+    wheel(view, point, 240)
+    assert view.zoom() == pytest.approx(zoom * 1.0015 ** 240)
+    moved = view.mapFromScene(anchor) - point
+    assert abs(moved.x()) <= 2 and abs(moved.y()) <= 2
+    zoom = view.zoom()
+    view.zoom_out()
+    assert view.zoom() == pytest.approx(zoom / 1.25)
+    view.fit()
+    rect = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert rect.contains(scene.content_rect())
+
+
+def test_middle_drag_pans_and_does_not_select(qtbot, canvas):
+    view, scene, doc = canvas()
+    view.zoom_in()
+    view.zoom_in()
+    vp = view.viewport()
+    start = QPoint(400, 300)
+    anchor = view.mapToScene(start)
+    qtbot.mousePress(vp, Qt.MiddleButton, Qt.NoModifier, start)
+    qtbot.mouseMove(vp, start + QPoint(-30, -20))
+    qtbot.mouseMove(vp, start + QPoint(-60, -40))
+    qtbot.mouseRelease(vp, Qt.MiddleButton, Qt.NoModifier, start + QPoint(-60, -40))
+    moved = view.mapFromScene(anchor) - start
+    assert (moved.x(), moved.y()) == (-60, -40)
+    assert scene.selected_neurons() == [] and doc.undo_stack.count() == 0
+
+
+# ----------------------------------------------------------------- delete
+def test_delete_key_removes_selected_neurons_and_edges_in_one_step(qtbot, canvas):
+    view, scene, doc = canvas()
+    scene.select_only(neurons=[(1, 3)], edges=[((0, 1), (1, 0)), ((1, 3), (2, 0))])
+    qtbot.keyClick(view, Qt.Key_Delete)
+    assert doc.network.sizes == [2, 3, 1]
+    assert not doc.network.has_edge((0, 1), (1, 0))
+    assert doc.undo_stack.count() == 1
+    assert len(scene.neuron_keys()) == 6 and scene.selected_neurons() == []
+    doc.undo_stack.undo()
+    assert doc.network.sizes == [2, 4, 1] and doc.network.has_edge((0, 1), (1, 0))
+
+
+# --------------------------------------------------------------- drawing
+def test_edge_colour_follows_the_sign_of_its_weight(qtbot, canvas):
+    assert edge_pen(0.8).color().rgb() == POSITIVE.rgb()
+    assert edge_pen(-0.8).color().rgb() == NEGATIVE.rgb()
+    assert edge_pen(-2.0).widthF() > edge_pen(-0.2).widthF()
+    net = Network([1, 2], activations=["linear"], seed=0)
+    net.set_weight((0, 0), (1, 0), 2.0)
+    net.set_weight((0, 0), (1, 1), -2.0)
+    view, scene, doc = canvas(net)
+    image = view.grab().toImage()
+    for key, want in (((1, 0), POSITIVE), ((1, 1), NEGATIVE)):
+        p = at(view, scene.edge_pos((0, 0), key, t=0.5))
+        got = QColor(image.pixel(p))
+        assert abs(got.red() - want.red()) + abs(got.green() - want.green()) + abs(got.blue() - want.blue()) < 60, \
+            (key, got.name(), want.name())
+    doc.set_weight((0, 0), (1, 0), -2.0)  # restyled from values_changed
+    image = view.grab().toImage()
+    got = QColor(image.pixel(at(view, scene.edge_pos((0, 0), (1, 0), t=0.5))))
+    assert abs(got.red() - NEGATIVE.red()) < 40 and abs(got.blue() - NEGATIVE.blue()) < 40
+
+
+def test_values_change_restyles_without_rebuilding(qtbot, canvas):
+    view, scene, doc = canvas()
+    item, neuron_item = scene.edges_item(0, 1), scene.neuron_item((1, 0))
+    doc.set_weight((0, 1), (1, 0), -3.0)
+    doc.set_bias((1, 0), 1.5)
+    assert scene.edges_item(0, 1) is item and scene.neuron_item((1, 0)) is neuron_item
+    assert item.weights[item.index_of(1, 0)] == -3.0 and neuron_item.bias == 1.5
+    doc.connect((0, 0), (1, 0))
+    assert scene.edges_item(0, 1) is not item  # structure: rebuilt
+
+
+def test_skip_connections_arch_above_the_columns_between(qtbot, canvas):
+    net = Network([2, 4, 1], seed=3)
+    net.connect((0, 1), (2, 0), 1.0)
+    view, scene, doc = canvas(net)
+    item = scene.edges_item(0, 2)
+    assert item.skip and item.zValue() > scene.edges_item(0, 1).zValue()
+    apex = scene.edge_pos((0, 1), (2, 0), t=0.5)
+    assert apex.y() < scene.neuron_pos((1, 0)).y() - RADIUS  # above the hidden column
+    assert scene.edge_at(apex) == ((0, 1), (2, 0))
+
+
+def test_context_menus_offer_the_edits(qtbot, canvas):
+    view, scene, doc = canvas()
+
+    def trigger(menu, *path):
+        top = menu  # noqa: F841 - the submenus live as long as their parent
+        for text in path[:-1]:
+            menu = next(a.menu() for a in menu.actions() if a.text() == text)
+        action = next(a for a in menu.actions() if a.text() == path[-1])
+        assert action.isEnabled()
+        action.trigger()
+
+    trigger(scene.context_menu(scene.neuron_pos((1, 0))), "Activation", "relu")
+    assert doc.network.activations[0] == "relu"
+    trigger(scene.context_menu(scene.neuron_pos((1, 0))), "Insert Layer After")
+    assert doc.network.n_layers == 4
+    trigger(scene.context_menu(scene.edge_pos((1, 0), (2, 0))), "Delete Edge")
+    assert not doc.network.has_edge((1, 0), (2, 0))
+    trigger(scene.context_menu(scene.neuron_pos((0, 0))), "Fully Connect To", "Output (layer 3)")
+    assert doc.network.blocks[(0, 3)].full
+    between = (scene.neuron_pos((2, 0)) + scene.neuron_pos((2, 1))) / 2
+    trigger(scene.context_menu(between), "Remove Layer")
+    assert doc.network.sizes == [2, 4, 1]
+    assert doc.undo_stack.count() == 5
+
+
+def test_a_64_128_128_10_network_builds_with_a_few_edge_items(qtbot, canvas):
+    net = Network([64, 128, 128, 10], seed=0)
+    view, scene, doc = canvas(net)
+    edges = [scene.edges_item(i, i + 1) for i in range(3)]
+    assert sum(len(e) for e in edges) == 64 * 128 + 128 * 128 + 128 * 10 == doc.network.edge_count
+    assert len(scene.items()) == 330 + 4 + 3
+    assert view.grab().toImage().width() > 0
+    view.zoom_out()
+    view.grab()
