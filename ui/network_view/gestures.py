@@ -10,7 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsLineItem
 
-from .items import HOVER, NEGATIVE
+from .items import HOVER, NEGATIVE, RADIUS
 
 
 def connect_refusal(network, src, dst):
@@ -61,7 +61,16 @@ class ConnectGesture:
     def move(self, pos):
         target = self.scene.neuron_at(pos)
         origin = self.scene.neuron_pos(self.source)
-        end = self.scene.neuron_pos(target) if target not in (None, self.source) else pos
+        snapped = target not in (None, self.source)
+        end = self.scene.neuron_pos(target) if snapped else QPointF(pos)
+        # Run rim to rim, so the line never covers a neuron's bias text.
+        line = QLineF(origin, end)
+        length = line.length()
+        if length > 2 * RADIUS:
+            unit = (end - origin) / length
+            origin = origin + unit * RADIUS
+            if snapped:
+                end = end - unit * RADIUS
         if target in self.valid:
             color = HOVER
         elif target not in (None, self.source):
