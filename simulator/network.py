@@ -385,8 +385,7 @@ class Network:
         if activation == "softmax":
             raise EditError("softmax is only offered on the output layer")
         before, after = self.sizes[index - 1], self.sizes[index]
-        if rewire:
-            self._check_parameter_count(extra=size * (before + after) + size)
+        self._check_parameter_count(extra=size * (before + after) + size if rewire else size)
         shifted = {}
         for (i, j), block in self.blocks.items():
             shifted[(i + (i >= index), j + (j >= index))] = block
