@@ -50,6 +50,10 @@ def main(argv=None):
         return _fail(f"{error} (usage: python main.py [--screenshot OUT.png] [FILE])")
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from . import qt_problem
+    problem = qt_problem()
+    if problem:
+        return _fail(problem)
     try:
         return _run(args)
     except Exception as error:  # the last line of defence: one line, never a traceback

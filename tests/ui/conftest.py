@@ -13,7 +13,6 @@ import weakref
 
 import pytest
 
-import ui  # noqa: F401 - first, for its PySide6 reference-count fix (see ui/__init__.py)
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
 
 

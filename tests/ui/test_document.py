@@ -164,21 +164,18 @@ def test_layout_block_is_read_defensively():
     assert positions_from_layout({"positions": "x"}, net) == {}
 
 
-def test_qt_calls_cannot_exhaust_none_or_true(qapp):
-    """PySide6 6.12 on Python 3.11 drops a reference to None on every void Qt
-    call and to True on every emit; ui/__init__.py gives them a reserve.
-    Without it, this loop aborts the interpreter."""
-    import sys
-
+def test_long_session_of_qt_calls_does_not_abort(qapp):
+    """Some PySide6 releases (6.12.0 on Python 3.11) drop a reference to None
+    on every void Qt call and to True on every emit, which aborts the
+    interpreter after a few thousand calls; pyproject.toml excludes them."""
     from PySide6.QtWidgets import QLabel
 
-    import ui
+    from ui import qt_problem
 
+    assert qt_problem() is None
     doc = Document()
     label = QLabel()
     for _ in range(20000):
         doc.values_changed.emit()
         label.setText("x")
-    if ui.REFERENCES_RESERVED:
-        assert sys.getrefcount(None) > 2**39 and sys.getrefcount(True) > 2**39
     doc.deleteLater()
