@@ -286,8 +286,10 @@ class Pass:
         else:
             optimizer.update([plan.flat], [self.gflat], None, [plan.reg_mask])
         if plan.keep is not None:
-            # momentum and Adam remember past steps; keep removed edges at exactly 0
+            # momentum and Adam remember past steps; keep removed edges at exactly 0,
+            # and forget their memory so a reconnected edge starts afresh
             plan.flat *= plan.keep
+            optimizer.forget_removed(plan.keep)
 
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss."""

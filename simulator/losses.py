@@ -115,6 +115,7 @@ class CategoricalCrossEntropy(Loss):
     name = "categorical_cross_entropy"
     label = "categorical cross-entropy"
     description = "-sum y log a over classes, for softmax outputs; computed from the logits with log-sum-exp."
+    # Targets are one-hot (each row sums to 1): grad_z = (a - y) / n relies on it.
     requires = ("softmax",)
 
     def value(self, a, y, z):

@@ -244,3 +244,22 @@ def test_every_preset_trains(name):
     first = t.step()
     t.run(200)
     assert np.isfinite(first) and np.isfinite(t.history.last("train_loss"))
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_reconnected_edge_starts_without_old_optimizer_memory(optimizer):
+    ds = make_dataset({"generator": "moons", "n": 20, "seed": 0})
+    net = Network([2, 3, 1], seed=0)
+    t = Trainer(net, ds, None, TrainingSettings(optimizer=optimizer, learning_rate=0.1))
+    t.run(10)
+    net.disconnect((0, 0), (1, 0))
+    t.run(3)
+    net.connect((0, 0), (1, 0), weight=0.0)
+    fresh = net.copy()
+    t.step()
+    # the first update of the new edge comes from its gradient alone
+    g = t.last_pass.grad_w[(0, 1)][0, 0]
+    moved = net.blocks[(0, 1)].weights[0, 0] - fresh.blocks[(0, 1)].weights[0, 0]
+    assert g != 0 and np.sign(moved) == -np.sign(g)
+    if optimizer == "momentum":
+        assert moved == pytest.approx(-0.1 * g)
