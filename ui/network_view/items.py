@@ -186,6 +186,41 @@ class NeuronItem(QGraphicsItem):
             painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
 
 
+class LayerTitleItem(QGraphicsItem):
+    """Two centred lines under a column: "Hidden 1" and "tanh".
+
+    The scene scales it up when the view is zoomed out, so it stays
+    readable when the neurons are dots.
+    """
+
+    RECT = QRectF(-70, 0, 140, 34)
+
+    def __init__(self, title, subtitle):
+        super().__init__()
+        self.title = title
+        self.subtitle = subtitle
+        self.setZValue(5)  # over the edges, which may pass behind it; under the neurons
+
+    def boundingRect(self):
+        return self.RECT
+
+    def paint(self, painter, option, widget=None):
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 200))
+        painter.drawRoundedRect(self.RECT.adjusted(25, 0, -25, 0), 5, 5)
+        painter.setPen(QColor(90, 90, 90))
+        font = QFont(painter.font())
+        font.setPixelSize(12)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(self.RECT, Qt.AlignHCenter | Qt.AlignTop, self.title)
+        if self.subtitle:
+            font.setBold(False)
+            painter.setFont(font)
+            painter.drawText(self.RECT, Qt.AlignHCenter | Qt.AlignBottom, self.subtitle)
+
+
 class LayerItem(QGraphicsItem):
     """The faint column behind a layer, titled at the bottom ("Hidden 1", "tanh").
 
@@ -194,15 +229,14 @@ class LayerItem(QGraphicsItem):
     """
 
     MARGIN = 30.0
-    TITLE_HEIGHT = 34.0
 
     def __init__(self, layer, title, subtitle=""):
         super().__init__()
         self.layer = layer
-        self.title = title
-        self.subtitle = subtitle
         self.band = QRectF()
         self.highlighted = False
+        # Not a child: children stack with their parent, behind the edges.
+        self.title = LayerTitleItem(title, subtitle)
         self.setZValue(-10)
 
     def set_band(self, xs, ys):
@@ -212,40 +246,24 @@ class LayerItem(QGraphicsItem):
         if band != self.band:
             self.prepareGeometryChange()
             self.band = band
+            self.title.setPos(band.center().x(), band.bottom() + 4)
 
     def set_highlighted(self, on):
         if on != self.highlighted:
             self.highlighted = on
             self.update()
 
-    def title_rect(self):
-        b = self.band
-        return QRectF(b.center().x() - 60, b.bottom() + 4, 120, self.TITLE_HEIGHT)
-
     def boundingRect(self):
-        return self.band.united(self.title_rect()).adjusted(-2, -2, 2, 2)
+        return self.band.adjusted(-1, -1, 1, 1)
 
     def contains(self, point):
-        return self.band.contains(point) or self.title_rect().contains(point)
+        return self.band.contains(point) or self.title.sceneBoundingRect().contains(point)
 
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(QPen(QColor(200, 205, 210), 1.0) if self.highlighted else Qt.NoPen)
         painter.setBrush(QColor(238, 241, 245) if self.highlighted else QColor(245, 247, 249))
         painter.drawRoundedRect(self.band, 14, 14)
-        if _lod(painter) < 0.3:
-            return
-        painter.setPen(QColor(90, 90, 90))
-        font = QFont(painter.font())
-        font.setPixelSize(12)
-        font.setBold(True)
-        painter.setFont(font)
-        rect = self.title_rect()
-        painter.drawText(rect, Qt.AlignHCenter | Qt.AlignTop, self.title)
-        if self.subtitle:
-            font.setBold(False)
-            painter.setFont(font)
-            painter.drawText(rect, Qt.AlignHCenter | Qt.AlignBottom, self.subtitle)
 
 
 class EdgesItem(QGraphicsItem):
@@ -430,14 +448,18 @@ class EdgesItem(QGraphicsItem):
             self._cache = buckets
         return self._cache
 
+    def _coarse_edges(self):
+        """Indices of the edges drawn when coarse: all, or the COARSE_MAX strongest."""
+        if len(self.src) <= self.COARSE_MAX:
+            return np.arange(len(self.src))
+        return np.sort(np.argpartition(-np.abs(self.weights), self.COARSE_MAX)[:self.COARSE_MAX])
+
     def _coarse_buckets(self):
         """Zoomed out: one thin pen per sign, and at most COARSE_MAX edges,
         the strongest. A dense block is a texture at that scale; drawing all
         of it would only cost time and hide the strong edges in the mass."""
         if self._coarse is None:
-            ks = np.arange(len(self.src))
-            if len(ks) > self.COARSE_MAX:
-                ks = np.sort(np.argpartition(-np.abs(self.weights), self.COARSE_MAX)[:self.COARSE_MAX])
+            ks = self._coarse_edges()
             alpha = self._alpha(len(ks))
             buckets = []
             for sign in (-1, 0, 1):
@@ -506,26 +528,40 @@ class EdgesItem(QGraphicsItem):
         for pen, ks, shape in self._coarse_buckets() if coarse else self._buckets():
             painter.setPen(pen)
             self._draw(painter, shape)
-        self._paint_highlights(painter)
+        self._paint_highlights(painter, coarse)
 
-    def _paint_highlights(self, painter):
-        marked = list(self.selected)
+    def _paint_highlights(self, painter, coarse):
+        """Selected edges (a dark halo under each, in batches: Select All on a
+        big network must not mean thousands of draw calls) and the hovered one."""
+        groups = []
+        if len(self.selected):
+            # Zoomed out, only the selected edges among those drawn.
+            ks = np.intersect1d(self.selected, self._coarse_edges()) if coarse else self.selected
+            groups.append((ks, 160))
         if self.hovered is not None:
-            marked.append(self.hovered)
-        if not marked:
-            return
-        painter.setRenderHint(QPainter.Antialiasing)
-        for k in marked:
-            ks = np.array([k])
+            groups.append((np.array([self.hovered]), 90))
+        for ks, shade in groups:
+            if not len(ks):
+                continue
             shape = self._shape(ks)
-            pen = self.pen_for(k)
-            halo = QPen(QColor(0, 0, 0, 90 if k == self.hovered else 160), pen.widthF() + 4.0)
+            if coarse:
+                # Thin lines in the selection colour: wider cosmetic pens
+                # leave Qt's fast path, and halos would not read at this size.
+                painter.setRenderHint(QPainter.Antialiasing, False)
+                painter.setPen(QPen(QColor(0, 0, 0, shade + 60), 0))
+                self._draw(painter, shape)
+                continue
+            halo = QPen(QColor(0, 0, 0, shade), MAX_WIDTH + 3.0)
             halo.setCapStyle(Qt.FlatCap)
-            halo.setCosmetic(False)
+            painter.setRenderHint(QPainter.Antialiasing, len(ks) < 2000)
             painter.setPen(halo)
             self._draw(painter, shape)
-            painter.setPen(pen)
-            self._draw(painter, shape)
+            keys = (self._signs[ks] + 1) * WIDTH_LEVELS + self._levels[ks]
+            for key in np.unique(keys).tolist():
+                pen = edge_pen(float(key // WIDTH_LEVELS - 1))
+                pen.setWidthF(level_width(key % WIDTH_LEVELS))
+                painter.setPen(pen)
+                self._draw(painter, self._shape(ks[keys == key]))
 
 
 def _segment_distance(p, a, b):

@@ -92,6 +92,7 @@ class NetworkScene(QGraphicsScene):
         self._hint = self._current = None
         self._band_base = set()
         self._quiet = False
+        self._title_scale = 1.0
         self.selectionChanged.connect(self._update_current)
         document.structure_changed.connect(self._on_structure_changed)
         document.values_changed.connect(self._on_values_changed)
@@ -116,8 +117,10 @@ class NetworkScene(QGraphicsScene):
         for layer, size in enumerate(sizes):
             subtitle = net.layers[layer].activation if layer else f"{size} feature{'s' * (size != 1)}"
             column = LayerItem(layer, layer_name(layer, len(sizes)), subtitle)
+            column.title.setScale(self._title_scale)
             self._layers[layer] = column
             self.addItem(column)
+            self.addItem(column.title)
             kind = "input" if layer == 0 else "output" if layer == last else "hidden"
             for index in range(size):
                 label = neuron_name((layer, index), sizes) if kind != "hidden" else ""
@@ -221,6 +224,8 @@ class NetworkScene(QGraphicsScene):
         rect = QRectF()
         for item in list(self._layers.values()) + list(self._edges.values()):
             rect = rect.united(item.sceneBoundingRect())
+        for item in self._layers.values():
+            rect = rect.united(item.title.sceneBoundingRect())
         return rect
 
     # ============================================================== queries
@@ -249,6 +254,14 @@ class NetworkScene(QGraphicsScene):
         else:
             p = (1 - t) * item.p1[k] + t * item.p2[k]
         return QPointF(*p)
+
+    def set_zoom(self, zoom):
+        """The view zoomed: keep layer titles at least their normal size on screen."""
+        scale = max(1.0, 1.0 / max(zoom, 1e-6))
+        for item in self._layers.values():
+            if item.title.scale() != scale:
+                item.title.setScale(scale)
+        self._title_scale = scale
 
     def view_scale(self):
         views = self.views()

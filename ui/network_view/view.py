@@ -95,15 +95,17 @@ class NetworkView(QGraphicsView):
 
     def fit(self):
         """Show the whole network (not enlarged past FIT_MAX_SCALE)."""
-        rect = self.scene().content_rect()
-        if rect.isEmpty():
-            return
-        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.KeepAspectRatio)
-        scale = self.zoom()
-        if scale > self.FIT_MAX_SCALE or scale < self.MIN_SCALE:
-            s = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE) / scale
-            self.scale(s, s)
-            self.centerOn(rect.center())
+        for _ in range(2):  # twice: the layer titles grow as the view zooms out
+            rect = self.scene().content_rect()
+            if rect.isEmpty():
+                return
+            self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.KeepAspectRatio)
+            scale = self.zoom()
+            if scale > self.FIT_MAX_SCALE or scale < self.MIN_SCALE:
+                s = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE) / scale
+                self.scale(s, s)
+                self.centerOn(rect.center())
+            self.scene().set_zoom(self.zoom())
         self._auto_fit = True
 
     def _zoom_about(self, view_point, factor):
@@ -119,6 +121,7 @@ class NetworkView(QGraphicsView):
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
         self._auto_fit = False
+        self.scene().set_zoom(self.zoom())
 
     def wheelEvent(self, event):
         delta = event.angleDelta().y() or event.angleDelta().x()
