@@ -16,7 +16,6 @@ For each network it measures, offscreen, in milliseconds:
 """
 
 import argparse
-import ctypes
 import dataclasses
 import os
 import sys
@@ -29,20 +28,11 @@ import numpy as np  # noqa: E402
 from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-import ui  # noqa: E402,F401 - installs the PySide6 workarounds first
 from simulator.network import Network  # noqa: E402
 from ui.document import Document, default_project  # noqa: E402
 from ui.network_view import NetworkView  # noqa: E402
 
 NETWORKS = ([2, 4, 1], [2, 8, 8, 1], [64, 128, 128, 10])
-
-
-def _keep_none_alive():
-    """PySide6 6.12 on Python 3.11 drops a reference to None on every void
-    call; a benchmark makes millions. Make None practically immortal (as
-    Python 3.12 does) so the run does not abort with "none_dealloc"."""
-    if sys.version_info < (3, 12):
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 
 def render(view, image):
@@ -122,7 +112,6 @@ def main():
     parser.add_argument("--size", default="1200x800")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
-    _keep_none_alive()
     QApplication.instance() or QApplication([])
     rows = [(sizes, bench(sizes, args.frames, width, height)) for sizes in NETWORKS]
     print(f"canvas {width}x{height}, {args.frames} frames per column, ms (offscreen raster)")
