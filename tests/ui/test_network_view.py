@@ -409,3 +409,52 @@ def test_a_64_128_128_10_network_builds_with_a_few_edge_items(qtbot, canvas):
     assert view.grab().toImage().width() > 0
     view.zoom_out()
     view.grab()
+
+
+def test_the_cursor_and_tooltip_say_which_part_of_a_neuron_does_what(qtbot, canvas):
+    view, scene, doc = canvas()
+    vp = view.viewport()
+    qtbot.mouseMove(vp, neuron(view, (1, 0)))
+    assert vp.cursor().shape() == Qt.SizeAllCursor
+    qtbot.mouseMove(vp, rim(view, (1, 0)))
+    assert vp.cursor().shape() == Qt.CrossCursor
+    assert scene.neuron_item((1, 0)).hover == "rim"
+    text = scene.help_text(scene.neuron_pos((1, 0)))
+    assert "rim" in text and "connect" in text and "move" in text
+
+
+def test_space_drag_pans_instead_of_drawing_a_band(qtbot, canvas):
+    view, scene, doc = canvas()
+    view.zoom_in()
+    vp = view.viewport()
+    start = QPoint(300, 300)
+    anchor = view.mapToScene(start)
+    qtbot.keyPress(view, Qt.Key_Space)
+    drag(qtbot, view, start, start + QPoint(40, 25))
+    qtbot.keyRelease(view, Qt.Key_Space)
+    moved = view.mapFromScene(anchor) - start
+    assert (moved.x(), moved.y()) == (40, 25)
+    assert scene.selected_neurons() == []
+
+
+def test_escape_during_a_move_puts_the_neurons_back(qtbot, canvas):
+    view, scene, doc = canvas()
+    vp = view.viewport()
+    old = scene.neuron_xy((1, 2))
+    start = neuron(view, (1, 2))
+    qtbot.mousePress(vp, Qt.LeftButton, Qt.NoModifier, start)
+    qtbot.mouseMove(vp, start + QPoint(20, 20))
+    qtbot.mouseMove(vp, start + QPoint(50, 40))
+    assert scene.neuron_xy((1, 2)) != old  # follows the mouse live
+    qtbot.keyClick(view, Qt.Key_Escape)
+    qtbot.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, start + QPoint(50, 40))
+    assert scene.neuron_xy((1, 2)) == old and doc.undo_stack.count() == 0
+
+
+def test_re_layout_from_the_background_menu_forgets_moved_positions(qtbot, canvas):
+    view, scene, doc = canvas()
+    doc.move_neurons({(1, 0): (500.0, -400.0)})
+    assert scene.neuron_xy((1, 0)) == (500.0, -400.0)
+    menu = scene.context_menu(scene.content_rect().topLeft() - QPointF(200, 200))
+    next(a for a in menu.actions() if a.text() == "Re-layout").trigger()
+    assert doc.positions == {} and scene.neuron_xy((1, 0)) == auto_layout([2, 4, 1])[(1, 0)]

@@ -393,6 +393,11 @@ class EdgesItem(QGraphicsItem):
         else:
             a, b = self._samples[:, :-1], self._samples[:, 1:]
             d = _segment_distance(p, a.reshape(-1, 2), b.reshape(-1, 2)).reshape(len(self.src), -1).min(axis=1)
+        if self._coarse_mode and len(self.src) > self.COARSE_MAX:
+            # Only what is drawn can be picked.
+            hidden = np.ones(len(self.src), bool)
+            hidden[self._coarse_edges()] = False
+            d[hidden] = np.inf
         k = int(np.argmin(d))
         return k if d[k] <= tolerance else None
 

@@ -508,7 +508,7 @@ class NetworkScene(QGraphicsScene):
                 self._gesture.move(pos)
             event.accept()
             return
-        if event.buttons() == Qt.NoButton:
+        if not any(view.rubberBandRect().isValid() for view in self.views()):
             self._set_hover(self.hit_test(pos))
         event.ignore()
 
