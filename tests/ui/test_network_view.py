@@ -3,7 +3,6 @@ document's signals, colours, and a big network."""
 
 import dataclasses
 
-import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
@@ -91,6 +90,7 @@ def test_auto_layout_puts_layers_in_columns_centred_on_zero():
 # ------------------------------------------------------------- connecting
 def test_drag_from_rim_to_neuron_connects_exactly_that_edge_and_undo_removes_it(qtbot, canvas):
     view, scene, doc = canvas()
+    assert isinstance(scene, NetworkScene)
     before = doc.network.edge_count
     drag(qtbot, view, rim(view, (0, 0)), neuron(view, (1, 0)))
     assert doc.network.has_edge((0, 0), (1, 0))

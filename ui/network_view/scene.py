@@ -21,7 +21,7 @@ Mouse scheme (see also :data:`NEURON_HELP`):
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCursor
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QMenu, QToolTip
 
 from simulator.activations import ACTIVATION_NAMES
