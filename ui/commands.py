@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import weakref
 
 from PySide6.QtGui import QUndoCommand
 
@@ -40,7 +41,15 @@ class DocumentCommand(QUndoCommand):
 
     def __init__(self, doc, text):
         super().__init__(text)
-        self.doc = doc
+        # Weak: the document owns the undo stack that owns this command. A
+        # strong reference would make a cycle, and when the garbage collector
+        # breaks it the stack's C++ destructor runs over half-freed Python
+        # commands and crashes.
+        self._doc = weakref.ref(doc)
+
+    @property
+    def doc(self):
+        return self._doc()
 
     def prepare(self):
         """Check the edit against the current model; raise SimulatorError to refuse."""
