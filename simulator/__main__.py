@@ -7,7 +7,6 @@ input. No traceback reaches the user.
 import argparse
 import csv
 import json
-import os
 import sys
 import time
 

@@ -164,7 +164,7 @@ class Pass:
 
     def __init__(self, network, X, y=None, loss=None, rule="backprop", augmented=False):
         self.plan = plan = network.plan()
-        n_layers, sizes = plan.n_layers, plan.sizes
+        n_layers = plan.n_layers
         self.loss, self.rule = loss, rule
         self.gflat = np.zeros(plan.n_params)
         self.grad_w, self.grad_b, self._grad_aug = plan.grad_views(self.gflat)

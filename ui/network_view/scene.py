@@ -21,14 +21,12 @@ Mouse scheme (see also :data:`NEURON_HELP`):
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QMenu, QToolTip
-
-from simulator.activations import ACTIVATION_NAMES
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QToolTip
 
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .items import RADIUS, EdgesItem, LayerItem, NeuronItem, format_value
-from .layout import auto_layout
+from .layout import auto_layout, layer_name, neuron_name
+from .menus import context_menu
 
 RIM = 0.55 * RADIUS     # presses farther than this from the centre start a connection
 PICK_SLACK = 3.0        # neurons are hit a little outside their circle
@@ -47,22 +45,6 @@ BACKGROUND_HELP = ("Drag on the background to select with a rubber band; Space+d
 def _ask_number(parent, title, label, value):
     """The default number dialog; tests replace ``NetworkScene.ask_number``."""
     return QInputDialog.getDouble(parent, title, label, value, -1e6, 1e6, 4, step=0.1)
-
-
-def neuron_name(key, sizes):
-    """A person's name for a neuron: "x1", "ŷ", "ŷ2", "neuron 3 of hidden layer 1"."""
-    layer, index = key
-    if layer == 0:
-        return f"x{index + 1}"
-    if layer == len(sizes) - 1:
-        return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
-    return f"neuron {index + 1} of hidden layer {layer}"
-
-
-def layer_name(layer, n_layers):
-    if layer == 0:
-        return "Input"
-    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"
 
 
 class NetworkScene(QGraphicsScene):
@@ -636,75 +618,4 @@ class NetworkScene(QGraphicsScene):
 
     def context_menu(self, pos, parent=None):
         """The menu for whatever is under ``pos`` (built, not shown, so tests can trigger it)."""
-        doc, hit = self.document, self.hit_test(pos)
-        menu = QMenu(parent)
-
-        def add(text, slot, enabled=True, tip=""):
-            action = menu.addAction(text)
-            action.triggered.connect(slot)
-            action.setEnabled(enabled)
-            action.setToolTip(tip)
-            return action
-
-        if hit is None:
-            add("Fit to View", lambda: [v.fit() for v in self.views() if hasattr(v, "fit")])
-            add("Re-layout", doc.clear_positions, bool(doc.positions), "Forget moved positions: automatic layout")
-            add("Select All", self.select_all)
-        elif hit[0] == "neuron":
-            (layer, index) = key = hit[1]
-            if len(self.selected_neurons()) + len(self._selected_edges) > 1 and self._neurons[key].isSelected():
-                add("Delete Selection", self.delete_selection)
-            else:
-                add("Delete Neuron", lambda: doc.remove_neuron(layer, index))
-            add("Set Bias\u2026", lambda: self.edit_bias(key), layer > 0)
-            add("Add Neuron to This Layer", lambda: doc.add_neuron(layer))
-            menu.addSeparator()
-            self._add_layer_actions(menu, layer)
-        elif hit[0] == "edge":
-            src, dst = hit[1]
-            add("Set Weight\u2026", lambda: self.edit_weight(src, dst))
-            add("Delete Edge", lambda: doc.disconnect(src, dst))
-        else:
-            layer = hit[1]
-            add("Add Neuron Here", lambda: self.add_neuron_at(layer, pos))
-            menu.addSeparator()
-            self._add_layer_actions(menu, layer)
-        return menu
-
-    def _add_layer_actions(self, menu, layer):
-        doc, net = self.document, self.document.network
-        last = net.output_layer
-        if layer > 0:
-            sub = menu.addMenu("Activation")
-            group = QActionGroup(sub)
-            for name in ACTIVATION_NAMES:
-                action = QAction(name, sub, checkable=True)
-                action.setChecked(net.layers[layer].activation == name)
-                action.setEnabled(name != "softmax" or layer == last)
-                action.triggered.connect(lambda _=False, n=name: doc.set_activation(layer, n))
-                group.addAction(action)
-                sub.addAction(action)
-        before = menu.addAction("Insert Layer Before")
-        before.setEnabled(layer > 0)
-        before.triggered.connect(lambda: doc.insert_layer(layer))
-        after = menu.addAction("Insert Layer After")
-        after.setEnabled(layer < last)
-        after.triggered.connect(lambda: doc.insert_layer(layer + 1))
-        later = range(layer + 1, last + 1)
-        full = menu.addMenu("Fully Connect To")
-        for j in later:
-            block = net.blocks.get((layer, j))
-            action = full.addAction(f"{layer_name(j, last + 1)} (layer {j})")
-            action.setEnabled(block is None or not block.full)
-            action.triggered.connect(lambda _=False, j=j: doc.connect_layers(layer, j))
-        full.setEnabled(bool(later))
-        cut = menu.addMenu("Disconnect From")
-        for j in later:
-            if (layer, j) in net.blocks:
-                action = cut.addAction(f"{layer_name(j, last + 1)} (layer {j})")
-                action.triggered.connect(lambda _=False, j=j: doc.disconnect_layers(layer, j))
-        cut.setEnabled(not cut.isEmpty())
-        menu.addSeparator()
-        remove = menu.addAction("Remove Layer")
-        remove.setEnabled(0 < layer < last)
-        remove.triggered.connect(lambda: doc.remove_layer(layer))
+        return context_menu(self, pos, parent)
