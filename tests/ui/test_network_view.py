@@ -426,7 +426,6 @@ def test_the_cursor_and_tooltip_say_which_part_of_a_neuron_does_what(qtbot, canv
 def test_space_drag_pans_instead_of_drawing_a_band(qtbot, canvas):
     view, scene, doc = canvas()
     view.zoom_in()
-    vp = view.viewport()
     start = QPoint(300, 300)
     anchor = view.mapToScene(start)
     qtbot.keyPress(view, Qt.Key_Space)

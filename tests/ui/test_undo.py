@@ -84,7 +84,7 @@ def test_200_random_edits_undo_and_redo_exactly(qapp, seed):
     original, original_positions = doc.network.copy(), dict(doc.positions)
     network = doc.network
 
-    accepted, kinds_seen = 0, set()
+    accepted = 0
     for _ in range(2000):
         if accepted == 200:
             break
