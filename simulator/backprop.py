@@ -180,11 +180,14 @@ class Pass:
         n = X_aug.shape[0]
         if n != self._n:
             self._n = n
-            for k in range(1, plan.n_layers):
+            for k in range(1, plan.n_layers - 1):
                 buf = np.empty((n, plan.sizes[k] + 1))
                 buf[:, -1] = 1.0
                 self.aug[k] = buf
                 self.a[k] = buf[:, :-1]
+            # nothing reads the output layer's activations as inputs: no ones
+            # column, so the loss works on a contiguous array
+            self.a[-1] = np.empty((n, plan.sizes[-1]))
         self.aug[0] = X_aug
         self.a[0] = self.X = X_aug[:, :-1]
         self.y = y

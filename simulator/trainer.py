@@ -65,15 +65,17 @@ class Trainer:
         self.last_pass = None
         self._pass = None          # a step in progress, run phase by phase
         self._phase_list = None
-        self._checkpoint = None    # (steps, network): weights known to give a finite loss
-        self._pending = None       # weights kept but not yet seen to give a finite loss
+        # Roll-back points: (steps, plan, copy of plan.flat). An edit that
+        # changes the structure makes a new plan, and the old copies useless.
+        self._checkpoint = None    # parameters known to give a finite loss
+        self._pending = None       # parameters kept but not yet seen to give a finite loss
         self._cursor = 0
         self._order = None
         self.settings = None
         self.optimizer = None
         self.apply_settings(settings or TrainingSettings())
         self._rng = np.random.default_rng(self.settings.seed)
-        self._train_targets = train.y > 0.5
+        self._train_targets = _targets(train)
         self._train_aug = augment(train.X)
         self._passes = {}          # batch size -> reusable Pass, for the current plan
         self._eval_cache = {}      # id(dataset) -> (dataset, Pass, boolean targets)
@@ -169,6 +171,7 @@ class Trainer:
         if plan is not self._checked_plan:
             self._check_plan(plan)
             self._passes = {}
+            self._keep()  # the old roll-back points have the old shape
         p = self._passes.get(X_aug.shape[0])
         if p is None:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
@@ -204,14 +207,16 @@ class Trainer:
             self.epoch += 1
         index = self._order[self._cursor:self._cursor + size]
         self._cursor += size
-        return self._train_aug[index], self.train.y[index], self._train_targets[index]
+        targets = self._train_targets
+        return self._train_aug[index], self.train.y[index], None if targets is None else targets[index]
 
     def _accuracy(self, a, targets):
-        if not self.classification:
+        """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""
+        if targets is None:
             return float("nan")
         if a.shape[1] == 1:
-            return np.count_nonzero((a > 0.5) == targets) / a.shape[0]
-        return float(np.mean(a.argmax(axis=1) == targets.argmax(axis=1)))
+            return np.count_nonzero(np.greater(a, 0.5) == targets) / a.shape[0]
+        return np.count_nonzero(a.argmax(axis=1) == targets) / a.shape[0]
 
     def _finish(self, p, targets):
         """Book-keeping after an update: history, NaN guard, checkpoint."""
@@ -219,7 +224,7 @@ class Trainer:
         loss = p.loss_value
         if not math.isfinite(loss):
             self._roll_back(loss)
-        if self._pending is not None and self._pending[0] == self.steps:
+        if self._pending is not None and self._pending[0] == self.steps and self._pending[1] is p.plan:
             # this step's forward pass ran on the pending weights and gave a finite loss
             self._checkpoint, self._pending = self._pending, None
         acc = self._accuracy(p.a[-1], targets)
@@ -229,7 +234,11 @@ class Trainer:
         self.history.append(self.epoch, loss, acc, test_loss, test_acc)
         self.steps += 1
         if self.steps % CHECKPOINT_EVERY == 0:
-            self._pending = (self.steps, self.network.copy())
+            self._keep()
+
+    def _keep(self):
+        plan = self.network.plan()
+        self._pending = (self.steps, plan, plan.flat.copy())
 
     def _roll_back(self, loss):
         bad_step = self.steps + 1
@@ -237,8 +246,13 @@ class Trainer:
             raise TrainingError(
                 f"the loss became {loss} at step {bad_step} before any weights could be kept; "
                 f"lower the learning rate and re-initialise the network")
-        steps, saved = self._checkpoint
-        self.network.assign(saved)
+        steps, plan, saved = self._checkpoint
+        if plan is not self.network.plan():
+            raise TrainingError(
+                f"the loss became {loss} at step {bad_step}, just after the network was edited; lower the "
+                f"learning rate and re-initialise the network")
+        plan.flat[...] = saved
+        self.network.revision += 1
         self.optimizer.reset()
         self.history.truncate(steps)
         self.steps = steps
@@ -252,7 +266,7 @@ class Trainer:
 
     def start(self):
         """Keep the current weights as the first roll-back point."""
-        self._pending = (self.steps, self.network.copy())
+        self._keep()
 
     # ------------------------------------------------------------- evaluation
     def evaluate(self, dataset):
@@ -262,7 +276,7 @@ class Trainer:
         if cached is None or cached[0] is not dataset or cached[1].plan is not plan:
             # the test set is evaluated after every step: keep its buffers
             p = Pass(self.network, dataset.X, dataset.y, self.loss)
-            cached = self._eval_cache[id(dataset)] = (dataset, p, dataset.y > 0.5)
+            cached = self._eval_cache[id(dataset)] = (dataset, p, _targets(dataset))
         _, p, targets = cached
         p.loss = self.loss
         p.forward()
@@ -322,3 +336,11 @@ class Trainer:
                 last = now
                 yield self.snapshot(grid)
         yield self.snapshot(grid)
+
+
+def _targets(dataset):
+    """What accuracy compares with: booleans (n, 1) for two classes, class
+    indices (n,) for more, None for regression."""
+    if dataset.task != "classification":
+        return None
+    return dataset.y > 0.5 if dataset.y.shape[1] == 1 else dataset.y.argmax(axis=1)

@@ -263,3 +263,25 @@ def test_reconnected_edge_starts_without_old_optimizer_memory(optimizer):
     assert g != 0 and np.sign(moved) == -np.sign(g)
     if optimizer == "momentum":
         assert moved == pytest.approx(-0.1 * g)
+
+
+def test_regression_in_mini_batches():
+    project = make_preset("sine")
+    project.settings.batch_size = 16
+    tr, _ = project.datasets()
+    t = Trainer(project.network, tr, None, project.settings)
+    t.run(30)
+    assert t.epoch == 5 and np.all(np.isnan(t.history.column("train_accuracy")))
+    assert t.history.column("train_loss")[-1] < t.history.column("train_loss")[0]
+
+
+def test_nan_right_after_an_edit_is_still_caught():
+    project = make_preset("sine")
+    project.settings.optimizer = "sgd"
+    project.settings.learning_rate = 50.0
+    tr, _ = project.datasets()
+    t = Trainer(project.network, tr, None, project.settings)
+    project.network.add_neuron(1)
+    with np.errstate(all="ignore"), pytest.raises(TrainingError):
+        t.run(1000)
+    assert all(np.all(np.isfinite(b.weights)) for b in project.network.blocks.values())
