@@ -108,16 +108,25 @@ class Ours:
     """The app's training step, ``Trainer.step()``, with all its book-keeping."""
 
     label = "ours"
+    precision = "float64"
 
     def __init__(self, config, data):
         network = Network(config.sizes, list(config.activations), seed=SEED)
         settings = TrainingSettings(loss=config.loss, optimizer="sgd", learning_rate=config.learning_rate,
-                                    batch_size=config.batch_size, shuffle=True, seed=SEED)
+                                    batch_size=config.batch_size, shuffle=True, seed=SEED,
+                                    precision=self.precision)
         self.trainer = Trainer(network, data, None, settings)
         self.step = self.trainer.step
 
     def losses(self):
         return np.array(self.trainer.history.column("train_loss"))
+
+
+class OursFloat32(Ours):
+    """The same step with the app's float32 setting (TrainingSettings.precision)."""
+
+    label = "ours f32"
+    precision = "float32"
 
 
 class Batches:
@@ -233,7 +242,7 @@ def initial_parameters(config):
 
 def contenders(config, data):
     weights, biases = initial_parameters(config)
-    out = [Ours(config, data), MinimalNumpy(config, data, weights, biases)]
+    out = [Ours(config, data), OursFloat32(config, data), MinimalNumpy(config, data, weights, biases)]
     if torch is not None:
         out += [Torch(config, data, weights, biases, torch.float32),
                 Torch(config, data, weights, biases, torch.float64)]
@@ -259,7 +268,7 @@ def check(config, data, steps=100, compared=40):
     for c in runs:
         losses = c.losses()
         worst = float(np.max(np.abs(losses[:compared] - reference) / np.abs(reference)))
-        limit = 1e-3 if c.label == "torch f32" else 1e-9
+        limit = 1e-3 if c.label.endswith("f32") else 1e-9
         if not worst < limit:
             problems.append(f"{config.name}: {c.label} differs from ours by {worst:.2e} (limit {limit:g}) "
                             f"within {compared} steps")
@@ -385,11 +394,15 @@ def table(results, labels):
     """A Markdown table: best (median) steps/s per contender, then ours / each other at the best."""
     others = [label for label in labels if label != "ours"]
     head = ["config"] + [f"{label} steps/s" for label in labels] + [f"ours / {label}" for label in others]
+    if "ours f32" in labels and "torch f32" in labels:
+        head.append("ours f32 / torch f32")
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, rates in results:
         best = {label: max(rates[label]) for label in labels}
         cells = [name] + [f"{best[label]:,.0f} ({statistics.median(rates[label]):,.0f})" for label in labels]
         cells += [f"{best['ours'] / best[label]:.2f}x" for label in others]
+        if "ours f32" in best and "torch f32" in best:
+            cells.append(f"{best['ours f32'] / best['torch f32']:.2f}x")
         rows.append("| " + " | ".join(cells) + " |")
     return rows
 

@@ -48,7 +48,8 @@ class Plan:
         0 at removed edges, 1 elsewhere; None when no edge is removed.
     """
 
-    def __init__(self, network):
+    def __init__(self, network, dtype=np.float64):
+        self.dtype = dtype = np.dtype(dtype)
         n = network.n_layers
         self.n_layers = n
         self.sizes = sizes = network.sizes
@@ -69,9 +70,9 @@ class Plan:
         for j in self.bias_only:
             bias_offsets[j] = offset
             offset += sizes[j]
-        self.flat = flat = np.zeros(offset)
-        self.reg_mask = np.zeros(offset)
-        keep = np.ones(offset)
+        self.flat = flat = np.zeros(offset, dtype)
+        self.reg_mask = np.zeros(offset, dtype)
+        keep = np.ones(offset, dtype)
 
         # move the numbers in, and make the network's arrays views of them
         self.aug_w = {}      # key -> (rows, cols) view, bias row included for primary blocks
@@ -133,9 +134,9 @@ class Plan:
         return grad_w, grad_b, grad_aug
 
 
-def augment(X):
+def augment(X, dtype=np.float64):
     """X with a trailing column of ones, shape (n, s + 1)."""
-    out = np.empty((X.shape[0], X.shape[1] + 1))
+    out = np.empty((X.shape[0], X.shape[1] + 1), dtype)
     out[:, :-1] = X
     out[:, -1] = 1.0
     return out
@@ -166,7 +167,7 @@ class Pass:
         self.plan = plan = network.plan()
         n_layers = plan.n_layers
         self.loss, self.rule = loss, rule
-        self.gflat = np.zeros(plan.n_params)
+        self.gflat = np.zeros(plan.n_params, plan.dtype)
         self.grad_w, self.grad_b, self._grad_aug = plan.grad_views(self.gflat)
         self.aug = [None] * n_layers
         self.a = [None] * n_layers
@@ -176,18 +177,18 @@ class Pass:
     def reset(self, X, y=None, augmented=False):
         """Start again on a new batch (same network structure)."""
         plan = self.plan
-        X_aug = X if augmented else augment(np.asarray(X, dtype=float))
+        X_aug = X if augmented else augment(np.asarray(X), plan.dtype)
         n = X_aug.shape[0]
         if n != self._n:
             self._n = n
             for k in range(1, plan.n_layers - 1):
-                buf = np.empty((n, plan.sizes[k] + 1))
+                buf = np.empty((n, plan.sizes[k] + 1), plan.dtype)
                 buf[:, -1] = 1.0
                 self.aug[k] = buf
                 self.a[k] = buf[:, :-1]
             # nothing reads the output layer's activations as inputs: no ones
             # column, so the loss works on a contiguous array
-            self.a[-1] = np.empty((n, plan.sizes[-1]))
+            self.a[-1] = np.empty((n, plan.sizes[-1]), plan.dtype)
         self.aug[0] = X_aug
         self.a[0] = self.X = X_aug[:, :-1]
         self.y = y

@@ -110,6 +110,7 @@ class Network:
         self.rng = np.random.default_rng(seed)
         self.revision = 0
         self._plan = None
+        self._dtype = np.dtype(np.float64)
         if connect:
             for i in range(len(sizes) - 1):
                 self._new_block(i, i + 1, full=True)
@@ -193,6 +194,7 @@ class Network:
         other.rng.bit_generator.state = self.rng.bit_generator.state
         other.revision = 0
         other._plan = None
+        other._dtype = self._dtype
         return other
 
     def assign(self, other):
@@ -496,11 +498,21 @@ class Network:
         self._check_layer_pair(src[0], dst[0])
 
     # ---------------------------------------------------------- training plan
-    def plan(self):
-        """The arrays a training step walks, rebuilt only after structural edits."""
+    def plan(self, dtype=None):
+        """The arrays a training step walks, rebuilt only after structural edits.
+
+        Parameters
+        ----------
+        dtype : numpy dtype, optional
+            float64 (the default) or float32 for faster training of big
+            networks. Once asked for, a precision sticks until another is.
+        """
+        if dtype is not None and np.dtype(dtype) != self._dtype:
+            self._dtype = np.dtype(dtype)
+            self._plan = None
         if self._plan is None:
             from .backprop import Plan
-            self._plan = Plan(self)
+            self._plan = Plan(self, self._dtype)
         return self._plan
 
 

@@ -157,7 +157,7 @@ class Adam(Optimizer):
 
     def _apply(self, params, grads):
         b1, b2 = self.beta1, self.beta2
-        step = self.learning_rate * np.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t)
+        step = float(self.learning_rate * np.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t))
         for p, g, m, v in zip(params, grads, self.m, self.v):
             m *= b1
             m += (1.0 - b1) * g

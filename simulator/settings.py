@@ -8,6 +8,7 @@ from .losses import LOSS_NAMES
 from .optimizers import OPTIMIZER_NAMES
 
 MAX_BATCH_SIZE = 100_000
+PRECISIONS = ("float64", "float32")
 
 
 @dataclass
@@ -34,6 +35,9 @@ class TrainingSettings:
         ``backprop`` (gradient descent) or ``perceptron`` (the classic rule for step units).
     test_every : int
         Evaluate the test set every this many steps (1: every step).
+    precision : str
+        ``float64`` (exact; the default) or ``float32`` (about twice as fast
+        on big networks, with about 7 significant digits).
     """
 
     loss: str = "binary_cross_entropy"
@@ -50,6 +54,7 @@ class TrainingSettings:
     seed: int = 0
     rule: str = "backprop"
     test_every: int = 1
+    precision: str = "float64"
 
     def validate(self):
         """Raise SimulatorError naming the first bad setting."""
@@ -76,6 +81,8 @@ class TrainingSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise SimulatorError(f"{name}: must be a whole number from {lo} to {hi}, not {value!r}")
+        if self.precision not in PRECISIONS:
+            raise SimulatorError(f"precision: must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
         if not isinstance(self.shuffle, bool):
             raise SimulatorError(f"shuffle: must be true or false, not {self.shuffle!r}")
         return self

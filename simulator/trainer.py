@@ -73,10 +73,10 @@ class Trainer:
         self._order = None
         self.settings = None
         self.optimizer = None
+        self._dtype = None
+        self._train_targets = _targets(train)
         self.apply_settings(settings or TrainingSettings())
         self._rng = np.random.default_rng(self.settings.seed)
-        self._train_targets = _targets(train)
-        self._train_aug = augment(train.X)
         self._passes = {}          # batch size -> reusable Pass, for the current plan
         self._eval_cache = {}      # id(dataset) -> (dataset, Pass, boolean targets)
         self._checked_plan = None
@@ -103,6 +103,12 @@ class Trainer:
         self.loss = loss
         if old is not None and (old.batch_size != settings.batch_size or old.shuffle != settings.shuffle):
             self._order = None
+        dtype = np.dtype(settings.precision)
+        if self._dtype is None or dtype != self._dtype:
+            # the training data in the working precision, inputs with their column of ones
+            self._dtype = dtype
+            self._train_aug = augment(self.train.X, dtype)
+            self._train_y = self.train.y.astype(dtype)
 
     @property
     def classification(self):
@@ -167,7 +173,7 @@ class Trainer:
     # --------------------------------------------------------------- internals
     def _pass_for(self, X_aug, y):
         """A Pass for this batch, reusing the buffers of the last one of its size."""
-        plan = self.network.plan()
+        plan = self.network.plan(self._dtype)
         if plan is not self._checked_plan:
             self._check_plan(plan)
             self._passes = {}
@@ -197,7 +203,7 @@ class Trainer:
             if self._cursor == 0:
                 self.epoch += 1
             self._cursor = 0
-            return self._train_aug, self.train.y, self._train_targets
+            return self._train_aug, self._train_y, self._train_targets
         if self._order is None or self._cursor >= n:
             if self.settings.shuffle:
                 self._order = self._rng.permutation(n)
@@ -208,7 +214,7 @@ class Trainer:
         index = self._order[self._cursor:self._cursor + size]
         self._cursor += size
         targets = self._train_targets
-        return self._train_aug[index], self.train.y[index], None if targets is None else targets[index]
+        return self._train_aug[index], self._train_y[index], None if targets is None else targets[index]
 
     def _accuracy(self, a, targets):
         """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""
@@ -237,7 +243,7 @@ class Trainer:
             self._keep()
 
     def _keep(self):
-        plan = self.network.plan()
+        plan = self.network.plan(self._dtype)
         self._pending = (self.steps, plan, plan.flat.copy())
 
     def _roll_back(self, loss):
@@ -271,11 +277,11 @@ class Trainer:
     # ------------------------------------------------------------- evaluation
     def evaluate(self, dataset):
         """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression."""
-        plan = self.network.plan()
+        plan = self.network.plan(self._dtype)
         cached = self._eval_cache.get(id(dataset))
         if cached is None or cached[0] is not dataset or cached[1].plan is not plan:
             # the test set is evaluated after every step: keep its buffers
-            p = Pass(self.network, dataset.X, dataset.y, self.loss)
+            p = Pass(self.network, dataset.X, dataset.y.astype(self._dtype), self.loss)
             cached = self._eval_cache[id(dataset)] = (dataset, p, _targets(dataset))
         _, p, targets = cached
         p.loss = self.loss

@@ -285,3 +285,22 @@ def test_nan_right_after_an_edit_is_still_caught():
     with np.errstate(all="ignore"), pytest.raises(TrainingError):
         t.run(1000)
     assert all(np.all(np.isfinite(b.weights)) for b in project.network.blocks.values())
+
+
+def test_float32_training_follows_float64_and_switches_back():
+    project = make_preset("mlp-xor")
+    tr, _ = project.datasets()
+    n64, n32 = project.network, project.network.copy()
+    t64 = Trainer(n64, tr, None, project.settings)
+    t32 = Trainer(n32, tr, None, TrainingSettings(**{**project.settings.to_dict(), "precision": "float32"}))
+    t64.run(300)
+    t32.run(300)
+    assert n32.blocks[(0, 1)].weights.dtype == np.float32
+    assert np.allclose(t32.history.column("train_loss"), t64.history.column("train_loss"), rtol=1e-3, atol=1e-5)
+    assert t32.evaluate(tr)[1] == 1.0
+    # back to float64: the weights carry over, training goes on
+    w = n32.blocks[(0, 1)].weights.copy()
+    t32.apply_settings(project.settings)
+    t32.step()
+    assert n32.blocks[(0, 1)].weights.dtype == np.float64
+    assert np.allclose(n32.blocks[(0, 1)].weights, w, atol=1e-2)
