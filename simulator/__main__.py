@@ -56,6 +56,10 @@ def cmd_new(args):
 
 def cmd_validate(args):
     project = load_project(args.file)
+    problems = project.problems()
+    if problems:
+        raise SimulatorError(f"{args.file} is a valid project file, but it cannot be trained yet: "
+                             + "; ".join(problems))
     train, test = project.datasets()
     net = project.network
     print(f"{args.file}: valid; layers {net.sizes}, {net.edge_count} edges, {net.parameter_count} "

@@ -16,12 +16,14 @@ import numpy as np
 
 from .activations import ACTIVATION_NAMES, get_activation
 from .errors import EditError, SimulatorError
+from .names import layer_phrase, neuron_name
 
 # Documented limits (docs/file-format.md): far above anything a lesson needs,
 # low enough that a typo cannot exhaust memory.
 MAX_LAYERS = 32
 MAX_LAYER_SIZE = 4096
 MAX_PARAMETERS = 2_000_000
+MAX_WEIGHT = 1e6  # a weight or bias typed in; training itself is not limited
 
 INIT_METHODS = ("xavier", "he", "uniform", "zeros")
 
@@ -152,7 +154,7 @@ class Network:
         self._check_edge_ends(src, dst)
         block = self.blocks.get((src[0], dst[0]))
         if block is None or not block.mask[src[1], dst[1]]:
-            raise EditError(f"there is no edge from {_name(src)} to {_name(dst)}")
+            raise EditError(f"there is no edge from {self._neuron(src)} to {self._neuron(dst)}")
         return float(block.weights[src[1], dst[1]])
 
     def edges(self):
@@ -271,7 +273,7 @@ class Network:
         """Add the edge ``src -> dst``; a random weight if ``weight`` is None."""
         self._check_edge_ends(src, dst)
         if self.has_edge(src, dst):
-            raise EditError(f"{_name(src)} is already connected to {_name(dst)}")
+            raise EditError(f"{self._neuron(src)} is already connected to {self._neuron(dst)}")
         self._check_parameter_count(extra=1)
         value = self._draw((1, 1), "xavier", 1.0, self._fan_in()[dst[0]] + 1, self.sizes[dst[0]])[0, 0] \
             if weight is None else _finite(weight, "a weight")
@@ -298,7 +300,7 @@ class Network:
         self._check_layer_pair(src_layer, dst_layer)
         block = self.blocks.get((src_layer, dst_layer))
         if block is not None and block.full:
-            raise EditError(f"layer {src_layer} is already fully connected to layer {dst_layer}")
+            raise EditError(f"{self._layer(src_layer)} is already fully connected to {self._layer(dst_layer)}")
         shape = (self.sizes[src_layer], self.sizes[dst_layer])
         self._check_parameter_count(extra=shape[0] * shape[1] - (block.mask.sum() if block else 0))
         if block is None:
@@ -314,7 +316,7 @@ class Network:
         self._check_layer(src_layer)
         self._check_layer(dst_layer)
         if (src_layer, dst_layer) not in self.blocks:
-            raise EditError(f"layer {src_layer} has no edges to layer {dst_layer}")
+            raise EditError(f"{self._layer(src_layer)} has no edges to {self._layer(dst_layer)}")
         del self.blocks[(src_layer, dst_layer)]
         self._changed()
 
@@ -357,7 +359,7 @@ class Network:
                 raise EditError("the last output neuron cannot be removed: the network must have an output")
             if layer == 0:
                 raise EditError("the last input neuron cannot be removed: the network must have an input")
-            raise EditError(f"neuron {index} is the last one in layer {layer}: remove the layer instead")
+            raise EditError(f"{self._neuron((layer, index))} is the last one in its layer: remove the layer instead")
         for key in list(self.blocks):
             block = self.blocks[key]
             axis = 0 if key[0] == layer else 1 if key[1] == layer else None
@@ -489,13 +491,19 @@ class Network:
         if src == dst:
             raise EditError("neurons of the same layer cannot be connected: edges run from one layer to a later one")
         if src > dst:
-            raise EditError(f"edges run forwards, from a layer to a later one; layer {src} comes after "
-                            f"layer {dst}")
+            raise EditError(f"edges run forwards, from a layer to a later one; {self._layer(src)} comes after "
+                            f"{self._layer(dst)}")
 
     def _check_edge_ends(self, src, dst):
         self._check_neuron(src)
         self._check_neuron(dst)
         self._check_layer_pair(src[0], dst[0])
+
+    def _neuron(self, neuron):
+        return neuron_name(neuron, self.sizes)
+
+    def _layer(self, layer):
+        return layer_phrase(layer, len(self.layers))
 
     # ---------------------------------------------------------- training plan
     def plan(self, dtype=None):
@@ -516,10 +524,6 @@ class Network:
         return self._plan
 
 
-def _name(neuron):
-    return f"neuron {neuron[1]} of layer {neuron[0]}"
-
-
 def _check_activation(name):
     try:
         get_activation(name)
@@ -537,8 +541,10 @@ def _finite(value, what):
         raise EditError(f"{what} must be a number, not {value!r}") from None
     if not np.isfinite(value):
         raise EditError(f"{what} must be a finite number, not {value}")
+    if abs(value) > MAX_WEIGHT:
+        raise EditError(f"{what} must be between {-MAX_WEIGHT:g} and {MAX_WEIGHT:g}, not {value:g}")
     return value
 
 
-__all__ = ["Network", "Layer", "Block", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_PARAMETERS",
+__all__ = ["Network", "Layer", "Block", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_PARAMETERS", "MAX_WEIGHT",
            "INIT_METHODS", "ACTIVATION_NAMES", "SimulatorError"]

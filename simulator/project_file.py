@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .datasets import train_test_split
-from .errors import ProjectFileError
+from .errors import ProjectFileError, SimulatorError
+from .losses import get_loss
 from .network import Network
 from .project_schema import (
     MAX_NAME_CHARS, MAX_NESTING, NonFinite, build_dataset, check_keys, fail, json_copy,
@@ -84,6 +85,27 @@ class Project:
         fraction, seed = split_settings(self.data)
         return train_test_split(full, fraction, seed)
 
+    def problems(self):
+        """Why this project cannot be trained as it stands: a list of sentences, empty if it can.
+
+        A file may hold a network that is still being built (data of the wrong
+        width, a loss that does not suit the output layer yet); it loads and
+        saves, and this says what to change before training.
+        """
+        out = []
+        try:
+            self.datasets()
+        except SimulatorError as exc:
+            out.append(str(exc))
+        output = self.network.layers[-1].activation
+        try:
+            get_loss(self.settings.loss).check(output)
+        except SimulatorError as exc:
+            out.append(f"training.loss: {exc}")
+        if self.settings.rule == "perceptron" and output != "step":
+            out.append(f"training.rule: the perceptron rule trains step units, but the output layer uses {output}")
+        return out
+
 
 def _count(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
@@ -137,7 +159,7 @@ def project_from_dict(data):
     title = text(data.get("title", ""), "title", MAX_TITLE_CHARS)
     description = text(data.get("description", ""), "description", MAX_DESCRIPTION_CHARS)
     network = network_from_dict(data["network"], "network")
-    settings = settings_from_dict(data.get("training", {}), "training", network.activations[-1])
+    settings = settings_from_dict(data.get("training", {}), "training")
     build_dataset(data["data"], "data")  # checks the recipe or the points
     layout = data.get("layout", {})
     if not isinstance(layout, dict):

@@ -18,7 +18,6 @@ import numpy as np
 from .activations import ACTIVATION_NAMES
 from .datasets import MAX_SAMPLES, TASKS, Dataset, make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
-from .losses import get_loss
 from .network import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, Block, Network
 from .settings import TrainingSettings
 
@@ -347,8 +346,11 @@ def network_to_dict(network):
 _SETTING_KINDS = {f: type(v) for f, v in TrainingSettings().to_dict().items()}
 
 
-def settings_from_dict(value, path, output_activation):
-    """TrainingSettings from the ``training`` object; the loss must suit the output layer."""
+def settings_from_dict(value, path):
+    """TrainingSettings from the ``training`` object.
+
+    Whether the loss suits the output layer is not checked here: a project
+    being built may be saved half-way (see ``Project.problems``)."""
     check_keys(value, path, optional=tuple(_SETTING_KINDS), what="an object of settings")
     for name, item in value.items():
         if isinstance(item, NonFinite) or _SETTING_KINDS[name] is float:
@@ -360,10 +362,6 @@ def settings_from_dict(value, path, output_activation):
         if name in _SETTING_KINDS and message:
             fail(key_path(path, name), message)
         fail(path, str(exc))
-    try:
-        get_loss(settings.loss).check(output_activation)
-    except SimulatorError as exc:
-        fail(key_path(path, "loss"), str(exc))
     return settings
 
 

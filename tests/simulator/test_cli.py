@@ -89,3 +89,13 @@ def test_nan_loss_exits_2_and_says_why(tmp_path):
     (tmp_path / "p.json").write_text(json.dumps(data))
     r = cli("train", "p.json", "--steps", "500", cwd=tmp_path)
     assert r.returncode == 2 and "learning rate" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_validate_says_when_a_valid_file_cannot_be_trained(tmp_path):
+    cli("new", "--preset", "mlp-xor", "--out", "p.json", cwd=tmp_path)
+    data = json.loads((tmp_path / "p.json").read_text())
+    data["network"]["layers"][-1]["activation"] = "linear"
+    (tmp_path / "p.json").write_text(json.dumps(data))
+    r = cli("validate", "p.json", cwd=tmp_path)
+    assert r.returncode == 2 and "valid project file, but it cannot be trained" in r.stderr
+    assert "needs a sigmoid output layer" in r.stderr

@@ -259,12 +259,6 @@ CASES = [
     ("shuffle_text", put("training.shuffle", "yes"), "training.shuffle: must be true or false, not 'yes'"),
     ("seed_bool", put("training.seed", True), "training.seed: must be a whole number"),
     ("test_every_zero", put("training.test_every", 0), "training.test_every: must be a whole number from 1"),
-    ("loss_vs_tanh", edit(lambda d: _set_output(d, "tanh")),
-     "training.loss: binary cross-entropy needs a sigmoid output layer, but the output layer uses tanh"),
-    ("categorical_vs_sigmoid", put("training.loss", "categorical_cross_entropy"),
-     "training.loss: categorical cross-entropy needs a softmax output layer"),
-    ("default_loss_vs_linear", edit(lambda d: (_set_output(d, "linear"), d.pop("training"))),
-     "training.loss: binary cross-entropy needs a sigmoid"),
     # --- data
     ("data_list", put("data", []), "data: must be an object {...}, not a list"),
     ("data_neither", put("data", {}), "data: needs exactly one of 'recipe'"),

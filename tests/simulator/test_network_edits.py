@@ -91,6 +91,8 @@ REFUSALS = {
     "word for a weight": (lambda n: n.set_weight((0, 0), (1, 0), "heavy"), "number"),
     "numeric string for a weight": (lambda n: n.set_weight((0, 0), (1, 0), "0.5"), "number"),
     "None for a weight": (lambda n: n.set_weight((0, 0), (1, 0), None), "number"),
+    "weight past the limit": (lambda n: n.set_weight((0, 0), (1, 0), 2e6), "between -1e+06 and 1e+06"),
+    "bias past the limit": (lambda n: n.set_bias((1, 0), -1e7), "between"),
     "NaN weight on a new edge": (lambda n: n.connect((0, 0), (1, 2), weight=math.nan), "finite"),
     "string weight on a new edge": (lambda n: n.connect((0, 0), (1, 2), weight="x"), "number"),
     "softmax on a hidden layer": (lambda n: n.set_activation(1, "softmax"), "softmax"),
@@ -450,3 +452,16 @@ def test_assign_copies_and_keeps_identity():
     assert net.weight((0, 0), (1, 0)) != 5.0
     x = np.ones((3, 3))
     np.testing.assert_allclose(forward(net, x)[1][-1], reference_forward(net, x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda n: n.connect((0, 0), (1, 0)), "x1 is already connected to neuron 1 of hidden layer 1"),
+    (lambda n: n.connect((2, 0), (1, 1)), "the output layer comes after hidden layer 1"),
+    (lambda n: n.disconnect_layers(0, 2), "the input layer has no edges to the output layer"),
+    (lambda n: n.disconnect((0, 1), (2, 0)), "no edge from x2 to \u0177"),
+])
+def test_refusals_name_neurons_and_layers_as_the_canvas_does(edit, words):
+    net = Network([2, 2, 1], seed=0)
+    with pytest.raises(EditError) as info:
+        edit(net)
+    assert words in str(info.value)

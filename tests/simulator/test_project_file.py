@@ -199,8 +199,6 @@ def test_save_refuses_a_project_it_could_not_open_again(tmp_path):
     target = tmp_path / "p.json"
     target.write_text("old")
     bad = [
-        (Project(Network([2, 1], ["tanh"]), {"recipe": {"generator": "xor"}}, TrainingSettings()),
-         "training.loss: binary cross-entropy needs a sigmoid"),
         (Project(plain(), {"generator": "xor"}, TrainingSettings()), "data: unknown key 'generator'"),
         (Project(plain(), {"recipe": {"generator": "xor"}}, TrainingSettings(), {"p": (1, 2)}),
          "layout.p: tuple cannot be stored"),
@@ -353,3 +351,30 @@ def test_the_documented_snippets_are_valid_json():
             json.loads(block)
     recipe = json.loads(re.findall(r"```json\n(\{\"recipe\".*?)```", text, re.DOTALL)[0])
     Project(Network([2, 3], ["softmax"]), recipe, TrainingSettings()).datasets()
+
+
+@pytest.mark.parametrize("project, words", [
+    (Project(Network([2, 1], ["tanh"]), {"recipe": {"generator": "xor"}}, TrainingSettings()),
+     "training.loss: binary cross-entropy needs a sigmoid output layer, but the output layer uses tanh"),
+    (Project(Network([2, 3], ["sigmoid"]), {"recipe": {"generator": "xor"}},
+             TrainingSettings(loss="categorical_cross_entropy")),
+     "categorical cross-entropy needs a softmax output layer"),
+    (Project(Network([2, 1], ["sigmoid"]), {"recipe": {"generator": "sine"}}, TrainingSettings(loss="l2")),
+     "the data has 1 input column"),
+    (Project(Network([2, 1], ["sigmoid"]), {"recipe": {"generator": "and"}},
+             TrainingSettings(loss="l2", rule="perceptron")),
+     "training.rule: the perceptron rule trains step units"),
+])
+def test_work_in_progress_saves_and_loads_and_says_why_it_cannot_train(tmp_path, project, words):
+    """A half-built project is the learner's work: it must save and load, and
+    Project.problems says what to change before it can be trained."""
+    save_project(project, tmp_path / "p.json")
+    loaded = load_project(tmp_path / "p.json")
+    assert loaded.network.same_as(project.network)
+    assert any(words in p for p in loaded.problems())
+
+
+def test_a_lesson_has_no_problems():
+    from simulator.presets import PRESET_NAMES, make_preset
+    for name in PRESET_NAMES:
+        assert make_preset(name).problems() == [], name
