@@ -24,6 +24,7 @@ import weakref
 from PySide6.QtGui import QUndoCommand
 
 from simulator.errors import EditError, SimulatorError
+from simulator.network import MAX_WEIGHT  # the one limit of typed weights and biases: fields, dialogs, model
 
 # Merge ids: consecutive commands with the same id may merge (mergeWith).
 _WEIGHT_NUDGE_ID = 1
@@ -174,6 +175,8 @@ class ConnectCommand(DocumentCommand):
         self.src, self.dst, self.weight = src, dst, weight
 
     def prepare(self):
+        if self.weight is not None:
+            self.weight = _finite(self.weight, "a weight")
         trial = self.doc.network.copy()
         trial.connect(self.src, self.dst, self.weight)
         self.weight = trial.weight(self.src, self.dst)
@@ -534,12 +537,15 @@ def _same_data(a, b):
 
 
 def _finite(value, what):
+    """``value`` as a float within ±MAX_WEIGHT; EditError saying why not."""
     try:
         value = float(value)
     except (TypeError, ValueError):
         raise EditError(f"{what} must be a number, not {value!r}") from None
     if not math.isfinite(value):
         raise EditError(f"{what} must be a finite number, not {value}")
+    if abs(value) > MAX_WEIGHT:
+        raise EditError(f"{what} must be between \u2212{MAX_WEIGHT:,.0f} and {MAX_WEIGHT:,.0f}, not {value:g}")
     return value
 
 

@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFo
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
-from simulator.network import MAX_LAYER_SIZE
+from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
-
-VALUE_LIMIT = 1e6
 
 
 def layer_title(layer, n_layers):
@@ -56,7 +54,7 @@ class ValueBox(QDoubleSpinBox):
 
     def __init__(self, tip, parent=None):
         super().__init__(parent)
-        self.setRange(-VALUE_LIMIT, VALUE_LIMIT)
+        self.setRange(-MAX_WEIGHT, MAX_WEIGHT)
         self.setDecimals(4)
         self.setSingleStep(0.1)
         self.setKeyboardTracking(False)  # one edit per Enter or arrow step, not per keystroke
@@ -104,12 +102,15 @@ class ActivationBox(QComboBox):
 
 
 class WeightTable(QTableWidget):
-    """Edges into or out of a neuron: the other end and the weight (editable)."""
+    """Edges into or out of a neuron: the other end and the weight (editable).
 
-    edited = Signal(object, float)  # (other neuron, new weight)
+    ``apply(other neuron, weight)`` makes the edit and returns False if the
+    model refused it; the cell then shows the model's value again.
+    """
+
     refused = Signal(str)
 
-    def __init__(self, other_end, tip, parent=None):
+    def __init__(self, other_end, tip, apply, parent=None):
         super().__init__(0, 2, parent)
         self.setHorizontalHeaderLabels([other_end, "Weight"])
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
@@ -122,6 +123,7 @@ class WeightTable(QTableWidget):
                              | QAbstractItemView.AnyKeyPressed)
         self.setToolTip(tip)
         self.keys = []
+        self._apply = apply
         self._quiet = False
         self.itemChanged.connect(self._on_item_changed)
 
@@ -149,12 +151,16 @@ class WeightTable(QTableWidget):
         try:
             value = float(text)
         except ValueError:
-            self._quiet = True
-            item.setText(format_value(item.data(Qt.UserRole)))
-            self._quiet = False
+            self._revert(item)
             self.refused.emit(f"“{text}” is not a number; the weight is unchanged.")
             return
-        self.edited.emit(self.keys[item.row()], value)
+        if not self._apply(self.keys[item.row()], value):
+            self._revert(item)  # refused, and the document said why: show the model's value again
+
+    def _revert(self, item):
+        self._quiet = True
+        item.setText(format_value(item.data(Qt.UserRole)))
+        self._quiet = False
 
 
 class Inspector(QWidget):
@@ -193,17 +199,18 @@ class Inspector(QWidget):
         self.n_layer = QLabel()
         self.n_index = QLabel()
         self.n_activation = ActivationBox("The activation of this neuron's layer (it applies to the whole layer)")
-        self.n_activation.edited.connect(lambda name: self.document.set_activation(self.current[1][0], name))
+        self.n_activation.edited.connect(
+            lambda name: self._edit(self.document.set_activation, self.current[1][0], name))
         self.n_bias = ValueBox("The bias: added to the weighted sum before the activation")
-        self.n_bias.edited.connect(lambda v: self.document.set_bias(self.current[1], v))
+        self.n_bias.edited.connect(lambda v: self._edit(self.document.set_bias, self.current[1], v))
         form.addRow("Layer:", self.n_layer)
         form.addRow("Neuron:", self.n_index)
         form.addRow("Activation:", self.n_activation)
         form.addRow("Bias:", self.n_bias)
-        self.incoming = WeightTable("From", "Edges into this neuron and their weights")
-        self.incoming.edited.connect(lambda src, v: self.document.set_weight(src, self.current[1], v))
-        self.outgoing = WeightTable("To", "Edges out of this neuron and their weights")
-        self.outgoing.edited.connect(lambda dst, v: self.document.set_weight(self.current[1], dst, v))
+        self.incoming = WeightTable("From", "Edges into this neuron and their weights",
+                                    lambda src, v: self.document.set_weight(src, self.current[1], v))
+        self.outgoing = WeightTable("To", "Edges out of this neuron and their weights",
+                                    lambda dst, v: self.document.set_weight(self.current[1], dst, v))
         for table in (self.incoming, self.outgoing):
             table.refused.connect(self.document.message)
         self.in_label, self.out_label = QLabel("Incoming weights"), QLabel("Outgoing weights")
@@ -222,7 +229,7 @@ class Inspector(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.e_src, self.e_dst = QLabel(), QLabel()
         self.e_weight = ValueBox("The weight: how strongly the source's output counts at the target")
-        self.e_weight.edited.connect(lambda v: self.document.set_weight(*self.current[1], v))
+        self.e_weight.edited.connect(lambda v: self._edit(self.document.set_weight, *self.current[1], v))
         self.e_remove = QPushButton("Remove Edge")
         self.e_remove.setToolTip("Disconnect these two neurons")
         self.e_remove.clicked.connect(lambda: self.document.disconnect(*self.current[1]))
@@ -243,7 +250,8 @@ class Inspector(QWidget):
         self.l_size.setToolTip("Neurons in this layer: more adds neurons at the end, fewer removes the last ones")
         self.l_size.valueChanged.connect(self._on_size_edited)
         self.l_activation = ActivationBox("The activation function every neuron of this layer applies")
-        self.l_activation.edited.connect(lambda name: self.document.set_activation(self.current[1], name))
+        self.l_activation.edited.connect(
+            lambda name: self._edit(self.document.set_activation, self.current[1], name))
         self.l_edges = QLabel()
         form.addRow("Layer:", self.l_name)
         form.addRow("Size:", self.l_size)
@@ -335,6 +343,11 @@ class Inspector(QWidget):
         if kind == "layer":
             return 0 <= key < len(sizes)
         return False
+
+    def _edit(self, edit, *args):
+        """Make a document edit; if the model refuses it, show the model's values again."""
+        if not edit(*args):
+            self.refresh()
 
     def _on_size_edited(self, size):
         if self.current is not None and self.current[0] == "layer":

@@ -155,3 +155,39 @@ def test_weight_cells_are_editable_and_names_are_not(inspector):
     inspector.set_current(("neuron", (1, 0)))
     assert inspector.incoming.item(0, 1).flags() & Qt.ItemIsEditable
     assert not inspector.incoming.item(0, 0).flags() & Qt.ItemIsEditable
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e9"])
+def test_a_weight_the_model_refuses_shows_the_model_value_again(inspector, text):
+    doc = inspector.document
+    inspector.set_current(("neuron", (1, 0)))
+    before = doc.network.weight((0, 0), (1, 0))
+    cell(inspector.incoming, 0).setText(text)
+    assert doc.network.weight((0, 0), (1, 0)) == before and doc.undo_stack.count() == 0
+    assert inspector.messages and inspector.messages[-1][0].isupper()
+    assert float(cell(inspector.incoming, 0).text()) == pytest.approx(before, abs=1e-4)
+
+
+def test_a_refused_bias_shows_the_model_value_again(inspector, monkeypatch):
+    doc = inspector.document
+    inspector.set_current(("neuron", (1, 0)))
+    monkeypatch.setattr(doc, "set_bias", lambda *args, **kwargs: False)  # the model says no
+    inspector.n_bias.setValue(3.5)
+    assert inspector.n_bias.value() == doc.network.layers[1].bias[0] == 0.0
+
+
+def test_weights_have_one_limit_in_fields_dialogs_and_the_model(inspector, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from simulator.network import MAX_WEIGHT
+    from ui.network_view.scene import NetworkScene
+    doc = inspector.document
+    assert inspector.e_weight.maximum() == inspector.n_bias.maximum() == MAX_WEIGHT
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *args, **kwargs: asked.append(args[4:6]) or (0.5, True))
+    scene = NetworkScene(doc)
+    assert scene.edit_weight((0, 0), (1, 0))
+    assert asked == [(-MAX_WEIGHT, MAX_WEIGHT)]
+    assert doc.set_weight((0, 0), (1, 0), MAX_WEIGHT) and doc.set_bias((1, 0), -MAX_WEIGHT)
+    assert not doc.set_weight((0, 0), (1, 0), MAX_WEIGHT * 1.5)
+    assert "1,000,000" in inspector.messages[-1]

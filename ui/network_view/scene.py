@@ -23,6 +23,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QToolTip
 
+from simulator.network import MAX_WEIGHT
+
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .items import RADIUS, EdgesItem, LayerItem, NeuronItem, format_value
 from .layout import auto_layout, layer_name, neuron_name
@@ -44,7 +46,7 @@ BACKGROUND_HELP = ("Drag on the background to select with a rubber band; Space+d
 
 def _ask_number(parent, title, label, value):
     """The default number dialog; tests replace ``NetworkScene.ask_number``."""
-    return QInputDialog.getDouble(parent, title, label, value, -1e6, 1e6, 4, step=0.1)
+    return QInputDialog.getDouble(parent, title, label, value, -MAX_WEIGHT, MAX_WEIGHT, 4, step=0.1)
 
 
 class NetworkScene(QGraphicsScene):
