@@ -26,6 +26,16 @@ def activation_label(name):
     return ACTIVATION_LABELS.get(name, name.replace("_", " ").title())
 
 
+def redo_shortcuts():
+    """The platform's Redo keys first, then Ctrl+Y and Ctrl+Shift+Z: people
+    bring either habit from other programs, whatever the platform's choice."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.Redo))
+    for extra in ("Ctrl+Y", "Ctrl+Shift+Z"):
+        if QKeySequence(extra) not in keys:
+            keys.append(QKeySequence(extra))
+    return keys
+
+
 def _action(win, text, tip, slot=None, shortcut=None, icon=None, checkable=False):
     action = QAction(text, win)
     action.setToolTip(tip)
@@ -63,7 +73,7 @@ def build_actions(win):
     a.undo.setShortcut(QKeySequence.Undo)
     a.undo.setIcon(icons.icon("undo"))
     a.redo = stack.createRedoAction(win, "&Redo")
-    a.redo.setShortcut(QKeySequence.Redo)
+    a.redo.setShortcuts(redo_shortcuts())
     a.redo.setIcon(icons.icon("redo"))
     for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
         action.setToolTip(tip)

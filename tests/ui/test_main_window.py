@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QTableWidget, QToolButton
 
@@ -456,3 +457,15 @@ def test_window_still_works_if_the_canvas_cannot_be_imported(qtbot, monkeypatch)
     assert window.inspector.current == ("neuron", (1, 0))
     window.acts.delete.trigger()
     assert window.document.network.sizes == [2, 3, 1]
+
+
+def test_ctrl_y_and_ctrl_shift_z_both_redo(win, qtbot):
+    shortcuts = win.acts.redo.shortcuts()
+    assert QKeySequence("Ctrl+Y") in shortcuts and QKeySequence("Ctrl+Shift+Z") in shortcuts
+    assert shortcuts[0] == QKeySequence.keyBindings(QKeySequence.Redo)[0]
+    win.document.set_bias((1, 0), 0.5)
+    win.acts.undo.trigger()
+    win.activateWindow()
+    win.view.setFocus()
+    qtbot.keyClick(win.view, Qt.Key_Y, Qt.ControlModifier)
+    assert win.document.network.layers[1].bias[0] == 0.5
