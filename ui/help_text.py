@@ -11,7 +11,9 @@ HOW_TO = """\
 <li><b>Delete</b> the selection with the Delete key.</li>
 <li><b>Add a neuron</b>: double-click an empty spot in a layer's column, or Network ▸ Add Neuron.</li>
 <li><b>Layers</b>: Network ▸ Insert Layer Before/After, Remove Layer, Set Activation, Fully Connect or
- Disconnect two layers. The chosen layer is the one of the neuron, edge or layer you clicked last.</li>
+ Disconnect two layers. The chosen layer is the one of the neuron, edge or layer you clicked last;
+ with nothing selected, Add Neuron grows the last hidden layer and Insert Layer puts a new hidden layer
+ just before the output.</li>
 <li><b>Weights and biases</b>: double-click an edge (weight) or a neuron (bias) to type a value, or scroll
  over a selected one to nudge it (hold Shift for finer steps). The Inspector shows and edits them too.</li>
 </ul>

@@ -26,6 +26,7 @@ from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
 log = logging.getLogger(__name__)
 APP_NAME = "Backprop Studio"
+SELECT_LAYER_FIRST = "Select a layer first (click a neuron or a layer's column)"
 
 
 def make_network_view(document):
@@ -267,22 +268,36 @@ class MainWindow(QMainWindow):
     def _refit(self):
         self.view.fit()
 
+    def selected_layer(self):
+        """The layer of the current neuron, edge or layer column, or None."""
+        layer = self.scene().current_layer()
+        return layer if layer is not None and 0 <= layer < self.document.network.n_layers else None
+
     def chosen_layer(self):
         """The current item's layer, else the last hidden layer, else the output layer."""
-        net = self.document.network
-        layer = self.scene().current_layer()
-        if layer is not None and 0 <= layer < net.n_layers:
+        layer, net = self.selected_layer(), self.document.network
+        if layer is not None:
             return layer
         return net.output_layer - 1 if net.n_layers > 2 else net.output_layer
 
     def add_neuron(self):
-        self.document.add_neuron(self.chosen_layer())
+        """To the chosen layer; with nothing chosen, the last hidden layer, never
+        a surprise output neuron that the data has no target for."""
+        layer, net = self.selected_layer(), self.document.network
+        if layer is None and net.n_layers > 2:
+            layer = net.output_layer - 1
+        if layer is None:
+            self.show_message(SELECT_LAYER_FIRST)
+            return
+        self.document.add_neuron(layer)
 
     def insert_layer_before(self):
-        self.document.insert_layer(max(self.chosen_layer(), 1))
+        layer = self.selected_layer()
+        self.document.insert_layer(self.document.network.output_layer if layer is None else max(layer, 1))
 
     def insert_layer_after(self):
-        self.document.insert_layer(self.chosen_layer() + 1)
+        layer = self.selected_layer()
+        self.document.insert_layer(self.document.network.output_layer if layer is None else layer + 1)
 
     def remove_layer(self):
         self.document.remove_layer(self.chosen_layer())
@@ -311,18 +326,32 @@ class MainWindow(QMainWindow):
 
     def _update_layer_actions(self, *_):
         a, net = self.acts, self.document.network
-        layer = self.chosen_layer()
+        layer, selected = self.chosen_layer(), self.selected_layer() is not None
         name = layer_title(layer, net.n_layers)
         hidden = 0 < layer < net.output_layer
-        a.add_neuron.setText(f"Add &Neuron to {name}")
-        a.add_neuron.setToolTip(f"Add a neuron to {name} (Ctrl+Shift+N)")
-        a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
+        if selected or hidden:
+            a.add_neuron.setText(f"Add &Neuron to {name}")
+            a.add_neuron.setToolTip(f"Add a neuron to {name} (Ctrl+Shift+N)")
+        else:
+            a.add_neuron.setText("Add &Neuron")
+            a.add_neuron.setToolTip(SELECT_LAYER_FIRST + ", then add a neuron to it (Ctrl+Shift+N)")
+        if selected:
+            a.insert_before.setText(f"Insert Layer &Before {name}")
+            a.insert_before.setEnabled(layer > 0)
+            a.insert_before.setToolTip(f"Insert a hidden layer before {name}")
+            a.insert_after.setText(f"Insert Layer &After {name}")
+            a.insert_after.setEnabled(layer < net.output_layer)
+            a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
+        else:  # nothing chosen: just before the output, as on the perceptron lesson
+            last = layer_title(net.output_layer - 1, net.n_layers)
+            a.insert_before.setText("Insert Layer &Before Output")
+            a.insert_after.setText(f"Insert Layer &After {last}")
+            for action in (a.insert_before, a.insert_after):
+                action.setEnabled(True)
+                action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
+                                  "click a neuron or a layer's column to insert elsewhere)")
         a.remove_layer.setToolTip(f"Remove {name} and its edges" if hidden else
                                   "Remove the chosen hidden layer (click a hidden layer's neuron first)")
-        a.insert_before.setText(f"Insert Layer &Before {name}")
-        a.insert_before.setEnabled(layer > 0)
-        a.insert_after.setText(f"Insert Layer &After {name}")
-        a.insert_after.setEnabled(layer < net.output_layer)
         a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")
         a.remove_layer.setEnabled(hidden)
         self.activation_menu.setTitle(f"Set &Activation of {name}")

@@ -469,3 +469,22 @@ def test_ctrl_y_and_ctrl_shift_z_both_redo(win, qtbot):
     win.view.setFocus()
     qtbot.keyClick(win.view, Qt.Key_Y, Qt.ControlModifier)
     assert win.document.network.layers[1].bias[0] == 0.5
+
+
+def test_with_nothing_selected_add_neuron_never_adds_an_output_and_insert_layer_goes_before_the_output(win):
+    doc, net = win.document, win.document.network
+    win.acts.lessons["perceptron-xor"].trigger()
+    assert net.sizes == [2, 1]
+    select(win)
+    win.acts.add_neuron.trigger()
+    assert net.sizes == [2, 1] and doc.undo_stack.count() == 0
+    assert win.statusBar().currentMessage().startswith("Select a layer first")
+    assert win.acts.insert_after.isEnabled() and win.acts.insert_before.isEnabled()
+    assert "before the Output layer" in win.acts.insert_after.toolTip()
+    win.acts.insert_after.trigger()  # the toolbar's Insert Layer
+    assert net.sizes == [2, 2, 1] and net.activations == ["tanh", "step"]
+    select(win)
+    win.acts.add_neuron.trigger()  # now there is a hidden layer to grow
+    assert net.sizes == [2, 3, 1]
+    win.acts.insert_before.trigger()
+    assert net.sizes == [2, 3, 2, 1]
