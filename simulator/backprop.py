@@ -101,6 +101,8 @@ class Plan:
             network.layers[j].bias = self.biases[j] = view
         self.keep = None if keep.all() else keep
         self.n_params = offset
+        # the same list every step, so the optimiser knows its parameters at a glance
+        self.params, self.reg_masks = [flat], [self.reg_mask]
 
         # per layer, unpacked for the hot loop
         self.fwd = [None] * n
@@ -288,12 +290,10 @@ class Pass:
             if not plan.incoming[plan.n_layers - 1]:
                 plan.biases[-1] -= lr * self.grad_b[-1]
         else:
-            optimizer.update([plan.flat], [self.gflat], None, [plan.reg_mask])
+            optimizer.update(plan.params, [self.gflat], None, plan.reg_masks)
         if plan.keep is not None:
-            # momentum and Adam remember past steps; keep removed edges at exactly 0,
-            # and forget their memory so a reconnected edge starts afresh
+            # momentum and Adam remember past steps; keep removed edges at exactly 0
             plan.flat *= plan.keep
-            optimizer.forget_removed(plan.keep)
 
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss."""

@@ -22,6 +22,9 @@ from simulator.csv_import import read_csv
 from simulator.errors import DatasetError
 
 MAX_SAMPLES = 100_000
+# Seeds fit a 32-bit signed integer, so every seed box in the app can hold any
+# seed a file holds.
+MAX_SEED = 2**31 - 1
 """Most samples a dataset may have: keeps training and plotting interactive."""
 
 MAX_GRID = 1000
@@ -240,7 +243,7 @@ def _start(n, noise, seed):
     """Check the settings every generator shares and return its random generator."""
     _whole(n, _setting("n"), 1, MAX_SAMPLES)
     _number(noise, _setting("noise"), 0.0, MAX_NOISE)
-    return np.random.default_rng(_whole(seed, _setting("seed"), 0, 2**63 - 1))
+    return np.random.default_rng(_whole(seed, _setting("seed"), 0, MAX_SEED))
 
 
 def _classified(X, labels, k, name):
@@ -508,7 +511,7 @@ def train_test_split(ds, test_fraction, seed):
         Each keeps the original order of its rows.
     """
     fraction = _number(test_fraction, "The test fraction", 0.0, 0.9)
-    seed = _whole(seed, "The split seed", 0, 2**63 - 1)
+    seed = _whole(seed, "The split seed", 0, MAX_SEED)
     n = ds.n_samples
     n_test = min(int(math.floor(fraction * n + 0.5)), max(n - 1, 0))
     order = np.random.default_rng(seed).permutation(n)

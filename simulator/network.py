@@ -351,6 +351,47 @@ class Network:
         lay.bias = np.insert(lay.bias, index, bias if layer else 0.0)
         self._changed()
 
+    def resize_layer(self, layer, size):
+        """Give ``layer`` exactly ``size`` neurons in one edit.
+
+        Growing adds neurons at the end, connected as :meth:`add_neuron`
+        connects one; shrinking removes the last neurons and their edges.
+        Either way each weight block changes once, so a big resize is quick.
+        """
+        self._check_layer(layer)
+        self._check_size(size)
+        old = self.sizes[layer]
+        if size == old:
+            return
+        if size > old:
+            extra = size - old
+            added = sum(b.mask.shape[0] for (i, j), b in self.blocks.items() if j == layer) + \
+                sum(b.mask.shape[1] for (i, j), b in self.blocks.items() if i == layer)
+            self._check_parameter_count(extra=extra * (added + (layer > 0)))
+            fan_in = self._fan_in()
+            for (i, j), block in self.blocks.items():
+                if j == layer:
+                    cols = self._draw((block.mask.shape[0], extra), "xavier", 1.0, fan_in[j], size)
+                    block.weights = np.concatenate([block.weights, cols], axis=1)
+                    block.mask = np.concatenate([block.mask, np.ones(cols.shape, bool)], axis=1)
+                elif i == layer:
+                    rows = self._draw((extra, block.mask.shape[1]), "xavier", 1.0, fan_in[j], block.mask.shape[1])
+                    block.weights = np.concatenate([block.weights, rows], axis=0)
+                    block.mask = np.concatenate([block.mask, np.ones(rows.shape, bool)], axis=0)
+            lay = self.layers[layer]
+            lay.bias = np.concatenate([lay.bias, np.zeros(extra)])
+        else:
+            for key in list(self.blocks):
+                block = self.blocks[key]
+                if layer in key:
+                    cut = (slice(None, size), slice(None)) if key[0] == layer else (slice(None), slice(None, size))
+                    block.weights, block.mask = block.weights[cut].copy(), block.mask[cut].copy()
+                    if not block.mask.any():
+                        del self.blocks[key]
+            lay = self.layers[layer]
+            lay.bias = lay.bias[:size].copy()
+        self._changed()
+
     def remove_neuron(self, layer, index):
         """Remove a neuron and all its edges. A layer keeps at least one neuron."""
         self._check_neuron((layer, index))

@@ -54,17 +54,6 @@ class Optimizer:
     def _init_state(self, params):
         pass
 
-    def _state(self):
-        """Lists of per-parameter memory arrays (velocities, moments)."""
-        return []
-
-    def forget_removed(self, keep):
-        """Zero the memory of removed edges (``keep`` is 0 there), so an edge
-        connected again later starts fresh. Applies to a single flat parameter."""
-        for arrays in self._state():
-            if len(arrays) == 1 and arrays[0].shape == keep.shape:
-                arrays[0] *= keep
-
     def _regularise(self, params, grads, is_weight, masks):
         if not (self.l1 or self.l2):
             return grads
@@ -124,9 +113,6 @@ class Momentum(Optimizer):
     def _init_state(self, params):
         self.velocity = [np.zeros_like(p) for p in params]
 
-    def _state(self):
-        return [self.velocity] if self._shapes is not None else []
-
     def _apply(self, params, grads):
         lr, mu = self.learning_rate, self.momentum
         for p, g, v in zip(params, grads, self.velocity):
@@ -151,9 +137,6 @@ class Adam(Optimizer):
     def _init_state(self, params):
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
-
-    def _state(self):
-        return [self.m, self.v] if self._shapes is not None else []
 
     def _apply(self, params, grads):
         b1, b2 = self.beta1, self.beta2

@@ -16,14 +16,13 @@ import math
 import numpy as np
 
 from .activations import ACTIVATION_NAMES
-from .datasets import MAX_SAMPLES, TASKS, Dataset, make_dataset
+from .datasets import MAX_SAMPLES, MAX_SEED, TASKS, Dataset, make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
 from .network import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, Block, Network
 from .settings import TrainingSettings
 
 MAX_NESTING = 64
 MAX_NAME_CHARS = 200
-MAX_SEED = 2**63 - 1
 MAX_TEST_FRACTION = 0.9
 _NUMBER_TYPES = {int, float}
 

@@ -3,6 +3,7 @@
 from dataclasses import asdict, dataclass, fields
 
 from .backprop import RULES
+from .datasets import MAX_SEED
 from .errors import SimulatorError
 from .losses import LOSS_NAMES
 from .optimizers import OPTIMIZER_NAMES
@@ -32,12 +33,15 @@ class TrainingSettings:
     seed : int
         Seeds the shuffling.
     rule : str
-        ``backprop`` (gradient descent) or ``perceptron`` (the classic rule for step units).
+        ``backprop`` (gradient descent) or ``perceptron`` (the classic rule for
+        step units: it uses the learning rate only, never the optimiser or
+        L1/L2, and trains only the output layer's weights).
     test_every : int
         Evaluate the test set every this many steps (1: every step).
     precision : str
         ``float64`` (exact; the default) or ``float32`` (about twice as fast
-        on big networks, with about 7 significant digits).
+        on big networks, with about 7 significant digits). The network's
+        weights are stored in the precision it last trained in.
     """
 
     loss: str = "binary_cross_entropy"
@@ -77,7 +81,7 @@ class TrainingSettings:
         for name in ("momentum", "beta1", "beta2"):
             if getattr(self, name) >= 1:
                 raise SimulatorError(f"{name}: must be below 1, not {getattr(self, name)!r}")
-        for name, lo, hi in (("batch_size", 0, MAX_BATCH_SIZE), ("seed", 0, 2**63 - 1), ("test_every", 1, 10**9)):
+        for name, lo, hi in (("batch_size", 0, MAX_BATCH_SIZE), ("seed", 0, MAX_SEED), ("test_every", 1, 10**9)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise SimulatorError(f"{name}: must be a whole number from {lo} to {hi}, not {value!r}")

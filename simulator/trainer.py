@@ -101,6 +101,9 @@ class Trainer:
         old = self.settings
         self.settings = settings
         self.loss = loss
+        if old is not None and old.seed != settings.seed:
+            self._rng = np.random.default_rng(settings.seed)
+            self._order = None
         if old is not None and (old.batch_size != settings.batch_size or old.shuffle != settings.shuffle):
             self._order = None
         dtype = np.dtype(settings.precision)
@@ -177,7 +180,11 @@ class Trainer:
         if plan is not self._checked_plan:
             self._check_plan(plan)
             self._passes = {}
-            self._keep()  # the old roll-back points have the old shape
+            # An edit rearranges the flat parameters: the optimiser's memory
+            # and the roll-back copies no longer line up with them.
+            self.optimizer.reset()
+            if not any(p is not None and p[1] is plan for p in (self._checkpoint, self._pending)):
+                self._keep()
         p = self._passes.get(X_aug.shape[0])
         if p is None:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
@@ -248,15 +255,13 @@ class Trainer:
 
     def _roll_back(self, loss):
         bad_step = self.steps + 1
-        if self._checkpoint is None:
-            raise TrainingError(
-                f"the loss became {loss} at step {bad_step} before any weights could be kept; "
-                f"lower the learning rate and re-initialise the network")
-        steps, plan, saved = self._checkpoint
-        if plan is not self.network.plan():
-            raise TrainingError(
-                f"the loss became {loss} at step {bad_step}, just after the network was edited; lower the "
-                f"learning rate and re-initialise the network")
+        plan = self.network.plan(self._dtype)
+        # the newest copy known to give a finite loss, else the one taken when
+        # training started or the network was last edited (never after an update)
+        point = next((p for p in (self._checkpoint, self._pending) if p is not None and p[1] is plan), None)
+        if point is None:  # _keep() runs at the start and after every edit, so this is a bug
+            raise TrainingError(f"the loss became {loss} at step {bad_step} and no earlier weights were kept")
+        steps, plan, saved = point
         plan.flat[...] = saved
         self.network.revision += 1
         self.optimizer.reset()

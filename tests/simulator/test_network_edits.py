@@ -465,3 +465,27 @@ def test_refusals_name_neurons_and_layers_as_the_canvas_does(edit, words):
     with pytest.raises(EditError) as info:
         edit(net)
     assert words in str(info.value)
+
+
+def test_resize_layer_grows_and_shrinks_in_one_edit():
+    net = Network([3, 4, 2], seed=0)
+    net.connect_layers(0, 2)
+    before = net.copy()
+    net.resize_layer(1, 300)
+    assert net.sizes == [3, 300, 2]
+    assert net.blocks[(0, 1)].mask.all() and net.blocks[(1, 2)].mask.all()
+    assert np.array_equal(net.blocks[(0, 1)].weights[:, :4], before.blocks[(0, 1)].weights)
+    assert np.count_nonzero(net.layers[1].bias[4:]) == 0
+    net.resize_layer(1, 4)
+    assert net.same_as(before)
+    net.resize_layer(2, 1)
+    assert net.sizes == [3, 4, 1] and net.blocks[(0, 2)].weights.shape == (3, 1)
+
+
+@pytest.mark.parametrize("size, words", [(0, "1 to"), (MAX_LAYER_SIZE + 1, str(MAX_LAYER_SIZE)), (2.0, "whole")])
+def test_resize_layer_refusals_change_nothing(size, words):
+    net = Network([3, 4, 2], seed=0)
+    before = net.copy()
+    with pytest.raises(EditError, match=words):
+        net.resize_layer(1, size)
+    assert net.same_as(before)

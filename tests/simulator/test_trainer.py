@@ -275,18 +275,32 @@ def test_regression_in_mini_batches():
     assert t.history.column("train_loss")[-1] < t.history.column("train_loss")[0]
 
 
-def test_nan_right_after_an_edit_is_still_caught():
+def test_nan_right_after_an_edit_restores_the_edited_weights():
     project = make_preset("sine")
-    project.settings.optimizer = "sgd"
-    project.settings.learning_rate = 50.0
     tr, _ = project.datasets()
     t = Trainer(project.network, tr, None, project.settings)
+    t.run(40)
     project.network.add_neuron(1)
+    edited = project.network.copy()
+    t.step()  # the edit is picked up, then the weights blow up on the next step
+    project.network.plan().flat[:] *= 1e200  # what a wild update would do
+    with np.errstate(all="ignore"), pytest.raises(TrainingError, match="back to those of step"):
+        t.step()
+    # back to the weights just after the edit: the last ones seen to give a finite loss
+    assert project.network.same_as(edited)
+    assert np.isfinite(t.evaluate(tr)[0]) and len(t.history) == t.steps == 40
+
+
+def test_nan_on_the_very_first_step_restores_the_starting_weights():
+    project = make_preset("sine")
+    tr, _ = project.datasets()
+    start = project.network.copy()
+    t = Trainer(project.network, tr, None, project.settings)
+    project.network.layers[-1].bias[0] = np.inf  # a view into the trained parameters
     with np.errstate(all="ignore"), pytest.raises(TrainingError):
-        t.run(1000)
-    assert all(np.all(np.isfinite(b.weights)) for b in project.network.blocks.values())
-
-
+        t.step()
+    # the copy kept at the start is restored: the weights as they were before the damage
+    assert project.network.same_as(start)
 def test_float32_training_follows_float64_and_switches_back():
     project = make_preset("mlp-xor")
     tr, _ = project.datasets()
