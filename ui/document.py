@@ -20,6 +20,7 @@ from simulator.network import Network
 from simulator.settings import TrainingSettings
 
 from . import commands as cmd
+from .wording import sentence as _sentence
 
 try:  # being written alongside this module; see _fallback_project
     from simulator.project_file import Project, load_project, save_project
@@ -326,15 +327,6 @@ def _neuron(value):
 def _basename(path):
     import os
     return os.path.basename(path)
-
-
-def _sentence(text):
-    """Messages from the simulator start in lower case; show them as a sentence."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 __all__ = ["Document", "EditError", "positions_from_layout", "default_project", "LAYOUT_KEY"]

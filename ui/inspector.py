@@ -15,6 +15,10 @@ from simulator.activations import ACTIVATION_NAMES
 from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
+from .wording import plural
+
+SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to move them together.\n\n"
+                "Click a single neuron, edge or layer to see and edit it here.")
 
 
 def layer_title(layer, n_layers):
@@ -164,12 +168,14 @@ class WeightTable(QTableWidget):
 
 
 class Inspector(QWidget):
-    """Shows and edits the current neuron, edge or layer of the canvas."""
+    """Shows and edits the current neuron, edge or layer of the canvas; with
+    several items selected, how many of each."""
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.document = document
         self.current = None
+        self.counts = (0, 0)  # selected neurons and edges
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setStyleSheet("font-weight: bold; font-size: 11pt;")
@@ -181,6 +187,10 @@ class Inspector(QWidget):
         self.pages.addWidget(self._build_neuron_page())
         self.pages.addWidget(self._build_edge_page())
         self.pages.addWidget(self._build_layer_page())
+        self.several_page = QLabel(SEVERAL_HINT)
+        self.several_page.setWordWrap(True)
+        self.several_page.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.pages.addWidget(self.several_page)
         self.plot = ActivationPlot()
         self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -265,13 +275,26 @@ class Inspector(QWidget):
         self.current = current
         self.refresh()
 
+    def set_selection_counts(self, neurons, edges):
+        """How many neurons and edges are selected: more than one item in all
+        shows a summary instead of one of them."""
+        if (neurons, edges) != self.counts:
+            self.counts = (neurons, edges)
+            self.refresh()
+
     def refresh(self):
         net = self.document.network
         kind, key = self.current if self.current is not None else (None, None)
         if not self._exists(kind, key):
             kind, self.current = None, None
         sizes, n = net.sizes, net.n_layers
-        if kind == "neuron":
+        if sum(self.counts) > 1:
+            neurons, edges = self.counts
+            parts = [plural(count, word) for count, word in ((neurons, "neuron"), (edges, "edge")) if count]
+            self.header.setText(", ".join(parts) + " selected")
+            self._show_page(4)
+            plot_layer = None
+        elif kind == "neuron":
             layer, index = key
             self.header.setText(_neuron_header(key, sizes))
             self.n_layer.setText(f"{layer_title(layer, n)} (layer {layer})")

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         doc.project_replaced.connect(self._on_project_replaced)
         doc.message.connect(self.show_message)
         self.view.scene().current_changed.connect(self.inspector.set_current)
+        self.view.scene().selection_counted.connect(self.inspector.set_selection_counts)
         self.view.scene().current_changed.connect(self._update_layer_actions)
         self._on_project_replaced()
         self._on_structure_changed()

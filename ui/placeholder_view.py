@@ -17,6 +17,7 @@ def _auto_layout(sizes):
 
 class PlaceholderScene(QGraphicsScene):
     current_changed = Signal(object)
+    selection_counted = Signal(int, int)
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -58,6 +59,7 @@ class PlaceholderScene(QGraphicsScene):
         if current != self._current:
             self._current = current
             self.current_changed.emit(current)
+        self.selection_counted.emit(len(neurons), 0)
 
     def selected_neurons(self):
         return sorted(item.data(0) for item in self.selectedItems())

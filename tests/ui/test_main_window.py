@@ -488,3 +488,16 @@ def test_with_nothing_selected_add_neuron_never_adds_an_output_and_insert_layer_
     assert net.sizes == [2, 3, 1]
     win.acts.insert_before.trigger()
     assert net.sizes == [2, 3, 2, 1]
+
+
+def test_several_selected_items_are_summed_up_in_the_inspector(win):
+    select(win, neurons=[(1, 0), (1, 1), (2, 0)], edges=[((0, 0), (1, 0)), ((0, 1), (1, 0))])
+    assert win.inspector.header.text() == "3 neurons, 2 edges selected"
+    assert "Delete" in win.inspector.several_page.text()
+    assert win.inspector.pages.currentWidget() is win.inspector.several_page
+    select(win, neurons=[(1, 0), (1, 1)])
+    assert win.inspector.header.text() == "2 neurons selected"
+    select(win, edges=[((0, 0), (1, 0))])
+    assert win.inspector.header.text() == "Edge" and win.inspector.current == ("edge", ((0, 0), (1, 0)))
+    win.acts.select_all.trigger()
+    assert win.inspector.header.text() == "7 neurons, 12 edges selected"

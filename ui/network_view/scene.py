@@ -56,9 +56,12 @@ class NetworkScene(QGraphicsScene):
     -------
     current_changed(object)
         None, ``("neuron", (l, i))``, ``("edge", (src, dst))`` or ``("layer", l)``.
+    selection_counted(int, int)
+        How many neurons and edges are selected, whenever that changes.
     """
 
     current_changed = Signal(object)
+    selection_counted = Signal(int, int)
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -74,6 +77,7 @@ class NetworkScene(QGraphicsScene):
         self._hover = None
         self._gesture = self._press = None
         self._hint = self._current = None
+        self._counts = (0, 0)
         self._band_base = set()
         self._quiet = False
         self._title_scale = 1.0
@@ -374,6 +378,10 @@ class NetworkScene(QGraphicsScene):
         if current != self._current:
             self._current = current
             self.current_changed.emit(current)
+        counts = (len(neurons), len(edges))
+        if counts != self._counts:
+            self._counts = counts
+            self.selection_counted.emit(*counts)
 
     def _refresh_edges(self):
         by_block = {}

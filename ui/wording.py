@@ -1,0 +1,18 @@
+"""Words shown to a person: counted nouns and status-bar sentences."""
+
+
+def plural(count, noun, nouns=None):
+    """``count`` and ``noun``, in the plural unless there is exactly one:
+    "1 neuron", "3 neurons", "1,024 inputs"; ``nouns`` for irregular plurals."""
+    word = noun if count == 1 else nouns or noun + "s"
+    return f"{count:,} {word}"
+
+
+def sentence(text):
+    """``text`` as a sentence: capital first letter, closing full stop.
+    Messages from the simulator start in lower case."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
