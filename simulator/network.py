@@ -110,7 +110,6 @@ class Network:
         self.layers = [Layer(sizes[0])] + [Layer(s, a) for s, a in zip(sizes[1:], activations)]
         self.blocks = {}
         self.rng = np.random.default_rng(seed)
-        self.revision = 0
         self._plan = None
         self._dtype = np.dtype(np.float64)
         if connect:
@@ -194,7 +193,6 @@ class Network:
         # a fresh default_rng() would read OS entropy, which is slow; copy the state instead
         other.rng = np.random.Generator(type(self.rng.bit_generator)(0))
         other.rng.bit_generator.state = self.rng.bit_generator.state
-        other.revision = 0
         other._plan = None
         other._dtype = self._dtype
         return other
@@ -248,7 +246,6 @@ class Network:
         value = _finite(value, "a weight")
         self.weight(src, dst)  # checks that the edge exists
         self.blocks[(src[0], dst[0])].weights[src[1], dst[1]] = value
-        self.revision += 1
 
     def set_bias(self, neuron, value):
         value = _finite(value, "a bias")
@@ -256,7 +253,6 @@ class Network:
         if neuron[0] == 0:
             raise EditError("input neurons have no bias: they pass the data on unchanged")
         self.layers[neuron[0]].bias[neuron[1]] = value
-        self.revision += 1
 
     def set_activation(self, layer, name):
         self._check_layer(layer)
@@ -476,7 +472,6 @@ class Network:
 
     # --------------------------------------------------------------- internals
     def _changed(self):
-        self.revision += 1
         self._plan = None
 
     def _new_block(self, i, j, full):

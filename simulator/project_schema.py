@@ -225,7 +225,6 @@ def network_from_dict(data, path="network"):
     for layer, bias in zip(network.layers[1:], biases):
         layer.bias = bias
     network.blocks = blocks
-    network.revision = 0
     network._plan = None
     return network
 

@@ -263,7 +263,6 @@ class Trainer:
             raise TrainingError(f"the loss became {loss} at step {bad_step} and no earlier weights were kept")
         steps, plan, saved = point
         plan.flat[...] = saved
-        self.network.revision += 1
         self.optimizer.reset()
         self.history.truncate(steps)
         self.steps = steps
