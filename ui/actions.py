@@ -13,18 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle, QToolBar, QToolButton
 
 from . import icons
+from .wording import activation_label
 
 from simulator.activations import ACTIVATION_NAMES
 
 TRAINING_LATER = " Not available yet: training arrives in the next version of Backprop Studio."
-
-ACTIVATION_LABELS = {"step": "Step", "linear": "Linear", "sigmoid": "Sigmoid", "tanh": "Tanh",
-                     "relu": "ReLU", "leaky_relu": "Leaky ReLU", "softmax": "Softmax"}
-
-
-def activation_label(name):
-    return ACTIVATION_LABELS.get(name, name.replace("_", " ").title())
-
 
 def redo_shortcuts():
     """The platform's Redo keys first, then Ctrl+Y and Ctrl+Shift+Z: people

@@ -15,7 +15,7 @@ from simulator.activations import ACTIVATION_NAMES
 from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
-from .wording import plural
+from .wording import activation_label, plural
 
 SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to move them together.\n\n"
                 "Click a single neuron, edge or layer to see and edit it here.")
@@ -83,7 +83,6 @@ class ActivationBox(QComboBox):
 
     def __init__(self, tip, parent=None):
         super().__init__(parent)
-        from .actions import activation_label
         for name in ACTIVATION_NAMES:
             self.addItem(activation_label(name), name)
         self.setToolTip(tip)
@@ -208,14 +207,15 @@ class Inspector(QWidget):
         form = QFormLayout()
         self.n_layer = QLabel()
         self.n_index = QLabel()
-        self.n_activation = ActivationBox("The activation of this neuron's layer (it applies to the whole layer)")
+        self.n_activation = ActivationBox("The activation function of this neuron's layer: a change applies "
+                                          "to every neuron of the layer")
         self.n_activation.edited.connect(
             lambda name: self._edit(self.document.set_activation, self.current[1][0], name))
         self.n_bias = ValueBox("The bias: added to the weighted sum before the activation")
         self.n_bias.edited.connect(lambda v: self._edit(self.document.set_bias, self.current[1], v))
         form.addRow("Layer:", self.n_layer)
         form.addRow("Neuron:", self.n_index)
-        form.addRow("Activation:", self.n_activation)
+        form.addRow("Layer activation:", self.n_activation)
         form.addRow("Bias:", self.n_bias)
         self.incoming = WeightTable("From", "Edges into this neuron and their weights",
                                     lambda src, v: self.document.set_weight(src, self.current[1], v))

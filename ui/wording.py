@@ -1,4 +1,13 @@
-"""Words shown to a person: counted nouns and status-bar sentences."""
+"""Words shown to a person: activation names, counted nouns and status-bar
+sentences. Every menu, panel and canvas label takes them from here."""
+
+ACTIVATION_LABELS = {"step": "Step", "linear": "Linear", "sigmoid": "Sigmoid", "tanh": "Tanh",
+                     "relu": "ReLU", "leaky_relu": "Leaky ReLU", "softmax": "Softmax"}
+
+
+def activation_label(name):
+    """"Leaky ReLU" for ``leaky_relu``: what menus, the inspector and the canvas show."""
+    return ACTIVATION_LABELS.get(name, name.replace("_", " ").title())
 
 
 def plural(count, noun, nouns=None):

@@ -191,3 +191,10 @@ def test_weights_have_one_limit_in_fields_dialogs_and_the_model(inspector, monke
     assert doc.set_weight((0, 0), (1, 0), MAX_WEIGHT) and doc.set_bias((1, 0), -MAX_WEIGHT)
     assert not doc.set_weight((0, 0), (1, 0), MAX_WEIGHT * 1.5)
     assert "1,000,000" in inspector.messages[-1]
+
+
+def test_the_neuron_page_says_its_activation_belongs_to_the_layer(inspector):
+    inspector.set_current(("neuron", (1, 0)))
+    form = inspector.n_layer.parentWidget().layout().itemAt(0).layout()
+    assert form.labelForField(inspector.n_activation).text() == "Layer activation:"
+    assert "every neuron of the layer" in inspector.n_activation.toolTip()

@@ -386,7 +386,7 @@ def test_context_menus_offer_the_edits(qtbot, canvas):
         assert action.isEnabled()
         action.trigger()
 
-    trigger(scene.context_menu(scene.neuron_pos((1, 0))), "Activation", "relu")
+    trigger(scene.context_menu(scene.neuron_pos((1, 0))), "Layer Activation", "ReLU")
     assert doc.network.activations[0] == "relu"
     trigger(scene.context_menu(scene.neuron_pos((1, 0))), "Insert Layer After")
     assert doc.network.n_layers == 4
@@ -457,3 +457,17 @@ def test_re_layout_from_the_background_menu_forgets_moved_positions(qtbot, canva
     menu = scene.context_menu(scene.content_rect().topLeft() - QPointF(200, 200))
     next(a for a in menu.actions() if a.text() == "Re-layout").trigger()
     assert doc.positions == {} and scene.neuron_xy((1, 0)) == auto_layout([2, 4, 1])[(1, 0)]
+
+
+def test_activations_have_the_same_names_in_the_context_menu_the_inspector_and_the_canvas(qtbot, canvas):
+    from ui.inspector import ActivationBox
+    view, scene, doc = canvas()
+    menu = scene.context_menu(scene.neuron_pos((1, 0)))
+    sub = next(a.menu() for a in menu.actions() if a.text() == "Layer Activation")
+    box = ActivationBox("")
+    qtbot.addWidget(box)
+    assert [a.text() for a in sub.actions()] == [box.itemText(i) for i in range(box.count())]
+    assert "Leaky ReLU" in [a.text() for a in sub.actions()]
+    doc.set_activation(1, "leaky_relu")
+    assert scene._layers[1].title.subtitle == "Leaky ReLU"
+    assert "Leaky ReLU" in scene.help_text(scene.neuron_pos((1, 0)))

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QMenu
 
 from simulator.activations import ACTIVATION_NAMES
 
+from ..wording import activation_label
 from .layout import layer_name
 
 
@@ -51,10 +52,10 @@ def add_layer_actions(menu, doc, layer):
     net = doc.network
     last = net.output_layer
     if layer > 0:
-        sub = menu.addMenu("Activation")
+        sub = menu.addMenu("Layer Activation")
         group = QActionGroup(sub)
         for name in ACTIVATION_NAMES:
-            action = QAction(name, sub, checkable=True)
+            action = QAction(activation_label(name), sub, checkable=True)
             action.setChecked(net.layers[layer].activation == name)
             action.setEnabled(name != "softmax" or layer == last)
             action.triggered.connect(lambda _=False, n=name: doc.set_activation(layer, n))

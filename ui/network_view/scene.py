@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QToolT
 
 from simulator.network import MAX_WEIGHT
 
+from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .items import RADIUS, EdgesItem, LayerItem, NeuronItem, format_value
 from .layout import auto_layout, layer_name, neuron_name
@@ -103,7 +104,7 @@ class NetworkScene(QGraphicsScene):
         sizes = self._sizes = net.sizes
         last = len(sizes) - 1
         for layer, size in enumerate(sizes):
-            subtitle = net.layers[layer].activation if layer else f"{size} feature{'s' * (size != 1)}"
+            subtitle = activation_label(net.layers[layer].activation) if layer else plural(size, "feature")
             column = LayerItem(layer, layer_name(layer, len(sizes)), subtitle)
             column.title.setScale(self._title_scale)
             self._layers[layer] = column
@@ -579,7 +580,7 @@ class NetworkScene(QGraphicsScene):
             name = neuron_name(key, self._sizes)
             if key[0] == 0:
                 return f"Input {name}\n{NEURON_HELP.split(chr(10))[0]}\n{NEURON_HELP.split(chr(10))[1]}"
-            act = net.layers[key[0]].activation
+            act = activation_label(net.layers[key[0]].activation)
             bias = format_value(float(net.layers[key[0]].bias[key[1]]))
             return f"{name[0].upper()}{name[1:]}: bias {bias}, {act}\n{NEURON_HELP}"
         if hit[0] == "edge":
@@ -590,8 +591,8 @@ class NetworkScene(QGraphicsScene):
         layer = hit[1]
         kind = layer_name(layer, len(self._sizes))
         size = self._sizes[layer]
-        act = "" if layer == 0 else f", {net.layers[layer].activation}"
-        return f"{kind} layer: {size} neuron{'s' * (size != 1)}{act}\n{LAYER_HELP}"
+        act = "" if layer == 0 else f", {activation_label(net.layers[layer].activation)}"
+        return f"{kind} layer: {plural(size, 'neuron')}{act}\n{LAYER_HELP}"
 
     # ================================================================ edits
     def _dialog_parent(self):
