@@ -17,6 +17,8 @@ from .wording import activation_label
 
 from simulator.activations import ACTIVATION_NAMES
 
+REWIRE_TIP = ("If no other edges join the layers on either side, they are then connected directly, "
+              "with new random weights.")
 TRAINING_LATER = " Not available yet: training arrives in the next version of Backprop Studio."
 
 def redo_shortcuts():
@@ -71,7 +73,8 @@ def build_actions(win):
     for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
         action.setToolTip(tip)
         action.setStatusTip(tip)
-    a.delete = _action(win, "&Delete", "Delete the selected neurons and edges", win.delete_selection,
+    a.delete = _action(win, "&Delete", "Delete the selected neurons and edges (every neuron of a hidden layer: "
+                       "the layer)", win.delete_selection,
                        QKeySequence.Delete, sp.SP_TrashIcon)
     a.select_all = _action(win, "Select &All", "Select every neuron and edge", win.select_all,
                            QKeySequence.SelectAll)
@@ -88,7 +91,7 @@ def build_actions(win):
                               win.insert_layer_before, icon="insert_layer")
     a.insert_after = _action(win, "Insert Layer &After", "Insert a hidden layer after the chosen layer",
                              win.insert_layer_after, icon="insert_layer")
-    a.remove_layer = _action(win, "&Remove Layer", "Remove the chosen hidden layer and its edges",
+    a.remove_layer = _action(win, "&Remove Layer", "Remove the chosen hidden layer and its edges. " + REWIRE_TIP,
                              win.remove_layer, icon="remove_layer")
     for action, short in ((a.add_neuron, "Add Neuron"), (a.insert_after, "Insert Layer"),
                           (a.remove_layer, "Remove Layer")):
@@ -225,4 +228,4 @@ def fill_recent_menu(win, menu, paths):
     menu.setEnabled(True)
 
 
-__all__ = ["build_actions", "build_menus", "build_toolbar", "fill_recent_menu", "activation_label"]
+__all__ = ["REWIRE_TIP", "build_actions", "build_menus", "build_toolbar", "fill_recent_menu", "activation_label"]

@@ -24,6 +24,7 @@ import weakref
 from PySide6.QtGui import QUndoCommand
 
 from simulator.errors import EditError, SimulatorError
+from simulator.names import layer_title
 from simulator.network import MAX_WEIGHT  # the one limit of typed weights and biases: fields, dialogs, model
 
 # Merge ids: consecutive commands with the same id may merge (mergeWith).
@@ -58,6 +59,11 @@ class DocumentCommand(QUndoCommand):
     def is_noop(self):
         """True if the edit would change nothing (the document then pushes nothing)."""
         return False
+
+    def note(self):
+        """Something the edit did that the person did not ask for, to say in the
+        status bar once it is made; or None."""
+        return None
 
 
 # ------------------------------------------------------------------ values
@@ -271,6 +277,9 @@ class RemoveLayerCommand(_SnapshotCommand):
         network.remove_layer(self.index)
         _remove_layer_positions(positions, self.index)
 
+    def note(self):
+        return rewire_note(self._before[0], self._after[0], [self.index])
+
 
 class ResizeLayerCommand(_SnapshotCommand):
     """Add neurons to, or remove them from, the end of a layer."""
@@ -328,6 +337,7 @@ class DeleteItemsCommand(_SnapshotCommand):
         super().__init__(doc, "Delete")
         self.neurons = sorted(set(neurons))
         self.edges = sorted(set(edges))
+        self.removed_layers = []
 
     def prepare(self):
         if not self.neurons and not self.edges:
@@ -346,12 +356,16 @@ class DeleteItemsCommand(_SnapshotCommand):
             indices = sorted(by_layer[layer], reverse=True)
             whole = len(indices) == network.sizes[layer]
             if whole and 0 < layer < network.output_layer:
+                self.removed_layers.append(layer)
                 network.remove_layer(layer)
                 _remove_layer_positions(positions, layer)
                 continue
             for index in indices:
                 network.remove_neuron(layer, index)
                 _remove_neuron_position(positions, layer, index)
+
+    def note(self):
+        return rewire_note(self._before[0], self._after[0], self.removed_layers)
 
 
 # --------------------------------------------------------------- positions
@@ -496,6 +510,28 @@ class SetDataCommand(DocumentCommand):
 
 
 # ----------------------------------------------------------------- helpers
+def rewire_note(before, after, removed):
+    """What removing hidden layers ``removed`` (indices in ``before``) joined anew, or None.
+
+    Removing a layer fully connects its neighbours, with new random weights,
+    when no edges joined them, so that data still reaches the output
+    (``Network.remove_layer``). A person should hear of edges they did not draw:
+    "Removed hidden layer 1; connected Input to Output directly with new random weights".
+    """
+    if not removed:
+        return None
+    kept = [layer for layer in range(before.n_layers) if layer not in set(removed)]
+    joined = sorted((kept[i], kept[j]) for i, j in after.blocks if (kept[i], kept[j]) not in before.blocks)
+    if not joined:
+        return None
+    numbers = [str(layer) for layer in sorted(removed)]
+    what = "hidden layer " + numbers[0] if len(numbers) == 1 else \
+        "hidden layers " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    pairs = "; ".join(f"connected {layer_title(i, before.n_layers)} to {layer_title(j, before.n_layers)} directly"
+                      for i, j in joined)
+    return f"Removed {what}; {pairs} with new random weights"
+
+
 def setting_label(name):
     """``learning_rate`` -> ``Learning Rate`` for menus and the undo history."""
     return name.replace("_", " ").title()

@@ -252,6 +252,9 @@ class Document(QObject):
         if command.is_noop():
             return True
         self.undo_stack.push(command)
+        note = command.note()
+        if note:
+            self.message.emit(_sentence(note))
         return True
 
     def _install(self, project):

@@ -8,12 +8,14 @@ HOW_TO = """\
  A line follows the mouse; neurons you can connect to light up.</li>
 <li><b>Select</b>: click; Shift+click adds, Ctrl+click toggles; drag on the background for a rubber band.
  <b>Select All</b> is Ctrl+A.</li>
-<li><b>Delete</b> the selection with the Delete key.</li>
+<li><b>Delete</b> the selection with the Delete key. Deleting every neuron of a hidden layer removes the layer.</li>
 <li><b>Add a neuron</b>: double-click an empty spot in a layer's column, or Network ▸ Add Neuron.</li>
 <li><b>Layers</b>: Network ▸ Insert Layer Before/After, Remove Layer, Set Activation, Fully Connect or
  Disconnect two layers. The chosen layer is the one of the neuron, edge or layer you clicked last;
  with nothing selected, Add Neuron grows the last hidden layer and Insert Layer puts a new hidden layer
- just before the output.</li>
+ just before the output.
+ Removing a hidden layer whose neighbours no other edges join connects them directly, with new random
+ weights; the status bar says so.</li>
 <li><b>Weights and biases</b>: double-click an edge (weight) or a neuron (bias) to type a value, or scroll
  over a selected one to nudge it (hold Shift for finer steps). The Inspector shows and edits them too.</li>
 </ul>

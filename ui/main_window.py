@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTextBrowser, QU
 from simulator.errors import SimulatorError
 
 from . import help_text
-from .actions import activation_label, build_actions, build_menus, build_toolbar, fill_recent_menu
+from .actions import REWIRE_TIP, activation_label, build_actions, build_menus, build_toolbar, fill_recent_menu
 from .dialogs import Dialogs
 from .document import Document
 from .inspector import Inspector, layer_title
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
                 action.setEnabled(True)
                 action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
                                   "click a neuron or a layer's column to insert elsewhere)")
-        a.remove_layer.setToolTip(f"Remove {name} and its edges" if hidden else
+        a.remove_layer.setToolTip(f"Remove {name} and its edges. {REWIRE_TIP}" if hidden else
                                   "Remove the chosen hidden layer (click a hidden layer's neuron first)")
         a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")
         a.remove_layer.setEnabled(hidden)

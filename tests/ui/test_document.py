@@ -179,3 +179,29 @@ def test_long_session_of_qt_calls_does_not_abort(qapp):
         doc.values_changed.emit()
         label.setText("x")
     doc.deleteLater()
+
+
+def test_removing_a_hidden_layer_says_when_it_connects_the_neighbours_anew(doc):
+    messages = []
+    doc.message.connect(messages.append)
+    assert doc.remove_layer(1)
+    assert doc.network.blocks[(0, 1)].full  # Input now feeds Output directly
+    assert messages == ["Removed hidden layer 1; connected Input to Output directly with new random weights."]
+    doc.undo_stack.undo()
+    doc.connect((0, 0), (2, 0), 0.5)  # a skip edge already joins the neighbours: nothing new is drawn
+    messages.clear()
+    assert doc.remove_layer(1)
+    assert messages == [] and doc.network.weight((0, 0), (1, 0)) == 0.5
+
+
+def test_deleting_every_neuron_of_two_hidden_layers_names_both(qapp):
+    document = Document()
+    document.new_project()
+    document.insert_layer(2, size=1)
+    messages = []
+    document.message.connect(messages.append)
+    assert document.network.sizes == [2, 2, 1, 1]
+    assert document.delete_items(neurons=[(1, 0), (1, 1), (2, 0)])
+    assert document.network.sizes == [2, 1]
+    assert messages == ["Removed hidden layers 1 and 2; connected Input to Output directly with new random weights."]
+    document.deleteLater()

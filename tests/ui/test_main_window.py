@@ -501,3 +501,12 @@ def test_several_selected_items_are_summed_up_in_the_inspector(win):
     assert win.inspector.header.text() == "Edge" and win.inspector.current == ("edge", ((0, 0), (1, 0)))
     win.acts.select_all.trigger()
     assert win.inspector.header.text() == "7 neurons, 12 edges selected"
+
+
+def test_removing_the_only_hidden_layer_says_input_and_output_are_joined_anew(win):
+    select(win, neurons=[(1, 0)])
+    assert "new random weights" in win.acts.remove_layer.toolTip()
+    win.acts.remove_layer.trigger()
+    assert win.document.network.sizes == [2, 1]
+    assert win.statusBar().currentMessage() == ("Removed hidden layer 1; connected Input to Output directly "
+                                                "with new random weights.")

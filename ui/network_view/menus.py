@@ -14,6 +14,7 @@ def context_menu(scene, pos, parent=None):
     """The menu for whatever is under scene position ``pos``, built but not shown."""
     doc, hit = scene.document, scene.hit_test(pos)
     menu = QMenu(parent)
+    menu.setToolTipsVisible(True)
 
     def add(text, slot, enabled=True, tip=""):
         action = menu.addAction(text)
@@ -83,5 +84,7 @@ def add_layer_actions(menu, doc, layer):
     cut.setEnabled(not cut.isEmpty())
     menu.addSeparator()
     remove = menu.addAction("Remove Layer")
+    remove.setToolTip("Remove this layer and its edges. If no other edges join the layers on either side, "
+                      "they are then connected directly, with new random weights.")
     remove.setEnabled(0 < layer < last)
     remove.triggered.connect(lambda: doc.remove_layer(layer))
