@@ -21,6 +21,7 @@ from .document import Document
 from .inspector import Inspector, layer_title
 from .recent import RecentFiles, open_settings
 from .settings_dock import SettingsPanel
+from .wording import file_stem
 
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self):
-        suggestion = self.document.path or (self.document.title or "untitled").lower().replace(" ", "-") + ".json"
+        suggestion = self.document.path or file_stem(self.document.title) + ".json"
         path = self.dialogs.get_save_path(suggestion)
         return self._save_to(path) if path else False
 

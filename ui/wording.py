@@ -1,5 +1,9 @@
-"""Words shown to a person: activation names, counted nouns and status-bar
-sentences. Every menu, panel and canvas label takes them from here."""
+"""Words shown to a person: activation names, counted nouns, status-bar
+sentences and suggested file names. Every menu, panel and canvas label
+takes them from here."""
+
+import re
+import unicodedata
 
 ACTIVATION_LABELS = {"step": "Step", "linear": "Linear", "sigmoid": "Sigmoid", "tanh": "Tanh",
                      "relu": "ReLU", "leaky_relu": "Leaky ReLU", "softmax": "Softmax"}
@@ -25,3 +29,15 @@ def sentence(text):
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def file_stem(title):
+    """A file name made of a title: letters, digits, '-' and '_' only.
+
+    "Multilayer perceptron: XOR" -> "multilayer-perceptron-xor"; "untitled"
+    if nothing is left.
+    """
+    # Accents come off ("é" -> "e"); letters of other scripts stay.
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    stem = re.sub(r"[^\w-]+", "-", plain.lower())
+    return re.sub(r"-{2,}", "-", stem).strip("-_") or "untitled"

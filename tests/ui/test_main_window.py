@@ -510,3 +510,13 @@ def test_removing_the_only_hidden_layer_says_input_and_output_are_joined_anew(wi
     assert win.document.network.sizes == [2, 1]
     assert win.statusBar().currentMessage() == ("Removed hidden layer 1; connected Input to Output directly "
                                                 "with new random weights.")
+
+
+def test_save_as_suggests_a_file_name_without_punctuation(win, monkeypatch):
+    asked = []
+    monkeypatch.setattr(win.dialogs, "get_save_path", lambda suggestion="": asked.append(suggestion) or "")
+    win.acts.save_as.trigger()
+    assert asked == ["multilayer-perceptron-xor.json"]
+    win.acts.lessons["outliers"].trigger()
+    win.acts.save_as.trigger()
+    assert asked[-1] == "l1-against-l2-outliers.json"
