@@ -4,7 +4,7 @@ document's signals, colours, and a big network."""
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
@@ -471,3 +471,59 @@ def test_activations_have_the_same_names_in_the_context_menu_the_inspector_and_t
     doc.set_activation(1, "leaky_relu")
     assert scene._layers[1].title.subtitle == "Leaky ReLU"
     assert "Leaky ReLU" in scene.help_text(scene.neuron_pos((1, 0)))
+
+
+# ------------------------------------------------------------ fit and legend
+def title_ink(view, layer):
+    """Where a layer title's text is drawn, in viewport pixels."""
+    title = view.scene()._layers[layer].title
+    return view.mapFromScene(title.mapRectToScene(QRectF(-50, 0, 100, 34))).boundingRect()
+
+
+def drawing_on_screen(view):
+    """The columns and edges, in viewport pixels."""
+    return view.mapFromScene(view.scene().content_rect(titles=False)).boundingRect()
+
+
+@pytest.mark.parametrize("size", [(800, 600), (520, 420), (320, 560), (900, 300)])
+@pytest.mark.parametrize("sizes", [[2, 4, 1], [2, 16, 16, 1], [1, 1]])
+def test_fit_shows_everything_clear_of_the_legend_without_scroll_bars(qtbot, canvas, size, sizes):
+    view, scene, doc = canvas(Network(sizes, seed=0))
+    view.resize(*size)
+    view.fit()
+    viewport, legend = view.viewport().rect(), view.legend_rect()
+    assert viewport.contains(drawing_on_screen(view)) and not drawing_on_screen(view).intersects(legend)
+    for layer in range(len(sizes)):
+        if scene._layers[layer].title.isVisible():
+            ink = title_ink(view, layer)
+            assert viewport.contains(ink) and not ink.intersects(legend), (layer, ink, legend)
+    assert not view.horizontalScrollBar().isVisible() and not view.verticalScrollBar().isVisible()
+
+
+def test_a_structural_edit_refits_unless_the_person_looks_at_a_part(qtbot, canvas):
+    view, scene, doc = canvas()
+    view.fit()
+    for _ in range(3):
+        doc.insert_layer(2)  # the network grows to the right
+        assert view.viewport().rect().contains(drawing_on_screen(view))
+    view.zoom_out()  # zoomed by hand, but the whole network is still in sight
+    for _ in range(3):
+        doc.insert_layer(2)
+        assert view.viewport().rect().contains(drawing_on_screen(view))
+    for _ in range(6):
+        view.zoom_in()  # now a part fills the view: an edit leaves the view alone
+    zoom, centre = view.zoom(), view.mapToScene(view.viewport().rect().center())
+    doc.insert_layer(2)
+    assert view.zoom() == zoom and view.mapToScene(view.viewport().rect().center()) == centre
+
+
+def test_layer_titles_never_pile_up_when_zoomed_far_out(qtbot, canvas):
+    view, scene, doc = canvas(Network([2, 8, 8, 8, 8, 1], seed=0))
+    for _ in range(40):
+        view.zoom_out()
+    shown = [layer for layer in range(6) if scene._layers[layer].title.isVisible()]
+    assert 5 in shown  # the output keeps its title
+    inks = [title_ink(view, layer) for layer in shown]
+    assert not any(a.intersects(b) for i, a in enumerate(inks) for b in inks[i + 1:])
+    view.fit()
+    assert all(scene._layers[layer].title.isVisible() for layer in range(6))

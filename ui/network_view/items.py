@@ -257,7 +257,7 @@ class LayerItem(QGraphicsItem):
         return self.band.adjusted(-1, -1, 1, 1)
 
     def contains(self, point):
-        return self.band.contains(point) or self.title.sceneBoundingRect().contains(point)
+        return self.band.contains(point) or (self.title.isVisible() and self.title.sceneBoundingRect().contains(point))
 
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)

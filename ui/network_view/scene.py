@@ -27,13 +27,14 @@ from simulator.network import MAX_WEIGHT
 
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
-from .items import RADIUS, EdgesItem, LayerItem, NeuronItem, format_value
+from .items import RADIUS, EdgesItem, LayerItem, LayerTitleItem, NeuronItem, format_value
 from .layout import auto_layout, layer_name, neuron_name
 from .menus import context_menu
 
 RIM = 0.55 * RADIUS     # presses farther than this from the centre start a connection
 PICK_SLACK = 3.0        # neurons are hit a little outside their circle
 EDGE_PICK_PIXELS = 5.0  # edges are hit within this many screen pixels
+TITLE_INK_WIDTH = 100.0  # how wide a layer title's text is drawn, at most, in pixels
 
 NEURON_HELP = ("Drag the centre to move it (selected neurons move together).\n"
                "Drag from the rim, or Ctrl+drag, to connect it to a neuron of a later layer.\n"
@@ -199,6 +200,7 @@ class NetworkScene(QGraphicsScene):
             # when any of them does.
             if touched & set(range(i, j + 1)):
                 item.set_geometry(self._xy[i], self._xy[j], self._arch_top(i, j))
+        self._declutter_titles()
         rect = self.content_rect()
         m = max(rect.width(), rect.height(), 600.0)
         self.setSceneRect(rect.adjusted(-m, -m, m, m))
@@ -208,13 +210,18 @@ class NetworkScene(QGraphicsScene):
             return None
         return min(self._layers[l].band.top() for l in range(i + 1, j)) - 12.0
 
-    def content_rect(self):
-        """The bounding rectangle of the drawing, without the panning margin."""
+    def content_rect(self, titles=True):
+        """The bounding rectangle of the drawing, without the panning margin.
+
+        ``titles=False``: columns and edges only. The titles keep their size on
+        screen whatever the zoom, so a fit leaves room for them in pixels.
+        """
         rect = QRectF()
         for item in list(self._layers.values()) + list(self._edges.values()):
             rect = rect.united(item.sceneBoundingRect())
-        for item in self._layers.values():
-            rect = rect.united(item.title.sceneBoundingRect())
+        for item in self._layers.values() if titles else ():
+            if item.title.isVisible():
+                rect = rect.united(item.title.sceneBoundingRect())
         return rect
 
     # ============================================================== queries
@@ -245,12 +252,30 @@ class NetworkScene(QGraphicsScene):
         return QPointF(*p)
 
     def set_zoom(self, zoom):
-        """The view zoomed: keep layer titles at least their normal size on screen."""
+        """The view zoomed: keep layer titles at least their normal size on screen,
+        and show only those that do not run into each other."""
         scale = max(1.0, 1.0 / max(zoom, 1e-6))
         for item in self._layers.values():
             if item.title.scale() != scale:
                 item.title.setScale(scale)
         self._title_scale = scale
+        self._declutter_titles()
+
+    def _declutter_titles(self):
+        """Level of detail for titles: zoomed far out, the columns stand closer
+        on screen than a title is wide. Output and Input keep theirs; a hidden
+        layer's title shows only where it overlaps none already shown."""
+        half = TITLE_INK_WIDTH / 2 * self._title_scale
+        height = LayerTitleItem.RECT.height() * self._title_scale
+        last = len(self._layers) - 1
+        shown = []
+        for layer in [last, 0] + list(range(1, last)):
+            title = self._layers[layer].title
+            ink = QRectF(title.x() - half, title.y(), 2 * half, height)
+            visible = not any(ink.intersects(other) for other in shown)
+            title.setVisible(visible)
+            if visible:
+                shown.append(ink)
 
     def view_scale(self):
         views = self.views()

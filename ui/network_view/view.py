@@ -10,13 +10,16 @@ Navigation, as in most diagram editors:
 """
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from .items import NEGATIVE, POSITIVE
 from .scene import BACKGROUND_HELP, NetworkScene
 
 ZOOM_STEP = 1.25
+FIT_MARGIN = 12.0       # pixels around the drawing after Fit
+LEGEND_GAP = 6.0        # pixels kept free around the legend after Fit
+TITLE_ROOM = QSize(110, 40)  # pixels a layer title takes beside and below its column at 100 %
 WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
 
 
@@ -81,6 +84,14 @@ class NetworkView(QGraphicsView):
         self._pan_from = None
         self._space = False
         self._auto_fit = True   # keep fitting on resize until the person zooms or pans
+        self._content = None    # the drawing's scene rect at the last structural change or fit
+        # Panning is by gestures (Space+drag, middle drag): scroll bars would
+        # only show a scene rect that is the drawing plus a generous margin.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # Connected after the scene's own handlers, so these see the new drawing.
+        document.structure_changed.connect(self._on_structure_changed)
+        document.positions_changed.connect(self._remember_content)
 
     # ================================================================ zoom
     def zoom(self):
@@ -94,19 +105,72 @@ class NetworkView(QGraphicsView):
         self._zoom_about(self.viewport().rect().center(), 1 / ZOOM_STEP)
 
     def fit(self):
-        """Show the whole network (not enlarged past FIT_MAX_SCALE)."""
-        for _ in range(2):  # twice: the layer titles grow as the view zooms out
-            rect = self.scene().content_rect()
-            if rect.isEmpty():
-                return
-            self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.KeepAspectRatio)
-            scale = self.zoom()
-            if scale > self.FIT_MAX_SCALE or scale < self.MIN_SCALE:
-                s = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE) / scale
-                self.scale(s, s)
-                self.centerOn(rect.center())
-            self.scene().set_zoom(self.zoom())
+        """Show the whole network (not enlarged past FIT_MAX_SCALE), clear of the legend."""
+        core = self.scene().content_rect(titles=False)
+        if core.isEmpty():
+            return
+        scale, centre = self._fit_into(core)
+        self.setTransform(QTransform.fromScale(scale, scale))
+        # centerOn puts a scene point at the viewport's centre; the drawing's
+        # centre belongs at ``centre``.
+        self.centerOn(core.center() + (QRectF(self.viewport().rect()).center() - centre) / scale)
+        self.scene().set_zoom(scale)
         self._auto_fit = True
+        self._remember_content()
+
+    def _fit_into(self, core):
+        """The scale that fits the columns and edges (scene ``core``) with room
+        for the layer titles, and the viewport point (pixels) to centre ``core`` on.
+
+        The whole viewport if the drawing then stays clear of the legend, else
+        the strip above the legend or the one beside it, whichever shows the
+        drawing larger.
+        """
+        view = QRectF(self.viewport().rect())
+        areas = [view]
+        legend = QRectF(self.legend_rect()).adjusted(-LEGEND_GAP, -LEGEND_GAP, LEGEND_GAP, LEGEND_GAP)
+        if self.show_legend:
+            areas += [QRectF(view.left(), view.top(), view.width(), legend.top() - view.top()),
+                      QRectF(legend.right(), view.top(), view.right() - legend.right(), view.height())]
+        best = None
+        for area in areas:
+            side, below = FIT_MARGIN + TITLE_ROOM.width() / 2, FIT_MARGIN + TITLE_ROOM.height()
+            for _ in range(2):  # titles grow with the zoom above 100 %: a second pass makes room
+                width, height = area.width() - 2 * side, area.height() - FIT_MARGIN - below
+                if width < 1 or height < 1:
+                    break
+                scale = min(width / max(core.width(), 1e-9), height / max(core.height(), 1e-9))
+                scale = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE)
+                grow = max(1.0, scale)
+                side = FIT_MARGIN + grow * TITLE_ROOM.width() / 2
+                below = FIT_MARGIN + grow * TITLE_ROOM.height()
+            else:
+                drawn = QRectF(0, 0, core.width() * scale + 2 * side, core.height() * scale + FIT_MARGIN + below)
+                drawn.moveCenter(area.center())
+                if area is view and self.show_legend and drawn.intersects(legend):
+                    continue
+                centre = QPointF(area.center().x(), drawn.top() + FIT_MARGIN + core.height() * scale / 2)
+                if best is None or scale > best[0] + 1e-9:
+                    best = (scale, centre)
+        return best if best is not None else (self.MIN_SCALE, view.center())
+
+    def shows_everything(self, rect=None):
+        """True if scene ``rect`` (default: the columns and edges) lies inside the viewport."""
+        rect = self.scene().content_rect(titles=False) if rect is None else rect
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        return seen.adjusted(-1, -1, 1, 1).contains(rect)
+
+    def _remember_content(self):
+        self._content = self.scene().content_rect(titles=False)
+
+    def _on_structure_changed(self):
+        """After an edit that changes the drawing's size (the scene has redrawn
+        by now), fit again if the person had not zoomed or panned since the
+        last fit, or if they saw the whole network and now would not."""
+        if self._auto_fit or (self._content is not None and self.shows_everything(self._content)
+                              and not self.shows_everything()):
+            self.fit()
+        self._remember_content()
 
     def _zoom_about(self, view_point, factor):
         scale = self.zoom()
