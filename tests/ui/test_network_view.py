@@ -527,3 +527,24 @@ def test_layer_titles_never_pile_up_when_zoomed_far_out(qtbot, canvas):
     assert not any(a.intersects(b) for i, a in enumerate(inks) for b in inks[i + 1:])
     view.fit()
     assert all(scene._layers[layer].title.isVisible() for layer in range(6))
+
+
+def test_edge_width_follows_the_largest_weight_of_the_network(qtbot, canvas):
+    from ui.network_view.view import width_key
+    net = Network([1, 3], activations=["linear"], seed=0)
+    for index, weight in enumerate((3.0, -12.0, 30.0)):
+        net.set_weight((0, 0), (1, index), weight)
+    view, scene, doc = canvas(net)
+    item = scene.edges_item(0, 1)
+
+    def width(index):
+        return item.pen_for(item.index_of(0, index)).widthF()
+
+    assert width(0) < width(1) < width(2)  # far past the old saturation at |w| ~ 3
+    assert width_key(view.largest_weight()) == "width \u221d |w| (max 30)"
+    doc.set_weight((0, 0), (1, 2), 0.3)  # now 12 is the largest
+    assert width(1) > width(0) > width(2)
+    assert width(1) == max(width(i) for i in range(3))
+    assert view.largest_weight() == 12.0
+    doc.disconnect_layers(0, 1)
+    assert width_key(view.largest_weight()) == "width \u221d |w|"

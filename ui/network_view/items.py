@@ -28,7 +28,6 @@ FILLS = {"input": QColor(236, 239, 241), "hidden": QColor(255, 255, 255), "outpu
 
 WIDTH_LEVELS = 8
 MIN_WIDTH, MAX_WIDTH = 0.6, 5.0
-WEIGHT_SCALE = 2.0      # |w| at which an edge is ~76 % of its widest
 ARCH_SAMPLES = 12       # polyline points per curved edge, for hit tests
 
 
@@ -43,21 +42,34 @@ def sign_color(value):
     return POSITIVE if value > 0 else NEGATIVE if value < 0 else ZERO
 
 
-def width_level(values):
-    """Bucket of |value| in 0..WIDTH_LEVELS-1; saturates smoothly for large values."""
-    frac = np.tanh(np.abs(np.asarray(values, dtype=float)) / WEIGHT_SCALE)
+def width_level(values, scale=1.0):
+    """Bucket of |value| in 0..WIDTH_LEVELS-1, in proportion to |value| / ``scale``.
+
+    The scene passes the largest |w| of the network as ``scale``, so the
+    strongest edge is always the widest: a trained network whose weights run
+    to 5 or 50 still shows which ones matter.
+    """
+    frac = np.abs(np.asarray(values, dtype=float)) / (scale if scale > 0 else 1.0)
     return np.minimum((frac * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+
+
+def largest_magnitude(values):
+    """The largest |value|, or 1.0 if there is none or all are 0 (a scale for ``width_level``)."""
+    values = np.asarray(values, dtype=float)
+    top = float(np.abs(values).max()) if values.size else 0.0
+    return top if top > 0 else 1.0
 
 
 def level_width(level):
     return MIN_WIDTH + (level + 0.5) / WIDTH_LEVELS * (MAX_WIDTH - MIN_WIDTH)
 
 
-def edge_pen(weight, alpha=255):
-    """The pen an edge of this weight is drawn with (colour by sign, width by magnitude)."""
+def edge_pen(weight, alpha=255, scale=1.0):
+    """The pen an edge of this weight is drawn with (colour by sign, width by
+    magnitude relative to ``scale``, the network's largest |w|)."""
     color = QColor(sign_color(weight))
     color.setAlpha(alpha)
-    pen = QPen(color, level_width(int(width_level(weight))))
+    pen = QPen(color, level_width(int(width_level(weight, scale))))
     # Flat caps: the ends hide under the neurons anyway, and antialiased
     # round caps make Qt's raster engine some 30 times slower.
     pen.setCapStyle(Qt.FlatCap)
@@ -101,6 +113,7 @@ class NeuronItem(QGraphicsItem):
         self.kind = kind
         self.label = label
         self.bias = 0.0
+        self.scale = 1.0
         self.hover = None
         self.target = None
         self._pen = None
@@ -124,13 +137,14 @@ class NeuronItem(QGraphicsItem):
         path.addEllipse(QPointF(0, 0), RADIUS, RADIUS)
         return path
 
-    def set_bias(self, value):
-        if value != self.bias or self._pen is None:
-            self.bias = value
+    def set_bias(self, value, scale=1.0):
+        """Show bias ``value``; the rim is widest for the network's largest |bias|, ``scale``."""
+        if value != self.bias or scale != self.scale or self._pen is None:
+            self.bias, self.scale = value, scale
             if self.kind == "input":
                 self._pen = QPen(QColor(110, 110, 110), 1.5)
             else:
-                self._pen = QPen(sign_color(value), 1.2 + 0.45 * int(width_level(value)))
+                self._pen = QPen(sign_color(value), 1.2 + 0.45 * int(width_level(value, scale)))
             self._text = self.label if self.kind == "input" else format_short(value)
             self.update()
 
@@ -293,6 +307,7 @@ class EdgesItem(QGraphicsItem):
         self.src = np.zeros(0, int)
         self.dst = np.zeros(0, int)
         self.weights = np.zeros(0)
+        self.scale = 1.0
         self.p1 = self.p2 = self.ctrl = np.zeros((0, 2))
         self._samples = None
         self._rect = QRectF()
@@ -306,21 +321,23 @@ class EdgesItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.ItemUsesExtendedStyleOption)  # fills option.exposedRect
 
     # ----------------------------------------------------------- data in
-    def set_edges(self, src, dst, weights):
-        """The edges (index arrays into the two layers) and their weights."""
+    def set_edges(self, src, dst, weights, scale=1.0):
+        """The edges (index arrays into the two layers), their weights, and the
+        network's largest |w| (the widest line)."""
         self.src = np.asarray(src, int)
         self.dst = np.asarray(dst, int)
         self._index = None
         self._cache = self._coarse = self._lines = None
         self.selected = np.zeros(0, int)
         self.hovered = None
-        self.set_weights(weights)
+        self.set_weights(weights, scale)
 
-    def set_weights(self, weights):
-        """Restyle after a values change: same edges, new weights."""
+    def set_weights(self, weights, scale=1.0):
+        """Restyle after a values change: same edges, new weights (and largest |w|)."""
         self.weights = np.asarray(weights, float)
+        self.scale = scale
         signs = np.sign(self.weights).astype(int)
-        levels = width_level(self.weights)
+        levels = width_level(self.weights, scale)
         if self._cache is not None and np.array_equal(signs, self._signs) and np.array_equal(levels, self._levels):
             return  # no edge changed bucket: the picture is the same
         self._signs, self._levels = signs, levels
@@ -381,7 +398,7 @@ class EdgesItem(QGraphicsItem):
         return self._index.get((src_index, dst_index))
 
     def pen_for(self, k, alpha=255):
-        return edge_pen(self.weights[k], alpha)
+        return edge_pen(self.weights[k], alpha, self.scale)
 
     def edge_at(self, point, tolerance):
         """Index of the edge nearest ``point`` within ``tolerance`` (scene units), or None."""

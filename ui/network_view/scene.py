@@ -27,7 +27,7 @@ from simulator.network import MAX_WEIGHT
 
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
-from .items import RADIUS, EdgesItem, LayerItem, LayerTitleItem, NeuronItem, format_value
+from .items import RADIUS, EdgesItem, LayerItem, LayerTitleItem, NeuronItem, format_value, largest_magnitude
 from .layout import auto_layout, layer_name, neuron_name
 from .menus import context_menu
 
@@ -83,6 +83,7 @@ class NetworkScene(QGraphicsScene):
         self._band_base = set()
         self._quiet = False
         self._title_scale = 1.0
+        self.weight_scale = self.bias_scale = 1.0  # the largest |w| and |bias|: the widest line and rim
         self.selectionChanged.connect(self._update_current)
         document.structure_changed.connect(self._on_structure_changed)
         document.values_changed.connect(self._on_values_changed)
@@ -117,10 +118,11 @@ class NetworkScene(QGraphicsScene):
                 item = NeuronItem((layer, index), kind, label)
                 self._neurons[(layer, index)] = item
                 self.addItem(item)
+        self._update_scales()
         for (i, j), block in sorted(net.blocks.items()):
             src, dst = np.nonzero(block.mask)
             item = EdgesItem(i, j)
-            item.set_edges(src, dst, block.weights[src, dst])
+            item.set_edges(src, dst, block.weights[src, dst], self.weight_scale)
             self._edges[(i, j)] = item
             self.addItem(item)
         self._apply_positions(self._layout())
@@ -149,18 +151,26 @@ class NetworkScene(QGraphicsScene):
         if net.sizes != self._sizes or set(net.blocks) != set(self._edges):
             self.rebuild()
             return
+        if any(int(net.blocks[key].mask.sum()) != len(item) for key, item in self._edges.items()):
+            self.rebuild()
+            return
+        self._update_scales()
         for key, item in self._edges.items():
-            block = net.blocks[key]
-            if int(block.mask.sum()) != len(item):
-                self.rebuild()
-                return
-            item.set_weights(block.weights[item.src, item.dst])
+            item.set_weights(net.blocks[key].weights[item.src, item.dst], self.weight_scale)
         self._restyle_neurons()
+
+    def _update_scales(self):
+        """The largest |w| and |bias| of the network: the widest edge and rim."""
+        net = self.document.network
+        tops = [largest_magnitude(block.weights[block.mask]) for block in net.blocks.values()
+                if np.any(block.weights[block.mask])]
+        self.weight_scale = max(tops, default=1.0)
+        self.bias_scale = largest_magnitude(np.concatenate([layer.bias for layer in net.layers[1:]]))
 
     def _restyle_neurons(self):
         layers = self.document.network.layers
         for (layer, index), item in self._neurons.items():
-            item.set_bias(float(layers[layer].bias[index]))
+            item.set_bias(float(layers[layer].bias[index]), self.bias_scale)
 
     # ============================================================ positions
     def _layout(self):

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
-from .items import NEGATIVE, POSITIVE
+from .items import NEGATIVE, POSITIVE, format_short
 from .scene import BACKGROUND_HELP, NetworkScene
 
 ZOOM_STEP = 1.25
@@ -23,12 +23,19 @@ TITLE_ROOM = QSize(110, 40)  # pixels a layer title takes beside and below its c
 WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
 
 
-LEGEND_SIZE = QSize(178, 92)
+LEGEND_SIZE = QSize(196, 92)
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
 
 
-def paint_legend(p, rect):
-    """The key to the colours and widths, in ``rect`` (device pixels)."""
+def width_key(largest):
+    """The legend's line on widths: "width ∝ |w| (max 4.2)", or without the
+    maximum when there are no weights (``largest`` None)."""
+    return "width \u221d |w|" + (f" (max {format_short(largest)})" if largest is not None else "")
+
+
+def paint_legend(p, rect, largest=None):
+    """The key to the colours and widths, in ``rect`` (device pixels); ``largest``
+    is the largest |w| in the network, which the widest line stands for."""
     p.setRenderHint(QPainter.Antialiasing)
     p.setPen(QPen(QColor(210, 210, 210)))
     p.setBrush(QColor(255, 255, 255, 225))
@@ -47,7 +54,7 @@ def paint_legend(p, rect):
         p.setPen(QPen(QColor(110, 110, 110), width))
         p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
     p.setPen(QColor(50, 50, 50))
-    p.drawText(QPointF(x + 50, y + 4), "wider = larger |w|")
+    p.drawText(QPointF(x + 50, y + 4), width_key(largest))
     y += 20
     p.setBrush(QColor(255, 255, 255))
     p.setPen(QPen(POSITIVE, 2.5))
@@ -92,6 +99,7 @@ class NetworkView(QGraphicsView):
         # Connected after the scene's own handlers, so these see the new drawing.
         document.structure_changed.connect(self._on_structure_changed)
         document.positions_changed.connect(self._remember_content)
+        document.values_changed.connect(self._update_legend)
 
     # ================================================================ zoom
     def zoom(self):
@@ -171,6 +179,15 @@ class NetworkView(QGraphicsView):
                               and not self.shows_everything()):
             self.fit()
         self._remember_content()
+        self._update_legend()
+
+    def largest_weight(self):
+        """The largest |w| of the network (the widest edge), or None without edges."""
+        return self.scene().weight_scale if self.document.network.edge_count else None
+
+    def _update_legend(self):
+        if self.show_legend:
+            self.viewport().update(self.legend_rect())
 
     def _zoom_about(self, view_point, factor):
         scale = self.zoom()
@@ -289,7 +306,7 @@ class NetworkView(QGraphicsView):
         if self.show_legend:
             painter.save()
             painter.resetTransform()
-            paint_legend(painter, self.legend_rect())
+            paint_legend(painter, self.legend_rect(), self.largest_weight())
             painter.restore()
 
     def scrollContentsBy(self, dx, dy):
