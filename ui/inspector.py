@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFo
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
+from simulator.names import layer_title
 from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
@@ -19,13 +20,6 @@ from .wording import activation_label, plural
 
 SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to move them together.\n\n"
                 "Click a single neuron, edge or layer to see and edit it here.")
-
-
-def layer_title(layer, n_layers):
-    """"Input", "Hidden 1", ..., "Output"."""
-    if layer == 0:
-        return "Input"
-    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"
 
 
 def neuron_title(key, sizes):
@@ -36,6 +30,14 @@ def neuron_title(key, sizes):
     if layer == len(sizes) - 1:
         return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
     return f"neuron {index + 1} of Hidden {layer}"
+
+
+def neuron_with_layer(key, sizes):
+    """"x1 (Input)", "ŷ (Output)", "neuron 4 of Hidden 1": a hidden neuron's name says its layer already."""
+    name = neuron_title(key, sizes)
+    if 0 < key[0] < len(sizes) - 1:
+        return name
+    return f"{name} ({layer_title(key[0], len(sizes))})"
 
 
 def format_value(value):
@@ -318,8 +320,8 @@ class Inspector(QWidget):
         elif kind == "edge":
             src, dst = key
             self.header.setText("Edge")
-            self.e_src.setText(f"{neuron_title(src, sizes)} ({layer_title(src[0], n)})")
-            self.e_dst.setText(f"{neuron_title(dst, sizes)} ({layer_title(dst[0], n)})")
+            self.e_src.setText(neuron_with_layer(src, sizes))
+            self.e_dst.setText(neuron_with_layer(dst, sizes))
             self.e_weight.show_value(net.weight(src, dst))
             self._show_page(2)
             plot_layer = dst[0]

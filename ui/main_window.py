@@ -21,7 +21,7 @@ from .document import Document
 from .inspector import Inspector, layer_title
 from .recent import RecentFiles, open_settings
 from .settings_dock import SettingsPanel
-from .wording import file_stem
+from .wording import file_stem, plural, sentence
 
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
@@ -138,7 +138,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------- messages
     def show_message(self, text, msec=6000):
-        self.statusBar().showMessage(text, msec)
+        """Show ``text`` in the status bar, as a sentence whoever wrote it."""
+        self.statusBar().showMessage(sentence(text), msec)
 
     def _update_title(self, *_):
         name = self.document.display_name()
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         net = self.document.network
         parts = [(net.n_layers, "layer"), (sum(net.sizes), "neuron"), (net.edge_count, "edge"),
                  (net.parameter_count, "parameter")]
-        self.counts_label.setText(" · ".join(f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in parts))
+        self.counts_label.setText(" · ".join(plural(n, word) for n, word in parts))
         self._update_layer_actions()
 
     def _on_project_replaced(self):

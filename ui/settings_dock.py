@@ -17,6 +17,8 @@ from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
 from simulator.settings import MAX_BATCH_SIZE
 
+from .wording import plural
+
 LOSS_LABELS = {"l1": "L1 (mean absolute error)", "l2": "L2 (mean squared error)", "huber": "Huber",
                "binary_cross_entropy": "Binary cross-entropy",
                "categorical_cross_entropy": "Categorical cross-entropy"}
@@ -232,16 +234,15 @@ class SettingsPanel(QScrollArea):
         except (ImportError, SimulatorError) as error:
             return f"<span style='color:#b00020'>The data cannot be used: {error}</span>"
         net = self.document.network
-        outputs = "output" if dataset.n_outputs == 1 else "outputs"
         name = dataset.name or "data"
-        text = (f"{name[0].upper() + name[1:]}: {dataset.n_samples:,} points, {dataset.n_inputs} inputs, "
-                f"{dataset.n_outputs} {outputs} ({dataset.task}).")
+        text = (f"{name[0].upper() + name[1:]}: {plural(dataset.n_samples, 'point')}, "
+                f"{plural(dataset.n_inputs, 'input')}, {plural(dataset.n_outputs, 'output')} ({dataset.task}).")
         problems = []
         if dataset.n_inputs != net.sizes[0]:
-            problems.append(f"the network has {net.sizes[0]} input neurons but the data has "
-                            f"{dataset.n_inputs} inputs")
+            problems.append(f"the network has {plural(net.sizes[0], 'input neuron')} but the data has "
+                            f"{plural(dataset.n_inputs, 'input')}")
         if dataset.n_outputs != net.sizes[-1]:
-            problems.append(f"the network has {net.sizes[-1]} output neurons but the data needs "
+            problems.append(f"the network has {plural(net.sizes[-1], 'output neuron')} but the data needs "
                             f"{dataset.n_outputs}")
         if problems:
             text += "<br><span style='color:#b00020'>Does not fit: " + "; ".join(problems) + ".</span>"

@@ -198,3 +198,11 @@ def test_the_neuron_page_says_its_activation_belongs_to_the_layer(inspector):
     form = inspector.n_layer.parentWidget().layout().itemAt(0).layout()
     assert form.labelForField(inspector.n_activation).text() == "Layer activation:"
     assert "every neuron of the layer" in inspector.n_activation.toolTip()
+
+
+def test_an_edge_names_each_end_once(inspector):
+    inspector.set_current(("edge", ((1, 2), (2, 0))))
+    assert inspector.e_src.text() == "neuron 3 of Hidden 1"
+    assert inspector.e_dst.text() == "\u0177 (Output)"
+    inspector.set_current(("edge", ((0, 1), (1, 0))))
+    assert inspector.e_src.text() == "x2 (Input)"

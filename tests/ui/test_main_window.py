@@ -520,3 +520,18 @@ def test_save_as_suggests_a_file_name_without_punctuation(win, monkeypatch):
     win.acts.lessons["outliers"].trigger()
     win.acts.save_as.trigger()
     assert asked[-1] == "l1-against-l2-outliers.json"
+
+
+def test_counts_and_status_messages_read_as_sentences(win):
+    win.acts.lessons["sine"].trigger()  # one input
+    panel = win.settings_panel
+    assert "1 input," in panel.data_summary.text() and "1 inputs" not in panel.data_summary.text()
+    panel.generator.setCurrentIndex(panel.generator.findData("xor"))  # two inputs for a one-input network
+    assert "the network has 1 input neuron but the data has 2 inputs" in panel.data_summary.text()
+    win.view.scene().edit_bias((0, 0))  # the canvas says why not, in lower case
+    assert win.statusBar().currentMessage() == "Input neurons have no bias: they pass the data on unchanged."
+    win.document.disconnect_layers(0, 1)
+    win.document.disconnect_layers(1, 2)
+    win.document.resize_layer(1, 1)
+    win.document.connect((0, 0), (1, 0))
+    assert win.counts_label.text() == "3 layers · 3 neurons · 1 edge · 3 parameters"

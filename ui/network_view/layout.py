@@ -36,19 +36,3 @@ def auto_layout(sizes):
         for index in range(size):
             positions[(layer, index)] = (layer * dx, top + index * NEURON_SPACING)
     return positions
-
-
-def neuron_name(key, sizes):
-    """A person's name for a neuron: "x1", "ŷ", "ŷ2", "neuron 3 of hidden layer 1"."""
-    layer, index = key
-    if layer == 0:
-        return f"x{index + 1}"
-    if layer == len(sizes) - 1:
-        return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
-    return f"neuron {index + 1} of hidden layer {layer}"
-
-
-def layer_name(layer, n_layers):
-    if layer == 0:
-        return "Input"
-    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"

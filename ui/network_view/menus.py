@@ -5,9 +5,9 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
 
 from simulator.activations import ACTIVATION_NAMES
+from simulator.names import layer_title
 
 from ..wording import activation_label
-from .layout import layer_name
 
 
 def context_menu(scene, pos, parent=None):
@@ -72,14 +72,14 @@ def add_layer_actions(menu, doc, layer):
     full = menu.addMenu("Fully Connect To")
     for j in later:
         block = net.blocks.get((layer, j))
-        action = full.addAction(f"{layer_name(j, last + 1)} (layer {j})")
+        action = full.addAction(f"{layer_title(j, last + 1)} (layer {j})")
         action.setEnabled(block is None or not block.full)
         action.triggered.connect(lambda _=False, j=j: doc.connect_layers(layer, j))
     full.setEnabled(bool(later))
     cut = menu.addMenu("Disconnect From")
     for j in later:
         if (layer, j) in net.blocks:
-            action = cut.addAction(f"{layer_name(j, last + 1)} (layer {j})")
+            action = cut.addAction(f"{layer_title(j, last + 1)} (layer {j})")
             action.triggered.connect(lambda _=False, j=j: doc.disconnect_layers(layer, j))
     cut.setEnabled(not cut.isEmpty())
     menu.addSeparator()

@@ -23,12 +23,13 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QToolTip
 
+from simulator.names import layer_title, neuron_name
 from simulator.network import MAX_WEIGHT
 
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .items import RADIUS, EdgesItem, LayerItem, LayerTitleItem, NeuronItem, format_value, largest_magnitude
-from .layout import auto_layout, layer_name, neuron_name
+from .layout import auto_layout
 from .menus import context_menu
 
 RIM = 0.55 * RADIUS     # presses farther than this from the centre start a connection
@@ -107,7 +108,7 @@ class NetworkScene(QGraphicsScene):
         last = len(sizes) - 1
         for layer, size in enumerate(sizes):
             subtitle = activation_label(net.layers[layer].activation) if layer else plural(size, "feature")
-            column = LayerItem(layer, layer_name(layer, len(sizes)), subtitle)
+            column = LayerItem(layer, layer_title(layer, len(sizes)), subtitle)
             column.title.setScale(self._title_scale)
             self._layers[layer] = column
             self.addItem(column)
@@ -624,7 +625,7 @@ class NetworkScene(QGraphicsScene):
             return (f"Weight {w} from {neuron_name(src, self._sizes)} to {neuron_name(dst, self._sizes)}\n"
                     f"{EDGE_HELP}")
         layer = hit[1]
-        kind = layer_name(layer, len(self._sizes))
+        kind = layer_title(layer, len(self._sizes))
         size = self._sizes[layer]
         act = "" if layer == 0 else f", {activation_label(net.layers[layer].activation)}"
         return f"{kind} layer: {plural(size, 'neuron')}{act}\n{LAYER_HELP}"
