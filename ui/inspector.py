@@ -7,6 +7,7 @@ it is one undoable step like an edit on the canvas.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
                                QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -76,6 +77,41 @@ class ValueBox(QDoubleSpinBox):
     def _on_value_changed(self, value):
         if not self._quiet:
             self.edited.emit(value)
+
+
+class SizeBox(QSpinBox):
+    """A layer's size, 1 to MAX_LAYER_SIZE, applied on Enter or when focus leaves.
+
+    A number out of range can be typed in full (a plain QSpinBox would drop
+    the keystroke that makes it too big, so 100000 became 1000); on Enter the
+    box goes back to the layer's size and ``refused`` says why.
+    """
+
+    refused = Signal(str)
+
+    def __init__(self, tip, parent=None):
+        super().__init__(parent)
+        self.setRange(1, MAX_LAYER_SIZE)
+        self.setKeyboardTracking(False)
+        self.setToolTip(tip)
+
+    def validate(self, text, pos):
+        if self._out_of_range(text) is not None:
+            return QValidator.Intermediate, text, pos
+        return super().validate(text, pos)
+
+    def fixup(self, text):
+        number = self._out_of_range(text)
+        if number is not None:
+            self.refused.emit(f"A layer has {self.minimum()} to {self.maximum():,} neurons, not {number:,}; "
+                              f"it keeps {self.value():,}.")
+        return super().fixup(text)
+
+    def _out_of_range(self, text):
+        digits = text.strip().replace(",", "")
+        if digits.isdigit() and not self.minimum() <= int(digits) <= self.maximum():
+            return int(digits)
+        return None
 
 
 class ActivationBox(QComboBox):
@@ -256,11 +292,10 @@ class Inspector(QWidget):
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
         self.l_name = QLabel()
-        self.l_size = QSpinBox()
-        self.l_size.setRange(1, MAX_LAYER_SIZE)
-        self.l_size.setKeyboardTracking(False)
-        self.l_size.setToolTip("Neurons in this layer: more adds neurons at the end, fewer removes the last ones")
+        self.l_size = SizeBox(f"Neurons in this layer, 1 to {MAX_LAYER_SIZE:,}: more adds neurons at the end, "
+                              "fewer removes the last ones (applied on Enter)")
         self.l_size.valueChanged.connect(self._on_size_edited)
+        self.l_size.refused.connect(self.document.message)
         self.l_activation = ActivationBox("The activation function every neuron of this layer applies")
         self.l_activation.edited.connect(
             lambda name: self._edit(self.document.set_activation, self.current[1], name))

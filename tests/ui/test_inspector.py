@@ -206,3 +206,22 @@ def test_an_edge_names_each_end_once(inspector):
     assert inspector.e_dst.text() == "\u0177 (Output)"
     inspector.set_current(("edge", ((0, 1), (1, 0))))
     assert inspector.e_src.text() == "x2 (Input)"
+
+
+def test_a_layer_size_past_the_limit_is_refused_with_a_reason_not_cut_short(inspector, qtbot):
+    from simulator.network import MAX_LAYER_SIZE
+    doc, box = inspector.document, inspector.l_size
+    inspector.set_current(("layer", 1))
+    inspector.show()
+    assert box.maximum() == MAX_LAYER_SIZE and not box.keyboardTracking()
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "100000")
+    assert box.text() == "100000" and doc.network.sizes == [2, 3, 1]  # nothing applies while typing
+    qtbot.keyClick(box, Qt.Key_Return)
+    assert doc.network.sizes == [2, 3, 1] and box.value() == 3 and doc.undo_stack.count() == 0
+    assert inspector.messages[-1] == f"A layer has 1 to {MAX_LAYER_SIZE:,} neurons, not 100,000; it keeps 3."
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "12")
+    qtbot.keyClick(box, Qt.Key_Return)
+    assert doc.network.sizes == [2, 12, 1] and doc.undo_stack.count() == 1
