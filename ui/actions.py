@@ -172,9 +172,13 @@ def build_menus(win, a, docks, lessons):
     lesson_menu = bar.addMenu("&Lessons")
     lesson_menu.setToolTipsVisible(True)
     a.lessons = {}
+    # Checked: the lesson the project came from, while it is unchanged.
+    a.lesson_group = QActionGroup(win)
+    a.lesson_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
     for name, label in lessons:
         act = _action(win, label, f"Open the “{label}” lesson (replaces the current project)",
-                      lambda name=name: win.open_lesson(name))
+                      lambda name=name: win.open_lesson(name), checkable=True)
+        a.lesson_group.addAction(act)
         lesson_menu.addAction(act)
         a.lessons[name] = act
     if not lessons:

@@ -78,13 +78,17 @@ def _run(args):
     from .document import Document
     from .main_window import MainWindow
 
-    document = Document(_start_project())
+    project, lesson = _start_project()
+    document = Document(project)
     if args.file:
+        lesson = None
         try:
             document.open(args.file)
         except (SimulatorError, OSError, ValueError) as error:
             return _fail(f"cannot open {args.file}: {_plain(error)}")
     window = MainWindow(document, remember=not args.screenshot)
+    if lesson is not None:
+        window.mark_lesson(lesson)
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, errors)
     window.show()
@@ -93,12 +97,13 @@ def _run(args):
 
 
 def _start_project():
+    """The project to start with, and the name of the lesson it is (None if none)."""
     from .document import default_project
     try:
         from simulator.presets import make_preset
-        return make_preset(DEFAULT_LESSON)
+        return make_preset(DEFAULT_LESSON), DEFAULT_LESSON
     except ImportError:
-        return default_project()
+        return default_project(), None
 
 
 def _screenshot(app, window, path, errors):

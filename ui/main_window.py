@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
         self.remember = remember
         self.recent = RecentFiles(open_settings()) if remember else None
+        self.lesson = None  # the lesson the document was opened from, if it was
 
         self.view = make_network_view(self.document)
         self.view.setToolTip("")
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         doc = self.document
         doc.structure_changed.connect(self._on_structure_changed)
         doc.modified_changed.connect(self._update_title)
+        doc.modified_changed.connect(self._update_lessons)
         doc.path_changed.connect(self._update_title)
         doc.project_replaced.connect(self._on_project_replaced)
         doc.message.connect(self.show_message)
@@ -159,7 +161,9 @@ class MainWindow(QMainWindow):
         title = getattr(project, "title", "") or "Untitled project"
         description = getattr(project, "description", "") or "Build a network, then train it on the data."
         self.lesson_text.setMarkdown(f"### {title}\n\n{description}")
+        self.lesson = None  # open_lesson names it once the lesson is in
         self._update_title()
+        self._update_lessons()
         self.inspector.set_current(None)
 
     # --------------------------------------------------------------- files
@@ -227,18 +231,33 @@ class MainWindow(QMainWindow):
         return True
 
     def open_lesson(self, name):
-        if not self.maybe_save():
-            return False
         try:
-            project = make_preset(name)
-        except Exception as error:  # a lesson that cannot be built must not take the app down
-            self.dialogs.show_error("Could not open the lesson", f"The lesson “{lesson_label(name)}” "
-                                    "could not be opened.", _reason(error))
-            return False
-        self.document.new_project(project)
-        self.show_message(f"Opened the lesson “{lesson_label(name)}”")
-        self._refit()
-        return True
+            if not self.maybe_save():
+                return False
+            try:
+                project = make_preset(name)
+            except Exception as error:  # a lesson that cannot be built must not take the app down
+                self.dialogs.show_error("Could not open the lesson", f"The lesson “{lesson_label(name)}” "
+                                        "could not be opened.", _reason(error))
+                return False
+            self.document.new_project(project)
+            self.mark_lesson(name)
+            self.show_message(f"Opened the lesson “{lesson_label(name)}”")
+            self._refit()
+            return True
+        finally:  # the menu's check mark follows the document, not the click
+            self._update_lessons()
+
+    def mark_lesson(self, name):
+        """The document, as it is now, is the lesson ``name`` (its menu entry is checked)."""
+        self.lesson = name
+        self._update_lessons()
+
+    def _update_lessons(self, *_):
+        """Check the lesson the document came from while it is unchanged."""
+        current = self.lesson if not self.document.is_modified() else None
+        for name, action in self.acts.lessons.items():
+            action.setChecked(name == current)
 
     def clear_recent(self):
         if self.recent is not None:

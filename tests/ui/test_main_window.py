@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtGui import QActionGroup, QImage, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QTableWidget, QToolButton
 
 from simulator.presets import PRESET_NAMES, make_preset
@@ -535,3 +535,29 @@ def test_counts_and_status_messages_read_as_sentences(win):
     win.document.resize_layer(1, 1)
     win.document.connect((0, 0), (1, 0))
     assert win.counts_label.text() == "3 layers · 3 neurons · 1 edge · 3 parameters"
+
+
+def test_the_lessons_menu_checks_the_lesson_while_it_is_unchanged(win):
+    def checked():
+        return [name for name, action in win.acts.lessons.items() if action.isChecked()]
+
+    assert win.acts.lesson_group.exclusionPolicy() == QActionGroup.ExclusionPolicy.ExclusiveOptional
+    assert checked() == []  # the fixture's document was not opened from the menu
+    win.acts.lessons["spiral"].trigger()
+    assert checked() == ["spiral"]
+    win.document.set_bias((1, 0), 0.5)
+    assert checked() == []
+    win.acts.undo.trigger()  # back to the lesson as it came
+    assert checked() == ["spiral"]
+    win.document.set_bias((1, 0), 0.5)
+    win.dialogs.save_answer = "cancel"
+    win.acts.lessons["sine"].trigger()  # cancelled: the click must not leave a check mark
+    assert checked() == [] and win.document.network.sizes == [2, 16, 16, 1]
+    win.dialogs.save_answer = "discard"
+    win.acts.lessons["sine"].trigger()
+    assert checked() == ["sine"]
+    win.acts.lessons["sine"].trigger()  # opening it again keeps it checked
+    assert checked() == ["sine"]
+    win.acts.new.trigger()
+    assert checked() == []
+
