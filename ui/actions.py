@@ -16,7 +16,9 @@ from . import icons
 from .wording import activation_label
 
 from simulator.activations import ACTIVATION_NAMES
+from simulator.names import layer_title
 
+SELECT_LAYER_FIRST = "Select a layer first (click a neuron or a layer's column)"
 REWIRE_TIP = ("If no other edges join the layers on either side, they are then connected directly, "
               "with new random weights.")
 TRAINING_LATER = " Not available yet: training arrives in the next version of Backprop Studio."
@@ -232,4 +234,47 @@ def fill_recent_menu(win, menu, paths):
     menu.setEnabled(True)
 
 
-__all__ = ["REWIRE_TIP", "build_actions", "build_menus", "build_toolbar", "fill_recent_menu", "activation_label"]
+def show_layer_actions(a, activation_menu, net, layer, selected):
+    """Name the chosen layer in the Network menu's actions and enable what applies to it.
+
+    ``layer`` is the chosen layer; ``selected`` False means nothing is
+    selected and ``layer`` is the default (the last hidden layer, or the output).
+    """
+    name = layer_title(layer, net.n_layers)
+    hidden = 0 < layer < net.output_layer
+    if selected or hidden:
+        a.add_neuron.setText(f"Add &Neuron to {name}")
+        a.add_neuron.setToolTip(f"Add a neuron to {name} (Ctrl+Shift+N)")
+    else:
+        a.add_neuron.setText("Add &Neuron")
+        a.add_neuron.setToolTip(SELECT_LAYER_FIRST + ", then add a neuron to it (Ctrl+Shift+N)")
+    if selected:
+        a.insert_before.setText(f"Insert Layer &Before {name}")
+        a.insert_before.setEnabled(layer > 0)
+        a.insert_before.setToolTip(f"Insert a hidden layer before {name}")
+        a.insert_after.setText(f"Insert Layer &After {name}")
+        a.insert_after.setEnabled(layer < net.output_layer)
+        a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
+    else:  # nothing chosen: just before the output, as on the perceptron lesson
+        last = layer_title(net.output_layer - 1, net.n_layers)
+        a.insert_before.setText("Insert Layer &Before Output")
+        a.insert_after.setText(f"Insert Layer &After {last}")
+        for action in (a.insert_before, a.insert_after):
+            action.setEnabled(True)
+            action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
+                              "click a neuron or a layer's column to insert elsewhere)")
+    a.remove_layer.setToolTip(f"Remove {name} and its edges. {REWIRE_TIP}" if hidden else
+                              "Remove the chosen hidden layer (click a hidden layer's neuron first)")
+    a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")
+    a.remove_layer.setEnabled(hidden)
+    activation_menu.setTitle(f"Set &Activation of {name}")
+    activation_menu.setEnabled(layer > 0)
+    current = net.activations[layer - 1] if layer > 0 else None
+    for act_name, action in a.activations.items():
+        action.setChecked(act_name == current)
+        action.setEnabled(act_name != "softmax" or layer == net.output_layer)
+        action.setText(activation_label(act_name))
+
+
+__all__ = ["REWIRE_TIP", "SELECT_LAYER_FIRST", "build_actions", "build_menus", "build_toolbar", "fill_recent_menu",
+           "show_layer_actions", "activation_label"]

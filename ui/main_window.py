@@ -13,12 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTextBrowser, QUndoView
 
 from simulator.errors import SimulatorError
+from simulator.names import layer_title
 
 from . import help_text
-from .actions import REWIRE_TIP, activation_label, build_actions, build_menus, build_toolbar, fill_recent_menu
+from .actions import (SELECT_LAYER_FIRST, build_actions, build_menus, build_toolbar, fill_recent_menu,
+                      show_layer_actions)
 from .dialogs import Dialogs
 from .document import Document
-from .inspector import Inspector, layer_title
+from .inspector import Inspector
 from .recent import RecentFiles, open_settings
 from .settings_dock import SettingsPanel
 from .wording import file_stem, plural, sentence
@@ -27,7 +29,6 @@ from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
 log = logging.getLogger(__name__)
 APP_NAME = "Backprop Studio"
-SELECT_LAYER_FIRST = "Select a layer first (click a neuron or a layer's column)"
 
 
 def make_network_view(document):
@@ -347,42 +348,8 @@ class MainWindow(QMainWindow):
         self._refit()
 
     def _update_layer_actions(self, *_):
-        a, net = self.acts, self.document.network
-        layer, selected = self.chosen_layer(), self.selected_layer() is not None
-        name = layer_title(layer, net.n_layers)
-        hidden = 0 < layer < net.output_layer
-        if selected or hidden:
-            a.add_neuron.setText(f"Add &Neuron to {name}")
-            a.add_neuron.setToolTip(f"Add a neuron to {name} (Ctrl+Shift+N)")
-        else:
-            a.add_neuron.setText("Add &Neuron")
-            a.add_neuron.setToolTip(SELECT_LAYER_FIRST + ", then add a neuron to it (Ctrl+Shift+N)")
-        if selected:
-            a.insert_before.setText(f"Insert Layer &Before {name}")
-            a.insert_before.setEnabled(layer > 0)
-            a.insert_before.setToolTip(f"Insert a hidden layer before {name}")
-            a.insert_after.setText(f"Insert Layer &After {name}")
-            a.insert_after.setEnabled(layer < net.output_layer)
-            a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
-        else:  # nothing chosen: just before the output, as on the perceptron lesson
-            last = layer_title(net.output_layer - 1, net.n_layers)
-            a.insert_before.setText("Insert Layer &Before Output")
-            a.insert_after.setText(f"Insert Layer &After {last}")
-            for action in (a.insert_before, a.insert_after):
-                action.setEnabled(True)
-                action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
-                                  "click a neuron or a layer's column to insert elsewhere)")
-        a.remove_layer.setToolTip(f"Remove {name} and its edges. {REWIRE_TIP}" if hidden else
-                                  "Remove the chosen hidden layer (click a hidden layer's neuron first)")
-        a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")
-        a.remove_layer.setEnabled(hidden)
-        self.activation_menu.setTitle(f"Set &Activation of {name}")
-        self.activation_menu.setEnabled(layer > 0)
-        current = net.activations[layer - 1] if layer > 0 else None
-        for act_name, action in a.activations.items():
-            action.setChecked(act_name == current)
-            action.setEnabled(act_name != "softmax" or layer == net.output_layer)
-            action.setText(activation_label(act_name))
+        show_layer_actions(self.acts, self.activation_menu, self.document.network, self.chosen_layer(),
+                           self.selected_layer() is not None)
 
     # ----------------------------------------------------------------- help
     def show_how_to(self):
