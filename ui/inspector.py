@@ -383,12 +383,13 @@ class Inspector(QWidget):
             self.plot.hide()
 
     def _show_page(self, index):
-        """Show one page; only the neuron page (with its tables) takes the spare height."""
+        """Show one page; the neuron page (with its tables) and the summary of several
+        items take the spare height, so wrapped text is never cut off."""
         for i in range(self.pages.count()):
             policy = QSizePolicy.Preferred if i == index else QSizePolicy.Ignored
             self.pages.widget(i).setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
-        grow = index == 1
+        grow = index in (1, 4)  # the neuron page and the summary of several items
         self._layout.setStretch(1, 1 if grow else 0)
         self._layout.setStretch(3, 0 if grow else 1)
 

@@ -490,11 +490,17 @@ def test_with_nothing_selected_add_neuron_never_adds_an_output_and_insert_layer_
     assert net.sizes == [2, 3, 2, 1]
 
 
-def test_several_selected_items_are_summed_up_in_the_inspector(win):
+def test_several_selected_items_are_summed_up_in_the_inspector(win, qtbot):
     select(win, neurons=[(1, 0), (1, 1), (2, 0)], edges=[((0, 0), (1, 0)), ((0, 1), (1, 0))])
     assert win.inspector.header.text() == "3 neurons, 2 edges selected"
     assert "Delete" in win.inspector.several_page.text()
     assert win.inspector.pages.currentWidget() is win.inspector.several_page
+    select(win, edges=[((0, 0), (1, 0))])  # a page that takes no spare height
+    qtbot.wait(20)
+    select(win, neurons=[(1, 0), (1, 1), (1, 2)], edges=[((0, 0), (1, 0)), ((0, 1), (1, 0))])
+    qtbot.wait(20)  # the layout settles
+    page = win.inspector.several_page
+    assert page.height() >= page.heightForWidth(page.width())  # no line of the hint cut off
     select(win, neurons=[(1, 0), (1, 1)])
     assert win.inspector.header.text() == "2 neurons selected"
     select(win, edges=[((0, 0), (1, 0))])
