@@ -55,22 +55,10 @@ class CsvTable:
 
 
 def read_csv(path, target_column, task, max_rows):
-    """Read a CSV file of numbers; see ``simulator.datasets.load_csv``.
+    """Read a CSV file of numbers into a CsvTable.
 
-    Parameters
-    ----------
-    path : str or os.PathLike
-    target_column : str or int
-        Header name, or 0-based position (negative counts from the right).
-    task : {"classification", "regression"} or None
-        None guesses: classification when every target is a whole number
-        and there are at most ``MAX_CLASSES`` distinct values.
-    max_rows : int
-        More data rows than this is an error, not a silent truncation.
-
-    Returns
-    -------
-    CsvTable
+    The arguments and errors are those of ``simulator.datasets.load_csv``,
+    which wraps the result in a Dataset.
     """
     if task not in (None, "classification", "regression"):
         raise DatasetError(

@@ -12,6 +12,15 @@ from simulator.settings import TrainingSettings
 from simulator.trainer import Trainer
 
 
+def lesson(name, seed=0, **settings):
+    """A lesson's project (its settings changed by keyword) and a Trainer on it."""
+    project = make_preset(name, seed=seed)
+    for key, value in settings.items():
+        setattr(project.settings, key, value)
+    train, test = project.datasets()
+    return project, Trainer(project.network, train, test, project.settings)
+
+
 def perceptron(gate):
     project = make_preset(f"perceptron-{gate}")
     train, test = project.datasets()
@@ -118,9 +127,7 @@ def test_same_seed_same_numbers():
 
 
 def test_history_records_every_step_with_accuracy_and_test_values():
-    project = make_preset("circles")
-    tr, te = project.datasets()
-    t = Trainer(project.network, tr, te, project.settings)
+    project, t = lesson("circles")
     t.run(25)
     assert len(t.history) == 25
     for col in ("train_loss", "train_accuracy", "test_loss", "test_accuracy"):
@@ -129,9 +136,7 @@ def test_history_records_every_step_with_accuracy_and_test_values():
 
 
 def test_regression_history_has_no_accuracy():
-    project = make_preset("sine")
-    tr, te = project.datasets()
-    t = Trainer(project.network, tr, te, project.settings)
+    project, t = lesson("sine")
     t.run(5)
     assert np.all(np.isnan(t.history.column("train_accuracy")))
 
@@ -151,11 +156,8 @@ def test_mini_batches_cover_the_epoch_and_reshuffle():
 
 
 def test_nan_loss_pauses_and_restores_finite_weights():
-    project = make_preset("sine")
-    project.settings.optimizer = "sgd"
-    project.settings.learning_rate = 50.0
-    tr, _ = project.datasets()
-    t = Trainer(project.network, tr, None, project.settings)
+    project, t = lesson("sine", optimizer="sgd", learning_rate=50.0)
+    tr = t.train
     with np.errstate(all="ignore"), pytest.raises(TrainingError, match="learning rate"):
         t.run(1000)
     for block in project.network.blocks.values():
@@ -199,9 +201,7 @@ def test_cross_entropy_on_wrong_output_is_refused():
 
 
 def test_trace_reports_one_example():
-    project = make_preset("mlp-xor")
-    tr, _ = project.datasets()
-    t = Trainer(project.network, tr, None, project.settings)
+    project, t = lesson("mlp-xor")
     trace = t.trace(1)
     assert trace.x.tolist() == [0.0, 1.0] and trace.y.tolist() == [1.0]
     assert trace.a[1].shape == (4,) and trace.delta[2].shape == (1,)
@@ -210,9 +210,7 @@ def test_trace_reports_one_example():
 
 
 def test_snapshot_is_frozen_and_independent():
-    project = make_preset("mlp-xor")
-    tr, _ = project.datasets()
-    t = Trainer(project.network, tr, None, project.settings)
+    project, t = lesson("mlp-xor")
     t.run(2)
     grid = np.random.default_rng(0).uniform(-1, 2, (25, 2))
     s = t.snapshot(grid)
@@ -226,9 +224,7 @@ def test_snapshot_is_frozen_and_independent():
 
 
 def test_snapshots_generator_throttles_and_stops():
-    project = make_preset("mlp-xor")
-    tr, _ = project.datasets()
-    t = Trainer(project.network, tr, None, project.settings)
+    project, t = lesson("mlp-xor")
     snaps = list(t.snapshots(max_steps=3000, interval=10.0))
     assert len(snaps) == 1 and snaps[-1].step == 3000
     stop_after = iter([False, False, True])
@@ -266,19 +262,15 @@ def test_reconnected_edge_starts_without_old_optimizer_memory(optimizer):
 
 
 def test_regression_in_mini_batches():
-    project = make_preset("sine")
-    project.settings.batch_size = 16
-    tr, _ = project.datasets()
-    t = Trainer(project.network, tr, None, project.settings)
+    project, t = lesson("sine", batch_size=16)
     t.run(30)
     assert t.epoch == 5 and np.all(np.isnan(t.history.column("train_accuracy")))
     assert t.history.column("train_loss")[-1] < t.history.column("train_loss")[0]
 
 
 def test_nan_right_after_an_edit_restores_the_edited_weights():
-    project = make_preset("sine")
-    tr, _ = project.datasets()
-    t = Trainer(project.network, tr, None, project.settings)
+    project, t = lesson("sine")
+    tr = t.train
     t.run(40)
     project.network.add_neuron(1)
     edited = project.network.copy()
