@@ -74,12 +74,13 @@ def _run(args):
     errors = install_excepthook(interactive=not args.screenshot)
 
     from simulator.errors import SimulatorError
+    from simulator.presets import make_preset
 
     from .document import Document
     from .main_window import MainWindow
 
-    project, lesson = _start_project()
-    document = Document(project)
+    lesson = DEFAULT_LESSON
+    document = Document(make_preset(lesson))
     if args.file:
         lesson = None
         try:
@@ -94,16 +95,6 @@ def _run(args):
     window.show()
     window.fit()
     return app.exec()
-
-
-def _start_project():
-    """The project to start with, and the name of the lesson it is (None if none)."""
-    from .document import default_project
-    try:
-        from simulator.presets import make_preset
-        return make_preset(DEFAULT_LESSON), DEFAULT_LESSON
-    except ImportError:
-        return default_project(), None
 
 
 def _screenshot(app, window, path, errors):
@@ -132,7 +123,7 @@ def _screenshot(app, window, path, errors):
 def _show_a_neuron(window):
     """Select the first hidden neuron so the picture shows the inspector at work."""
     scene, net = window.view.scene(), window.document.network
-    if net.n_layers > 2 and hasattr(scene, "select_only"):
+    if net.n_layers > 2:
         scene.select_only(neurons=[(1, 0)])
 
 

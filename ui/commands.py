@@ -26,6 +26,7 @@ from PySide6.QtGui import QUndoCommand
 from simulator.errors import EditError, SimulatorError
 from simulator.names import layer_title
 from simulator.network import MAX_WEIGHT  # the one limit of typed weights and biases: fields, dialogs, model
+from simulator.project_schema import build_dataset
 
 # Merge ids: consecutive commands with the same id may merge (mergeWith).
 _WEIGHT_NUDGE_ID = 1
@@ -481,7 +482,7 @@ class SetDataCommand(DocumentCommand):
 
     def prepare(self):
         self.old = self.doc.project.data
-        _check_data(self.new)
+        build_dataset(self.new, "data")  # raises naming what is wrong
 
     def is_noop(self):
         return _same_data(self.new, self.old)
@@ -535,18 +536,6 @@ def rewire_note(before, after, removed):
 def setting_label(name):
     """``learning_rate`` -> ``Learning Rate`` for menus and the undo history."""
     return name.replace("_", " ").title()
-
-
-def _check_data(data):
-    """Build the dataset ``data`` describes; raise SimulatorError naming what is wrong."""
-    try:
-        from simulator.project_schema import build_dataset
-    except ImportError:  # pragma: no cover - until the project file module lands
-        from simulator.datasets import make_dataset
-        if isinstance(data, dict) and isinstance(data.get("recipe"), dict):
-            make_dataset(data["recipe"])
-        return
-    build_dataset(data, "data")
 
 
 def _changed_keys(old, new):

@@ -22,10 +22,7 @@ from simulator.settings import TrainingSettings
 from . import commands as cmd
 from .wording import sentence as _sentence
 
-try:  # being written alongside this module; see _fallback_project
-    from simulator.project_file import Project, load_project, save_project
-except ImportError:  # pragma: no cover - only until simulator/project_file.py lands
-    Project = load_project = save_project = None
+from simulator.project_file import Project, load_project, save_project
 
 LAYOUT_KEY = "positions"
 """The key of the project layout block under which manual positions are stored:
@@ -83,7 +80,7 @@ class Document(QObject):
 
     @property
     def title(self):
-        return getattr(self.project, "title", "") or ""
+        return self.project.title or ""
 
     def is_modified(self):
         return not self.undo_stack.isClean()
@@ -168,8 +165,6 @@ class Document(QObject):
 
     def open(self, path):
         """Load ``path``; on any error raise ProjectFileError and change nothing."""
-        if load_project is None:
-            raise SimulatorError("opening project files is not available yet in this version")
         project = load_project(path)  # raises before anything here changes
         self._install(project)
         self._set_path(str(path))
@@ -179,15 +174,13 @@ class Document(QObject):
         path = str(path) if path is not None else self.path
         if not path:
             raise SimulatorError("there is no file name to save to yet: use Save As")
-        if save_project is None:
-            raise SimulatorError("saving project files is not available yet in this version")
         save_project(self.to_project(), path)
         self.undo_stack.setClean()
         self._set_path(path)
 
     def to_project(self):
         """A Project holding a copy of the current state, layout included."""
-        layout = dict(getattr(self.project, "layout", None) or {})
+        layout = dict(self.project.layout or {})
         layout[LAYOUT_KEY] = [[l, i, x, y] for (l, i), (x, y) in sorted(self.positions.items())]
         return dataclasses.replace(self.project, network=self.network.copy(), layout=layout)
 
@@ -261,7 +254,7 @@ class Document(QObject):
         self.undo_stack.clear()  # emits modified_changed(False) through cleanChanged if it was modified
         self.network.assign(project.network)
         self.project = dataclasses.replace(project, network=self.network)
-        self.positions = positions_from_layout(getattr(project, "layout", None), self.network)
+        self.positions = positions_from_layout(project.layout, self.network)
         self.undo_stack.setClean()
         self.project_replaced.emit()
         self.structure_changed.emit()
@@ -303,23 +296,8 @@ def default_project():
     """A small blank project: 2-2-1 with XOR data (File > New)."""
     network = Network([2, 2, 1], ["tanh", "sigmoid"], seed=0)
     data = {"recipe": {"generator": "xor", "n": 4, "noise": 0.0, "seed": 0}}
-    if Project is not None:
-        return Project(network=network, data=data, settings=TrainingSettings(), layout={},
-                       title="Untitled", description="")
-    return _FallbackProject(network=network, data=data, settings=TrainingSettings(), layout={},
-                            title="Untitled", description="")
-
-
-@dataclasses.dataclass
-class _FallbackProject:
-    """Stands in for simulator.project_file.Project until that module lands."""
-
-    network: Network
-    data: object = None
-    settings: TrainingSettings = dataclasses.field(default_factory=TrainingSettings)
-    layout: dict = dataclasses.field(default_factory=dict)
-    title: str = ""
-    description: str = ""
+    return Project(network=network, data=data, settings=TrainingSettings(), layout={},
+                   title="Untitled", description="")
 
 
 def _neuron(value):

@@ -6,7 +6,6 @@ person go through ``self.dialogs`` (ui/dialogs.py), which tests replace.
 
 from __future__ import annotations
 
-import logging
 import os
 
 from PySide6.QtCore import Qt
@@ -21,24 +20,14 @@ from .actions import (SELECT_LAYER_FIRST, build_actions, build_menus, build_tool
 from .dialogs import Dialogs
 from .document import Document
 from .inspector import Inspector
+from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
 from .settings_dock import SettingsPanel
 from .wording import file_stem, plural, sentence
 
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
-log = logging.getLogger(__name__)
 APP_NAME = "Backprop Studio"
-
-
-def make_network_view(document):
-    """The canvas, or a stand-in while ui/network_view is not importable."""
-    try:
-        from .network_view import NetworkView
-    except ImportError as error:
-        log.warning("the network canvas is not available (%s); using a placeholder", error)
-        from .placeholder_view import PlaceholderView as NetworkView
-    return NetworkView(document)
 
 
 def lesson_label(name):
@@ -71,7 +60,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentFiles(open_settings()) if remember else None
         self.lesson = None  # the lesson the document was opened from, if it was
 
-        self.view = make_network_view(self.document)
+        self.view = NetworkView(self.document)
         self.view.setToolTip("")
         self.setCentralWidget(self.view)
         self.inspector = Inspector(self.document)
@@ -159,8 +148,8 @@ class MainWindow(QMainWindow):
 
     def _on_project_replaced(self):
         project = self.document.project
-        title = getattr(project, "title", "") or "Untitled project"
-        description = getattr(project, "description", "") or "Build a network, then train it on the data."
+        title = project.title or "Untitled project"
+        description = project.description or "Build a network, then train it on the data."
         self.lesson_text.setMarkdown(f"### {title}\n\n{description}")
         self.lesson = None  # open_lesson names it once the lesson is in
         self._update_title()

@@ -15,6 +15,7 @@ from simulator.datasets import GENERATORS, MAX_NOISE, MAX_SAMPLES, default_recip
 from simulator.errors import SimulatorError
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
+from simulator.project_schema import build_dataset
 from simulator.settings import MAX_BATCH_SIZE
 
 from .wording import plural
@@ -229,9 +230,8 @@ class SettingsPanel(QScrollArea):
 
     def _summary(self, data):
         try:
-            from simulator.project_schema import build_dataset
             dataset = build_dataset(data, "data")
-        except (ImportError, SimulatorError) as error:
+        except SimulatorError as error:
             return f"<span style='color:#b00020'>The data cannot be used: {error}</span>"
         net = self.document.network
         name = dataset.name or "data"

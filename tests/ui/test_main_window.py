@@ -447,18 +447,6 @@ def test_data_and_training_edits_are_undoable(win):
     assert doc.settings.learning_rate == 1.0 and panel.learning_rate.value() == 1.0
 
 
-def test_window_still_works_if_the_canvas_cannot_be_imported(qtbot, monkeypatch):
-    from ui.placeholder_view import PlaceholderView
-    monkeypatch.setitem(sys.modules, "ui.network_view", None)  # makes the import fail
-    window = MainWindow(Document(make_preset("mlp-xor")), dialogs=FakeDialogs())
-    qtbot.addWidget(window)
-    assert isinstance(window.view, PlaceholderView)
-    select(window, neurons=[(1, 0)])
-    assert window.inspector.current == ("neuron", (1, 0))
-    window.acts.delete.trigger()
-    assert window.document.network.sizes == [2, 3, 1]
-
-
 def test_ctrl_y_and_ctrl_shift_z_both_redo(win, qtbot):
     shortcuts = win.acts.redo.shortcuts()
     assert QKeySequence("Ctrl+Y") in shortcuts and QKeySequence("Ctrl+Shift+Z") in shortcuts
