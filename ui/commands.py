@@ -3,16 +3,20 @@
 The Document builds a command, calls ``prepare()`` (which checks the edit
 against the current model and raises SimulatorError with a reason if it is
 refused, changing nothing) and only then pushes it. The command's ``redo``
-and ``undo`` change the model and tell the document what changed.
+and ``undo`` change the model and tell the document what changed. The rules
+are the model's: a command asks the network (or the settings, or the dataset
+builder) and passes its reason on, never checks on its own.
 
 Two ways to be exact:
 
-- Value edits and simple ones (weights, biases, activations, one edge,
-  positions, settings) keep the old and the new value.
+- Value edits and simple ones (weights, biases, settings, data, activations,
+  one edge, positions) keep the old and the new value; the first four share
+  ``SetValueCommand``.
 - Structural edits (neurons, layers, whole blocks, deletions) keep the
   network and the manual positions before and after. The "after" state is
   computed on a copy in ``prepare``, so redo replays exactly the random
-  weights the first time drew.
+  weights the first time drew. Two copies per step is why the document
+  limits its undo stack (``document.UNDO_LIMIT``).
 """
 
 from __future__ import annotations
@@ -25,15 +29,7 @@ from PySide6.QtGui import QUndoCommand
 
 from simulator.errors import EditError, SimulatorError
 from simulator.names import layer_title
-from simulator.network import MAX_WEIGHT  # the one limit of typed weights and biases: fields, dialogs, model
 from simulator.project_schema import build_dataset
-
-# Merge ids: consecutive commands with the same id may merge (mergeWith).
-_WEIGHT_NUDGE_ID = 1
-_BIAS_NUDGE_ID = 2
-_SETTING_ID = 3
-_DATA_ID = 4
-
 
 class DocumentCommand(QUndoCommand):
     """A command on a Document.
@@ -68,82 +64,111 @@ class DocumentCommand(QUndoCommand):
 
 
 # ------------------------------------------------------------------ values
-class SetWeightCommand(DocumentCommand):
-    """Set the weight of one existing edge. Nudges of the same edge merge."""
+class SetValueCommand(DocumentCommand):
+    """Replace one value, keeping the old and the new one.
 
-    def __init__(self, doc, src, dst, value, merge=False):
-        super().__init__(doc, "Set Weight")
-        self.src, self.dst, self.value, self.merge = src, dst, value, merge
+    Subclasses say where the value lives (``read``, ``write``) and how a new
+    one is checked (``check``: the model's own rules; it raises with the
+    reason). ``target`` names what the value belongs to. With ``merge``,
+    consecutive merging edits of the same target (wheel nudges, spin-box
+    steps) become one undo step.
+    """
+
+    MERGE_ID = -1  # each subclass its own, so only edits of one kind merge
+
+    def __init__(self, doc, text, target, value, merge=False):
+        super().__init__(doc, text)
+        self.target, self.value, self.merge = target, value, merge
         self.old = self.new = None
 
+    def read(self):
+        """The current value (raise EditError if the target does not exist)."""
+        raise NotImplementedError
+
+    def write(self, value):
+        """Put ``value`` into the model and tell the document what changed."""
+        raise NotImplementedError
+
+    def check(self, value):
+        """``value`` as the model would store it; raise SimulatorError to refuse."""
+        return value
+
+    def same(self, a, b):
+        return a == b
+
     def prepare(self):
-        self.old = self.doc.network.weight(self.src, self.dst)
-        self.new = _finite(self.value, "a weight")
+        self.old = self.read()
+        self.new = self.check(self.value)
 
     def is_noop(self):
-        return self.new == self.old
+        return self.same(self.new, self.old)
 
     def id(self):
-        return _WEIGHT_NUDGE_ID if self.merge else -1
+        return self.MERGE_ID if self.merge else -1
 
     def mergeWith(self, other):
-        if not (isinstance(other, SetWeightCommand) and other.merge
-                and (other.src, other.dst) == (self.src, self.dst)):
+        if not (type(other) is type(self) and other.merge and other.target == self.target):
             return False
         self.new = other.new
-        self.setObsolete(self.new == self.old)
+        self.setObsolete(self.same(self.new, self.old))
         return True
 
     def redo(self):
-        self._set(self.new)
+        self.write(self.new)
 
     def undo(self):
-        self._set(self.old)
+        self.write(self.old)
 
-    def _set(self, value):
-        self.doc.network.set_weight(self.src, self.dst, value)
+
+class SetWeightCommand(SetValueCommand):
+    """Set the weight of one existing edge. Nudges of the same edge merge."""
+
+    MERGE_ID = 1
+
+    def __init__(self, doc, src, dst, value, merge=False):
+        super().__init__(doc, "Set Weight", (src, dst), value, merge)
+
+    def read(self):
+        return self.doc.network.weight(*self.target)
+
+    def check(self, value):
+        # The model checks (a finite number within ±MAX_WEIGHT) and, refusing,
+        # stays as it was; accepted, the old value goes back until redo.
+        network = self.doc.network
+        network.set_weight(*self.target, value)
+        new = network.weight(*self.target)
+        network.set_weight(*self.target, self.old)
+        return new
+
+    def write(self, value):
+        self.doc.network.set_weight(*self.target, value)
         self.doc.changed(values=True)
 
 
-class SetBiasCommand(DocumentCommand):
+class SetBiasCommand(SetValueCommand):
     """Set the bias of one neuron. Nudges of the same neuron merge."""
 
+    MERGE_ID = 2
+
     def __init__(self, doc, neuron, value, merge=False):
-        super().__init__(doc, "Set Bias")
-        self.neuron, self.value, self.merge = neuron, value, merge
-        self.old = self.new = None
+        super().__init__(doc, "Set Bias", neuron, value, merge)
 
-    def prepare(self):
+    def read(self):
         network = self.doc.network
-        layer, index = self.neuron
-        if not (0 <= layer < network.n_layers and 0 <= index < network.sizes[layer]):
-            raise EditError(f"there is no neuron {index} in layer {layer}")
-        if layer == 0:
-            raise EditError("input neurons have no bias: they pass the data on unchanged")
-        self.old = float(network.layers[layer].bias[index])
-        self.new = _finite(self.value, "a bias")
+        network._check_neuron(self.target)
+        layer, index = self.target
+        return float(network.layers[layer].bias[index])
 
-    def is_noop(self):
-        return self.new == self.old
+    def check(self, value):
+        # As for weights: the model refuses input neurons and non-numbers.
+        network = self.doc.network
+        network.set_bias(self.target, value)
+        new = self.read()
+        network.set_bias(self.target, self.old)
+        return new
 
-    def id(self):
-        return _BIAS_NUDGE_ID if self.merge else -1
-
-    def mergeWith(self, other):
-        if not (isinstance(other, SetBiasCommand) and other.merge and other.neuron == self.neuron):
-            return False
-        self.new = other.new
-        self.setObsolete(self.new == self.old)
-        return True
-
-    def redo(self):
-        self._set(self.new)
-
-    def undo(self):
-        self._set(self.old)
-
-    def _set(self, value):
-        self.doc.network.set_bias(self.neuron, value)
+    def write(self, value):
+        self.doc.network.set_bias(self.target, value)
         self.doc.changed(values=True)
 
 
@@ -156,8 +181,13 @@ class SetActivationCommand(DocumentCommand):
         self.old = None
 
     def prepare(self):
-        self.doc.network.copy().set_activation(self.layer, self.name)  # checks, on a copy
-        self.old = self.doc.network.layers[self.layer].activation
+        network = self.doc.network
+        network._check_layer(self.layer)
+        self.old = network.layers[self.layer].activation
+        # The model checks the name and where it is allowed; refusing, it stays
+        # as it was. Accepted, the old one goes back until redo.
+        network.set_activation(self.layer, self.name)
+        network.set_activation(self.layer, self.old)
 
     def is_noop(self):
         return self.old == self.name
@@ -182,11 +212,13 @@ class ConnectCommand(DocumentCommand):
         self.src, self.dst, self.weight = src, dst, weight
 
     def prepare(self):
-        if self.weight is not None:
-            self.weight = _finite(self.weight, "a weight")
-        trial = self.doc.network.copy()
-        trial.connect(self.src, self.dst, self.weight)
-        self.weight = trial.weight(self.src, self.dst)
+        # The model checks the ends, the weight and the parameter limit, and
+        # refusing stays as it was. Accepted, the edge comes off again until
+        # redo, which makes it with the weight drawn here.
+        network = self.doc.network
+        network.connect(self.src, self.dst, self.weight)
+        self.weight = network.weight(self.src, self.dst)
+        network.disconnect(self.src, self.dst)
 
     def redo(self):
         self.doc.network.connect(self.src, self.dst, self.weight)
@@ -428,84 +460,58 @@ class ClearPositionsCommand(DocumentCommand):
 
 
 # ------------------------------------------------------ settings and data
-class SetSettingCommand(DocumentCommand):
-    """Change one training setting; consecutive changes of the same one merge."""
+class SetSettingCommand(SetValueCommand):
+    """Change one training setting; with ``merge``, consecutive changes of the
+    same one (spin-box steps) merge."""
 
-    def __init__(self, doc, name, value):
-        super().__init__(doc, f"Set {setting_label(name)}")
-        self.name, self.value = name, value
-        self.old = self.new = None
+    MERGE_ID = 3
 
-    def prepare(self):
-        settings = self.doc.settings
-        if self.name not in {f.name for f in dataclasses.fields(settings)}:
-            raise SimulatorError(f"there is no training setting called {self.name!r}")
-        self.old = settings
+    def __init__(self, doc, name, value, merge=False):
+        super().__init__(doc, f"Set {setting_label(name)}", name, value, merge)
+
+    def read(self):
+        return self.doc.settings
+
+    def check(self, value):
+        if self.target not in {f.name for f in dataclasses.fields(self.old)}:
+            raise SimulatorError(f"there is no training setting called {self.target!r}")
         try:
-            self.new = dataclasses.replace(settings, **{self.name: self.value}).validate()
+            return dataclasses.replace(self.old, **{self.target: value}).validate()
         except SimulatorError as error:  # "learning_rate: ..." -> "learning rate: ..."
             text = str(error)
-            if text.startswith(self.name + ":"):
-                text = setting_label(self.name).lower() + text[len(self.name):]
+            if text.startswith(self.target + ":"):
+                text = setting_label(self.target).lower() + text[len(self.target):]
             raise SimulatorError(text) from None
 
-    def is_noop(self):
-        return self.new == self.old
-
-    def id(self):
-        return _SETTING_ID
-
-    def mergeWith(self, other):
-        if not (isinstance(other, SetSettingCommand) and other.name == self.name):
-            return False
-        self.new = other.new
-        self.setObsolete(self.new == self.old)
-        return True
-
-    def redo(self):
-        self._set(self.new)
-
-    def undo(self):
-        self._set(self.old)
-
-    def _set(self, settings):
+    def write(self, settings):
         self.doc.project.settings = settings
         self.doc.changed(settings=True)
 
 
-class SetDataCommand(DocumentCommand):
-    """Replace the data: a generator recipe (checked by building it) or points."""
+class SetDataCommand(SetValueCommand):
+    """Replace the data: a generator recipe (checked by building it) or points.
+    With ``merge``, consecutive changes of the same settings (spin-box steps) merge."""
 
-    def __init__(self, doc, data):
-        super().__init__(doc, "Change Data")
-        self.new, self.old = data, None
+    MERGE_ID = 4
+
+    def __init__(self, doc, data, merge=False):
+        super().__init__(doc, "Change Data", None, data, merge)
 
     def prepare(self):
-        self.old = self.doc.project.data
-        build_dataset(self.new, "data")  # raises naming what is wrong
+        super().prepare()
+        self.target = _changed_keys(self.old, self.new)
 
-    def is_noop(self):
-        return _same_data(self.new, self.old)
+    def read(self):
+        return self.doc.project.data
 
-    def id(self):
-        return _DATA_ID
+    def check(self, data):
+        build_dataset(data, "data")  # raises naming what is wrong
+        return data
 
-    def mergeWith(self, other):
-        # Spin-box steps of one setting merge; a different change is its own step.
-        if not (isinstance(other, SetDataCommand)
-                and _changed_keys(other.old, other.new) == _changed_keys(self.old, self.new)):
-            return False
-        self.new = other.new
-        self.setObsolete(_same_data(self.new, self.old))
-        return True
+    def same(self, a, b):
+        return _same_data(a, b)
 
-    def redo(self):
-        self._set(self.new)
-
-    def undo(self):
-        self._set(self.old)
-
-    def _set(self, data):
+    def write(self, data):
         self.doc.project.data = data
         self.doc.changed(data=True)
 
@@ -559,19 +565,6 @@ def _same_data(a, b):
         return bool(a == b)
     except (ValueError, TypeError):  # arrays compare element-wise
         return a is b
-
-
-def _finite(value, what):
-    """``value`` as a float within ±MAX_WEIGHT; EditError saying why not."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise EditError(f"{what} must be a number, not {value!r}") from None
-    if not math.isfinite(value):
-        raise EditError(f"{what} must be a finite number, not {value}")
-    if abs(value) > MAX_WEIGHT:
-        raise EditError(f"{what} must be between \u2212{MAX_WEIGHT:,.0f} and {MAX_WEIGHT:,.0f}, not {value:g}")
-    return value
 
 
 def _shift_neurons(positions, layer, start, step):

@@ -149,13 +149,17 @@ class Document(QObject):
         """Forget every manual position: the automatic layout places all neurons."""
         return self._push(cmd.ClearPositionsCommand(self))
 
-    def set_setting(self, name, value):
-        """Change one training setting (learning rate, loss, batch size...)."""
-        return self._push(cmd.SetSettingCommand(self, name, value))
+    def set_setting(self, name, value, merge=False):
+        """Change one training setting (learning rate, loss, batch size...).
+        With ``merge``, consecutive merging changes of the same setting
+        (spin-box steps) become one undo step."""
+        return self._push(cmd.SetSettingCommand(self, name, value, merge))
 
-    def set_data(self, data):
-        """Replace the data description (a generator recipe or points)."""
-        return self._push(cmd.SetDataCommand(self, data))
+    def set_data(self, data, merge=False):
+        """Replace the data description (a generator recipe or points). With
+        ``merge``, consecutive merging changes of the same recipe settings
+        (spin-box steps) become one undo step."""
+        return self._push(cmd.SetDataCommand(self, data, merge))
 
     # ---------------------------------------------------------- file methods
     def new_project(self, project=None):

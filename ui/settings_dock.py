@@ -95,10 +95,11 @@ class SettingsPanel(QScrollArea):
         self.data_seed = _whole(0, 2**31 - 1, "The random seed: the same seed always gives the same points")
         self.test_fraction = _double(0.0, 0.9, 0.05, 2, "The share of points kept aside to test the network "
                                      "on data it did not train on")
+        # Spin-box steps of one setting merge into one undo step.
         self.samples.valueChanged.connect(lambda v: self._set_recipe("n", v))
         self.noise.valueChanged.connect(lambda v: self._set_recipe("noise", v))
         self.data_seed.valueChanged.connect(lambda v: self._set_recipe("seed", v))
-        self.test_fraction.valueChanged.connect(lambda v: self._set_data("test_fraction", v))
+        self.test_fraction.valueChanged.connect(lambda v: self._set_data("test_fraction", v, merge=True))
         self.data_summary = QLabel()
         self.data_summary.setWordWrap(True)
         self.data_summary.setToolTip("What the data holds, and whether it fits the network")
@@ -134,7 +135,7 @@ class SettingsPanel(QScrollArea):
         for name, box in (("learning_rate", self.learning_rate), ("momentum", self.momentum),
                           ("batch_size", self.batch_size), ("l1", self.l1), ("l2", self.l2),
                           ("seed", self.train_seed)):
-            box.valueChanged.connect(lambda v, name=name: self._set_setting(name, v))
+            box.valueChanged.connect(lambda v, name=name: self._set_setting(name, v, merge=True))
         self.shuffle.toggled.connect(lambda on: self._set_setting("shuffle", bool(on)))
         form.addRow("Loss:", self.loss)
         form.addRow("Optimizer:", self.optimizer)
@@ -149,20 +150,20 @@ class SettingsPanel(QScrollArea):
         return group
 
     # -------------------------------------------------------------- editing
-    def _set_setting(self, name, value):
-        if not self._quiet and not self.document.set_setting(name, value):
+    def _set_setting(self, name, value, merge=False):
+        if not self._quiet and not self.document.set_setting(name, value, merge):
             self.refresh()
 
     def _data(self):
         data = self.document.data
         return dict(data) if isinstance(data, dict) else {}
 
-    def _set_data(self, key, value):
+    def _set_data(self, key, value, merge=False):
         if self._quiet:
             return
         data = self._data()
         data[key] = value
-        if not self.document.set_data(data):
+        if not self.document.set_data(data, merge):
             self.refresh()
 
     def _set_recipe(self, key, value):
@@ -174,7 +175,7 @@ class SettingsPanel(QScrollArea):
             return
         recipe[key] = value
         data["recipe"] = recipe
-        if not self.document.set_data(data):
+        if not self.document.set_data(data, merge=True):
             self.refresh()
 
     def _on_generator_changed(self, row):

@@ -2,8 +2,10 @@
 
 import pytest
 
+from simulator.errors import EditError
 from simulator.network import Network
 from ui.document import Document, positions_from_layout
+from ui.wording import sentence
 
 
 @pytest.fixture
@@ -205,3 +207,44 @@ def test_deleting_every_neuron_of_two_hidden_layers_names_both(qapp):
     assert document.network.sizes == [2, 1]
     assert messages == ["Removed hidden layers 1 and 2; connected Input to Output directly with new random weights."]
     document.deleteLater()
+
+
+@pytest.mark.parametrize("value", [True, "0.5", None, [0.5]])
+def test_weights_and_biases_must_be_numbers_by_the_models_rule(doc, value):
+    messages = []
+    doc.message.connect(messages.append)
+    assert not doc.set_weight((0, 0), (1, 0), value)
+    assert not doc.set_bias((1, 0), value)
+    if value is not None:  # None asks for a random weight
+        assert not doc.connect((0, 0), (2, 0), value)
+    assert doc.undo_stack.count() == 0
+    assert messages[0].startswith("A weight must be a number") and messages[1].startswith("A bias must be a number")
+
+
+def test_an_input_neuron_bias_is_refused_by_the_model_with_its_reason(doc):
+    messages = []
+    doc.message.connect(messages.append)
+    with pytest.raises(EditError) as refusal:
+        doc.network.copy().set_bias((0, 0), 1.0)
+    assert not doc.set_bias((0, 0), 1.0)
+    assert messages == [sentence(str(refusal.value))]
+
+
+def test_only_consecutive_merging_changes_of_one_setting_merge(doc):
+    assert doc.set_setting("optimizer", "adam")
+    assert doc.set_setting("optimizer", "momentum")  # two choices: two steps
+    assert doc.undo_stack.count() == 2
+    assert doc.set_setting("learning_rate", 0.4, merge=True)
+    assert doc.set_setting("learning_rate", 0.3, merge=True)  # spin-box steps: one step
+    assert doc.undo_stack.count() == 3
+    assert doc.set_setting("momentum", 0.8, merge=True)  # another setting: its own step
+    assert doc.undo_stack.count() == 4
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.settings.learning_rate == 0.5
+    doc.undo_stack.undo()
+    assert doc.settings.optimizer == "adam"
+    recipe = {"generator": "circles", "n": 100, "noise": 0.1, "seed": 1}
+    assert doc.set_data({"recipe": recipe})
+    assert doc.set_data({"recipe": {**recipe, "generator": "moons"}})  # two datasets: two steps
+    assert doc.undo_stack.count() == 3

@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from simulator.errors import EditError
 from simulator.network import Network
 from ui.activation_plot import curves
 from ui.document import Document, default_project
 from ui.inspector import Inspector
+from ui.wording import sentence
 
 
 @pytest.fixture
@@ -190,7 +192,9 @@ def test_weights_have_one_limit_in_fields_dialogs_and_the_model(inspector, monke
     assert asked == [(-MAX_WEIGHT, MAX_WEIGHT)]
     assert doc.set_weight((0, 0), (1, 0), MAX_WEIGHT) and doc.set_bias((1, 0), -MAX_WEIGHT)
     assert not doc.set_weight((0, 0), (1, 0), MAX_WEIGHT * 1.5)
-    assert "1,000,000" in inspector.messages[-1]
+    with pytest.raises(EditError) as refusal:  # the model's own reason reaches the status bar
+        doc.network.copy().set_weight((0, 0), (1, 0), MAX_WEIGHT * 1.5)
+    assert inspector.messages[-1] == sentence(str(refusal.value))
 
 
 def test_the_neuron_page_says_its_activation_belongs_to_the_layer(inspector):

@@ -180,7 +180,4 @@ class WeightNudge:
             src, dst = key
             return doc.set_weight(src, dst, round(net.weight(src, dst) + step, 6), merge=True)
         layer, index = key
-        if layer == 0:
-            doc.message.emit("input neurons have no bias: they pass the data on unchanged")
-            return False
         return doc.set_bias(key, round(float(net.layers[layer].bias[index]) + step, 6), merge=True)

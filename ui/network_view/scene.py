@@ -644,10 +644,9 @@ class NetworkScene(QGraphicsScene):
 
     def edit_bias(self, key):
         """Ask for a new bias of neuron ``key`` and set it."""
-        if key[0] == 0:
-            self.document.message.emit("input neurons have no bias: they pass the data on unchanged")
-            return False
         current = float(self.document.network.layers[key[0]].bias[key[1]])
+        if not self.document.set_bias(key, current):  # no dialog where the model refuses a bias
+            return False
         value, ok = self.ask_number(self._dialog_parent(), "Set Bias",
                                     f"Bias of {neuron_name(key, self._sizes)}:", current)
         return bool(ok) and self.document.set_bias(key, value)
