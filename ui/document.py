@@ -24,6 +24,10 @@ from .wording import sentence as _sentence
 
 from simulator.project_file import Project, load_project, save_project
 
+UNDO_LIMIT = 200
+"""Most steps the Edit menu can undo. A structural step keeps two copies of
+the network (ui/commands.py), so the oldest steps are forgotten past this."""
+
 LAYOUT_KEY = "positions"
 """The key of the project layout block under which manual positions are stored:
 a list of ``[layer, index, x, y]``."""
@@ -44,6 +48,7 @@ class Document(QObject):
         Data, settings, title and description; its layout is rebuilt from
         ``positions`` on save.
     undo_stack : QUndoStack
+        Holds at most ``UNDO_LIMIT`` steps.
     path : str or None
     """
 
@@ -60,6 +65,7 @@ class Document(QObject):
     def __init__(self, project=None, parent=None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)  # only while the stack is empty
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.network = Network([2, 2, 1])
         self.positions = {}
@@ -314,4 +320,4 @@ def _basename(path):
     return os.path.basename(path)
 
 
-__all__ = ["Document", "EditError", "positions_from_layout", "default_project", "LAYOUT_KEY"]
+__all__ = ["Document", "EditError", "positions_from_layout", "default_project", "LAYOUT_KEY", "UNDO_LIMIT"]

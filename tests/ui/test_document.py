@@ -4,7 +4,7 @@ import pytest
 
 from simulator.errors import EditError
 from simulator.network import Network
-from ui.document import Document, positions_from_layout
+from ui.document import UNDO_LIMIT, Document, positions_from_layout
 from ui.wording import sentence
 
 
@@ -248,3 +248,27 @@ def test_only_consecutive_merging_changes_of_one_setting_merge(doc):
     assert doc.set_data({"recipe": recipe})
     assert doc.set_data({"recipe": {**recipe, "generator": "moons"}})  # two datasets: two steps
     assert doc.undo_stack.count() == 3
+
+
+def test_the_undo_stack_keeps_the_last_undo_limit_steps(doc):
+    for k in range(UNDO_LIMIT + 20):
+        doc.set_bias((1, 0), float(k + 1))
+    assert doc.undo_stack.count() == UNDO_LIMIT
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert doc.network.layers[1].bias[0] == 20.0  # the oldest 20 steps were forgotten
+
+
+def test_activation_and_edge_edits_are_checked_without_copying_the_network(doc, monkeypatch):
+    monkeypatch.setattr(Network, "copy", lambda self: pytest.fail("a whole network copied to check one edit"))
+    before = [doc.network.activations, doc.network.edge_count]
+    assert not doc.set_activation(1, "softmax")  # hidden layer: refused, unchanged
+    assert not doc.set_activation(1, "no-such-function")
+    assert not doc.connect((0, 0), (1, 0))  # already there
+    assert not doc.connect((1, 0), (0, 0))  # backwards
+    assert [doc.network.activations, doc.network.edge_count] == before and doc.undo_stack.count() == 0
+    assert doc.set_activation(1, "relu") and doc.connect((0, 0), (2, 0), 0.25)
+    assert doc.network.activations[0] == "relu" and doc.network.weight((0, 0), (2, 0)) == 0.25
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert [doc.network.activations, doc.network.edge_count] == before
