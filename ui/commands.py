@@ -315,29 +315,20 @@ class RemoveLayerCommand(_SnapshotCommand):
 
 
 class ResizeLayerCommand(_SnapshotCommand):
-    """Add neurons to, or remove them from, the end of a layer."""
+    """Add neurons to, or remove them from, the end of a layer: one model edit
+    (``Network.resize_layer``), however many neurons it adds."""
 
     def __init__(self, doc, layer, size):
         super().__init__(doc, "Resize Layer")
         self.layer, self.size = layer, size
 
-    def prepare(self):
-        if not isinstance(self.size, int) or isinstance(self.size, bool) or self.size < 1:
-            raise EditError(f"a layer needs at least one neuron, not {self.size!r}")
-        super().prepare()
-
     def is_noop(self):
         return self._before[0].sizes == self._after[0].sizes
 
     def apply(self, network, positions):
-        if not 0 <= self.layer < network.n_layers:
-            raise EditError(f"there is no layer {self.layer}")
-        while network.sizes[self.layer] < self.size:
-            network.add_neuron(self.layer)
-        while network.sizes[self.layer] > self.size:
-            index = network.sizes[self.layer] - 1
-            network.remove_neuron(self.layer, index)
-            _remove_neuron_position(positions, self.layer, index)
+        network.resize_layer(self.layer, self.size)
+        for key in [k for k in positions if k[0] == self.layer and k[1] >= self.size]:
+            del positions[key]
 
 
 class ConnectLayersCommand(_SnapshotCommand):

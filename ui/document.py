@@ -126,10 +126,7 @@ class Document(QObject):
 
     def resize_layer(self, layer, size):
         """Grow or shrink a layer at its end: one undo step."""
-        if not 0 <= int(layer) < self.network.n_layers:
-            self.message.emit(f"There is no layer {layer}.")
-            return False
-        return self._push(cmd.ResizeLayerCommand(self, int(layer), size))
+        return self._push(cmd.ResizeLayerCommand(self, layer, size))
 
     def set_activation(self, layer, name):
         return self._push(cmd.SetActivationCommand(self, layer, name))

@@ -272,3 +272,18 @@ def test_activation_and_edge_edits_are_checked_without_copying_the_network(doc, 
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert [doc.network.activations, doc.network.edge_count] == before
+
+
+def test_resizing_a_layer_is_one_model_edit_even_to_thousands_of_neurons(doc, monkeypatch):
+    monkeypatch.setattr(Network, "add_neuron", lambda *a, **k: pytest.fail("neurons added one by one"))
+    monkeypatch.setattr(Network, "remove_neuron", lambda *a, **k: pytest.fail("neurons removed one by one"))
+    doc.move_neurons({(1, 0): (5.0, 5.0), (1, 1): (5.0, 50.0)})
+    assert doc.resize_layer(1, 2000)
+    assert doc.network.sizes == [2, 2000, 1] and doc.network.blocks[(1, 2)].full
+    assert doc.undo_stack.undoText() == "Resize Layer"
+    assert doc.resize_layer(1, 1)
+    assert doc.network.sizes == [2, 1, 1] and doc.positions == {(1, 0): (5.0, 5.0)}
+    assert not doc.resize_layer(1, 0) and not doc.resize_layer(7, 3)  # the model says why
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.network.sizes == [2, 2, 1] and doc.positions == {(1, 0): (5.0, 5.0), (1, 1): (5.0, 50.0)}
