@@ -4,9 +4,9 @@ document's signals, colours, and a big network."""
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox
 
 from simulator.network import Network
 from ui.document import Document, default_project
@@ -548,3 +548,28 @@ def test_edge_width_follows_the_largest_weight_of_the_network(qtbot, canvas):
     assert view.largest_weight() == 12.0
     doc.disconnect_layers(0, 1)
     assert width_key(view.largest_weight()) == "width \u221d |w|"
+
+
+@pytest.mark.parametrize("kind", ["weight", "bias"])
+def test_ok_on_the_number_dialog_unchanged_changes_nothing(qtbot, canvas, kind):
+    from simulator.network import MAX_WEIGHT
+    view, scene, doc = canvas()
+    edge, key = ((0, 1), (1, 2)), (1, 2)
+    value = 0.123456789  # more digits than the dialog shows
+    doc.set_weight(*edge, value) if kind == "weight" else doc.set_bias(key, value)
+    doc.undo_stack.setClean()
+    seen = {}
+
+    def press_ok():  # the real dialog, as a person sees it
+        dialog = QApplication.activeModalWidget()
+        seen.update(decimals=dialog.doubleDecimals(), top=dialog.doubleMaximum(),
+                    shown=dialog.findChild(QDoubleSpinBox).value())
+        dialog.accept()
+
+    QTimer.singleShot(0, press_ok)
+    scene.edit_weight(*edge) if kind == "weight" else scene.edit_bias(key)
+    assert seen["decimals"] >= 6 and seen["top"] == MAX_WEIGHT and seen["shown"] == 0.123457
+    assert doc.undo_stack.count() == 1 and not doc.is_modified()  # only the set-up edit
+    scene.ask_number = lambda *a: (0.123458, True)  # a changed value is set
+    scene.edit_weight(*edge) if kind == "weight" else scene.edit_bias(key)
+    assert doc.undo_stack.count() == 2 and doc.is_modified()

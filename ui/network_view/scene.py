@@ -20,7 +20,7 @@ Mouse scheme (see also :data:`NEURON_HELP`):
 """
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QToolTip
 
 from simulator.names import layer_title, neuron_name
@@ -47,9 +47,17 @@ BACKGROUND_HELP = ("Drag on the background to select with a rubber band; Space+d
                    "the wheel zooms about the cursor. Right-click for Fit and Re-layout.")
 
 
+DIALOG_DECIMALS = 6     # the weight and bias dialogs
+
+
 def _ask_number(parent, title, label, value):
     """The default number dialog; tests replace ``NetworkScene.ask_number``."""
-    return QInputDialog.getDouble(parent, title, label, value, -MAX_WEIGHT, MAX_WEIGHT, 4, step=0.1)
+    return QInputDialog.getDouble(parent, title, label, value, -MAX_WEIGHT, MAX_WEIGHT, DIALOG_DECIMALS, step=0.1)
+
+
+def as_shown(value):
+    """``value`` as the number dialog shows it: rounded to DIALOG_DECIMALS the way Qt rounds."""
+    return float(QLocale.c().toString(float(value), "f", DIALOG_DECIMALS))
 
 
 class NetworkScene(QGraphicsScene):
@@ -637,10 +645,12 @@ class NetworkScene(QGraphicsScene):
 
     def edit_weight(self, src, dst):
         """Ask for a new weight of ``src -> dst`` and set it."""
+        current = self.document.network.weight(src, dst)
         value, ok = self.ask_number(self._dialog_parent(), "Set Weight",
                                     f"Weight from {neuron_name(src, self._sizes)} to "
-                                    f"{neuron_name(dst, self._sizes)}:", self.document.network.weight(src, dst))
-        return bool(ok) and self.document.set_weight(src, dst, value)
+                                    f"{neuron_name(dst, self._sizes)}:", current)
+        # OK on the value as shown changes nothing, even if the weight has more digits.
+        return bool(ok) and value != as_shown(current) and self.document.set_weight(src, dst, value)
 
     def edit_bias(self, key):
         """Ask for a new bias of neuron ``key`` and set it."""
@@ -649,7 +659,7 @@ class NetworkScene(QGraphicsScene):
             return False
         value, ok = self.ask_number(self._dialog_parent(), "Set Bias",
                                     f"Bias of {neuron_name(key, self._sizes)}:", current)
-        return bool(ok) and self.document.set_bias(key, value)
+        return bool(ok) and value != as_shown(current) and self.document.set_bias(key, value)
 
     def add_neuron_at(self, layer, pos):
         """Add a neuron to ``layer`` at the place in the column nearest ``pos``."""
