@@ -31,6 +31,10 @@ from simulator.errors import EditError, SimulatorError
 from simulator.names import layer_title
 from simulator.project_schema import build_dataset
 
+MAX_POSITION = 1e6
+"""Manual positions lie within ±MAX_POSITION in x and y: far beyond any drawing,
+and small enough that the canvas's scaling and scrolling stay in range."""
+
 class DocumentCommand(QUndoCommand):
     """A command on a Document.
 
@@ -410,6 +414,9 @@ class MoveNeuronsCommand(DocumentCommand):
                 raise EditError(f"there is no neuron {index} in layer {layer}")
             if not (math.isfinite(x) and math.isfinite(y)):
                 raise EditError("a position must be two finite numbers")
+            if max(abs(x), abs(y)) > MAX_POSITION:
+                raise EditError(f"a neuron can be placed at most {MAX_POSITION:,.0f} from the centre, "
+                                f"not at ({x:g}, {y:g})")
         self.old = {key: self.doc.positions.get(key) for key in self.moves}
 
     def is_noop(self):

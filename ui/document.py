@@ -280,7 +280,8 @@ class Document(QObject):
 
 def positions_from_layout(layout, network):
     """Read manual positions from a project's layout block, skipping anything
-    that does not name an existing neuron with two finite coordinates."""
+    that does not name an existing neuron with two finite coordinates within
+    ±MAX_POSITION."""
     out = {}
     entries = layout.get(LAYOUT_KEY) if isinstance(layout, dict) else None
     if not isinstance(entries, list):
@@ -292,7 +293,8 @@ def positions_from_layout(layout, network):
         layer, index, x, y = entry
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layer, index)):
             continue
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                   and abs(v) <= cmd.MAX_POSITION for v in (x, y)):
             continue
         if 0 <= layer < len(sizes) and 0 <= index < sizes[layer]:
             out[(layer, index)] = (float(x), float(y))

@@ -573,3 +573,20 @@ def test_ok_on_the_number_dialog_unchanged_changes_nothing(qtbot, canvas, kind):
     scene.ask_number = lambda *a: (0.123458, True)  # a changed value is set
     scene.edit_weight(*edge) if kind == "weight" else scene.edit_bias(key)
     assert doc.undo_stack.count() == 2 and doc.is_modified()
+
+
+def test_positions_far_out_are_refused_and_fit_survives_a_huge_drawing(qtbot, canvas):
+    from ui.commands import MAX_POSITION
+    layout = {"positions": [[1, 0, 1e308, 0.0], [1, 1, 0.0, -2e6], [1, 2, MAX_POSITION, -MAX_POSITION]]}
+    net = Network([2, 4, 1], seed=3)
+    doc = Document(dataclasses.replace(default_project(), network=net, layout=layout))
+    assert doc.positions == {(1, 2): (MAX_POSITION, -MAX_POSITION)}  # the two far ones are skipped
+    doc.deleteLater()
+    view, scene, doc = canvas()
+    assert not doc.move_neurons({(1, 0): (10.0, 0.0), (1, 1): (MAX_POSITION * 2, 0.0)})
+    assert doc.undo_stack.count() == 0 and "at most 1,000,000" in view.messages[-1]
+    scene.preview_positions({(1, 0): (1e308, 0.0)})  # past any check: the view still copes
+    view.fit()
+    view.zoom_in()
+    view.zoom_out()
+    assert 0 < view.zoom() < 1

@@ -9,6 +9,8 @@ Navigation, as in most diagram editors:
 - Delete removes the selection, Escape cancels a drag or clears the selection.
 """
 
+import math
+
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
@@ -25,6 +27,10 @@ WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
 
 LEGEND_SIZE = QSize(196, 92)
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
+
+
+def _finite(rect):
+    return all(math.isfinite(v) for v in (rect.x(), rect.y(), rect.width(), rect.height()))
 
 
 def width_key(largest):
@@ -115,7 +121,7 @@ class NetworkView(QGraphicsView):
     def fit(self):
         """Show the whole network (not enlarged past FIT_MAX_SCALE), clear of the legend."""
         core = self.scene().content_rect(titles=False)
-        if core.isEmpty():
+        if core.isEmpty() or not _finite(core):
             return
         scale, centre = self._fit_into(core)
         self.setTransform(QTransform.fromScale(scale, scale))
@@ -148,6 +154,8 @@ class NetworkView(QGraphicsView):
                 if width < 1 or height < 1:
                     break
                 scale = min(width / max(core.width(), 1e-9), height / max(core.height(), 1e-9))
+                if not math.isfinite(scale):  # a drawing too big for floats: as small as allowed
+                    scale = self.MIN_SCALE
                 scale = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE)
                 grow = max(1.0, scale)
                 side = FIT_MARGIN + grow * TITLE_ROOM.width() / 2
@@ -191,6 +199,8 @@ class NetworkView(QGraphicsView):
 
     def _zoom_about(self, view_point, factor):
         scale = self.zoom()
+        if not (math.isfinite(scale) and scale > 0):
+            return
         factor = min(max(scale * factor, self.MIN_SCALE), self.MAX_SCALE) / scale
         if abs(factor - 1) < 1e-9:
             return
@@ -199,8 +209,8 @@ class NetworkView(QGraphicsView):
         self.scale(factor, factor)
         # Scroll so the scene point under the cursor stays under it.
         moved = self.mapFromScene(anchor) - view_point
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        for bar, step in ((self.horizontalScrollBar(), moved.x()), (self.verticalScrollBar(), moved.y())):
+            bar.setValue(min(max(bar.value() + step, bar.minimum()), bar.maximum()))
         self._auto_fit = False
         self.scene().set_zoom(self.zoom())
 
