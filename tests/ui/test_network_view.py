@@ -590,3 +590,25 @@ def test_positions_far_out_are_refused_and_fit_survives_a_huge_drawing(qtbot, ca
     view.zoom_in()
     view.zoom_out()
     assert 0 < view.zoom() < 1
+
+
+def test_delete_neuron_in_the_menu_removes_a_layer_as_the_delete_key_does(qtbot, canvas):
+    view, scene, doc = canvas(Network([2, 1, 1], seed=0))
+
+    def delete_from_menu():
+        menu = scene.context_menu(scene.neuron_pos((1, 0)))
+        next(a for a in menu.actions() if a.text() == "Delete Neuron").trigger()
+
+    def delete_key():
+        scene.select_only(neurons=[(1, 0)])
+        view.setFocus()
+        qtbot.keyClick(view, Qt.Key_Delete)
+
+    said = []
+    for delete in (delete_key, delete_from_menu):
+        view.messages.clear()
+        delete()
+        assert doc.network.sizes == [2, 1] and doc.undo_stack.undoText() == "Delete"
+        said.append(view.messages)
+        doc.undo_stack.undo()
+    assert said[0] == said[1] == ["Removed hidden layer 1; connected Input to Output directly with new random weights."]

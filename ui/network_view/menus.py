@@ -32,7 +32,8 @@ def context_menu(scene, pos, parent=None):
         if len(scene.selected_neurons()) + len(scene.selected_edges()) > 1 and scene.neuron_item(key).isSelected():
             add("Delete Selection", scene.delete_selection)
         else:
-            add("Delete Neuron", lambda: doc.remove_neuron(layer, index))
+            # As the Delete key: the last neuron of a hidden layer takes the layer with it.
+            add("Delete Neuron", lambda: doc.delete_items(neurons=[key]))
         add("Set Bias\u2026", lambda: scene.edit_bias(key), layer > 0)
         add("Add Neuron to This Layer", lambda: doc.add_neuron(layer))
         menu.addSeparator()
