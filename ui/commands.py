@@ -304,6 +304,16 @@ class InsertLayerCommand(_SnapshotCommand):
         network.insert_layer(self.index, self.size, self.activation)
         _shift_layers(positions, self.index, +1)
 
+    def note(self):
+        """The new layer replaces the edges that ran directly between its neighbours
+        (``Network.insert_layer``): say so, as removing a layer says what it joins."""
+        before, i = self._before[0], self.index
+        if (i - 1, i) not in before.blocks:
+            return None
+        n = before.n_layers + 1
+        return (f"Inserted hidden layer {i} between {layer_title(i - 1, n)} and {layer_title(i + 1, n)}; "
+                "their direct edges now run through it")
+
 
 class RemoveLayerCommand(_SnapshotCommand):
     def __init__(self, doc, index):

@@ -287,3 +287,15 @@ def test_resizing_a_layer_is_one_model_edit_even_to_thousands_of_neurons(doc, mo
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert doc.network.sizes == [2, 2, 1] and doc.positions == {(1, 0): (5.0, 5.0), (1, 1): (5.0, 50.0)}
+
+
+def test_inserting_a_layer_says_it_replaces_the_direct_edges_between_its_neighbours(doc):
+    messages = []
+    doc.message.connect(messages.append)
+    assert doc.insert_layer(2)
+    assert messages == ["Inserted hidden layer 2 between Hidden 1 and Output; their direct edges now run through it."]
+    assert not doc.network.has_edge((1, 0), (3, 0))
+    assert doc.disconnect_layers(0, 1)
+    messages.clear()
+    assert doc.insert_layer(1)  # no edges joined Input and Hidden 1: nothing was replaced
+    assert messages == []
