@@ -1,23 +1,31 @@
-"""The Data & Training panel: where the data comes from and how to train.
+"""The Data & Training panel: where the data comes from, how to train, and
+why the project cannot be trained yet.
 
 Every change is an undoable Document edit (``set_data``, ``set_setting``).
 The panel redraws from the document's signals and never holds the truth.
+Each control's range is the simulator's own rule (``TrainingSettings.validate``,
+the dataset limits), so any value a file holds shows exactly as it is.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import sys
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
-                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from simulator.backprop import RULES
-from simulator.datasets import GENERATORS, MAX_NOISE, MAX_SAMPLES, default_recipe
+from simulator.datasets import GENERATORS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, default_recipe
 from simulator.errors import SimulatorError
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
-from simulator.project_schema import build_dataset
+from simulator.project_schema import MAX_TEST_FRACTION, build_dataset
 from simulator.settings import MAX_BATCH_SIZE
 
+from .number_box import NumberBox, below
 from .wording import plural
 
 LOSS_LABELS = {"l1": "L1 (mean absolute error)", "l2": "L2 (mean squared error)", "huber": "Huber",
@@ -28,6 +36,12 @@ RULE_LABELS = {"backprop": "Backpropagation", "perceptron": "Perceptron rule (ou
 GENERATOR_LABELS = {"and": "AND", "or": "OR", "xor": "XOR", "linear_outliers": "Line with outliers",
                     "multiclass": "Several classes", "abs": "Absolute value |x|", "sine": "Sine wave"}
 INLINE = "__inline__"
+PROBLEM_COLOR = "#b00020"
+# Where Project.problems() says a problem lies, as the row of this panel that changes it.
+PROBLEM_PLACES = {"data": "Data", "training.loss": "Loss", "training.rule": "Training rule"}
+
+_LARGEST = sys.float_info.max  # "no upper limit"
+_SMALLEST = sys.float_info.min  # "greater than 0": the smallest float a spin box keeps apart from 0
 
 
 def _label(name, labels):
@@ -44,16 +58,6 @@ def _combo(items, labels, tip):
     return combo
 
 
-def _double(lo, hi, step, decimals, tip):
-    box = QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setSingleStep(step)
-    box.setDecimals(decimals)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tip)
-    return box
-
-
 def _whole(lo, hi, tip):
     box = QSpinBox()
     box.setRange(lo, hi)
@@ -62,39 +66,68 @@ def _whole(lo, hi, tip):
     return box
 
 
+def problem_text(problem):
+    """A line of ``Project.problems()`` with its place named as this panel names it:
+    "training.loss: binary cross-entropy needs..." -> "Loss: binary cross-entropy needs..."."""
+    place, sep, reason = problem.partition(": ")
+    if sep and place in PROBLEM_PLACES:
+        return f"{PROBLEM_PLACES[place]}: {reason}"
+    return problem
+
+
+def _recipe_key(data):
+    """What the built dataset depends on: the recipe's settings, or the stored points themselves."""
+    if "recipe" in data:
+        try:
+            return json.dumps(data["recipe"], sort_keys=True)
+        except (TypeError, ValueError):
+            return data["recipe"]
+    return data.get("inline")
+
+
 class SettingsPanel(QScrollArea):
-    """Data and training settings of the document."""
+    """Data and training settings of the document, and what stops training."""
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.document = document
         self._quiet = False
+        self._dataset_key = self._dataset = None
+        self._problems_key = None
+        self.problems = []
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setFrameShape(QScrollArea.NoFrame)
         body = QWidget()
         layout = QVBoxLayout(body)
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.RichText)
+        self.problems_label.setToolTip("What to change before the network can be trained")
+        layout.addWidget(self.problems_label)
         layout.addWidget(self._build_data_group())
         layout.addWidget(self._build_training_group())
         layout.addStretch(1)
         self.setWidget(body)
-        for signal in (document.settings_changed, document.data_changed, document.structure_changed,
-                       document.project_replaced):
-            signal.connect(self.refresh)
+        # Only what an edit can have changed is shown again.
+        document.project_replaced.connect(self.refresh)
+        document.settings_changed.connect(lambda: self._show(self._show_settings, self._show_problems))
+        document.data_changed.connect(lambda: self._show(self._show_data, self._show_problems))
+        document.structure_changed.connect(lambda: self._show(self._show_problems))
         self.refresh()
 
     # ------------------------------------------------------------ building
     def _build_data_group(self):
         group = QGroupBox("Data")
-        form = QFormLayout(group)
+        form = self.data_form = QFormLayout(group)
         self.generator = _combo(GENERATORS, GENERATOR_LABELS, "Which dataset to learn from")
         self.generator.addItem("Points stored in the project", INLINE)
         self.generator.currentIndexChanged.connect(self._on_generator_changed)
         self.samples = _whole(1, MAX_SAMPLES, "How many points the dataset has")
-        self.noise = _double(0.0, MAX_NOISE, 0.05, 3, "How much random scatter is added to the points")
-        self.data_seed = _whole(0, 2**31 - 1, "The random seed: the same seed always gives the same points")
-        self.test_fraction = _double(0.0, 0.9, 0.05, 2, "The share of points kept aside to test the network "
-                                     "on data it did not train on")
+        self.noise = NumberBox(0.0, MAX_NOISE, 0.05, "How much random scatter is added to the points")
+        self.data_seed = _whole(0, MAX_SEED, "The random seed: the same seed always gives the same points")
+        self.test_fraction = NumberBox(0.0, MAX_TEST_FRACTION, 0.05, "The share of points kept aside to test "
+                                       "the network on data it did not train on")
         # Spin-box steps of one setting merge into one undo step.
         self.samples.valueChanged.connect(lambda v: self._set_recipe("n", v))
         self.noise.valueChanged.connect(lambda v: self._set_recipe("noise", v))
@@ -102,7 +135,7 @@ class SettingsPanel(QScrollArea):
         self.test_fraction.valueChanged.connect(lambda v: self._set_data("test_fraction", v, merge=True))
         self.data_summary = QLabel()
         self.data_summary.setWordWrap(True)
-        self.data_summary.setToolTip("What the data holds, and whether it fits the network")
+        self.data_summary.setToolTip("What the data holds")
         form.addRow("Dataset:", self.generator)
         form.addRow("Points:", self.samples)
         form.addRow("Noise:", self.noise)
@@ -118,29 +151,37 @@ class SettingsPanel(QScrollArea):
         self.optimizer = _combo(OPTIMIZER_NAMES, OPTIMIZER_LABELS, "How the weights follow the gradient")
         self.rule = _combo(RULES, RULE_LABELS, "Backpropagation trains every layer; the perceptron rule "
                            "is the classic rule for a single layer of step units")
-        self.learning_rate = _double(1e-5, 10.0, 0.01, 5, "How big a step the weights take each update")
-        self.momentum = _double(0.0, 0.999, 0.05, 3, "How much of the previous step carries over "
-                                "(the Momentum optimizer only)")
+        self.learning_rate = NumberBox(_SMALLEST, _LARGEST, 0.01, "How big a step the weights take each "
+                                       "update (greater than 0)", adaptive=True)
+        self.momentum = NumberBox(0.0, below(1.0), 0.05, "How much of the previous step carries over, "
+                                  "below 1 (the Momentum optimizer only)")
+        self.beta1 = NumberBox(0.0, below(1.0), 0.01, "How much of the average gradient carries over, "
+                               "below 1 (the Adam optimizer only)")
+        self.beta2 = NumberBox(0.0, below(1.0), 0.001, "How much of the average squared gradient carries "
+                               "over, below 1 (the Adam optimizer only)")
+        self.epsilon = NumberBox(0.0, _LARGEST, 1e-8, "Keeps Adam's steps finite where the gradient is "
+                                 "near 0 (the Adam optimizer only)", adaptive=True)
         self.batch_size = _whole(0, MAX_BATCH_SIZE, "Points per update: 1 updates after every point, "
                                  "'All points' after the whole training set")
         self.batch_size.setSpecialValueText("All points")
         self.shuffle = QCheckBox("Shuffle every epoch")
         self.shuffle.setToolTip("Visit the training points in a new random order every epoch")
-        self.l1 = _double(0.0, 10.0, 0.001, 5, "L1 regularisation: pushes small weights to exactly 0")
-        self.l2 = _double(0.0, 10.0, 0.001, 5, "L2 regularisation (weight decay): keeps weights small")
-        self.train_seed = _whole(0, 2**31 - 1, "The seed of the shuffling")
+        self.l1 = NumberBox(0.0, _LARGEST, 0.001, "L1 regularisation: pushes small weights to exactly 0")
+        self.l2 = NumberBox(0.0, _LARGEST, 0.001, "L2 regularisation (weight decay): keeps weights small")
+        self.train_seed = _whole(0, MAX_SEED, "The seed of the shuffling")
         for name, combo in (("loss", self.loss), ("optimizer", self.optimizer), ("rule", self.rule)):
             combo.currentIndexChanged.connect(lambda row, name=name, combo=combo:
                                               self._set_setting(name, combo.itemData(row)))
-        for name, box in (("learning_rate", self.learning_rate), ("momentum", self.momentum),
-                          ("batch_size", self.batch_size), ("l1", self.l1), ("l2", self.l2),
-                          ("seed", self.train_seed)):
+        for name, box in self._setting_boxes():
             box.valueChanged.connect(lambda v, name=name: self._set_setting(name, v, merge=True))
         self.shuffle.toggled.connect(lambda on: self._set_setting("shuffle", bool(on)))
         form.addRow("Loss:", self.loss)
         form.addRow("Optimizer:", self.optimizer)
         form.addRow("Learning rate:", self.learning_rate)
         form.addRow("Momentum:", self.momentum)
+        form.addRow("Beta 1:", self.beta1)
+        form.addRow("Beta 2:", self.beta2)
+        form.addRow("Epsilon:", self.epsilon)
         form.addRow("Batch size:", self.batch_size)
         form.addRow("", self.shuffle)
         form.addRow("L1:", self.l1)
@@ -148,6 +189,11 @@ class SettingsPanel(QScrollArea):
         form.addRow("Training rule:", self.rule)
         form.addRow("Shuffle seed:", self.train_seed)
         return group
+
+    def _setting_boxes(self):
+        return (("learning_rate", self.learning_rate), ("momentum", self.momentum), ("beta1", self.beta1),
+                ("beta2", self.beta2), ("epsilon", self.epsilon), ("batch_size", self.batch_size),
+                ("l1", self.l1), ("l2", self.l2), ("seed", self.train_seed))
 
     # -------------------------------------------------------------- editing
     def _set_setting(self, name, value, merge=False):
@@ -194,57 +240,85 @@ class SettingsPanel(QScrollArea):
 
     # ------------------------------------------------------------- showing
     def refresh(self):
+        """Show the document's data, settings and problems again."""
+        self._show(self._show_data, self._show_settings, self._show_problems)
+
+    def _show(self, *parts):
+        """Run every part, even after one fails, so no group keeps showing the
+        previous project; then let the first failure surface."""
+        errors = []
         self._quiet = True
         try:
-            self._show_data()
-            self._show_settings()
+            for part in parts:
+                try:
+                    part()
+                except Exception as error:  # noqa: BLE001 - re-raised below, once the rest is shown
+                    errors.append(error)
         finally:
             self._quiet = False
+        if errors:
+            raise errors[0]
 
     def _show_settings(self):
         s = self.document.settings
         for name, combo in (("loss", self.loss), ("optimizer", self.optimizer), ("rule", self.rule)):
             combo.setCurrentIndex(max(combo.findData(getattr(s, name)), 0))
-        for name, box in (("learning_rate", self.learning_rate), ("momentum", self.momentum),
-                          ("batch_size", self.batch_size), ("l1", self.l1), ("l2", self.l2),
-                          ("seed", self.train_seed)):
+        for name, box in self._setting_boxes():
             box.setValue(getattr(s, name))
         self.shuffle.setChecked(bool(s.shuffle))
         self.momentum.setEnabled(s.optimizer == "momentum")
+        for box in (self.beta1, self.beta2, self.epsilon):
+            box.setEnabled(s.optimizer == "adam")
 
     def _show_data(self):
         data = self._data()
         recipe = data.get("recipe")
-        inline = recipe is None
+        inline = not isinstance(recipe, dict)
         self.generator.setCurrentIndex(self.generator.findData(INLINE if inline else recipe.get("generator")))
-        inline_row = self.generator.findData(INLINE)
-        self.generator.model().item(inline_row).setEnabled(inline)
-        for box in (self.samples, self.noise, self.data_seed):
-            box.setEnabled(not inline)
+        self.generator.model().item(self.generator.findData(INLINE)).setEnabled(inline)
+        for box in (self.samples, self.noise, self.data_seed):  # a recipe's settings: none for stored points
+            self.data_form.setRowVisible(box, not inline)
+        self.test_fraction.setValue(float(data.get("test_fraction", 0.0)))
+        self.data_summary.setText(self._summary(data))
         if not inline:
             full = default_recipe(recipe["generator"]) if recipe.get("generator") in GENERATORS else {}
             self.samples.setValue(int(recipe.get("n", full.get("n", 100))))
             self.noise.setValue(float(recipe.get("noise", full.get("noise", 0.0))))
             self.data_seed.setValue(int(recipe.get("seed", full.get("seed", 0))))
-        self.test_fraction.setValue(float(data.get("test_fraction", 0.0)))
-        self.data_summary.setText(self._summary(data))
 
     def _summary(self, data):
-        try:
-            dataset = build_dataset(data, "data")
-        except SimulatorError as error:
-            return f"<span style='color:#b00020'>The data cannot be used: {error}</span>"
-        net = self.document.network
+        """"XOR: 4 points, 2 inputs, 1 output (classification)." The dataset is
+        built once per recipe: changing the test share or the network does not rebuild it."""
+        key = _recipe_key(data)
+        if self._dataset is None or key is not self._dataset_key and key != self._dataset_key:
+            try:
+                self._dataset = build_dataset(data, "data")
+            except SimulatorError:  # the problems above say why
+                self._dataset = None
+                return ""
+            self._dataset_key = key
+        dataset = self._dataset
         name = dataset.name or "data"
-        text = (f"{name[0].upper() + name[1:]}: {plural(dataset.n_samples, 'point')}, "
+        return (f"{name[0].upper() + name[1:]}: {plural(dataset.n_samples, 'point')}, "
                 f"{plural(dataset.n_inputs, 'input')}, {plural(dataset.n_outputs, 'output')} ({dataset.task}).")
-        problems = []
-        if dataset.n_inputs != net.sizes[0]:
-            problems.append(f"the network has {plural(net.sizes[0], 'input neuron')} but the data has "
-                            f"{plural(dataset.n_inputs, 'input')}")
-        if dataset.n_outputs != net.sizes[-1]:
-            problems.append(f"the network has {plural(net.sizes[-1], 'output neuron')} but the data needs "
-                            f"{dataset.n_outputs}")
-        if problems:
-            text += "<br><span style='color:#b00020'>Does not fit: " + "; ".join(problems) + ".</span>"
-        return text
+
+    def _show_problems(self):
+        """Show ``Project.problems()``, asked again only when something it reads
+        has changed: the data, the settings, the sizes of the input and output
+        layers or the output activation. Edits of hidden layers cost nothing."""
+        doc, net = self.document, self.document.network
+        key = (doc.project.data, doc.project.settings, net.sizes[0], net.sizes[-1], net.layers[-1].activation)
+        old = self._problems_key
+        if old is not None and old[0] is key[0] and old[1:] == key[1:]:
+            return
+        self._problems_key = None  # a failure below asks again next time
+        self.problems = doc.project.problems()
+        self._problems_key = key
+        if not self.problems:
+            self.problems_label.hide()
+            self.problems_label.clear()
+            return
+        items = "".join(f"<li>{html.escape(problem_text(p), quote=False)}</li>" for p in self.problems)
+        self.problems_label.setText(f"<div style='color:{PROBLEM_COLOR}'><b>Cannot train yet:</b>"
+                                    f"<ul style='margin-left:-20px'>{items}</ul></div>")
+        self.problems_label.show()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QTab
 from simulator.presets import PRESET_NAMES, make_preset
 from ui.document import Document
 from ui.main_window import MainWindow
+from ui.settings_dock import problem_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -432,7 +433,7 @@ def test_data_and_training_edits_are_undoable(win):
     assert doc.settings.optimizer == "momentum" and panel.momentum.isEnabled()
     panel.generator.setCurrentIndex(panel.generator.findData("sine"))
     assert doc.data["recipe"]["generator"] == "sine"
-    assert "Does not fit" in panel.data_summary.text()  # sine has 1 input, the network 2
+    assert panel.problems_label.isVisibleTo(panel) and panel.problems[0].startswith("data:")  # sine has 1 input
     panel.samples.setValue(50)
     panel.samples.setValue(60)  # spin-box steps of one setting merge
     assert doc.data["recipe"]["n"] == 60
@@ -441,7 +442,7 @@ def test_data_and_training_edits_are_undoable(win):
     assert doc.data["recipe"] == {**doc.data["recipe"], "generator": "sine", "n": 100}
     win.acts.undo.trigger()
     assert doc.data["recipe"]["generator"] == "xor"
-    assert panel.generator.currentData() == "xor" and "Does not fit" not in panel.data_summary.text()
+    assert panel.generator.currentData() == "xor" and not panel.problems and not panel.problems_label.isVisibleTo(panel)
     win.acts.undo.trigger()
     win.acts.undo.trigger()
     assert doc.settings.learning_rate == 1.0 and panel.learning_rate.value() == 1.0
@@ -521,7 +522,7 @@ def test_counts_and_status_messages_read_as_sentences(win):
     panel = win.settings_panel
     assert "1 input," in panel.data_summary.text() and "1 inputs" not in panel.data_summary.text()
     panel.generator.setCurrentIndex(panel.generator.findData("xor"))  # two inputs for a one-input network
-    assert "the network has 1 input neuron but the data has 2 inputs" in panel.data_summary.text()
+    assert "the network's input layer has 1 neuron;" in panel.problems_label.text()
     win.view.scene().edit_bias((0, 0))  # the canvas says why not, in lower case
     assert win.statusBar().currentMessage() == "Input neurons have no bias: they pass the data on unchanged."
     win.document.disconnect_layers(0, 1)
@@ -555,3 +556,22 @@ def test_the_lessons_menu_checks_the_lesson_while_it_is_unchanged(win):
     win.acts.new.trigger()
     assert checked() == []
 
+
+def test_a_project_whose_loss_does_not_suit_its_output_saves_and_reopens_intact(win, tmp_path):
+    window = win
+    doc, panel = window.document, window.settings_panel
+    window.view.scene().select_only(neurons=[(2, 0)])
+    window.acts.activations["linear"].trigger()
+    assert doc.settings.loss == "binary_cross_entropy" and doc.network.activations[-1] == "linear"
+    saved = doc.network.copy()
+    window.dialogs.save_path = str(tmp_path / "half-built.json")
+    window.acts.save_as.trigger()
+    assert window.dialogs.errors == [] and not doc.is_modified()
+    window.acts.new.trigger()
+    assert doc.network.activations[-1] == "sigmoid" and panel.problems == []
+    window.dialogs.open_path = str(tmp_path / "half-built.json")
+    window.acts.open.trigger()
+    assert window.dialogs.errors == [] and doc.path == window.dialogs.open_path
+    assert doc.network.same_as(saved) and doc.settings.loss == "binary_cross_entropy"
+    assert [p.split(":")[0] for p in panel.problems] == ["training.loss"]
+    assert problem_text(panel.problems[0]) in panel.problems_label.text()

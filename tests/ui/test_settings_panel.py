@@ -1,0 +1,161 @@
+"""The Data & Training panel: every value a file may hold shows as it is,
+the reasons a project cannot train are the simulator's, and edits are
+undoable steps that rebuild only what they changed."""
+
+import dataclasses
+
+import pytest
+from PySide6.QtGui import QTextDocument
+
+import simulator.project_file
+import ui.settings_dock
+from simulator.datasets import MAX_SEED
+from simulator.presets import make_preset
+from simulator.project_file import Project, save_project
+from simulator.project_schema import MAX_TEST_FRACTION
+from simulator.settings import MAX_BATCH_SIZE
+from ui.document import Document
+from ui.settings_dock import SettingsPanel, problem_text
+
+EDGES = dict(learning_rate=50.0, momentum=0.9999, beta1=0.99995, beta2=0.9999999, epsilon=1e-12, l1=1e-7,
+             l2=123.456789, batch_size=MAX_BATCH_SIZE, seed=MAX_SEED, optimizer="momentum", shuffle=False)
+
+
+@pytest.fixture
+def panel(qtbot):
+    documents = []
+
+    def build(project=None):
+        doc = Document(project if project is not None else make_preset("mlp-xor"))
+        widget = SettingsPanel(doc)
+        qtbot.addWidget(widget)
+        documents.append(doc)
+        return widget, doc
+
+    yield build
+    for doc in documents:  # from Qt's side, as in test_network_view.py
+        doc.deleteLater()
+
+
+def shown_text(label):
+    page = QTextDocument()
+    page.setHtml(label.text())
+    return page.toPlainText()
+
+
+def test_settings_at_the_edges_show_exactly_and_nothing_is_written_back(panel, tmp_path):
+    project = make_preset("mlp-xor")
+    project.settings = dataclasses.replace(project.settings, **EDGES).validate()
+    project.data = {"recipe": {"generator": "xor", "n": 40, "noise": 0.0001, "seed": MAX_SEED},
+                    "test_fraction": MAX_TEST_FRACTION}
+    save_project(project, tmp_path / "edges.json")
+    widget, doc = panel()
+    doc.open(tmp_path / "edges.json")
+    for name, box in widget._setting_boxes():
+        assert box.value() == EDGES[name], name
+    assert widget.learning_rate.text() == "50.0" and widget.momentum.text() == "0.9999"
+    assert widget.optimizer.currentData() == "momentum" and not widget.shuffle.isChecked()
+    assert widget.data_seed.value() == MAX_SEED and widget.noise.value() == 0.0001
+    assert widget.test_fraction.value() == MAX_TEST_FRACTION and widget.samples.value() == 40
+    assert doc.undo_stack.count() == 0 and not doc.is_modified() and doc.settings == project.settings
+    widget.momentum.stepBy(-1)  # the next arrow click starts from the value shown
+    assert doc.settings.momentum == 0.9499
+    widget.learning_rate.stepBy(1)
+    assert doc.settings.learning_rate == 51.0
+
+
+def test_number_boxes_follow_the_simulators_rules(panel):
+    widget, doc = panel()
+    assert widget.learning_rate.minimum() > 0 and widget.learning_rate.maximum() >= 1e300
+    assert widget.momentum.maximum() < 1 and widget.beta2.maximum() < 1 and widget.l2.maximum() >= 1e300
+    assert widget.data_seed.maximum() == widget.train_seed.maximum() == MAX_SEED
+    widget.learning_rate.setValue(0.001)
+    for _ in range(3):
+        widget.learning_rate.stepBy(-1)  # by tenths of the value's order: never to 0
+    assert doc.settings.learning_rate == 0.00097
+    widget.momentum.setValue(0.3)
+    widget.momentum.stepBy(-5)
+    assert doc.settings.momentum == 0.05  # not 0.04999999999999999
+
+
+def test_refresh_shows_every_group_even_if_one_fails(panel, monkeypatch):
+    widget, doc = panel()
+    doc.project.settings = dataclasses.replace(doc.settings, learning_rate=0.25, optimizer="adam")
+
+    def broken():
+        raise RuntimeError("the data group failed")
+
+    monkeypatch.setattr(widget, "_show_data", broken)
+    with pytest.raises(RuntimeError):  # the failure still surfaces...
+        widget.refresh()
+    # ...after the other groups show the document, not what was there before
+    assert widget.learning_rate.value() == 0.25 and widget.optimizer.currentData() == "adam"
+    assert widget.beta1.isEnabled() and not widget.momentum.isEnabled()
+    assert not widget._quiet
+
+
+def test_the_panel_shows_exactly_the_projects_problems_after_every_edit(panel):
+    widget, doc = panel()
+    assert widget.problems == [] and not widget.problems_label.isVisibleTo(widget)
+
+    def shown():
+        assert widget.problems == doc.project.problems()
+        text = shown_text(widget.problems_label)
+        assert all(problem_text(p) in text for p in widget.problems)
+        return widget.problems
+
+    doc.set_activation(2, "linear")
+    assert [p.split(":")[0] for p in shown()] == ["training.loss"]
+    assert "Loss: binary cross-entropy needs a sigmoid output layer" in shown_text(widget.problems_label)
+    doc.set_setting("rule", "perceptron")
+    assert len(shown()) == 2
+    doc.set_data({"recipe": {"generator": "sine"}})
+    assert len(shown()) == 3 and shown_text(widget.problems_label).startswith("Cannot train yet:")
+    doc.undo_stack.undo()
+    assert len(shown()) == 2
+    doc.add_neuron(2)  # a second output: XOR's one target no longer fits
+    assert len(shown()) == 3 and "output layer has 2 neurons" in shown()[0]
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert shown() == [] and not widget.problems_label.isVisibleTo(widget)
+
+
+def test_edits_rebuild_only_what_they_changed(panel, monkeypatch):
+    widget, doc = panel()
+    calls = {"build": 0, "problems": 0}
+    build, problems = ui.settings_dock.build_dataset, Project.problems
+
+    def counted_build(*args):
+        calls["build"] += 1
+        return build(*args)
+
+    def counted_problems(self):
+        calls["problems"] += 1
+        return problems(self)
+
+    monkeypatch.setattr(ui.settings_dock, "build_dataset", counted_build)
+    monkeypatch.setattr(simulator.project_file.Project, "problems", counted_problems)
+    for _ in range(3):
+        doc.add_neuron(1)  # hidden layers are not in any rule of problems()
+    doc.set_bias((1, 0), 0.5)
+    assert calls == {"build": 0, "problems": 0}
+    widget.test_fraction.setValue(0.5)  # the same recipe: the dataset is not built again
+    assert calls == {"build": 0, "problems": 1}
+    doc.set_activation(2, "tanh")
+    assert calls == {"build": 0, "problems": 2}
+    widget.samples.setValue(8)
+    assert calls == {"build": 1, "problems": 3}
+    assert widget.data_summary.text().startswith("XOR: 8 points")
+
+
+def test_choosing_two_optimizers_is_two_undo_steps_and_arrow_steps_merge(panel):
+    widget, doc = panel()
+    widget.optimizer.setCurrentIndex(widget.optimizer.findData("adam"))
+    widget.optimizer.setCurrentIndex(widget.optimizer.findData("momentum"))
+    widget.learning_rate.stepBy(1)
+    widget.learning_rate.stepBy(1)
+    assert doc.undo_stack.count() == 3 and doc.settings.learning_rate == 1.2
+    doc.undo_stack.undo()
+    assert doc.settings.learning_rate == 1.0
+    doc.undo_stack.undo()
+    assert doc.settings.optimizer == "adam" and widget.optimizer.currentData() == "adam"
