@@ -83,7 +83,9 @@ class NetworkScene(QGraphicsScene):
         self.ask_number = _ask_number
         self.nudge = WeightNudge(self)
         self._neurons, self._edges, self._layers = {}, {}, {}
-        self._pos, self._xy, self._sizes = {}, [], []
+        # Neuron centres, one (size, 2) array per layer: the one record of where
+        # each neuron is drawn (hit tests, edges and drags read it).
+        self._xy, self._sizes = [], []
         self._selected_edges = set()
         self._hover = None
         self._gesture = self._press = None
@@ -113,6 +115,7 @@ class NetworkScene(QGraphicsScene):
         self._selected_edges, self._hover = set(), None
         self.clear()
         sizes = self._sizes = net.sizes
+        self._xy = [np.zeros((0, 2))] * len(sizes)
         last = len(sizes) - 1
         for layer, size in enumerate(sizes):
             subtitle = activation_label(net.layers[layer].activation) if layer else plural(size, "feature")
@@ -196,23 +199,21 @@ class NetworkScene(QGraphicsScene):
 
     def preview_positions(self, moves):
         """Move neurons on screen only, while a drag is under way."""
-        positions = dict(self._pos)
+        layers = {key[0] for key in moves}
+        positions = {(l, i): self.neuron_xy((l, i)) for l in layers for i in range(self._sizes[l])}
         positions.update(moves)
-        self._apply_positions(positions, layers={key[0] for key in moves})
+        self._apply_positions(positions, layers)
 
     def _apply_positions(self, positions, layers=None):
-        self._pos = positions
+        """Place the neurons of ``layers`` (default: all) at ``positions``, which
+        holds every one of them, and the columns and edges that follow them."""
         layers = range(len(self._sizes)) if layers is None else layers
         for layer in layers:
             xy = np.array([positions[(layer, i)] for i in range(self._sizes[layer])], float).reshape(-1, 2)
-            if layer < len(self._xy):
-                self._xy[layer] = xy
-            else:
-                self._xy.append(xy)
+            self._xy[layer] = xy
             for i, (x, y) in enumerate(xy.tolist()):
                 self._neurons[(layer, i)].setPos(x, y)
             self._layers[layer].set_band(xy[:, 0], xy[:, 1])
-        del self._xy[len(self._sizes):]
         touched = set(layers)
         for (i, j), item in self._edges.items():
             # A skip connection arches over the columns between, so it moves
@@ -254,11 +255,14 @@ class NetworkScene(QGraphicsScene):
         return self._edges.get((src_layer, dst_layer))
 
     def neuron_xy(self, key):
-        return self._pos[key]
+        """Scene coordinates ``(x, y)`` of a neuron's centre."""
+        layer, index = key
+        x, y = self._xy[layer][index].tolist()
+        return x, y
 
     def neuron_pos(self, key):
         """Scene position of a neuron's centre."""
-        return QPointF(*self._pos[tuple(key)])
+        return QPointF(*self.neuron_xy(key))
 
     def edge_pos(self, src, dst, t=0.5):
         """A scene point on the edge ``src -> dst`` (``t`` from 0 at src to 1 at dst)."""
@@ -334,7 +338,7 @@ class NetworkScene(QGraphicsScene):
         ``("layer", l)`` or None."""
         key = self.neuron_at(pos)
         if key is not None:
-            x, y = self._pos[key]
+            x, y = self.neuron_xy(key)
             zone = "rim" if np.hypot(pos.x() - x, pos.y() - y) > RIM else "body"
             return ("neuron", key, zone)
         edge = self.edge_at(pos)
