@@ -1,0 +1,213 @@
+"""Structural edits: neurons, layers, whole blocks of edges, deletions.
+
+Each keeps the network and the manual positions before and after the edit.
+The "after" state is computed on a copy in ``prepare``, so redo replays
+exactly the random weights the first time drew.
+"""
+
+from __future__ import annotations
+
+from simulator.errors import EditError
+from simulator.names import layer_title
+
+from .base import DocumentCommand
+
+
+# -------------------------------------------------------------- structural
+class _SnapshotCommand(DocumentCommand):
+    """Keeps (network, positions) before and after; subclasses define ``apply``."""
+
+    def prepare(self):
+        self._before = self.doc.state()
+        network, positions = self.doc.state()
+        self.apply(network, positions)  # may raise: nothing real has changed yet
+        self._after = (network, positions)
+
+    def apply(self, network, positions):
+        """Make the edit on ``network`` and the ``positions`` dict (both copies)."""
+        raise NotImplementedError
+
+    def redo(self):
+        self.doc.restore(self._after)
+
+    def undo(self):
+        self.doc.restore(self._before)
+
+
+class AddNeuronCommand(_SnapshotCommand):
+    def __init__(self, doc, layer, index=None):
+        super().__init__(doc, "Add Neuron")
+        self.layer, self.index = layer, index
+
+    def apply(self, network, positions):
+        network.add_neuron(self.layer, self.index)
+        index = network.sizes[self.layer] - 1 if self.index is None else self.index
+        _shift_neurons(positions, self.layer, index, +1)
+
+
+class RemoveNeuronCommand(_SnapshotCommand):
+    def __init__(self, doc, layer, index):
+        super().__init__(doc, "Remove Neuron")
+        self.layer, self.index = layer, index
+
+    def apply(self, network, positions):
+        network.remove_neuron(self.layer, self.index)
+        _remove_neuron_position(positions, self.layer, self.index)
+
+
+class InsertLayerCommand(_SnapshotCommand):
+    def __init__(self, doc, index, size=2, activation="tanh"):
+        super().__init__(doc, "Insert Layer")
+        self.index, self.size, self.activation = index, size, activation
+
+    def apply(self, network, positions):
+        network.insert_layer(self.index, self.size, self.activation)
+        _shift_layers(positions, self.index, +1)
+
+    def note(self):
+        """The new layer replaces the edges that ran directly between its neighbours
+        (``Network.insert_layer``): say so, as removing a layer says what it joins."""
+        before, i = self._before[0], self.index
+        if (i - 1, i) not in before.blocks:
+            return None
+        n = before.n_layers + 1
+        return (f"Inserted hidden layer {i} between {layer_title(i - 1, n)} and {layer_title(i + 1, n)}; "
+                "their direct edges now run through it")
+
+
+class RemoveLayerCommand(_SnapshotCommand):
+    def __init__(self, doc, index):
+        super().__init__(doc, "Remove Layer")
+        self.index = index
+
+    def apply(self, network, positions):
+        network.remove_layer(self.index)
+        _remove_layer_positions(positions, self.index)
+
+    def note(self):
+        return rewire_note(self._before[0], self._after[0], [self.index])
+
+
+class ResizeLayerCommand(_SnapshotCommand):
+    """Add neurons to, or remove them from, the end of a layer: one model edit
+    (``Network.resize_layer``), however many neurons it adds."""
+
+    def __init__(self, doc, layer, size):
+        super().__init__(doc, "Resize Layer")
+        self.layer, self.size = layer, size
+
+    def is_noop(self):
+        return self._before[0].sizes == self._after[0].sizes
+
+    def apply(self, network, positions):
+        network.resize_layer(self.layer, self.size)
+        for key in [k for k in positions if k[0] == self.layer and k[1] >= self.size]:
+            del positions[key]
+
+
+class ConnectLayersCommand(_SnapshotCommand):
+    def __init__(self, doc, src_layer, dst_layer):
+        super().__init__(doc, "Connect Layers")
+        self.src_layer, self.dst_layer = src_layer, dst_layer
+
+    def apply(self, network, positions):
+        network.connect_layers(self.src_layer, self.dst_layer)
+
+
+class DisconnectLayersCommand(_SnapshotCommand):
+    def __init__(self, doc, src_layer, dst_layer):
+        super().__init__(doc, "Disconnect Layers")
+        self.src_layer, self.dst_layer = src_layer, dst_layer
+
+    def apply(self, network, positions):
+        network.disconnect_layers(self.src_layer, self.dst_layer)
+
+
+class DeleteItemsCommand(_SnapshotCommand):
+    """Delete edges and neurons in one step.
+
+    Edges go first, then neurons from the last layer backwards and from the
+    highest index down, so earlier indices stay valid. Selecting every neuron
+    of a hidden layer removes the layer.
+    """
+
+    def __init__(self, doc, neurons=(), edges=()):
+        super().__init__(doc, "Delete")
+        self.neurons = sorted(set(neurons))
+        self.edges = sorted(set(edges))
+        self.removed_layers = []
+
+    def prepare(self):
+        if not self.neurons and not self.edges:
+            raise EditError("nothing is selected to delete")
+        super().prepare()
+
+    def apply(self, network, positions):
+        gone = set(self.neurons)
+        for src, dst in self.edges:
+            if src not in gone and dst not in gone:
+                network.disconnect(src, dst)
+        by_layer = {}
+        for layer, index in self.neurons:
+            by_layer.setdefault(layer, []).append(index)
+        for layer in sorted(by_layer, reverse=True):
+            indices = sorted(by_layer[layer], reverse=True)
+            whole = len(indices) == network.sizes[layer]
+            if whole and 0 < layer < network.output_layer:
+                self.removed_layers.append(layer)
+                network.remove_layer(layer)
+                _remove_layer_positions(positions, layer)
+                continue
+            for index in indices:
+                network.remove_neuron(layer, index)
+                _remove_neuron_position(positions, layer, index)
+
+    def note(self):
+        return rewire_note(self._before[0], self._after[0], self.removed_layers)
+
+
+# ----------------------------------------------------------------- helpers
+def rewire_note(before, after, removed):
+    """What removing hidden layers ``removed`` (indices in ``before``) joined anew, or None.
+
+    Removing a layer fully connects its neighbours, with new random weights,
+    when no edges joined them, so that data still reaches the output
+    (``Network.remove_layer``). A person should hear of edges they did not draw:
+    "Removed hidden layer 1; connected Input to Output directly with new random weights".
+    """
+    if not removed:
+        return None
+    kept = [layer for layer in range(before.n_layers) if layer not in set(removed)]
+    joined = sorted((kept[i], kept[j]) for i, j in after.blocks if (kept[i], kept[j]) not in before.blocks)
+    if not joined:
+        return None
+    numbers = [str(layer) for layer in sorted(removed)]
+    what = "hidden layer " + numbers[0] if len(numbers) == 1 else \
+        "hidden layers " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    pairs = "; ".join(f"connected {layer_title(i, before.n_layers)} to {layer_title(j, before.n_layers)} directly"
+                      for i, j in joined)
+    return f"Removed {what}; {pairs} with new random weights"
+
+
+def _shift_neurons(positions, layer, start, step):
+    """Shift the manual positions of neurons ``start..`` of ``layer`` by ``step``."""
+    moved = {(l, i + step if l == layer and i >= start else i): p for (l, i), p in positions.items()}
+    positions.clear()
+    positions.update(moved)
+
+
+def _remove_neuron_position(positions, layer, index):
+    positions.pop((layer, index), None)
+    _shift_neurons(positions, layer, index + 1, -1)
+
+
+def _shift_layers(positions, start, step):
+    moved = {(l + step if l >= start else l, i): p for (l, i), p in positions.items()}
+    positions.clear()
+    positions.update(moved)
+
+
+def _remove_layer_positions(positions, layer):
+    for key in [k for k in positions if k[0] == layer]:
+        del positions[key]
+    _shift_layers(positions, layer + 1, -1)
