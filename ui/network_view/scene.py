@@ -7,7 +7,7 @@ and it never writes the model itself. ``structure_changed`` rebuilds every
 item; ``values_changed`` only restyles edges and biases; ``positions_changed``
 only moves things.
 
-Mouse scheme (see also :data:`NEURON_HELP`):
+Mouse scheme (see also ``tooltips.NEURON_HELP``):
 
 - Drag a neuron's centre: move it (and every other selected neuron).
 - Drag from a neuron's rim, or Ctrl+drag anywhere on it: connect it to a
@@ -28,26 +28,14 @@ from simulator.network import MAX_WEIGHT
 
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
-from .items import RADIUS, EdgesItem, LayerItem, LayerTitleItem, NeuronItem, format_value, largest_magnitude
+from .items import EdgesItem, LayerItem, LayerTitleItem, NeuronItem, largest_magnitude
 from .layout import auto_layout
 from .menus import context_menu
+from .picking import Picking
+from .tooltips import tooltip
 
-RIM = 0.55 * RADIUS     # presses farther than this from the centre start a connection
-PICK_SLACK = 3.0        # neurons are hit a little outside their circle
-EDGE_PICK_PIXELS = 5.0  # edges are hit within this many screen pixels
 TITLE_INK_WIDTH = 100.0  # how wide a layer title's text is drawn, at most, in pixels
-
-NEURON_HELP = ("Drag the centre to move it (selected neurons move together).\n"
-               "Drag from the rim, or Ctrl+drag, to connect it to a neuron of a later layer.\n"
-               "Double-click to set the bias; scroll over a selected neuron to nudge it (Shift: finer).")
-EDGE_HELP = ("Double-click to set the weight; scroll over a selected edge to nudge it (Shift: finer).\n"
-             "Delete removes the selected edges.")
-LAYER_HELP = "Double-click an empty spot to add a neuron here; right-click for layer actions."
-BACKGROUND_HELP = ("Drag on the background to select with a rubber band; Space+drag or the middle button pans;\n"
-                   "the wheel zooms about the cursor. Right-click for Fit and Re-layout.")
-
-
-DIALOG_DECIMALS = 6     # the weight and bias dialogs
+DIALOG_DECIMALS = 6      # the weight and bias dialogs
 
 
 def _ask_number(parent, title, label, value):
@@ -60,7 +48,7 @@ def as_shown(value):
     return float(QLocale.c().toString(float(value), "f", DIALOG_DECIMALS))
 
 
-class NetworkScene(QGraphicsScene):
+class NetworkScene(Picking, QGraphicsScene):
     """Neurons, edges and layer columns of ``document.network``.
 
     Signals
@@ -304,49 +292,6 @@ class NetworkScene(QGraphicsScene):
         views = self.views()
         return views[0].transform().m11() if views else 1.0
 
-    def neuron_at(self, pos):
-        """The neuron whose circle holds scene point ``pos``, or None."""
-        best, best_d = None, RADIUS + PICK_SLACK
-        p = np.array([pos.x(), pos.y()])
-        for layer, xy in enumerate(self._xy):
-            if not len(xy):
-                continue
-            d = np.hypot(*(xy - p).T)
-            i = int(np.argmin(d))
-            if d[i] <= best_d:
-                best, best_d = (layer, i), d[i]
-        return best
-
-    def edge_at(self, pos):
-        """The edge nearest scene point ``pos`` (within a few screen pixels), or None."""
-        tol = EDGE_PICK_PIXELS / self.view_scale()
-        # Curves are drawn on top, so they are picked first.
-        for item in sorted(self._edges.values(), key=lambda it: -it.zValue()):
-            k = item.edge_at(pos, tol)
-            if k is not None:
-                return item.edge_key(k)
-        return None
-
-    def layer_at(self, pos):
-        for layer, item in self._layers.items():
-            if item.contains(pos):
-                return layer
-        return None
-
-    def hit_test(self, pos):
-        """What is under ``pos``: ``("neuron", key, "body"|"rim")``, ``("edge", (src, dst))``,
-        ``("layer", l)`` or None."""
-        key = self.neuron_at(pos)
-        if key is not None:
-            x, y = self.neuron_xy(key)
-            zone = "rim" if np.hypot(pos.x() - x, pos.y() - y) > RIM else "body"
-            return ("neuron", key, zone)
-        edge = self.edge_at(pos)
-        if edge is not None:
-            return ("edge", edge)
-        layer = self.layer_at(pos)
-        return None if layer is None else ("layer", layer)
-
     # ============================================================ selection
     def selected_neurons(self):
         return sorted(item.key for item in self.selectedItems() if isinstance(item, NeuronItem))
@@ -473,17 +418,6 @@ class NetworkScene(QGraphicsScene):
         for view in self.views():
             if not getattr(view, "panning", False):
                 view.viewport().setCursor(shape)
-
-    def nudge_target(self, pos):
-        """The selected edge or neuron under ``pos`` that the wheel would nudge, or None."""
-        hit = self.hit_test(pos)
-        if hit is None:
-            return None
-        if hit[0] == "neuron" and self._neurons[hit[1]].isSelected():
-            return ("neuron", hit[1])
-        if hit[0] == "edge" and hit[1] in self._selected_edges:
-            return hit
-        return None
 
     # ================================================================ mouse
     def mousePressEvent(self, event):
@@ -620,27 +554,7 @@ class NetworkScene(QGraphicsScene):
 
     def help_text(self, pos):
         """The tooltip for whatever is under ``pos``."""
-        net, hit = self.document.network, self.hit_test(pos)
-        if hit is None:
-            return BACKGROUND_HELP
-        if hit[0] == "neuron":
-            key = hit[1]
-            name = neuron_name(key, self._sizes)
-            if key[0] == 0:
-                return f"Input {name}\n{NEURON_HELP.split(chr(10))[0]}\n{NEURON_HELP.split(chr(10))[1]}"
-            act = activation_label(net.layers[key[0]].activation)
-            bias = format_value(float(net.layers[key[0]].bias[key[1]]))
-            return f"{name[0].upper()}{name[1:]}: bias {bias}, {act}\n{NEURON_HELP}"
-        if hit[0] == "edge":
-            src, dst = hit[1]
-            w = format_value(net.weight(src, dst))
-            return (f"Weight {w} from {neuron_name(src, self._sizes)} to {neuron_name(dst, self._sizes)}\n"
-                    f"{EDGE_HELP}")
-        layer = hit[1]
-        kind = layer_title(layer, len(self._sizes))
-        size = self._sizes[layer]
-        act = "" if layer == 0 else f", {activation_label(net.layers[layer].activation)}"
-        return f"{kind} layer: {plural(size, 'neuron')}{act}\n{LAYER_HELP}"
+        return tooltip(self.document.network, self.hit_test(pos))
 
     # ================================================================ edits
     def _dialog_parent(self):

@@ -16,7 +16,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from .items import NEGATIVE, POSITIVE, format_short
-from .scene import BACKGROUND_HELP, NetworkScene
+from .scene import NetworkScene
+from .tooltips import BACKGROUND_HELP
 
 ZOOM_STEP = 1.25
 FIT_MARGIN = 12.0       # pixels around the drawing after Fit
