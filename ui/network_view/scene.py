@@ -28,7 +28,8 @@ from simulator.network import MAX_WEIGHT
 
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
-from .items import EdgesItem, LayerItem, LayerTitleItem, NeuronItem, largest_magnitude
+from .edges_item import EdgesItem
+from .items import LayerItem, LayerTitleItem, NeuronItem, largest_magnitude
 from .layout import auto_layout
 from .menus import context_menu
 from .picking import Picking
