@@ -1,7 +1,7 @@
 """The document: the one network being edited, its data and settings, and undo.
 
 Views never write to the model. They call the edit methods here; each pushes
-one command (ui/commands.py) onto ``undo_stack`` and the command changes the
+one command (ui/commands/) onto ``undo_stack`` and the command changes the
 model. Views redraw from the signals, which fire only when something really
 changed. See docs/ui-contract.md for the names the canvas relies on.
 """
@@ -26,7 +26,7 @@ from simulator.project_file import Project, load_project, save_project
 
 UNDO_LIMIT = 200
 """Most steps the Edit menu can undo. A structural step keeps two copies of
-the network (ui/commands.py), so the oldest steps are forgotten past this."""
+the network (ui/commands/structure.py), so the oldest steps are forgotten past this."""
 
 LAYOUT_KEY = "positions"
 """The key of the project layout block under which manual positions are stored:
@@ -191,7 +191,7 @@ class Document(QObject):
         layout[LAYOUT_KEY] = [[l, i, x, y] for (l, i), (x, y) in sorted(self.positions.items())]
         return dataclasses.replace(self.project, network=self.network.copy(), layout=layout)
 
-    # ------------------------------------------- helpers for ui/commands.py
+    # ------------------------------------------- helpers for ui/commands/
     def state(self):
         """A private copy of (network, positions) for a command to keep."""
         return self.network.copy(), dict(self.positions)
