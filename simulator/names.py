@@ -7,7 +7,7 @@ layer 0 holds the inputs).
 
 
 def neuron_name(neuron, sizes):
-    """"x1", "ŷ" (a single output), "ŷ2", or "neuron 3 of hidden layer 1".
+    """"x1", "ŷ" (a single output), "ŷ2", or "neuron 3 of Hidden 1" (as the canvas titles the layer).
 
     Parameters
     ----------
@@ -21,7 +21,7 @@ def neuron_name(neuron, sizes):
         return f"x{index + 1}"
     if layer == len(sizes) - 1:
         return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
-    return f"neuron {index + 1} of hidden layer {layer}"
+    return f"neuron {index + 1} of {layer_title(layer, len(sizes))}"
 
 
 def layer_title(layer, n_layers):

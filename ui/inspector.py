@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFo
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
-from simulator.names import layer_title
+from simulator.names import layer_title, neuron_name
 from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
@@ -23,19 +23,9 @@ SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to mo
                 "Click a single neuron, edge or layer to see and edit it here.")
 
 
-def neuron_title(key, sizes):
-    """A person's name for a neuron: "x1", "ŷ", "ŷ2", "neuron 3 of Hidden 1"."""
-    layer, index = key
-    if layer == 0:
-        return f"x{index + 1}"
-    if layer == len(sizes) - 1:
-        return "\u0177" if sizes[layer] == 1 else f"\u0177{index + 1}"
-    return f"neuron {index + 1} of Hidden {layer}"
-
-
 def neuron_with_layer(key, sizes):
     """"x1 (Input)", "ŷ (Output)", "neuron 4 of Hidden 1": a hidden neuron's name says its layer already."""
-    name = neuron_title(key, sizes)
+    name = neuron_name(key, sizes)
     if 0 < key[0] < len(sizes) - 1:
         return name
     return f"{name} ({layer_title(key[0], len(sizes))})"
@@ -46,7 +36,7 @@ def format_value(value):
 
 
 def _neuron_header(key, sizes):
-    name = neuron_title(key, sizes)
+    name = neuron_name(key, sizes)
     if key[0] == 0:
         return f"Input {name}"
     if key[0] == len(sizes) - 1:
@@ -174,7 +164,7 @@ class WeightTable(QTableWidget):
         self.setRowCount(len(rows))
         self.keys = [key for key, _ in rows]
         for row, (key, weight) in enumerate(rows):
-            name = QTableWidgetItem(f"{neuron_title(key, sizes)}")
+            name = QTableWidgetItem(f"{neuron_name(key, sizes)}")
             name.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
             name.setToolTip(f"Layer {key[0]}, neuron {key[1] + 1}")
             value = QTableWidgetItem(format_value(weight))
