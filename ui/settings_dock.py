@@ -23,7 +23,7 @@ from simulator.errors import SimulatorError
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
 from simulator.project_schema import MAX_TEST_FRACTION, build_dataset
-from simulator.settings import MAX_BATCH_SIZE
+from simulator.settings import MAX_BATCH_SIZE, PRECISIONS
 
 from .number_box import NumberBox, below
 from .wording import plural
@@ -33,6 +33,7 @@ LOSS_LABELS = {"l1": "L1 (mean absolute error)", "l2": "L2 (mean squared error)"
                "categorical_cross_entropy": "Categorical cross-entropy"}
 OPTIMIZER_LABELS = {"sgd": "Gradient descent (SGD)", "momentum": "Momentum", "adam": "Adam"}
 RULE_LABELS = {"backprop": "Backpropagation", "perceptron": "Perceptron rule (output layer only)"}
+PRECISION_LABELS = {"float64": "Exact (float64)", "float32": "Fast (float32)"}
 GENERATOR_LABELS = {"and": "AND", "or": "OR", "xor": "XOR", "linear_outliers": "Line with outliers",
                     "multiclass": "Several classes", "abs": "Absolute value |x|", "sine": "Sine wave"}
 INLINE = "__inline__"
@@ -151,6 +152,8 @@ class SettingsPanel(QScrollArea):
         self.optimizer = _combo(OPTIMIZER_NAMES, OPTIMIZER_LABELS, "How the weights follow the gradient")
         self.rule = _combo(RULES, RULE_LABELS, "Backpropagation trains every layer; the perceptron rule "
                            "is the classic rule for a single layer of step units")
+        self.precision = _combo(PRECISIONS, PRECISION_LABELS, "float64 computes exactly; float32 is about "
+                                "twice as fast on big networks, with about 7 significant digits")
         self.learning_rate = NumberBox(_SMALLEST, _LARGEST, 0.01, "How big a step the weights take each "
                                        "update (greater than 0)", adaptive=True)
         self.momentum = NumberBox(0.0, below(1.0), 0.05, "How much of the previous step carries over, "
@@ -169,7 +172,7 @@ class SettingsPanel(QScrollArea):
         self.l1 = NumberBox(0.0, _LARGEST, 0.001, "L1 regularisation: pushes small weights to exactly 0")
         self.l2 = NumberBox(0.0, _LARGEST, 0.001, "L2 regularisation (weight decay): keeps weights small")
         self.train_seed = _whole(0, MAX_SEED, "The seed of the shuffling")
-        for name, combo in (("loss", self.loss), ("optimizer", self.optimizer), ("rule", self.rule)):
+        for name, combo in self._setting_combos():
             combo.currentIndexChanged.connect(lambda row, name=name, combo=combo:
                                               self._set_setting(name, combo.itemData(row)))
         for name, box in self._setting_boxes():
@@ -188,7 +191,12 @@ class SettingsPanel(QScrollArea):
         form.addRow("L2:", self.l2)
         form.addRow("Training rule:", self.rule)
         form.addRow("Shuffle seed:", self.train_seed)
+        form.addRow("Precision:", self.precision)
         return group
+
+    def _setting_combos(self):
+        return (("loss", self.loss), ("optimizer", self.optimizer), ("rule", self.rule),
+                ("precision", self.precision))
 
     def _setting_boxes(self):
         return (("learning_rate", self.learning_rate), ("momentum", self.momentum), ("beta1", self.beta1),
@@ -261,7 +269,7 @@ class SettingsPanel(QScrollArea):
 
     def _show_settings(self):
         s = self.document.settings
-        for name, combo in (("loss", self.loss), ("optimizer", self.optimizer), ("rule", self.rule)):
+        for name, combo in self._setting_combos():
             combo.setCurrentIndex(max(combo.findData(getattr(s, name)), 0))
         for name, box in self._setting_boxes():
             box.setValue(getattr(s, name))

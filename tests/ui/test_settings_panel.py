@@ -159,3 +159,15 @@ def test_choosing_two_optimizers_is_two_undo_steps_and_arrow_steps_merge(panel):
     assert doc.settings.learning_rate == 1.0
     doc.undo_stack.undo()
     assert doc.settings.optimizer == "adam" and widget.optimizer.currentData() == "adam"
+
+
+def test_precision_is_a_setting_shown_and_undoable(panel, tmp_path):
+    project = make_preset("mlp-xor")
+    project.settings.precision = "float32"
+    save_project(project, tmp_path / "p.json")
+    widget, doc = panel(simulator.project_file.load_project(tmp_path / "p.json"))
+    assert widget.precision.currentData() == "float32"
+    widget.precision.setCurrentIndex(widget.precision.findData("float64"))
+    assert doc.settings.precision == "float64"
+    doc.undo_stack.undo()
+    assert doc.settings.precision == "float32" and widget.precision.currentData() == "float32"
