@@ -12,6 +12,7 @@ import dataclasses
 import math
 from contextlib import contextmanager
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -74,6 +75,18 @@ class Document(QObject):
         self._batch_depth = 0
         self._pending = set()
         self._install(project if project is not None else default_project())
+
+    def __del__(self):
+        # Empty the undo stack while everything is still intact. When the
+        # garbage collector frees a document caught in a reference cycle, it
+        # would otherwise tear the Python side down first and QUndoStack's
+        # C++ destructor would then delete half-freed commands and crash.
+        try:
+            if shiboken6.isValid(self.undo_stack):
+                self.undo_stack.blockSignals(True)  # nobody is left to tell
+                self.undo_stack.clear()
+        except (RuntimeError, AttributeError):
+            pass
 
     # ------------------------------------------------------------ properties
     @property

@@ -299,3 +299,31 @@ def test_inserting_a_layer_says_it_replaces_the_direct_edges_between_its_neighbo
     messages.clear()
     assert doc.insert_layer(1)  # no edges joined Input and Hidden 1: nothing was replaced
     assert messages == []
+
+
+def test_a_document_in_a_reference_cycle_is_freed_without_crashing(tmp_path):
+    """The garbage collector frees a document caught in a cycle (a view's
+    lambda, a closure...) with edits on its undo stack. Run apart: a crash
+    would take the test process down with it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import gc\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from ui.document import Document\n"
+        "for _ in range(5):\n"
+        "    doc = Document()\n"
+        "    doc.set_weight((0, 0), (1, 0), 0.5)\n"
+        "    doc.add_neuron(1)\n"
+        "    doc.cycle = doc\n"
+        "    del doc\n"
+        "    gc.collect()\n"
+        "print('freed')\n")
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=60, env={"PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen",
+                                          "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0 and "freed" in run.stdout, run.stderr[-500:]
