@@ -1,7 +1,7 @@
 """What to call neurons and layers when talking to a person.
 
 Indices count from 0 in code and from 1 on screen: the first input is x1,
-the first hidden layer is "hidden layer 1" (it is layer 1 in code, because
+the first hidden layer is "Hidden 1" (it is layer 1 in code, because
 layer 0 holds the inputs).
 """
 
@@ -32,7 +32,8 @@ def layer_title(layer, n_layers):
 
 
 def layer_phrase(layer, n_layers):
-    """"the input layer", "hidden layer 1", "the output layer": a layer inside a sentence."""
+    """"the input layer", "Hidden 1", "the output layer": a layer inside a sentence,
+    named as the canvas titles it."""
     if layer == 0:
         return "the input layer"
-    return "the output layer" if layer == n_layers - 1 else f"hidden layer {layer}"
+    return "the output layer" if layer == n_layers - 1 else layer_title(layer, n_layers)

@@ -27,7 +27,9 @@ def sentence(text):
     text = text.strip()
     if not text:
         return text
-    text = text[0].upper() + text[1:]
+    first = text.split(maxsplit=1)[0]
+    if first.isalpha():  # not "x1" or "ŷ2": names of inputs and outputs keep their case
+        text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
 

@@ -456,7 +456,7 @@ def test_assign_copies_and_keeps_identity():
 
 @pytest.mark.parametrize("edit, words", [
     (lambda n: n.connect((0, 0), (1, 0)), "x1 is already connected to neuron 1 of Hidden 1"),
-    (lambda n: n.connect((2, 0), (1, 1)), "the output layer comes after hidden layer 1"),
+    (lambda n: n.connect((2, 0), (1, 1)), "the output layer comes after Hidden 1"),
     (lambda n: n.disconnect_layers(0, 2), "the input layer has no edges to the output layer"),
     (lambda n: n.disconnect((0, 1), (2, 0)), "no edge from x2 to \u0177"),
 ])

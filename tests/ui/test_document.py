@@ -188,7 +188,7 @@ def test_removing_a_hidden_layer_says_when_it_connects_the_neighbours_anew(doc):
     doc.message.connect(messages.append)
     assert doc.remove_layer(1)
     assert doc.network.blocks[(0, 1)].full  # Input now feeds Output directly
-    assert messages == ["Removed hidden layer 1; connected Input to Output directly with new random weights."]
+    assert messages == ["Removed Hidden 1; connected Input to Output directly with new random weights."]
     doc.undo_stack.undo()
     doc.connect((0, 0), (2, 0), 0.5)  # a skip edge already joins the neighbours: nothing new is drawn
     messages.clear()
@@ -205,7 +205,7 @@ def test_deleting_every_neuron_of_two_hidden_layers_names_both(qapp):
     assert document.network.sizes == [2, 2, 1, 1]
     assert document.delete_items(neurons=[(1, 0), (1, 1), (2, 0)])
     assert document.network.sizes == [2, 1]
-    assert messages == ["Removed hidden layers 1 and 2; connected Input to Output directly with new random weights."]
+    assert messages == ["Removed Hidden 1 and 2; connected Input to Output directly with new random weights."]
     document.deleteLater()
 
 
@@ -293,7 +293,7 @@ def test_inserting_a_layer_says_it_replaces_the_direct_edges_between_its_neighbo
     messages = []
     doc.message.connect(messages.append)
     assert doc.insert_layer(2)
-    assert messages == ["Inserted hidden layer 2 between Hidden 1 and Output; their direct edges now run through it."]
+    assert messages == ["Inserted Hidden 2 between Hidden 1 and Output; their direct edges now run through it."]
     assert not doc.network.has_edge((1, 0), (3, 0))
     assert doc.disconnect_layers(0, 1)
     messages.clear()
@@ -327,3 +327,12 @@ def test_a_document_in_a_reference_cycle_is_freed_without_crashing(tmp_path):
                          timeout=60, env={"PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen",
                                           "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0 and "freed" in run.stdout, run.stderr[-500:]
+
+
+def test_a_refusal_naming_an_input_keeps_its_case(qapp):
+    doc = Document()
+    said = []
+    doc.message.connect(said.append)
+    assert not doc.connect((0, 0), (1, 0))  # the lesson's x1 already feeds that neuron
+    assert said == ["x1 is already connected to neuron 1 of Hidden 1."]
+    doc.deleteLater()

@@ -503,7 +503,7 @@ def test_removing_the_only_hidden_layer_says_input_and_output_are_joined_anew(wi
     assert "new random weights" in win.acts.remove_layer.toolTip()
     win.acts.remove_layer.trigger()
     assert win.document.network.sizes == [2, 1]
-    assert win.statusBar().currentMessage() == ("Removed hidden layer 1; connected Input to Output directly "
+    assert win.statusBar().currentMessage() == ("Removed Hidden 1; connected Input to Output directly "
                                                 "with new random weights.")
 
 

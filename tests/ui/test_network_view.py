@@ -611,4 +611,4 @@ def test_delete_neuron_in_the_menu_removes_a_layer_as_the_delete_key_does(qtbot,
         assert doc.network.sizes == [2, 1] and doc.undo_stack.undoText() == "Delete"
         said.append(view.messages)
         doc.undo_stack.undo()
-    assert said[0] == said[1] == ["Removed hidden layer 1; connected Input to Output directly with new random weights."]
+    assert said[0] == said[1] == ["Removed Hidden 1; connected Input to Output directly with new random weights."]

@@ -71,7 +71,7 @@ class InsertLayerCommand(_SnapshotCommand):
         if (i - 1, i) not in before.blocks:
             return None
         n = before.n_layers + 1
-        return (f"Inserted hidden layer {i} between {layer_title(i - 1, n)} and {layer_title(i + 1, n)}; "
+        return (f"Inserted {layer_title(i, n)} between {layer_title(i - 1, n)} and {layer_title(i + 1, n)}; "
                 "their direct edges now run through it")
 
 
@@ -173,7 +173,7 @@ def rewire_note(before, after, removed):
     Removing a layer fully connects its neighbours, with new random weights,
     when no edges joined them, so that data still reaches the output
     (``Network.remove_layer``). A person should hear of edges they did not draw:
-    "Removed hidden layer 1; connected Input to Output directly with new random weights".
+    "Removed Hidden 1; connected Input to Output directly with new random weights".
     """
     if not removed:
         return None
@@ -182,8 +182,8 @@ def rewire_note(before, after, removed):
     if not joined:
         return None
     numbers = [str(layer) for layer in sorted(removed)]
-    what = "hidden layer " + numbers[0] if len(numbers) == 1 else \
-        "hidden layers " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    what = "Hidden " + numbers[0] if len(numbers) == 1 else \
+        "Hidden " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
     pairs = "; ".join(f"connected {layer_title(i, before.n_layers)} to {layer_title(j, before.n_layers)} directly"
                       for i, j in joined)
     return f"Removed {what}; {pairs} with new random weights"
