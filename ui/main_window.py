@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTextBrowser, QUndoView
 
 from simulator.errors import SimulatorError
@@ -204,7 +204,10 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self):
-        suggestion = self.document.path or file_stem(self.document.title) + ".json"
+        # a new project is suggested in the person's documents, never the folder the app started in
+        suggestion = self.document.path or os.path.join(
+            QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or os.path.expanduser("~"),
+            file_stem(self.document.title) + ".json")
         path = self.dialogs.get_save_path(suggestion)
         return self._save_to(path) if path else False
 
