@@ -166,22 +166,23 @@ class Network:
 
     def incoming(self, layer, index):
         """Edges into neuron (layer, index): list of ((src_layer, src_index), weight)."""
-        self._check_neuron((layer, index))
-        out = []
-        for (i, j), block in sorted(self.blocks.items()):
-            if j == layer:
-                for s in np.nonzero(block.mask[:, index])[0]:
-                    out.append(((i, int(s)), float(block.weights[s, index])))
-        return out
+        return self._edges_at((layer, index), into=True)
 
     def outgoing(self, layer, index):
         """Edges out of neuron (layer, index): list of ((dst_layer, dst_index), weight)."""
-        self._check_neuron((layer, index))
+        return self._edges_at((layer, index), into=False)
+
+    def _edges_at(self, neuron, into):
+        self._check_neuron(neuron)
+        layer, index = neuron
         out = []
         for (i, j), block in sorted(self.blocks.items()):
-            if i == layer:
-                for d in np.nonzero(block.mask[index, :])[0]:
-                    out.append(((j, int(d)), float(block.weights[index, d])))
+            if (j if into else i) != layer:
+                continue
+            mask, weights = (block.mask.T, block.weights.T) if into else (block.mask, block.weights)
+            other = i if into else j
+            for k in np.nonzero(mask[index])[0]:
+                out.append(((other, int(k)), float(weights[index, k])))
         return out
 
     # ------------------------------------------------------------- whole-state
