@@ -5,6 +5,8 @@
 - A test that leaves a QThread running or a QTimer active fails (after
   napari's ``_dangling_qthreads`` / ``_dangling_qtimers``): a leaked thread or
   timer would fire into the next test, or into a deleted widget.
+- ``canvas`` builds a shown network view on a fresh document (helpers for
+  mouse gestures on it are in ``canvas_support.py``).
 """
 
 import gc
@@ -14,6 +16,10 @@ import weakref
 import pytest
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
+
+from simulator.network import Network
+from tests.ui.canvas_support import make_doc
+from ui.network_view import NetworkView
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +106,28 @@ def no_dangling_threads_or_timers(monkeypatch, qapp):
             problems.append(f"a QTimer.singleShot has not fired yet; it was set at:\n{record['where']}")
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def canvas(qtbot):
+    """A shown view on 2-4-1 with edge x1 -> h1 removed and a recorder of messages."""
+    documents = []
+
+    def build(network=None):
+        if network is None:
+            network = Network([2, 4, 1], seed=3)
+            network.disconnect((0, 0), (1, 0))
+        doc = make_doc(network)
+        view = NetworkView(doc)
+        qtbot.addWidget(view)
+        view.resize(800, 600)
+        view.show()
+        qtbot.waitExposed(view)
+        view.messages = []
+        doc.message.connect(view.messages.append)
+        documents.append(doc)
+        return view, view.scene(), doc
+
+    yield build
+    for doc in documents:  # from Qt's side, at once
+        doc.deleteLater()
