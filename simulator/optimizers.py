@@ -125,9 +125,18 @@ class Momentum(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam, with epsilon added to sqrt(v) after folding the bias corrections
-    into the step size (the paper's "epsilon hat" form, as Keras does); it
-    differs from PyTorch's placement of epsilon by ~1e-7 per step."""
+    """Adam as in Kingma and Ba's Algorithm 1, and as PyTorch implements it.
+
+    With gradient g at step t (counting from 1)::
+
+        m = beta1 m + (1 - beta1) g            v = beta2 v + (1 - beta2) g^2
+        m_hat = m / (1 - beta1^t)              v_hat = v / (1 - beta2^t)
+        w -= learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+
+    ``epsilon`` must be greater than 0 (``TrainingSettings.validate`` says
+    so): a weight whose gradient has always been 0, such as a removed edge,
+    has m = v = 0 and would otherwise be updated by 0 / 0.
+    """
 
     name = "adam"
     beta1 = 0.9
@@ -140,13 +149,19 @@ class Adam(Optimizer):
 
     def _apply(self, params, grads):
         b1, b2 = self.beta1, self.beta2
-        step = float(self.learning_rate * np.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t))
+        # the bias corrections as PyTorch applies them: m_hat's folded into the
+        # step size, v_hat's by dividing sqrt(v), so epsilon is added to sqrt(v_hat)
+        step = self.learning_rate / (1.0 - b1 ** self.t)
+        root_correction = float(np.sqrt(1.0 - b2 ** self.t))
         for p, g, m, v in zip(params, grads, self.m, self.v):
             m *= b1
             m += (1.0 - b1) * g
             v *= b2
             v += (1.0 - b2) * (g * g)
-            p -= step * m / (np.sqrt(v) + self.epsilon)
+            denominator = np.sqrt(v)
+            denominator /= root_correction
+            denominator += self.epsilon
+            p -= step * m / denominator
 
     def settings(self):
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}

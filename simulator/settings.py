@@ -23,7 +23,8 @@ class TrainingSettings:
     optimizer : str
         ``sgd``, ``momentum`` or ``adam``.
     learning_rate, momentum, beta1, beta2, epsilon : float
-        Optimiser settings (momentum for ``momentum``; betas, epsilon for ``adam``).
+        Optimiser settings (momentum for ``momentum``; betas, epsilon for
+        ``adam``). The learning rate and epsilon must be greater than 0.
     l1, l2 : float
         Regularisation of the weights.
     batch_size : int
@@ -31,7 +32,7 @@ class TrainingSettings:
     shuffle : bool
         Reshuffle the training set every epoch (mini-batch and one-sample steps).
     seed : int
-        Seeds the shuffling.
+        Seeds the shuffling; 0 to ``datasets.MAX_SEED`` (2^31 - 1).
     rule : str
         ``backprop`` (gradient descent) or ``perceptron`` (the classic rule for
         step units: it uses the learning rate only, never the optimiser or
@@ -78,6 +79,11 @@ class TrainingSettings:
                 raise SimulatorError(f"{name}: must not be negative, not {value!r}")
         if self.learning_rate == 0:
             raise SimulatorError("learning_rate: must be greater than 0")
+        if self.epsilon == 0:
+            # checked whatever the optimiser, so switching to Adam never meets a 0 here
+            raise SimulatorError("epsilon: must be greater than 0 (1e-8 is usual): Adam divides by "
+                                 "sqrt(v) + epsilon, and a weight whose gradient has always been 0, such as "
+                                 "a removed edge, would get 0 / 0")
         for name in ("momentum", "beta1", "beta2"):
             if getattr(self, name) >= 1:
                 raise SimulatorError(f"{name}: must be below 1, not {getattr(self, name)!r}")

@@ -244,18 +244,13 @@ def momentum_reference(lrs, mu=0.9):
 
 
 def adam_reference(lrs, b1=0.9, b2=0.999, eps=1e-8):
-    """Kingma and Ba, Algorithm 1, with epsilon taken as the paper's epsilon-hat.
-
-    The optimiser folds the bias corrections into the step size and adds epsilon
-    to sqrt(v) rather than sqrt(v_hat) (as Keras does); in Algorithm 1's terms
-    that is an epsilon of eps / sqrt(1 - b2^t).
-    """
+    """Kingma and Ba, Algorithm 1, line by line (epsilon added to sqrt(v_hat))."""
     p, m, v = START.copy(), np.zeros_like(START), np.zeros_like(START)
     for t, (lr, g) in enumerate(zip(lrs, GRADS), start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
-        p = p - lr * m_hat / (np.sqrt(v_hat) + eps / math.sqrt(1 - b2 ** t))
+        p = p - lr * m_hat / (np.sqrt(v_hat) + eps)
     return p
 
 
