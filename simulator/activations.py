@@ -3,7 +3,8 @@
 Every activation maps pre-activations ``z`` of shape (n_samples, n_neurons)
 to activations ``a`` of the same shape, and turns ``dL/da`` into ``dL/dz`` in
 ``backward``. Element-wise activations also expose ``derivative(z, a)``, the
-slope da/dz, which the inspector plots.
+slope da/dz, which the inspector plots. ``check_size`` says why a layer of a
+given size cannot use an activation (softmax over one neuron).
 """
 
 import numpy as np
@@ -39,6 +40,11 @@ class Activation:
     def backward(self, z, a, grad_a):
         """Chain rule through the activation: dL/dz = dL/da * da/dz."""
         return grad_a * self.derivative(z, a)
+
+    @staticmethod
+    def check_size(size):
+        """Why a layer of ``size`` neurons cannot use this activation: never, so None."""
+        return None
 
     def __repr__(self):
         return f"Activation({self.name!r})"
@@ -146,6 +152,16 @@ class Softmax:
     def __repr__(self):
         return "Activation('softmax')"
 
+    @staticmethod
+    def check_size(size):
+        """Why softmax cannot run over ``size`` neurons, or None if it can."""
+        if size < 2:
+            # exp(z) / exp(z) is 1 whatever z is: no gradient, nothing to learn
+            return ("softmax over a single neuron always outputs 1, whatever its input, so it cannot "
+                    "learn anything: give the output layer one neuron per class (at least 2), or use a "
+                    "sigmoid output for two classes")
+        return None
+
 
 ACTIVATIONS = {
     "step": Activation(
@@ -171,6 +187,24 @@ ACTIVATIONS = {
 ACTIVATIONS["linear"].backward = _linear_backward
 
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
+
+
+def check_size(name, size):
+    """Why a layer of ``size`` neurons cannot use the activation ``name``.
+
+    Parameters
+    ----------
+    name : str
+        An activation name (unknown names raise SimulatorError).
+    size : int
+        The number of neurons of the layer.
+
+    Returns
+    -------
+    str or None
+        The reason, written for a learner, or None if the pair is fine.
+    """
+    return get_activation(name).check_size(size)
 
 
 def get_activation(name):

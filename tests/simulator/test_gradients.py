@@ -3,7 +3,10 @@
 Every weight of every existing edge, every bias and every dL/da that
 ``Pass`` reports is compared, in float64, with a fourth-order central
 difference of the loss, on random topologies: skip connections, removed
-edges, random biases. Examples that sit within reach of a kink (ReLU at 0,
+edges, random biases, and every kind of target each loss accepts (soft labels
+for the cross-entropies as well as 0/1 and one-hot rows; for categorical
+cross-entropy also rows that do not sum to 1, which it refuses, yet whose
+gradients are still exact). Examples that sit within reach of a kink (ReLU at 0,
 L1 at a == y, Huber at |a - y| == 1, the step threshold) are rejected, and so
 is any example whose finite difference crossed a kink anyway, because there
 the derivative the network reports is a convention, not a limit.
@@ -37,11 +40,21 @@ SETTINGS = settings(max_examples=10, deadline=None, derandomize=True,
 
 
 # ------------------------------------------------------------------ builders
-def targets(rng, loss_name, n, size):
+TARGET_KINDS = ("hard", "soft", "unnormalised")
+
+
+def targets(rng, loss_name, n, size, kind="hard"):
+    """Targets for ``loss_name``: "hard" (0/1, one-hot), "soft" (probabilities) or
+    "unnormalised" (categorical rows that do not sum to 1)."""
     if loss_name == "binary_cross_entropy":
-        return rng.integers(0, 2, (n, size)).astype(float)
+        if kind == "hard":
+            return rng.integers(0, 2, (n, size)).astype(float)
+        return rng.uniform(0.0, 1.0, (n, size))
     if loss_name == "categorical_cross_entropy":
-        return np.eye(size)[rng.integers(0, size, n)]
+        if kind == "hard":
+            return np.eye(size)[rng.integers(0, size, n)]
+        rows = rng.dirichlet(np.ones(size), n)
+        return rows * rng.uniform(0.2, 3.0, (n, 1)) if kind == "unnormalised" else rows
     # wide enough that Huber sees errors on both sides of its threshold
     return rng.uniform(-2.0, 2.0, (n, size))
 
@@ -88,7 +101,16 @@ def cases(draw, hidden, output, loss_name):
             net.set_bias((k, d), rng.uniform(-1.0, 1.0))
     n = draw(st.integers(1, 4), label="samples")
     X = rng.uniform(-1.0, 1.0, (n, sizes[0]))
-    return net, X, targets(rng, loss_name, n, sizes[-1])
+    kind = "hard"
+    if loss_name == "binary_cross_entropy":
+        kind = draw(st.sampled_from(TARGET_KINDS[:2]), label="targets")
+    elif loss_name == "categorical_cross_entropy":
+        kind = draw(st.sampled_from(TARGET_KINDS), label="targets")
+    y = targets(rng, loss_name, n, sizes[-1], kind)
+    # the loss says whether it accepts these targets, and only the unnormalised rows are refused
+    reason = get_loss(loss_name).check_targets(y)
+    assert (reason is None) == (kind != "unnormalised"), reason
+    return net, X, y
 
 
 # ---------------------------------------------------------------- checking
@@ -203,6 +225,10 @@ def check_gradients(net, X, y, loss):
     else:
         def f():
             return loss.value(a_out, y, z_out)
+    if loss.requires:
+        # the value the loss reports (from the logits) is the documented formula of the probabilities
+        assert loss.value(p.a[-1], y, z_out) == pytest.approx(f(), rel=1e-12, abs=1e-14)
+    assert p.loss_value >= 0.0
     grad_out = p.output_grad_a()
     for idx in np.ndindex(a_out.shape):
         # probabilities near 0 or 1 need a step that stays inside (0, 1)
