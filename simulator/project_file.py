@@ -20,6 +20,7 @@ import numpy as np
 
 from .datasets import train_test_split
 from .errors import ProjectFileError, SimulatorError
+from .activations import check_size
 from .losses import get_loss
 from .network import Network
 from .project_schema import (
@@ -86,25 +87,69 @@ class Project:
         return train_test_split(full, fraction, seed)
 
     def problems(self):
-        """Why this project cannot be trained as it stands: a list of sentences, empty if it can.
+        """What to change before this project can be trained: a list of sentences, empty if nothing.
 
         A file may hold a network that is still being built (data of the wrong
-        width, a loss that does not suit the output layer yet); it loads and
-        saves, and this says what to change before training.
+        width, a loss that does not suit the output layer or the targets yet);
+        it loads and saves, and this says what to change before training.
+        Each sentence starts with where the change is made (``data``,
+        ``training.loss``, ``training.rule``, ``network`` or the path of an
+        output layer's activation), then the reason.
         """
         out = []
+        full = None
         try:
-            self.datasets()
+            train, test = self.datasets()
+            full = (train.y, test.y)
         except SimulatorError as exc:
             out.append(str(exc))
-        output = self.network.layers[-1].activation
-        try:
-            get_loss(self.settings.loss).check(output)
-        except SimulatorError as exc:
-            out.append(f"training.loss: {exc}")
-        if self.settings.rule == "perceptron" and output != "step":
+            try:  # the data may still be well formed, only of another width
+                full = (build_dataset(self.data, "data").y,)
+            except SimulatorError:
+                pass
+        network, settings = self.network, self.settings
+        output, n_outputs = network.layers[-1].activation, network.sizes[-1]
+        loss = get_loss(settings.loss)
+        size_reason = check_size(output, n_outputs)
+        if size_reason is not None:
+            # the output layer itself must change first; which loss suits it comes after
+            out.append(f"network.layers[{network.output_layer}].activation: {size_reason}")
+        else:
+            reason = loss.check_output(output, n_outputs)
+            if reason is not None:
+                out.append(f"training.loss: {reason}")
+        for y in full or ():
+            reason = loss.check_targets(y)
+            if reason is not None:
+                out.append(f"training.loss: {reason}")
+                break
+        if settings.rule == "perceptron" and output != "step":
             out.append(f"training.rule: the perceptron rule trains step units, but the output layer uses {output}")
+        if not output_depends_on_input(network):
+            out.append("network: the output no longer depends on any input: no chain of edges leads from an "
+                       "input neuron to an output neuron, so every sample gets the same prediction and only "
+                       "the biases can learn. Connect the inputs again (drag from an input neuron to a later one)")
         return out
+
+
+def output_depends_on_input(network):
+    """Whether some chain of edges leads from an input neuron to an output neuron.
+
+    Walks the layers in order, marking the neurons an input reaches; one
+    boolean product per block, so it costs about as much as a forward pass
+    of one sample.
+    """
+    reached = [np.ones(network.sizes[0], dtype=bool)]
+    incoming = {}
+    for (i, j), block in network.blocks.items():
+        incoming.setdefault(j, []).append((i, block.mask))
+    for j in range(1, network.n_layers):
+        here = np.zeros(network.sizes[j], dtype=bool)
+        for i, mask in incoming.get(j, ()):
+            if reached[i].any():
+                here |= reached[i] @ mask
+        reached.append(here)
+    return bool(reached[-1].any())
 
 
 def _count(n, noun):
