@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backprop import Pass, augment
+from .divergence import explain_divergence
 from .errors import TrainingError
 from .history import History
 from .losses import get_loss
@@ -88,7 +89,11 @@ class Trainer:
         unless the optimiser itself changed."""
         settings.validate()
         loss = get_loss(settings.loss)
-        loss.check(self.network.layers[-1].activation)
+        loss.check(self.network.layers[-1].activation, self.network.sizes[-1])
+        if self.settings is None or self.settings.loss != settings.loss:
+            reason = loss.check_targets(self.train.y)
+            if reason is not None:
+                raise TrainingError(reason)
         if settings.rule == "perceptron" and self.network.layers[-1].activation != "step":
             raise TrainingError(
                 f"the perceptron rule trains step units, but the output layer uses "
@@ -200,7 +205,7 @@ class Trainer:
             raise TrainingError(
                 f"the network has {sizes[0]} inputs and {sizes[-1]} outputs, but the data has "
                 f"{self.train.n_inputs} input columns and {self.train.n_outputs} target columns")
-        self.loss.check(self.network.layers[-1].activation)
+        self.loss.check(self.network.layers[-1].activation, sizes[-1])
         self._checked_plan = plan
 
     def _next_batch(self):
@@ -263,16 +268,17 @@ class Trainer:
             raise TrainingError(f"the loss became {loss} at step {bad_step} and no earlier weights were kept")
         steps, plan, saved = point
         plan.flat[...] = saved
+        failing = self.last_pass if self.last_pass is not None and self.last_pass.plan is plan else None
+        message = explain_divergence(loss, bad_step, steps, self.settings, self.train,
+                                     (self._train_aug, self._train_y), failing, saved,
+                                     self.history.column("train_loss")[-2 * CHECKPOINT_EVERY:].copy())
         self.optimizer.reset()
         self.history.truncate(steps)
         self.steps = steps
         self.last_pass = None
         self._pass = None
         self._pending = None
-        raise TrainingError(
-            f"training paused: the loss became {'NaN' if loss != loss else 'infinite'} at step {bad_step}, "
-            f"so the learning rate ({self.settings.learning_rate:g}) is probably too large. The weights "
-            f"are back to those of step {steps}, the last known to give a finite loss.")
+        raise TrainingError(message)
 
     def start(self):
         """Keep the current weights as the first roll-back point."""

@@ -1,0 +1,70 @@
+"""When the loss stops being finite, the message names what was actually
+detected (never the learning rate for something else) and what was kept."""
+
+import numpy as np
+import pytest
+
+from simulator.datasets import Dataset
+from simulator.errors import TrainingError
+from simulator.presets import make_preset
+from simulator.trainer import Trainer
+
+
+def diverge(steps=2000, scale_x=1.0, scale_y=1.0, **settings):
+    """Train the sine lesson with these settings until it fails; the message and the trainer."""
+    project = make_preset("sine")
+    for key, value in settings.items():
+        setattr(project.settings, key, value)
+    train, _ = project.datasets()
+    train = Dataset(train.X * scale_x, train.y * scale_y, "regression")
+    with np.errstate(all="ignore"), pytest.raises(TrainingError) as info:
+        trainer = Trainer(project.network, train, None, project.settings)
+        trainer.run(steps)
+    for block in project.network.blocks.values():
+        assert np.all(np.isfinite(block.weights))
+    return str(info.value), trainer
+
+
+@pytest.mark.parametrize("optimizer, limit", [("sgd", "2"), ("momentum", "3.8")])
+def test_huge_l2_is_named_not_the_learning_rate(optimizer, limit):
+    message, _ = diverge(optimizer=optimizer, l2=1e300)
+    assert "L2 regularisation is too strong" in message and f"must stay below {limit}" in message
+    assert "lower the learning rate" not in message
+
+
+def test_huge_l1_is_named():
+    message, _ = diverge(optimizer="sgd", l1=1e300)
+    assert "L1 regularisation is too strong" in message and "lower the learning rate" not in message
+
+
+def test_huge_data_is_named_and_the_learning_rate_is_not_blamed():
+    message, trainer = diverge(scale_y=1e300, optimizer="sgd")
+    assert "the training data hold values up to 1.07e+300" in message
+    assert "scale the data" in message and "learning rate" not in message
+    assert message.endswith("The weights are back to those of step 0.") and trainer.steps == 0
+
+
+def test_data_beyond_float32_is_named():
+    message, _ = diverge(scale_x=1e100, precision="float32", optimizer="sgd")
+    assert "beyond the largest float32 number" in message and "float64" in message
+
+
+def test_weights_that_fail_before_any_update_are_named():
+    project = make_preset("sine")
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    trainer.run(20)
+    project.network.add_neuron(1)  # an edit: the trainer keeps the weights it next sees
+    project.network.plan().flat[:] *= 1e200  # wild weights, as if typed in
+    with np.errstate(all="ignore"), pytest.raises(TrainingError) as info:
+        trainer.step()
+    message = str(info.value)
+    assert "already give a" in message and "before any update, so the learning rate is not the cause" in message
+    assert "the last known to give a finite loss" not in message
+
+
+def test_a_learning_rate_that_overshoots_is_named_with_the_evidence():
+    message, trainer = diverge(optimizer="sgd", learning_rate=50.0)
+    assert "the loss grew from" in message and "lower the learning rate (50), for example to 5" in message
+    assert f"The weights are back to those of step {trainer.steps}, the last known to give a finite loss." \
+        in message
