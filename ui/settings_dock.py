@@ -22,6 +22,7 @@ from simulator.datasets import GENERATORS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, def
 from simulator.errors import SimulatorError
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
+from simulator.project_file import output_depends_on_input
 from simulator.project_schema import MAX_TEST_FRACTION, build_dataset
 from simulator.settings import MAX_BATCH_SIZE, PRECISIONS
 
@@ -162,7 +163,7 @@ class SettingsPanel(QScrollArea):
                                "below 1 (the Adam optimizer only)")
         self.beta2 = NumberBox(0.0, below(1.0), 0.001, "How much of the average squared gradient carries "
                                "over, below 1 (the Adam optimizer only)")
-        self.epsilon = NumberBox(0.0, _LARGEST, 1e-8, "Keeps Adam's steps finite where the gradient is "
+        self.epsilon = NumberBox(_SMALLEST, _LARGEST, 1e-8, "Keeps Adam's steps finite where the gradient is "
                                  "near 0 (the Adam optimizer only)", adaptive=True)
         self.batch_size = _whole(0, MAX_BATCH_SIZE, "Points per update: 1 updates after every point, "
                                  "'All points' after the whole training set")
@@ -313,9 +314,11 @@ class SettingsPanel(QScrollArea):
     def _show_problems(self):
         """Show ``Project.problems()``, asked again only when something it reads
         has changed: the data, the settings, the sizes of the input and output
-        layers or the output activation. Edits of hidden layers cost nothing."""
+        layers, the output activation, or whether the output still depends on
+        an input. Other edits of hidden layers cost nothing."""
         doc, net = self.document, self.document.network
-        key = (doc.project.data, doc.project.settings, net.sizes[0], net.sizes[-1], net.layers[-1].activation)
+        key = (doc.project.data, doc.project.settings, net.sizes[0], net.sizes[-1], net.layers[-1].activation,
+               output_depends_on_input(net))
         old = self._problems_key
         if old is not None and old[0] is key[0] and old[1:] == key[1:]:
             return

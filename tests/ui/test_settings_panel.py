@@ -109,8 +109,9 @@ def test_the_panel_shows_exactly_the_projects_problems_after_every_edit(panel):
     assert "Loss: binary cross-entropy needs a sigmoid output layer" in shown_text(widget.problems_label)
     doc.set_setting("rule", "perceptron")
     assert len(shown()) == 2
-    doc.set_data({"recipe": {"generator": "sine"}})
-    assert len(shown()) == 3 and shown_text(widget.problems_label).startswith("Cannot train yet:")
+    doc.set_data({"recipe": {"generator": "sine"}})  # 1 input, and targets outside [0, 1]
+    assert len(shown()) == 4 and shown_text(widget.problems_label).startswith("Cannot train yet:")
+    assert "Loss: binary cross-entropy needs every target between 0 and 1" in shown_text(widget.problems_label)
     doc.undo_stack.undo()
     assert len(shown()) == 2
     doc.add_neuron(2)  # a second output: XOR's one target no longer fits
@@ -118,6 +119,24 @@ def test_the_panel_shows_exactly_the_projects_problems_after_every_edit(panel):
     while doc.undo_stack.canUndo():
         doc.undo_stack.undo()
     assert shown() == [] and not widget.problems_label.isVisibleTo(widget)
+
+
+def test_the_panel_warns_when_the_output_no_longer_depends_on_any_input(panel):
+    widget, doc = panel()
+    doc.delete_items(edges=[((i, s), (j, d)) for i, s, j, d, _ in doc.network.edges() if i == 0])
+    assert [p.split(":")[0] for p in widget.problems] == ["network"]
+    assert "the output no longer depends on any input" in shown_text(widget.problems_label)
+    assert widget.problems_label.isVisibleTo(widget)
+    doc.undo_stack.undo()
+    assert widget.problems == [] and not widget.problems_label.isVisibleTo(widget)
+
+
+def test_adam_epsilon_cannot_be_set_to_zero(panel):
+    widget, doc = panel()
+    assert widget.epsilon.minimum() > 0
+    widget.epsilon.setValue(0.0)  # typed or stepped down to the bottom
+    assert doc.settings.epsilon > 0
+    doc.project.settings.validate()
 
 
 def test_edits_rebuild_only_what_they_changed(panel, monkeypatch):
@@ -136,7 +155,7 @@ def test_edits_rebuild_only_what_they_changed(panel, monkeypatch):
     monkeypatch.setattr(ui.settings_dock, "build_dataset", counted_build)
     monkeypatch.setattr(simulator.project_file.Project, "problems", counted_problems)
     for _ in range(3):
-        doc.add_neuron(1)  # hidden layers are not in any rule of problems()
+        doc.add_neuron(1)  # the output still depends on the inputs: no rule of problems() changed
     doc.set_bias((1, 0), 0.5)
     assert calls == {"build": 0, "problems": 0}
     widget.test_fraction.setValue(0.5)  # the same recipe: the dataset is not built again
