@@ -23,8 +23,7 @@ from .errors import SimulatorError
 SUM_TOLERANCE = 1e-6
 """How far from 1 a row of categorical cross-entropy targets may sum (rounding in a CSV file)."""
 
-_INSTEAD = ("for targets like these choose the L2, L1 or Huber loss, with a linear output layer "
-            "(it reaches any value)")
+_INSTEAD = "for targets like these choose the L2, L1 or Huber loss, with a linear output layer"
 
 
 class Loss:
@@ -171,7 +170,7 @@ class BinaryCrossEntropy(Loss):
         lo, hi = float(np.min(y)), float(np.max(y))
         if lo < 0.0 or hi > 1.0:
             return (f"binary cross-entropy needs every target between 0 and 1 (a probability), but these "
-                    f"targets run from {lo:.6g} to {hi:.6g}: {_INSTEAD}")
+                    f"targets run from {lo:.3g} to {hi:.3g}: {_INSTEAD}")
         return None
 
     def value(self, a, y, z):

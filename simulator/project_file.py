@@ -93,8 +93,7 @@ class Project:
         width, a loss that does not suit the output layer or the targets yet);
         it loads and saves, and this says what to change before training.
         Each sentence starts with where the change is made (``data``,
-        ``training.loss``, ``training.rule``, ``network`` or the path of an
-        output layer's activation), then the reason.
+        ``training.loss``, ``training.rule`` or ``network``), then the reason.
         """
         out = []
         full = None
@@ -113,7 +112,7 @@ class Project:
         size_reason = check_size(output, n_outputs)
         if size_reason is not None:
             # the output layer itself must change first; which loss suits it comes after
-            out.append(f"network.layers[{network.output_layer}].activation: {size_reason}")
+            out.append(f"network: {size_reason}")
         else:
             reason = loss.check_output(output, n_outputs)
             if reason is not None:

