@@ -230,13 +230,16 @@ class CategoricalCrossEntropy(Loss):
         return None
 
     def value(self, a, y, z):
+        # Both ways below compute -sum_j y_j log a_j; every term is >= 0 even
+        # after rounding (log a <= 0; lse >= max z), so the loss is never negative.
+        if a.min() > 1e-300:
+            # no probability underflowed: log(a) is exact enough, and much
+            # cheaper than reductions along short rows
+            return -float(np.vdot(y, np.log(a))) / y.shape[0]
         # -log a_j = lse - z_j, with lse = log sum_k exp(z_k) = max(z) - log(max(a)):
-        # the largest probability is at least 1/k, so its log never underflows,
-        # and no log-sum-exp has to be computed again. lse >= max(z), so every
-        # term y_j (lse - z_j) is >= 0 even after rounding.
+        # the largest probability is at least 1/k, so its log never underflows
         lse = z.max(axis=1) - np.log(a.max(axis=1))
-        neg_log_a = lse[:, None] - z
-        return float(np.vdot(y, neg_log_a)) / y.shape[0]
+        return float(np.vdot(y, lse[:, None] - z)) / y.shape[0]
 
     def grad_a(self, a, y, z):
         return -y / np.clip(a, 1e-12, None) / a.shape[0]
@@ -244,7 +247,8 @@ class CategoricalCrossEntropy(Loss):
     def grad_z(self, a, y, z, activation):
         # d/dz of -sum_j y_j log softmax(z)_j is a * sum(y) - y: the famous
         # a - y when the row sums to 1 (exactly so for one-hot rows)
-        d = a * y.sum(axis=1, keepdims=True)
+        # (row sums as a product: a reduction along short rows is slow)
+        d = a * (y @ np.ones((y.shape[1], 1), dtype=y.dtype))
         d -= y
         d *= 1.0 / d.shape[0]
         return d

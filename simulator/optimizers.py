@@ -158,10 +158,13 @@ class Adam(Optimizer):
             m += (1.0 - b1) * g
             v *= b2
             v += (1.0 - b2) * (g * g)
-            denominator = np.sqrt(v)
-            denominator /= root_correction
-            denominator += self.epsilon
-            p -= step * m / denominator
+            # in place, one temporary: the update is memory-bound on big networks
+            d = np.sqrt(v)
+            d /= root_correction
+            d += self.epsilon
+            np.divide(m, d, out=d)
+            d *= step
+            p -= d
 
     def settings(self):
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
