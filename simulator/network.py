@@ -16,14 +16,9 @@ import numpy as np
 
 from .activations import ACTIVATION_NAMES, get_activation
 from .errors import EditError, SimulatorError
+from .limits import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, MAX_WEIGHT
 from .names import layer_phrase, neuron_name
 
-# Documented limits (docs/file-format.md): far above anything a lesson needs,
-# low enough that a typo cannot exhaust memory.
-MAX_LAYERS = 32
-MAX_LAYER_SIZE = 4096
-MAX_PARAMETERS = 2_000_000
-MAX_WEIGHT = 1e6  # a weight or bias typed in; training itself is not limited
 
 INIT_METHODS = ("xavier", "he", "uniform", "zeros")
 
@@ -583,5 +578,4 @@ def _finite(value, what):
     return value
 
 
-__all__ = ["Network", "Layer", "Block", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_PARAMETERS", "MAX_WEIGHT",
-           "INIT_METHODS", "ACTIVATION_NAMES", "SimulatorError"]
+__all__ = ["Network", "Layer", "Block", "INIT_METHODS", "ACTIVATION_NAMES", "SimulatorError"]

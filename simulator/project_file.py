@@ -20,18 +20,16 @@ import numpy as np
 
 from .datasets import train_test_split
 from .errors import ProjectFileError, SimulatorError
+from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING
 from .losses import get_loss
 from .network import Network
 from .project_schema import (
-    MAX_NAME_CHARS, MAX_NESTING, NonFinite, build_dataset, check_keys, fail, json_copy,
+    NonFinite, build_dataset, check_keys, fail, json_copy,
     network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
 from .settings import TrainingSettings
 
 FORMAT_NAME = "backprop-studio-project"
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_TITLE_CHARS = MAX_NAME_CHARS
-MAX_DESCRIPTION_CHARS = 20_000
 
 _TOP_REQUIRED = ("format", "version", "network", "data")
 _TOP_OPTIONAL = ("title", "description", "training", "layout")
@@ -156,7 +154,7 @@ def project_from_dict(data):
         newer = " (it was saved by a newer Backprop Studio)" if version > FORMAT_VERSION else ""
         fail("version", f"this file is version {version}; this app reads version {FORMAT_VERSION}{newer}")
     check_keys(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
-    title = text(data.get("title", ""), "title", MAX_TITLE_CHARS)
+    title = text(data.get("title", ""), "title", MAX_NAME_CHARS)
     description = text(data.get("description", ""), "description", MAX_DESCRIPTION_CHARS)
     network = network_from_dict(data["network"], "network")
     settings = settings_from_dict(data.get("training", {}), "training")

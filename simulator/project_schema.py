@@ -16,14 +16,13 @@ import math
 import numpy as np
 
 from .activations import ACTIVATION_NAMES
-from .datasets import MAX_SAMPLES, MAX_SEED, TASKS, Dataset, make_dataset
+from .datasets import TASKS, Dataset, make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
-from .network import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, Block, Network
+from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_NAME_CHARS, MAX_NESTING, MAX_PARAMETERS, MAX_SAMPLES,
+                     MAX_SEED, MAX_TEST_FRACTION)
+from .network import Block, Network
 from .settings import TrainingSettings
 
-MAX_NESTING = 64
-MAX_NAME_CHARS = 200
-MAX_TEST_FRACTION = 0.9
 _NUMBER_TYPES = {int, float}
 
 

@@ -3,12 +3,11 @@
 from dataclasses import asdict, dataclass, fields
 
 from .backprop import RULES
-from .datasets import MAX_SEED
 from .errors import SimulatorError
+from .limits import MAX_BATCH_SIZE, MAX_SEED, MAX_TEST_EVERY
 from .losses import LOSS_NAMES
 from .optimizers import OPTIMIZER_NAMES
 
-MAX_BATCH_SIZE = 100_000
 PRECISIONS = ("float64", "float32")
 
 
@@ -81,7 +80,7 @@ class TrainingSettings:
         for name in ("momentum", "beta1", "beta2"):
             if getattr(self, name) >= 1:
                 raise SimulatorError(f"{name}: must be below 1, not {getattr(self, name)!r}")
-        for name, lo, hi in (("batch_size", 0, MAX_BATCH_SIZE), ("seed", 0, MAX_SEED), ("test_every", 1, 10**9)):
+        for name, lo, hi in (("batch_size", 0, MAX_BATCH_SIZE), ("seed", 0, MAX_SEED), ("test_every", 1, MAX_TEST_EVERY)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise SimulatorError(f"{name}: must be a whole number from {lo} to {hi}, not {value!r}")

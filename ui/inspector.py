@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFo
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
-from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
+from simulator.limits import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
 from .wording import activation_label, plural

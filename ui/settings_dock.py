@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLa
                                QVBoxLayout, QWidget)
 
 from simulator.backprop import RULES
-from simulator.datasets import GENERATORS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, default_recipe
+from simulator.datasets import GENERATORS, default_recipe
 from simulator.errors import SimulatorError
+from simulator.limits import MAX_BATCH_SIZE, MAX_NOISE, MAX_SAMPLES, MAX_SEED, MAX_TEST_FRACTION
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
-from simulator.project_schema import MAX_TEST_FRACTION, build_dataset
-from simulator.settings import MAX_BATCH_SIZE, PRECISIONS
+from simulator.project_schema import build_dataset
+from simulator.settings import PRECISIONS
 
 from .number_box import NumberBox, below
 from .wording import plural

@@ -9,8 +9,8 @@ import pytest
 from simulator.activations import get_activation
 from simulator.backprop import forward
 from simulator.errors import EditError
-from simulator.network import (INIT_METHODS, MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS,
-                               Network)
+from simulator.limits import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS
+from simulator.network import INIT_METHODS, Network
 
 
 def small():

@@ -9,11 +9,9 @@ from PySide6.QtGui import QTextDocument
 
 import simulator.project_file
 import ui.settings_dock
-from simulator.datasets import MAX_SEED
+from simulator.limits import MAX_BATCH_SIZE, MAX_SEED, MAX_TEST_FRACTION
 from simulator.presets import make_preset
 from simulator.project_file import Project, save_project
-from simulator.project_schema import MAX_TEST_FRACTION
-from simulator.settings import MAX_BATCH_SIZE
 from ui.document import Document
 from ui.settings_dock import SettingsPanel, problem_text
 

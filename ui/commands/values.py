@@ -7,13 +7,11 @@ import dataclasses
 import math
 
 from simulator.errors import EditError, SimulatorError
+from simulator.limits import MAX_POSITION
 from simulator.project_schema import build_dataset
 
 from .base import DocumentCommand, SetValueCommand
 
-MAX_POSITION = 1e6
-"""Manual positions lie within ±MAX_POSITION in x and y: far beyond any drawing,
-and small enough that the canvas's scaling and scrolling stay in range."""
 
 
 # ------------------------------------------------------------------ values
