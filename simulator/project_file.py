@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .datasets import train_test_split
-from .errors import ProjectFileError, SimulatorError
+from .errors import Problem, ProjectFileError, SimulatorError
 from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING
 from .losses import get_loss
 from .network import Network
@@ -86,6 +86,9 @@ class Project:
     def problems(self):
         """Why this project cannot be trained as it stands: a list of sentences, empty if it can.
 
+        Each is a :class:`~simulator.errors.Problem`: a ``str`` whose ``field``
+        is the JSON path of what to change (``data``, ``training.loss``).
+
         A file may hold a network that is still being built (data of the wrong
         width, a loss that does not suit the output layer yet); it loads and
         saves, and this says what to change before training.
@@ -94,14 +97,15 @@ class Project:
         try:
             self.datasets()
         except SimulatorError as exc:
-            out.append(str(exc))
+            out.append(Problem.of(exc))
         output = self.network.layers[-1].activation
         try:
             get_loss(self.settings.loss).check(output)
         except SimulatorError as exc:
-            out.append(f"training.loss: {exc}")
+            out.append(Problem(str(exc), "training.loss"))
         if self.settings.rule == "perceptron" and output != "step":
-            out.append(f"training.rule: the perceptron rule trains step units, but the output layer uses {output}")
+            out.append(Problem(f"the perceptron rule trains step units, but the output layer uses {output}",
+                               "training.rule"))
         return out
 
 

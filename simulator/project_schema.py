@@ -355,9 +355,8 @@ def settings_from_dict(value, path):
     try:
         settings = TrainingSettings.from_dict(dict(value))
     except SimulatorError as exc:
-        name, _, message = str(exc).partition(": ")
-        if name in _SETTING_KINDS and message:
-            fail(key_path(path, name), message)
+        if exc.field in _SETTING_KINDS:
+            fail(key_path(path, exc.field), exc.reason)
         fail(path, str(exc))
     return settings
 

@@ -69,12 +69,12 @@ def _whole(lo, hi, tip):
 
 
 def problem_text(problem):
-    """A line of ``Project.problems()`` with its place named as this panel names it:
-    "training.loss: binary cross-entropy needs..." -> "Loss: binary cross-entropy needs..."."""
-    place, sep, reason = problem.partition(": ")
-    if sep and place in PROBLEM_PLACES:
-        return f"{PROBLEM_PLACES[place]}: {reason}"
-    return problem
+    """A line of ``Project.problems()`` with its place (``problem.field``) named as
+    this panel names it: "Loss: binary cross-entropy needs..." for ``training.loss``."""
+    field = getattr(problem, "field", None)
+    if field in PROBLEM_PLACES:
+        return f"{PROBLEM_PLACES[field]}: {problem.reason}"
+    return str(problem)
 
 
 def _recipe_key(data):

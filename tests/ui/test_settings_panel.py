@@ -103,7 +103,7 @@ def test_the_panel_shows_exactly_the_projects_problems_after_every_edit(panel):
         return widget.problems
 
     doc.set_activation(2, "linear")
-    assert [p.split(":")[0] for p in shown()] == ["training.loss"]
+    assert [p.field for p in shown()] == ["training.loss"]
     assert "Loss: binary cross-entropy needs a sigmoid output layer" in shown_text(widget.problems_label)
     doc.set_setting("rule", "perceptron")
     assert len(shown()) == 2

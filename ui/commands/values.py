@@ -223,11 +223,11 @@ class SetSettingCommand(SetValueCommand):
             raise SimulatorError(f"there is no training setting called {self.target!r}")
         try:
             return dataclasses.replace(self.old, **{self.target: value}).validate()
-        except SimulatorError as error:  # "learning_rate: ..." -> "learning rate: ..."
-            text = str(error)
-            if text.startswith(self.target + ":"):
-                text = setting_label(self.target).lower() + text[len(self.target):]
-            raise SimulatorError(text) from None
+        except SimulatorError as error:
+            if error.field != self.target:
+                raise
+            # named as the panel names it: "learning rate: must be greater than 0"
+            raise SimulatorError(error.reason, error.field, setting_label(self.target).lower()) from None
 
     def write(self, settings):
         self.doc.project.settings = settings
