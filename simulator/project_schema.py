@@ -21,6 +21,7 @@ from .errors import EditError, ProjectFileError, SimulatorError
 from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_NAME_CHARS, MAX_NESTING, MAX_PARAMETERS, MAX_SAMPLES,
                      MAX_SEED, MAX_TEST_FRACTION)
 from .network import Block, Network
+from .network_rules import activation_reason
 from .settings import TrainingSettings
 
 _NUMBER_TYPES = {int, float}
@@ -255,9 +256,9 @@ def _layers(value, path):
         if not isinstance(name, str) or name not in ACTIVATION_NAMES:
             fail(key_path(where, "activation"),
                  f"unknown activation {show(name)} (known: {', '.join(ACTIVATION_NAMES)})")
-        if name == "softmax" and k != last:
-            fail(key_path(where, "activation"), "softmax is only allowed on the output layer, "
-                                                "where it turns scores into class probabilities")
+        reason = activation_reason(name, output=k == last)  # the model's rule, as an edit meets it
+        if reason is not None:
+            fail(key_path(where, "activation"), reason)
         activations.append(name)
         if "bias" in layer:
             biases.append(number_vector(layer["bias"], key_path(where, "bias"), size,
@@ -275,7 +276,7 @@ def _edges(value, path, sizes):
     if len(value) > pairs:
         fail(path, f"{len(value)} edge blocks, but a network of {n} layers has only "
                    f"{pairs} pairs of layers")
-    seen, masks, count = {}, [], 0
+    seen, masks, stored = {}, [], 0
     for e, edge in enumerate(value):
         where = f"{path}[{e}]"
         check_keys(edge, where, ("from", "to", "weights"), ("mask",), what="an edge block object")
@@ -299,14 +300,13 @@ def _edges(value, path, sizes):
             mask = bool_matrix(edge["mask"], mask_path)
             if not mask.any():
                 fail(mask_path, "every edge of this block is masked out: leave the block out instead")
-            count += int(mask.sum())
-        else:
-            count += sizes[src] * sizes[dst]
+        # a block is stored whole, however many of its edges the mask keeps (network_rules.py)
+        stored += sizes[src] * sizes[dst]
         masks.append((src, dst, mask))
-    total = count + sum(sizes[1:])
+    total = stored + sum(sizes[1:])
     if total > MAX_PARAMETERS:
-        fail(path, f"the network would have {total:,} parameters (edges and biases); "
-                   f"the limit is {MAX_PARAMETERS:,}")
+        fail(path, f"the network would store {total:,} parameters (every slot of its edge blocks, "
+                   f"masked or not, and the biases); the limit is {MAX_PARAMETERS:,}")
     blocks = {}
     for (src, dst, mask), edge, e in zip(masks, value, range(len(value))):
         where = key_path(f"{path}[{e}]", "weights")
