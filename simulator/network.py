@@ -19,7 +19,7 @@ from .activations import ACTIVATION_NAMES
 from .errors import EditError, SimulatorError
 from .limits import MAX_LAYERS, MAX_PARAMETERS
 from .network_rules import NetworkRules, activation_reason, number_reason, require, size_reason
-
+from .parameters import ParameterStore
 
 INIT_METHODS = ("xavier", "he", "uniform", "zeros")
 
@@ -105,7 +105,7 @@ class Network(NetworkRules):
         self.layers = [Layer(sizes[0])] + [Layer(s, a) for s, a in zip(sizes[1:], activations)]
         self.blocks = {}
         self.rng = np.random.default_rng(seed)
-        self._plan = None
+        self._plan = self._store = None
         self._dtype = np.dtype(np.float64)
         if connect:
             for i in range(len(sizes) - 1):
@@ -189,7 +189,7 @@ class Network(NetworkRules):
         # a fresh default_rng() would read OS entropy, which is slow; copy the state instead
         other.rng = np.random.Generator(type(self.rng.bit_generator)(0))
         other.rng.bit_generator.state = self.rng.bit_generator.state
-        other._plan = None
+        other._plan = other._store = None
         other._dtype = self._dtype
         return other
 
@@ -234,7 +234,6 @@ class Network(NetworkRules):
             block.weights *= block.mask
         for layer in self.layers[1:]:
             layer.bias[:] = 0.0
-        self._changed()
 
     # ------------------------------------------------------------------- edits
     def set_weight(self, src, dst, value):
@@ -249,7 +248,7 @@ class Network(NetworkRules):
     def set_activation(self, layer, name):
         require(self.check_activation(layer, name))
         self.layers[layer].activation = name
-        self._changed()
+        self._changed(structure=False)
 
     def connect(self, src, dst, weight=None):
         """Add the edge ``src -> dst``; a random weight if ``weight`` is None."""
@@ -419,8 +418,12 @@ class Network(NetworkRules):
         self._changed()
 
     # --------------------------------------------------------------- internals
-    def _changed(self):
+    def _changed(self, structure=True):
+        """Forget the training plan; after a structural edit, the flat storage too
+        (the blocks and biases are then arrays of their own until it is rebuilt)."""
         self._plan = None
+        if structure:
+            self._store = None
 
     def _new_block(self, i, j, full):
         shape = (self.sizes[i], self.sizes[j])
@@ -445,20 +448,47 @@ class Network(NetworkRules):
             return self.rng.uniform(-scale, scale, shape)
         return np.zeros(shape)
 
-    # ---------------------------------------------------------- training plan
-    def plan(self, dtype=None):
-        """The arrays a training step walks, rebuilt only after structural edits.
+    # ------------------------------------------------ storage and training plan
+    def parameters(self, dtype=None):
+        """The network's flat parameter storage, built after each structural edit.
+
+        Building it copies every weight and bias into one flat array (see
+        ``parameters.py``) and makes each ``block.weights`` and ``layer.bias``
+        a view of it, so setting a weight and training change the same numbers.
 
         Parameters
         ----------
         dtype : numpy dtype, optional
             float64 (the default) or float32 for faster training of big
             networks. Once asked for, a precision sticks until another is.
+
+        Returns
+        -------
+        ParameterStore
         """
         if dtype is not None and np.dtype(dtype) != self._dtype:
             self._dtype = np.dtype(dtype)
-            self._plan = None
-        if self._plan is None:
+            self._changed()
+        if self._store is None:
+            store = ParameterStore(self, self._dtype)
+            for key, block in self.blocks.items():
+                block.weights = store.weights[key]
+            for layer, bias in zip(self.layers[1:], store.biases[1:]):
+                layer.bias = bias
+            self._store = store
+        return self._store
+
+    def plan(self, dtype=None):
+        """The arrays a training step walks (a ``backprop.Plan`` over :meth:`parameters`),
+        rebuilt only after structural edits and changes of activation.
+
+        Parameters
+        ----------
+        dtype : numpy dtype, optional
+            As for :meth:`parameters`.
+        """
+        store = self.parameters(dtype)
+        if self._plan is None or self._plan.store is not store:
             from .backprop import Plan
             self._plan = Plan(self, self._dtype)
         return self._plan
