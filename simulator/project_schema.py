@@ -292,21 +292,22 @@ def _edges(value, path, sizes):
             fail(where, f"a second block from layer {src} to layer {dst} "
                         f"({path}[{seen[(src, dst)]}] is the first)")
         seen[(src, dst)] = e
-        mask = None
+        # a block is stored whole, however many of its edges the mask keeps (network_rules.py)
+        stored += sizes[src] * sizes[dst]
+    total = stored + sum(sizes[1:])
+    if total > MAX_PARAMETERS:
+        fail(path, f"the network would store {total:,} parameters (every slot of its edge blocks, "
+                   f"masked or not, and the biases); the limit is {MAX_PARAMETERS:,}")
+    for (src, dst), e in seen.items():
+        mask, edge = None, value[e]
         if "mask" in edge:
-            mask_path = key_path(where, "mask")
+            mask_path = key_path(f"{path}[{e}]", "mask")
             rows_of(edge["mask"], mask_path, sizes[src], sizes[dst],
                     f"the size of layer {src}", f"the size of layer {dst}")
             mask = bool_matrix(edge["mask"], mask_path)
             if not mask.any():
                 fail(mask_path, "every edge of this block is masked out: leave the block out instead")
-        # a block is stored whole, however many of its edges the mask keeps (network_rules.py)
-        stored += sizes[src] * sizes[dst]
         masks.append((src, dst, mask))
-    total = stored + sum(sizes[1:])
-    if total > MAX_PARAMETERS:
-        fail(path, f"the network would store {total:,} parameters (every slot of its edge blocks, "
-                   f"masked or not, and the biases); the limit is {MAX_PARAMETERS:,}")
     blocks = {}
     for (src, dst, mask), edge, e in zip(masks, value, range(len(value))):
         where = key_path(f"{path}[{e}]", "weights")
