@@ -13,11 +13,10 @@ import time
 import numpy as np
 
 from .errors import SimulatorError
+from .limits import MAX_STEPS
 from .presets import PRESET_NAMES, make_preset
 from .project_file import load_project, save_project
 from .trainer import Trainer
-
-MAX_STEPS = 100_000_000
 
 
 class _Parser(argparse.ArgumentParser):

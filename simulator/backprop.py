@@ -11,13 +11,9 @@ Shapes: ``n`` samples in the batch; layer k has ``s_k`` neurons.
 shape (n, s_k); ``grad_w[(i, k)]`` matches the weight block, shape (s_i, s_k);
 ``grad_b[k]`` has shape (s_k,).
 
-Why the storage looks the way it does: on the small networks of a lesson, a
-step costs about one microsecond per NumPy call, whatever the arithmetic. So
-every parameter lives in one flat array (the blocks and biases are views into
-it) and is updated in one call; each layer's bias is stored as an extra row
-under its first incoming weight block, and each layer's activations carry a
-trailing column of ones, so one matrix product computes ``a W + b`` and one
-computes ``dL/dW`` and ``dL/db`` together.
+The parameters live in one flat array that the network owns
+(``Network.parameters``, ``parameters.py`` says why it is laid out as it is);
+a plan reads it and never rebinds the network's arrays itself.
 """
 
 import numpy as np
@@ -30,86 +26,46 @@ RULES = ("backprop", "perceptron")
 class Plan:
     """What a step walks, prepared once per network structure.
 
-    Building a plan moves the network's weights and biases into one flat
-    array and rebinds ``block.weights`` and ``layer.bias`` to views of it, so
-    the network and the plan share their numbers. Rebuilt by
-    :meth:`Network.plan` after each structural edit.
+    Reads the network's flat parameter storage (:meth:`Network.parameters`,
+    a :class:`~simulator.parameters.ParameterStore`) and unpacks, per layer,
+    the views a step multiplies by. Rebuilt by :meth:`Network.plan` after
+    each structural edit or change of activation.
 
     Attributes
     ----------
+    store : ParameterStore
     flat : ndarray of shape (n_params,)
-        Every weight slot (removed edges included, at 0) and every bias.
-    segments : list of (key, offset, rows, cols, primary)
-        Where each block lives in ``flat``; ``primary`` blocks have the bias
-        of their target layer as an extra last row.
-    reg_mask : ndarray of shape (n_params,)
-        1 where a weight exists (regularised), 0 at biases and removed edges.
-    keep : ndarray of shape (n_params,) or None
-        0 at removed edges, 1 elsewhere; None when no edge is removed.
+        ``store.flat``: every weight slot and every bias, updated in place.
+    reg_mask, keep : ndarray of shape (n_params,)
+        As in the store: where the weights are, and which slots are removed edges.
     """
 
     def __init__(self, network, dtype=np.float64):
-        self.dtype = dtype = np.dtype(dtype)
+        self.store = store = network.parameters(dtype)
+        self.dtype = store.dtype
         n = network.n_layers
         self.n_layers = n
-        self.sizes = sizes = network.sizes
+        self.sizes = network.sizes
         self.acts = [None] + [get_activation(l.activation) for l in network.layers[1:]]
-        self.keys = keys = sorted(network.blocks)
-        primary = {}
-        for key in keys:
-            primary.setdefault(key[1], key)
-        self.bias_only = [j for j in range(1, n) if j not in primary]
-
-        # lay out the flat array
-        self.segments, offset = [], 0
-        for key in keys:
-            rows = sizes[key[0]] + (primary[key[1]] == key)
-            self.segments.append((key, offset, rows, sizes[key[1]], primary[key[1]] == key))
-            offset += rows * sizes[key[1]]
-        bias_offsets = {}
-        for j in self.bias_only:
-            bias_offsets[j] = offset
-            offset += sizes[j]
-        self.flat = flat = np.zeros(offset, dtype)
-        self.reg_mask = np.zeros(offset, dtype)
-        keep = np.ones(offset, dtype)
-
-        # move the numbers in, and make the network's arrays views of them
-        self.aug_w = {}      # key -> (rows, cols) view, bias row included for primary blocks
-        self.biases = [network.layers[0].bias] + [None] * (n - 1)
+        self.flat, self.reg_mask, self.keep = store.flat, store.reg_mask, store.keep
+        self.n_params = store.n_params
+        self.aug_w = store.augmented   # key -> (rows, cols) view, bias row included for primary blocks
+        self.biases = [network.layers[0].bias] + store.biases[1:]
         self.incoming = [[] for _ in range(n)]
         self.outgoing = [[] for _ in range(n)]
-        for key, off, rows, cols, is_primary in self.segments:
+        for key, _, _, _, is_primary in store.segments:
             i, j = key
-            block = network.blocks[key]
-            seg = flat[off:off + rows * cols].reshape(rows, cols)
-            seg[:sizes[i]] = block.weights
-            block.weights = seg[:sizes[i]]
-            self.reg_mask[off:off + sizes[i] * cols] = block.mask.ravel()
-            keep[off:off + sizes[i] * cols] = block.mask.ravel()
-            if is_primary:
-                seg[sizes[i]] = network.layers[j].bias
-                network.layers[j].bias = seg[sizes[i]]
-                self.biases[j] = seg[sizes[i]]
-            self.aug_w[key] = seg
-            mask = None if block.mask.all() else block.mask
-            self.incoming[j].append((i, block.weights, mask, key, is_primary))
-            self.outgoing[i].append((j, block.weights))
-        for j, off in bias_offsets.items():
-            view = flat[off:off + sizes[j]]
-            view[:] = network.layers[j].bias
-            network.layers[j].bias = self.biases[j] = view
-        self.keep = None if keep.all() else keep
-        self.n_params = offset
+            weights, mask = store.weights[key], network.blocks[key].mask
+            self.incoming[j].append((i, weights, None if mask.all() else mask, key, is_primary))
+            self.outgoing[i].append((j, weights))
         # the same list every step, so the optimiser knows its parameters at a glance
-        self.params, self.reg_masks = [flat], [self.reg_mask]
+        self.params, self.reg_masks = [self.flat], [self.reg_mask]
 
         # per layer, unpacked for the hot loop
         self.fwd = [None] * n
-        for j in range(1, n):
-            if j in primary:
-                rest = [(i, w) for i, w, _, key, p in self.incoming[j] if not p]
-                self.fwd[j] = (primary[j][0], self.aug_w[primary[j]], rest)
+        for j, key in store.primary.items():
+            rest = [(i, w) for i, w, _, _, p in self.incoming[j] if not p]
+            self.fwd[j] = (key[0], self.aug_w[key], rest)
         self.bwd = [(out[0][0], out[0][1].T, [(j, w.T) for j, w in out[1:]]) if out else None
                     for out in self.outgoing]
 
@@ -122,18 +78,7 @@ class Plan:
         grad_b : list of ndarray of shape (s_k,) (None for the inputs)
         grad_aug : dict (i, j) -> ndarray of shape (rows, s_j), bias row included
         """
-        grad_w, grad_aug, grad_b = {}, {}, [None] * self.n_layers
-        for key, off, rows, cols, is_primary in self.segments:
-            seg = gflat[off:off + rows * cols].reshape(rows, cols)
-            grad_aug[key] = seg
-            grad_w[key] = seg[:self.sizes[key[0]]]
-            if is_primary:
-                grad_b[key[1]] = seg[self.sizes[key[0]]]
-        off = self.segments[-1][1] + self.segments[-1][2] * self.segments[-1][3] if self.segments else 0
-        for j in self.bias_only:
-            grad_b[j] = gflat[off:off + self.sizes[j]]
-            off += self.sizes[j]
-        return grad_w, grad_b, grad_aug
+        return self.store.gradient_views(gflat)
 
 
 def augment(X, dtype=np.float64):

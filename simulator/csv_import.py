@@ -19,12 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.errors import DatasetError
-
-MAX_CLASSES = 20
-"""Most distinct target values a classification target may have."""
-
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Larger files are refused before reading, rather than filling memory."""
+from simulator.limits import MAX_CLASSES, MAX_CSV_BYTES
 
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
 
@@ -90,9 +85,9 @@ def _as_path(path):
 
 def _read_text(path):
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if path.stat().st_size > MAX_CSV_BYTES:
             raise DatasetError(f"'{path.name}' is too large to load "
-                               f"(more than {MAX_FILE_BYTES // 2**20} MB).")
+                               f"(more than {MAX_CSV_BYTES // 2**20} MB).")
         data = path.read_bytes()
     except FileNotFoundError:
         raise DatasetError(f"Cannot open '{path}': there is no such file.") from None

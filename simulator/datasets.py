@@ -20,17 +20,8 @@ import numpy as np
 
 from simulator.csv_import import read_csv
 from simulator.errors import DatasetError
+from simulator.limits import MAX_GRID, MAX_NOISE, MAX_SAMPLES, MAX_SEED
 
-MAX_SAMPLES = 100_000
-# Seeds fit a 32-bit signed integer, so every seed box in the app can hold any
-# seed a file holds.
-MAX_SEED = 2**31 - 1
-"""Most samples a dataset may have: keeps training and plotting interactive."""
-
-MAX_GRID = 1000
-"""Most points per side of an evaluation grid (1000 x 1000 in 2-D)."""
-
-MAX_NOISE = 10.0
 TASKS = ("classification", "regression")
 
 

@@ -1,12 +1,33 @@
 """Exceptions the simulator raises for anything a person got wrong.
 
 Every message is meant to be shown to a person as it is: it says what is
-wrong and, where it can, where.
+wrong and, where it can, where. The place travels as data too: ``field``
+names the setting or the file's JSON path the error is about, and
+``reason`` is the message without it, so no one has to parse the text.
 """
 
 
 class SimulatorError(ValueError):
-    """Base class: bad input, refused edit, malformed file."""
+    """Base class: bad input, refused edit, malformed file.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong, without the field's name.
+    field : str, optional
+        What it is about: a setting (``learning_rate``) or a JSON path
+        (``network.edges[0].weights``).
+    label : str, optional
+        How to name the field in the message, if not as ``field``
+        (``learning rate`` in the settings panel).
+
+    ``str(error)`` is ``"<label or field>: <reason>"``, or the reason alone.
+    """
+
+    def __init__(self, reason="", field=None, label=None):
+        self.reason, self.field, self.label = reason, field or None, label
+        name = label or field
+        super().__init__(f"{name}: {reason}" if name else reason)
 
 
 class EditError(SimulatorError):
@@ -18,12 +39,35 @@ class DatasetError(SimulatorError):
 
 
 class ProjectFileError(SimulatorError):
-    """A project file is malformed; ``path`` names the offending field."""
+    """A project file is malformed; ``field`` (also ``path``) is the JSON path
+    of the offending value, as the keys are written in the file."""
 
     def __init__(self, message, path=""):
-        self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(message, path)
+
+    @property
+    def path(self):
+        return self.field or ""
 
 
 class TrainingError(SimulatorError):
     """Training cannot go on (for example the loss became NaN)."""
+
+
+class Problem(str):
+    """Why a project cannot be trained yet: a sentence that also carries its field.
+
+    A ``str`` (``"training.loss: ..."``), so it prints and joins like any
+    message; ``field`` (``"training.loss"``, or None) and ``reason`` are the
+    parts, for views that name the place their own way.
+    """
+
+    def __new__(cls, reason, field=None):
+        self = super().__new__(cls, f"{field}: {reason}" if field else reason)
+        self.reason, self.field = reason, field or None
+        return self
+
+    @classmethod
+    def of(cls, error):
+        """The problem an error describes, keeping its field."""
+        return cls(error.reason, error.field) if isinstance(error, SimulatorError) else cls(str(error))

@@ -7,23 +7,19 @@ block of shape (size_i, size_j) and a boolean mask of the same shape saying
 which edges exist. A removed edge has mask False and weight exactly 0, so the
 maths can use the dense block as it is.
 
-Every edit checks its arguments first and raises :class:`EditError` with a
+Every edit asks its check first (``check_*`` in ``network_rules.py``, which
+change nothing and return the reason) and raises :class:`EditError` with that
 reason before changing anything, so a refused edit leaves the network as it
 was.
 """
 
 import numpy as np
 
-from .activations import ACTIVATION_NAMES, get_activation
+from .activations import ACTIVATION_NAMES
 from .errors import EditError, SimulatorError
-from .names import layer_phrase, neuron_name
-
-# Documented limits (docs/file-format.md): far above anything a lesson needs,
-# low enough that a typo cannot exhaust memory.
-MAX_LAYERS = 32
-MAX_LAYER_SIZE = 4096
-MAX_PARAMETERS = 2_000_000
-MAX_WEIGHT = 1e6  # a weight or bias typed in; training itself is not limited
+from .limits import MAX_LAYERS, MAX_PARAMETERS
+from .network_rules import NetworkRules, activation_reason, number_reason, require, size_reason
+from .parameters import ParameterStore
 
 INIT_METHODS = ("xavier", "he", "uniform", "zeros")
 
@@ -67,7 +63,7 @@ class Block:
         return bool(self.mask.all())
 
 
-class Network:
+class Network(NetworkRules):
     """A feed-forward network that can be edited neuron by neuron.
 
     Parameters
@@ -92,30 +88,28 @@ class Network:
         if len(sizes) > MAX_LAYERS:
             raise EditError(f"a network can have at most {MAX_LAYERS} layers, not {len(sizes)}")
         for size in sizes:
-            self._check_size(size)
+            require(size_reason(size))
         if activations is None:
             activations = ["tanh"] * (len(sizes) - 2) + ["sigmoid"]
         if len(activations) != len(sizes) - 1:
             raise EditError(f"{len(sizes) - 1} activations are needed (one per layer after the inputs), "
                             f"not {len(activations)}")
         for k, name in enumerate(activations, start=1):
-            _check_activation(name)
-            if name == "softmax" and k != len(sizes) - 1:
-                raise EditError(f"softmax is only offered on the output layer, not on hidden layer {k}")
+            require(activation_reason(name, output=k == len(sizes) - 1))
         # count before allocating: the limit exists so a typo cannot exhaust memory
         if connect:
             total = sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes[1:])
             if total > MAX_PARAMETERS:
-                raise EditError(f"that would make {total:,} parameters; the limit is {MAX_PARAMETERS:,}")
+                raise EditError(f"fully connected, layers of {' × '.join(f'{s:,}' for s in sizes)} neurons "
+                                f"would store {total:,} parameters; the limit is {MAX_PARAMETERS:,}")
         self.layers = [Layer(sizes[0])] + [Layer(s, a) for s, a in zip(sizes[1:], activations)]
         self.blocks = {}
         self.rng = np.random.default_rng(seed)
-        self._plan = None
+        self._plan = self._store = None
         self._dtype = np.dtype(np.float64)
         if connect:
             for i in range(len(sizes) - 1):
                 self._new_block(i, i + 1, full=True)
-            self._check_parameter_count()
             self.initialize(init, seed, init_scale)
 
     # ----------------------------------------------------------------- queries
@@ -150,11 +144,12 @@ class Network:
         return block is not None and bool(block.mask[src[1], dst[1]])
 
     def weight(self, src, dst):
-        self._check_edge_ends(src, dst)
-        block = self.blocks.get((src[0], dst[0]))
-        if block is None or not block.mask[src[1], dst[1]]:
-            raise EditError(f"there is no edge from {self._neuron(src)} to {self._neuron(dst)}")
-        return float(block.weights[src[1], dst[1]])
+        require(self.check_edge(src, dst))
+        return float(self.blocks[(src[0], dst[0])].weights[src[1], dst[1]])
+
+    def bias(self, neuron):
+        require(self.check_neuron(neuron))
+        return float(self.layers[neuron[0]].bias[neuron[1]])
 
     def edges(self):
         """Every edge as ``(src_layer, src_index, dst_layer, dst_index, weight)``."""
@@ -173,7 +168,7 @@ class Network:
         return self._edges_at((layer, index), into=False)
 
     def _edges_at(self, neuron, into):
-        self._check_neuron(neuron)
+        require(self.check_neuron(neuron))
         layer, index = neuron
         out = []
         for (i, j), block in sorted(self.blocks.items()):
@@ -194,7 +189,7 @@ class Network:
         # a fresh default_rng() would read OS entropy, which is slow; copy the state instead
         other.rng = np.random.Generator(type(self.rng.bit_generator)(0))
         other.rng.bit_generator.state = self.rng.bit_generator.state
-        other._plan = None
+        other._plan = other._store = None
         other._dtype = self._dtype
         return other
 
@@ -239,41 +234,26 @@ class Network:
             block.weights *= block.mask
         for layer in self.layers[1:]:
             layer.bias[:] = 0.0
-        self._changed()
 
     # ------------------------------------------------------------------- edits
     def set_weight(self, src, dst, value):
         """Set the weight of the existing edge ``src -> dst``."""
-        value = _finite(value, "a weight")
-        self.weight(src, dst)  # checks that the edge exists
-        self.blocks[(src[0], dst[0])].weights[src[1], dst[1]] = value
+        require(self.check_set_weight(src, dst, value))
+        self.blocks[(src[0], dst[0])].weights[src[1], dst[1]] = float(value)
 
     def set_bias(self, neuron, value):
-        value = _finite(value, "a bias")
-        self._check_neuron(neuron)
-        if neuron[0] == 0:
-            raise EditError("input neurons have no bias: they pass the data on unchanged")
-        self.layers[neuron[0]].bias[neuron[1]] = value
+        require(self.check_set_bias(neuron, value))
+        self.layers[neuron[0]].bias[neuron[1]] = float(value)
 
     def set_activation(self, layer, name):
-        self._check_layer(layer)
-        if layer == 0:
-            raise EditError("the input layer has no activation: it passes the data on unchanged")
-        _check_activation(name)
-        if name == "softmax" and layer != self.output_layer:
-            raise EditError("softmax is only offered on the output layer, where it turns scores into "
-                            "class probabilities")
+        require(self.check_activation(layer, name))
         self.layers[layer].activation = name
-        self._changed()
+        self._changed(structure=False)
 
     def connect(self, src, dst, weight=None):
         """Add the edge ``src -> dst``; a random weight if ``weight`` is None."""
-        self._check_edge_ends(src, dst)
-        if self.has_edge(src, dst):
-            raise EditError(f"{self._neuron(src)} is already connected to {self._neuron(dst)}")
-        self._check_parameter_count(extra=1)
-        value = self._draw((1, 1), "xavier", 1.0, self._fan_in()[dst[0]] + 1, self.sizes[dst[0]])[0, 0] \
-            if weight is None else _finite(weight, "a weight")
+        require(self.check_connect(src, dst, weight))
+        value = self.initial_weight(src, dst) if weight is None else float(weight)
         block = self.blocks.get((src[0], dst[0]))
         if block is None:
             block = self._new_block(src[0], dst[0], full=False)
@@ -281,9 +261,15 @@ class Network:
         block.weights[src[1], dst[1]] = value
         self._changed()
 
+    def initial_weight(self, src, dst):
+        """A random weight for a new edge ``src -> dst``, drawn as :meth:`connect`
+        draws one (Xavier, counting the new edge in the fan-in). Advances the
+        network's random generator."""
+        return float(self._draw((1, 1), "xavier", 1.0, self._fan_in()[dst[0]] + 1, self.sizes[dst[0]])[0, 0])
+
     def disconnect(self, src, dst):
         """Remove the edge ``src -> dst``."""
-        self.weight(src, dst)  # checks that it exists
+        require(self.check_disconnect(src, dst))
         key = (src[0], dst[0])
         block = self.blocks[key]
         block.mask[src[1], dst[1]] = False
@@ -294,12 +280,9 @@ class Network:
 
     def connect_layers(self, src_layer, dst_layer, init="xavier", scale=1.0):
         """Add every missing edge from one layer to a later one, with fresh weights."""
-        self._check_layer_pair(src_layer, dst_layer)
+        require(self.check_connect_layers(src_layer, dst_layer))
         block = self.blocks.get((src_layer, dst_layer))
-        if block is not None and block.full:
-            raise EditError(f"{self._layer(src_layer)} is already fully connected to {self._layer(dst_layer)}")
         shape = (self.sizes[src_layer], self.sizes[dst_layer])
-        self._check_parameter_count(extra=shape[0] * shape[1] - (block.mask.sum() if block else 0))
         if block is None:
             block = self._new_block(src_layer, dst_layer, full=False)
         fresh = self._draw(shape, init, scale, self._fan_in()[dst_layer] + shape[0], shape[1])
@@ -310,10 +293,7 @@ class Network:
 
     def disconnect_layers(self, src_layer, dst_layer):
         """Remove every edge from one layer to another."""
-        self._check_layer(src_layer)
-        self._check_layer(dst_layer)
-        if (src_layer, dst_layer) not in self.blocks:
-            raise EditError(f"{self._layer(src_layer)} has no edges to {self._layer(dst_layer)}")
+        require(self.check_disconnect_layers(src_layer, dst_layer))
         del self.blocks[(src_layer, dst_layer)]
         self._changed()
 
@@ -324,16 +304,10 @@ class Network:
         every neuron of each layer feeding its layer and to every neuron its
         layer feeds, with small random weights.
         """
-        self._check_layer(layer)
+        require(self.check_add_neuron(layer, index) or number_reason(bias, "a bias"))
         size = self.sizes[layer]
         index = size if index is None else index
-        if not isinstance(index, (int, np.integer)) or not 0 <= index <= size:
-            raise EditError(f"a neuron can be inserted in layer {layer} at positions 0 to {size}, not {index}")
-        self._check_size(size + 1)
-        bias = _finite(bias, "a bias")
-        added = sum(b.mask.shape[0] for (i, j), b in self.blocks.items() if j == layer) + \
-            sum(b.mask.shape[1] for (i, j), b in self.blocks.items() if i == layer)
-        self._check_parameter_count(extra=added + 1)
+        bias = float(bias)
         fan_in = self._fan_in()
         for (i, j), block in self.blocks.items():
             if j == layer:
@@ -355,16 +329,12 @@ class Network:
         connects one; shrinking removes the last neurons and their edges.
         Either way each weight block changes once, so a big resize is quick.
         """
-        self._check_layer(layer)
-        self._check_size(size)
+        require(self.check_resize_layer(layer, size))
         old = self.sizes[layer]
         if size == old:
             return
         if size > old:
             extra = size - old
-            added = sum(b.mask.shape[0] for (i, j), b in self.blocks.items() if j == layer) + \
-                sum(b.mask.shape[1] for (i, j), b in self.blocks.items() if i == layer)
-            self._check_parameter_count(extra=extra * (added + (layer > 0)))
             fan_in = self._fan_in()
             for (i, j), block in self.blocks.items():
                 if j == layer:
@@ -391,13 +361,7 @@ class Network:
 
     def remove_neuron(self, layer, index):
         """Remove a neuron and all its edges. A layer keeps at least one neuron."""
-        self._check_neuron((layer, index))
-        if self.sizes[layer] == 1:
-            if layer == self.output_layer:
-                raise EditError("the last output neuron cannot be removed: the network must have an output")
-            if layer == 0:
-                raise EditError("the last input neuron cannot be removed: the network must have an input")
-            raise EditError(f"{self._neuron((layer, index))} is the last one in its layer: remove the layer instead")
+        require(self.check_remove_neuron(layer, index))
         for key in list(self.blocks):
             block = self.blocks[key]
             axis = 0 if key[0] == layer else 1 if key[1] == layer else None
@@ -418,16 +382,7 @@ class Network:
         it and to the layer after it, and the edges that ran directly between
         those two are removed: the new layer sits in the path.
         """
-        if not isinstance(index, (int, np.integer)) or not 1 <= index <= self.output_layer:
-            raise EditError(f"a hidden layer can be inserted at positions 1 to {self.output_layer}, not {index}")
-        if len(self.layers) >= MAX_LAYERS:
-            raise EditError(f"a network can have at most {MAX_LAYERS} layers")
-        self._check_size(size)
-        _check_activation(activation)
-        if activation == "softmax":
-            raise EditError("softmax is only offered on the output layer")
-        before, after = self.sizes[index - 1], self.sizes[index]
-        self._check_parameter_count(extra=size * (before + after) + size if rewire else size)
+        require(self.check_insert_layer(index, size, activation, rewire))
         shifted = {}
         for (i, j), block in self.blocks.items():
             shifted[(i + (i >= index), j + (j >= index))] = block
@@ -448,16 +403,7 @@ class Network:
         If that leaves the layers on either side unconnected, they are fully
         connected so that data still reaches the output.
         """
-        self._check_layer(index)
-        if index == 0:
-            raise EditError("the input layer cannot be removed")
-        if index == self.output_layer:
-            raise EditError("the output layer cannot be removed: the network must have an output")
-        if (index - 1, index + 1) not in self.blocks:
-            # the neighbours will be fully connected: refuse now if that breaks the limit
-            removed = sum(int(b.mask.sum()) for (i, j), b in self.blocks.items() if index in (i, j))
-            self._check_parameter_count(extra=self.sizes[index - 1] * self.sizes[index + 1]
-                                        - removed - self.sizes[index])
+        require(self.check_remove_layer(index))
         shifted = {}
         for (i, j), block in self.blocks.items():
             if index in (i, j):
@@ -472,8 +418,12 @@ class Network:
         self._changed()
 
     # --------------------------------------------------------------- internals
-    def _changed(self):
+    def _changed(self, structure=True):
+        """Forget the training plan; after a structural edit, the flat storage too
+        (the blocks and biases are then arrays of their own until it is rebuilt)."""
         self._plan = None
+        if structure:
+            self._store = None
 
     def _new_block(self, i, j, full):
         shape = (self.sizes[i], self.sizes[j])
@@ -498,90 +448,50 @@ class Network:
             return self.rng.uniform(-scale, scale, shape)
         return np.zeros(shape)
 
-    @staticmethod
-    def _check_size(size):
-        if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
-            raise EditError(f"a layer size must be a whole number, not {size!r}")
-        if not 1 <= size <= MAX_LAYER_SIZE:
-            raise EditError(f"a layer must have 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+    # ------------------------------------------------ storage and training plan
+    def parameters(self, dtype=None):
+        """The network's flat parameter storage, built after each structural edit.
 
-    def _check_parameter_count(self, extra=0):
-        total = self.parameter_count + int(extra)
-        if total > MAX_PARAMETERS:
-            raise EditError(f"that would make {total:,} parameters; the limit is {MAX_PARAMETERS:,}")
-
-    def _check_layer(self, layer):
-        if not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(self.layers):
-            raise EditError(f"there is no layer {layer} (layers are 0 to {len(self.layers) - 1})")
-
-    def _check_neuron(self, neuron):
-        layer, index = neuron
-        self._check_layer(layer)
-        if not isinstance(index, (int, np.integer)) or not 0 <= index < self.sizes[layer]:
-            raise EditError(f"layer {layer} has no neuron {index} (it has {self.sizes[layer]})")
-
-    def _check_layer_pair(self, src, dst):
-        self._check_layer(src)
-        self._check_layer(dst)
-        if dst == 0:
-            raise EditError("nothing can connect into the input layer: it only holds the data")
-        if src == dst:
-            raise EditError("neurons of the same layer cannot be connected: edges run from one layer to a later one")
-        if src > dst:
-            raise EditError(f"edges run forwards, from a layer to a later one; {self._layer(src)} comes after "
-                            f"{self._layer(dst)}")
-
-    def _check_edge_ends(self, src, dst):
-        self._check_neuron(src)
-        self._check_neuron(dst)
-        self._check_layer_pair(src[0], dst[0])
-
-    def _neuron(self, neuron):
-        return neuron_name(neuron, self.sizes)
-
-    def _layer(self, layer):
-        return layer_phrase(layer, len(self.layers))
-
-    # ---------------------------------------------------------- training plan
-    def plan(self, dtype=None):
-        """The arrays a training step walks, rebuilt only after structural edits.
+        Building it copies every weight and bias into one flat array (see
+        ``parameters.py``) and makes each ``block.weights`` and ``layer.bias``
+        a view of it, so setting a weight and training change the same numbers.
 
         Parameters
         ----------
         dtype : numpy dtype, optional
             float64 (the default) or float32 for faster training of big
             networks. Once asked for, a precision sticks until another is.
+
+        Returns
+        -------
+        ParameterStore
         """
         if dtype is not None and np.dtype(dtype) != self._dtype:
             self._dtype = np.dtype(dtype)
-            self._plan = None
-        if self._plan is None:
+            self._changed()
+        if self._store is None:
+            store = ParameterStore(self, self._dtype)
+            for key, block in self.blocks.items():
+                block.weights = store.weights[key]
+            for layer, bias in zip(self.layers[1:], store.biases[1:]):
+                layer.bias = bias
+            self._store = store
+        return self._store
+
+    def plan(self, dtype=None):
+        """The arrays a training step walks (a ``backprop.Plan`` over :meth:`parameters`),
+        rebuilt only after structural edits and changes of activation.
+
+        Parameters
+        ----------
+        dtype : numpy dtype, optional
+            As for :meth:`parameters`.
+        """
+        store = self.parameters(dtype)
+        if self._plan is None or self._plan.store is not store:
             from .backprop import Plan
             self._plan = Plan(self, self._dtype)
         return self._plan
 
 
-def _check_activation(name):
-    try:
-        get_activation(name)
-    except SimulatorError as e:
-        raise EditError(str(e)) from None
-
-
-def _finite(value, what):
-    # float() would also take "0.5" or True; neither is a number a person typed as one
-    if isinstance(value, (str, bytes, bool, np.bool_)):
-        raise EditError(f"{what} must be a number, not {value!r}")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise EditError(f"{what} must be a number, not {value!r}") from None
-    if not np.isfinite(value):
-        raise EditError(f"{what} must be a finite number, not {value}")
-    if abs(value) > MAX_WEIGHT:
-        raise EditError(f"{what} must be between {-MAX_WEIGHT:g} and {MAX_WEIGHT:g}, not {value:g}")
-    return value
-
-
-__all__ = ["Network", "Layer", "Block", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_PARAMETERS", "MAX_WEIGHT",
-           "INIT_METHODS", "ACTIVATION_NAMES", "SimulatorError"]
+__all__ = ["Network", "Layer", "Block", "INIT_METHODS", "ACTIVATION_NAMES", "SimulatorError"]

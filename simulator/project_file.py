@@ -19,20 +19,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .datasets import train_test_split
-from .errors import ProjectFileError, SimulatorError
+from .errors import Problem, ProjectFileError, SimulatorError
 from .activations import check_size
+from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING
 from .losses import get_loss
 from .network import Network
 from .project_schema import (
-    MAX_NAME_CHARS, MAX_NESTING, NonFinite, build_dataset, check_keys, fail, json_copy,
+    NonFinite, build_dataset, check_keys, fail, json_copy,
     network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
 from .settings import TrainingSettings
 
 FORMAT_NAME = "backprop-studio-project"
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_TITLE_CHARS = MAX_NAME_CHARS
-MAX_DESCRIPTION_CHARS = 20_000
 
 _TOP_REQUIRED = ("format", "version", "network", "data")
 _TOP_OPTIONAL = ("title", "description", "training", "layout")
@@ -89,6 +87,9 @@ class Project:
     def problems(self):
         """What to change before this project can be trained: a list of sentences, empty if nothing.
 
+        Each is a :class:`~simulator.errors.Problem`: a ``str`` whose ``field``
+        is the JSON path of what to change (``data``, ``training.loss``).
+
         A file may hold a network that is still being built (data of the wrong
         width, a loss that does not suit the output layer or the targets yet);
         it loads and saves, and this says what to change before training.
@@ -101,7 +102,7 @@ class Project:
             train, test = self.datasets()
             full = (train.y, test.y)
         except SimulatorError as exc:
-            out.append(str(exc))
+            out.append(Problem.of(exc))
             try:  # the data may still be well formed, only of another width
                 full = (build_dataset(self.data, "data").y,)
             except SimulatorError:
@@ -112,22 +113,24 @@ class Project:
         size_reason = check_size(output, n_outputs)
         if size_reason is not None:
             # the output layer itself must change first; which loss suits it comes after
-            out.append(f"network: {size_reason}")
+            out.append(Problem(size_reason, "network"))
         else:
             reason = loss.check_output(output, n_outputs)
             if reason is not None:
-                out.append(f"training.loss: {reason}")
+                out.append(Problem(reason, "training.loss"))
         for y in full or ():
             reason = loss.check_targets(y)
             if reason is not None:
-                out.append(f"training.loss: {reason}")
+                out.append(Problem(reason, "training.loss"))
                 break
         if settings.rule == "perceptron" and output != "step":
-            out.append(f"training.rule: the perceptron rule trains step units, but the output layer uses {output}")
+            out.append(Problem(f"the perceptron rule trains step units, but the output layer uses {output}",
+                               "training.rule"))
         if not output_depends_on_input(network):
-            out.append("network: the output no longer depends on any input: no chain of edges leads from an "
+            out.append(Problem("the output no longer depends on any input: no chain of edges leads from an "
                        "input neuron to an output neuron, so every sample gets the same prediction and only "
-                       "the biases can learn. Connect the inputs again (drag from an input neuron to a later one)")
+                       "the biases can learn. Connect the inputs again (drag from an input neuron to a later one)",
+                               "network"))
         return out
 
 
@@ -200,7 +203,7 @@ def project_from_dict(data):
         newer = " (it was saved by a newer Backprop Studio)" if version > FORMAT_VERSION else ""
         fail("version", f"this file is version {version}; this app reads version {FORMAT_VERSION}{newer}")
     check_keys(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
-    title = text(data.get("title", ""), "title", MAX_TITLE_CHARS)
+    title = text(data.get("title", ""), "title", MAX_NAME_CHARS)
     description = text(data.get("description", ""), "description", MAX_DESCRIPTION_CHARS)
     network = network_from_dict(data["network"], "network")
     settings = settings_from_dict(data.get("training", {}), "training")

@@ -16,14 +16,14 @@ import math
 import numpy as np
 
 from .activations import ACTIVATION_NAMES
-from .datasets import MAX_SAMPLES, MAX_SEED, TASKS, Dataset, make_dataset
+from .datasets import TASKS, Dataset, make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
-from .network import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, Block, Network
+from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_NAME_CHARS, MAX_NESTING, MAX_PARAMETERS, MAX_SAMPLES,
+                     MAX_SEED, MAX_TEST_FRACTION)
+from .network import Block, Network
+from .network_rules import activation_reason
 from .settings import TrainingSettings
 
-MAX_NESTING = 64
-MAX_NAME_CHARS = 200
-MAX_TEST_FRACTION = 0.9
 _NUMBER_TYPES = {int, float}
 
 
@@ -256,9 +256,9 @@ def _layers(value, path):
         if not isinstance(name, str) or name not in ACTIVATION_NAMES:
             fail(key_path(where, "activation"),
                  f"unknown activation {show(name)} (known: {', '.join(ACTIVATION_NAMES)})")
-        if name == "softmax" and k != last:
-            fail(key_path(where, "activation"), "softmax is only allowed on the output layer, "
-                                                "where it turns scores into class probabilities")
+        reason = activation_reason(name, output=k == last)  # the model's rule, as an edit meets it
+        if reason is not None:
+            fail(key_path(where, "activation"), reason)
         activations.append(name)
         if "bias" in layer:
             biases.append(number_vector(layer["bias"], key_path(where, "bias"), size,
@@ -276,7 +276,7 @@ def _edges(value, path, sizes):
     if len(value) > pairs:
         fail(path, f"{len(value)} edge blocks, but a network of {n} layers has only "
                    f"{pairs} pairs of layers")
-    seen, masks, count = {}, [], 0
+    seen, masks, stored = {}, [], 0
     for e, edge in enumerate(value):
         where = f"{path}[{e}]"
         check_keys(edge, where, ("from", "to", "weights"), ("mask",), what="an edge block object")
@@ -292,22 +292,22 @@ def _edges(value, path, sizes):
             fail(where, f"a second block from layer {src} to layer {dst} "
                         f"({path}[{seen[(src, dst)]}] is the first)")
         seen[(src, dst)] = e
-        mask = None
+        # a block is stored whole, however many of its edges the mask keeps (network_rules.py)
+        stored += sizes[src] * sizes[dst]
+    total = stored + sum(sizes[1:])
+    if total > MAX_PARAMETERS:
+        fail(path, f"the network would store {total:,} parameters (every slot of its edge blocks, "
+                   f"masked or not, and the biases); the limit is {MAX_PARAMETERS:,}")
+    for (src, dst), e in seen.items():
+        mask, edge = None, value[e]
         if "mask" in edge:
-            mask_path = key_path(where, "mask")
+            mask_path = key_path(f"{path}[{e}]", "mask")
             rows_of(edge["mask"], mask_path, sizes[src], sizes[dst],
                     f"the size of layer {src}", f"the size of layer {dst}")
             mask = bool_matrix(edge["mask"], mask_path)
             if not mask.any():
                 fail(mask_path, "every edge of this block is masked out: leave the block out instead")
-            count += int(mask.sum())
-        else:
-            count += sizes[src] * sizes[dst]
         masks.append((src, dst, mask))
-    total = count + sum(sizes[1:])
-    if total > MAX_PARAMETERS:
-        fail(path, f"the network would have {total:,} parameters (edges and biases); "
-                   f"the limit is {MAX_PARAMETERS:,}")
     blocks = {}
     for (src, dst, mask), edge, e in zip(masks, value, range(len(value))):
         where = key_path(f"{path}[{e}]", "weights")
@@ -356,9 +356,8 @@ def settings_from_dict(value, path):
     try:
         settings = TrainingSettings.from_dict(dict(value))
     except SimulatorError as exc:
-        name, _, message = str(exc).partition(": ")
-        if name in _SETTING_KINDS and message:
-            fail(key_path(path, name), message)
+        if exc.field in _SETTING_KINDS:
+            fail(key_path(path, exc.field), exc.reason)
         fail(path, str(exc))
     return settings
 

@@ -3,12 +3,11 @@
 from dataclasses import asdict, dataclass, fields
 
 from .backprop import RULES
-from .datasets import MAX_SEED
 from .errors import SimulatorError
+from .limits import MAX_BATCH_SIZE, MAX_SEED, MAX_TEST_EVERY
 from .losses import LOSS_NAMES
 from .optimizers import OPTIMIZER_NAMES
 
-MAX_BATCH_SIZE = 100_000
 PRECISIONS = ("float64", "float32")
 
 
@@ -62,39 +61,40 @@ class TrainingSettings:
     precision: str = "float64"
 
     def validate(self):
-        """Raise SimulatorError naming the first bad setting."""
+        """Raise SimulatorError about the first bad setting; its ``field`` is the setting's name."""
         if self.loss not in LOSS_NAMES:
-            raise SimulatorError(f"loss: unknown loss {self.loss!r} (known: {', '.join(LOSS_NAMES)})")
+            raise SimulatorError(f"unknown loss {self.loss!r} (known: {', '.join(LOSS_NAMES)})", "loss")
         if self.optimizer not in OPTIMIZER_NAMES:
-            raise SimulatorError(f"optimizer: unknown optimizer {self.optimizer!r} "
-                                 f"(known: {', '.join(OPTIMIZER_NAMES)})")
+            raise SimulatorError(f"unknown optimizer {self.optimizer!r} "
+                                 f"(known: {', '.join(OPTIMIZER_NAMES)})", "optimizer")
         if self.rule not in RULES:
-            raise SimulatorError(f"rule: unknown training rule {self.rule!r} (known: {', '.join(RULES)})")
+            raise SimulatorError(f"unknown training rule {self.rule!r} (known: {', '.join(RULES)})", "rule")
         for name in ("learning_rate", "momentum", "beta1", "beta2", "epsilon", "l1", "l2"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
                     or value in (float("inf"), float("-inf")):
-                raise SimulatorError(f"{name}: must be a finite number, not {value!r}")
+                raise SimulatorError(f"must be a finite number, not {value!r}", name)
             if value < 0:
-                raise SimulatorError(f"{name}: must not be negative, not {value!r}")
+                raise SimulatorError(f"must not be negative, not {value!r}", name)
         if self.learning_rate == 0:
-            raise SimulatorError("learning_rate: must be greater than 0")
+            raise SimulatorError("must be greater than 0", "learning_rate")
         if self.epsilon == 0:
             # checked whatever the optimiser, so switching to Adam never meets a 0 here
-            raise SimulatorError("epsilon: must be greater than 0 (1e-8 is usual): Adam divides by "
+            raise SimulatorError("must be greater than 0 (1e-8 is usual): Adam divides by "
                                  "sqrt(v) + epsilon, and a weight whose gradient has always been 0, such as "
-                                 "a removed edge, would get 0 / 0")
+                                 "a removed edge, would get 0 / 0", "epsilon")
         for name in ("momentum", "beta1", "beta2"):
             if getattr(self, name) >= 1:
-                raise SimulatorError(f"{name}: must be below 1, not {getattr(self, name)!r}")
-        for name, lo, hi in (("batch_size", 0, MAX_BATCH_SIZE), ("seed", 0, MAX_SEED), ("test_every", 1, 10**9)):
+                raise SimulatorError(f"must be below 1, not {getattr(self, name)!r}", name)
+        for name, lo, hi in (("batch_size", 0, MAX_BATCH_SIZE), ("seed", 0, MAX_SEED),
+                             ("test_every", 1, MAX_TEST_EVERY)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-                raise SimulatorError(f"{name}: must be a whole number from {lo} to {hi}, not {value!r}")
+                raise SimulatorError(f"must be a whole number from {lo} to {hi}, not {value!r}", name)
         if self.precision not in PRECISIONS:
-            raise SimulatorError(f"precision: must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
+            raise SimulatorError(f"must be one of {', '.join(PRECISIONS)}, not {self.precision!r}", "precision")
         if not isinstance(self.shuffle, bool):
-            raise SimulatorError(f"shuffle: must be true or false, not {self.shuffle!r}")
+            raise SimulatorError(f"must be true or false, not {self.shuffle!r}", "shuffle")
         return self
 
     def to_dict(self):
@@ -108,7 +108,7 @@ class TrainingSettings:
         known = {f.name for f in fields(cls)}
         for key in data:
             if key not in known:
-                raise SimulatorError(f"{key}: unknown setting")
+                raise SimulatorError("unknown setting", key)
         return cls(**data).validate()
 
     def optimizer_settings(self):

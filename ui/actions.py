@@ -270,9 +270,10 @@ def show_layer_actions(a, activation_menu, net, layer, selected):
     activation_menu.setTitle(f"Set &Activation of {name}")
     activation_menu.setEnabled(layer > 0)
     current = net.activations[layer - 1] if layer > 0 else None
+    allowed = net.allowed_activations(layer)
     for act_name, action in a.activations.items():
         action.setChecked(act_name == current)
-        action.setEnabled(act_name != "softmax" or layer == net.output_layer)
+        action.setEnabled(act_name in allowed)
         action.setText(activation_label(act_name))
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from simulator.errors import EditError, SimulatorError
+from simulator.limits import MAX_POSITION
 from simulator.network import Network
 from simulator.settings import TrainingSettings
 
@@ -307,7 +308,7 @@ def positions_from_layout(layout, network):
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layer, index)):
             continue
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                   and abs(v) <= cmd.MAX_POSITION for v in (x, y)):
+                   and abs(v) <= MAX_POSITION for v in (x, y)):
             continue
         if 0 <= layer < len(sizes) and 0 <= index < sizes[layer]:
             out[(layer, index)] = (float(x), float(y))

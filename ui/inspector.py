@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFo
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
-from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
+from simulator.limits import MAX_LAYER_SIZE, MAX_WEIGHT
 
 from .activation_plot import ActivationPlot
 from .wording import activation_label, plural
@@ -105,7 +105,7 @@ class SizeBox(QSpinBox):
 
 
 class ActivationBox(QComboBox):
-    """The activation of a layer; softmax only for the output layer."""
+    """The activation of a layer; only those the model allows for it are enabled."""
 
     edited = Signal(str)
 
@@ -117,14 +117,15 @@ class ActivationBox(QComboBox):
         self._quiet = False
         self.currentIndexChanged.connect(self._on_index_changed)
 
-    def show_activation(self, layer, n_layers, name):
+    def show_activation(self, allowed, name):
+        """Show ``name``, enabling the ``allowed`` names (``Network.allowed_activations``);
+        none allowed (the input layer): the box is disabled and shows linear."""
         self._quiet = True
-        output = layer == n_layers - 1
         model = self.model()
         for row in range(self.count()):
-            model.item(row).setEnabled(self.itemData(row) != "softmax" or output)
-        self.setEnabled(layer > 0)
-        self.setCurrentIndex(max(self.findData(name), 0) if layer > 0 else self.findData("linear"))
+            model.item(row).setEnabled(self.itemData(row) in allowed)
+        self.setEnabled(bool(allowed))
+        self.setCurrentIndex(max(self.findData(name), 0) if allowed else self.findData("linear"))
         self._quiet = False
 
     def _on_index_changed(self, row):
@@ -326,7 +327,7 @@ class Inspector(QWidget):
             self.header.setText(_neuron_header(key, sizes))
             self.n_layer.setText(f"{layer_title(layer, n)} (layer {layer})")
             self.n_index.setText(f"{index + 1} of {sizes[layer]}")
-            self.n_activation.show_activation(layer, n, net.layers[layer].activation)
+            self.n_activation.show_activation(net.allowed_activations(layer), net.layers[layer].activation)
             self.n_bias.setEnabled(layer > 0)
             self.n_bias.show_value(float(net.layers[layer].bias[index]))
             self.n_bias.setToolTip("Input neurons have no bias: they pass the data on unchanged" if layer == 0
@@ -356,7 +357,7 @@ class Inspector(QWidget):
             self.l_size.blockSignals(True)
             self.l_size.setValue(sizes[key])
             self.l_size.blockSignals(False)
-            self.l_activation.show_activation(key, n, net.layers[key].activation)
+            self.l_activation.show_activation(net.allowed_activations(key), net.layers[key].activation)
             fan_in = sum(int(b.mask.sum()) for (i, j), b in net.blocks.items() if j == key)
             self.l_edges.setText(f"{fan_in:,}")
             self._show_page(3)

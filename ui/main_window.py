@@ -374,11 +374,15 @@ class MainWindow(QMainWindow):
 
 
 def _reason(error):
-    """The simulator's message as a sentence; OS errors in plain words."""
+    """The simulator's message as a sentence; OS errors in plain words.
+
+    A message about a field starts with the field as the file writes it
+    (``network.edges[0]: ...``), so its case is kept: it is a name, not a word."""
     if isinstance(error, OSError) and not isinstance(error, SimulatorError):
         text = error.strerror or str(error)
     else:
         text = str(error) or type(error).__name__
     text = text.strip()
-    text = text[0].upper() + text[1:] if text else "No reason was given."
+    if not getattr(error, "field", None):
+        text = text[0].upper() + text[1:] if text else "No reason was given."
     return text if text.endswith((".", "!", "?")) else text + "."

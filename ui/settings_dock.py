@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLa
                                QVBoxLayout, QWidget)
 
 from simulator.backprop import RULES
-from simulator.datasets import GENERATORS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, default_recipe
+from simulator.datasets import GENERATORS, default_recipe
 from simulator.errors import SimulatorError
+from simulator.limits import MAX_BATCH_SIZE, MAX_NOISE, MAX_SAMPLES, MAX_SEED, MAX_TEST_FRACTION
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
 from simulator.project_file import output_depends_on_input
-from simulator.project_schema import MAX_TEST_FRACTION, build_dataset
-from simulator.settings import MAX_BATCH_SIZE, PRECISIONS
+from simulator.project_schema import build_dataset
+from simulator.settings import PRECISIONS
 
 from .number_box import NumberBox, below
 from .wording import plural
@@ -69,12 +70,12 @@ def _whole(lo, hi, tip):
 
 
 def problem_text(problem):
-    """A line of ``Project.problems()`` with its place named as this panel names it:
-    "training.loss: binary cross-entropy needs..." -> "Loss: binary cross-entropy needs..."."""
-    place, sep, reason = problem.partition(": ")
-    if sep and place in PROBLEM_PLACES:
-        return f"{PROBLEM_PLACES[place]}: {reason}"
-    return problem
+    """A line of ``Project.problems()`` with its place (``problem.field``) named as
+    this panel names it: "Loss: binary cross-entropy needs..." for ``training.loss``."""
+    field = getattr(problem, "field", None)
+    if field in PROBLEM_PLACES:
+        return f"{PROBLEM_PLACES[field]}: {problem.reason}"
+    return str(problem)
 
 
 def _recipe_key(data):

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from simulator.datasets import (
-    GENERATOR_PARAMS, GENERATORS, MAX_SAMPLES, Dataset, default_recipe,
+    GENERATOR_PARAMS, GENERATORS, Dataset, default_recipe,
     evaluation_grid, load_csv, make_dataset, train_test_split)
 from simulator.errors import DatasetError
+from simulator.limits import MAX_SAMPLES
 
 CLASSIFIERS = ["and", "or", "xor", "circles", "moons", "gaussians", "spiral",
                "checkerboard", "multiclass"]

@@ -161,7 +161,7 @@ CASES = [
      "network.layers[1].activation: this required key is missing"),
     ("activation_case", put("network.layers[1].activation", "Tanh"), "unknown activation 'Tanh'"),
     ("softmax_hidden", put("network.layers[1].activation", "softmax"),
-     "network.layers[1].activation: softmax is only allowed on the output layer"),
+     "network.layers[1].activation: softmax is only offered on the output layer"),
     ("input_activation", put("network.layers[0].activation", "linear"),
      "network.layers[0].activation: the input layer has no activation or bias"),
     ("input_bias", put("network.layers[0].bias", [0, 0]), "network.layers[0].bias: the input layer has no"),
@@ -238,7 +238,8 @@ CASES = [
     ("params_10M_edges", edit(lambda d: d["network"].update(
         layers=[{"size": 4096}, {"size": 4096, "activation": "tanh"}, {"size": 4096, "activation": "sigmoid"}],
         edges=[{"from": 0, "to": 1, "weights": []}, {"from": 1, "to": 2, "weights": []}])),
-     "network.edges: the network would have 33,562,624 parameters (edges and biases); the limit is 2,000,000"),
+     "network.edges: the network would store 33,562,624 parameters (every slot of its edge blocks, masked or not, "
+     "and the biases); the limit is 2,000,000"),
     # --- training
     ("training_list", put("training", []), "training: must be an object of settings {...}, not a list"),
     ("training_unknown", put("training.lr", 0.1), "training: unknown key 'lr'"),
@@ -394,14 +395,15 @@ def test_there_are_at_least_a_hundred_malformed_files():
     assert len(CASES) + len(TEXTS) + len(TRUNCATIONS) >= 100
 
 
-@pytest.mark.parametrize("limit, ok", [(14, True), (13, False)])
-def test_the_parameter_limit_counts_only_the_edges_a_mask_keeps(monkeypatch, limit, ok):
-    # 4 biases + 5 kept of the 6 cells of block 0->1 + 2 + 3 edges = 14 parameters
+@pytest.mark.parametrize("limit, ok", [(15, True), (14, False)])
+def test_the_parameter_limit_counts_every_slot_a_block_stores(monkeypatch, limit, ok):
+    # 4 biases + all 6 cells of block 0->1 (5 kept by the mask) + 2 + 3 = 15 stored parameters
     monkeypatch.setattr(project_schema, "MAX_PARAMETERS", limit)
     if ok:
-        assert project_from_dict(base()).network.parameter_count == 14
+        network = project_from_dict(base()).network
+        assert network.stored_parameter_count == 15 and network.parameter_count == 14
     else:
-        with pytest.raises(ProjectFileError, match="network.edges: the network would have 14 parameters"):
+        with pytest.raises(ProjectFileError, match="network.edges: the network would store 15 parameters"):
             project_from_dict(base())
 
 

@@ -9,8 +9,8 @@ import pytest
 from simulator.activations import get_activation
 from simulator.backprop import forward
 from simulator.errors import EditError
-from simulator.network import (INIT_METHODS, MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS,
-                               Network)
+from simulator.limits import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS
+from simulator.network import INIT_METHODS, Network
 
 
 def small():
@@ -149,28 +149,32 @@ def test_layer_count_limit():
 
 
 def network_at_parameter_limit():
-    """[a, b, 1] plus skip edges from the inputs: exactly MAX_PARAMETERS parameters."""
-    b = 1000
-    a = (MAX_PARAMETERS - 2 * b - 1) // b  # a*b + b*1 edges, b + 1 biases
-    net = Network([a, b, 1], ["tanh", "sigmoid"], init="zeros")
-    for s in range(MAX_PARAMETERS - net.parameter_count):
-        net.connect((0, s), (2, 0), weight=0.0)
-    assert net.parameter_count == MAX_PARAMETERS
+    """[1655, 1207, 1], fully connected: stores exactly MAX_PARAMETERS numbers
+    (1655 x 1207 + 1207 x 1 weights, 1207 + 1 biases)."""
+    net = Network([1655, 1207, 1], ["tanh", "sigmoid"], init="zeros")
+    assert net.stored_parameter_count == net.parameter_count == MAX_PARAMETERS
     return net
 
 
 def test_parameter_limit():
     net = network_at_parameter_limit()
     limit = f"{MAX_PARAMETERS:,}"
-    refused(net, lambda n: n.connect((0, net.sizes[0] - 1), (2, 0)), limit)
+    refused(net, lambda n: n.connect((0, net.sizes[0] - 1), (2, 0)), limit, "1,655 \u00d7 1")
     refused(net, lambda n: n.connect_layers(0, 2), limit)
     refused(net, lambda n: n.add_neuron(1), limit)
     refused(net, lambda n: n.add_neuron(2), limit)
-    refused(net, lambda n: n.insert_layer(1, 3), limit)
+    refused(net, lambda n: n.resize_layer(0, 1656), limit)
+    refused(net, lambda n: n.insert_layer(2, 3), limit)
     refused(net, lambda n: n.insert_layer(1, 3, rewire=False), limit)
-    # the limit itself is allowed
+    # a small layer in place of the big block stores less: allowed
+    smaller = net.copy()
+    smaller.insert_layer(1, 3)
+    assert smaller.stored_parameter_count < MAX_PARAMETERS
+    # an edge into a block that is already stored costs nothing: the limit itself is allowed
     net.disconnect((0, 0), (1, 0))
+    assert net.stored_parameter_count == MAX_PARAMETERS and net.parameter_count == MAX_PARAMETERS - 1
     net.connect((0, 0), (1, 0))
+    refused(net, lambda n: n.connect_layers(0, 1), "already fully connected")
     assert net.parameter_count == MAX_PARAMETERS
 
 

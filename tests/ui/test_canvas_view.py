@@ -200,7 +200,7 @@ def test_edge_width_follows_the_largest_weight_of_the_network(qtbot, canvas):
 
 
 def test_positions_far_out_are_refused_and_fit_survives_a_huge_drawing(qtbot, canvas):
-    from ui.commands import MAX_POSITION
+    from simulator.limits import MAX_POSITION
     layout = {"positions": [[1, 0, 1e308, 0.0], [1, 1, 0.0, -2e6], [1, 2, MAX_POSITION, -MAX_POSITION]]}
     net = Network([2, 4, 1], seed=3)
     doc = Document(dataclasses.replace(default_project(), network=net, layout=layout))

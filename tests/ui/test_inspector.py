@@ -181,7 +181,7 @@ def test_a_refused_bias_shows_the_model_value_again(inspector, monkeypatch):
 def test_weights_have_one_limit_in_fields_dialogs_and_the_model(inspector, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from simulator.network import MAX_WEIGHT
+    from simulator.limits import MAX_WEIGHT
     from ui.network_view.scene import NetworkScene
     doc = inspector.document
     assert inspector.e_weight.maximum() == inspector.n_bias.maximum() == MAX_WEIGHT
@@ -213,7 +213,7 @@ def test_an_edge_names_each_end_once(inspector):
 
 
 def test_a_layer_size_past_the_limit_is_refused_with_a_reason_not_cut_short(inspector, qtbot):
-    from simulator.network import MAX_LAYER_SIZE
+    from simulator.limits import MAX_LAYER_SIZE
     doc, box = inspector.document, inspector.l_size
     inspector.set_current(("layer", 1))
     inspector.show()

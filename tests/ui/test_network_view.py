@@ -300,7 +300,7 @@ def test_activations_have_the_same_names_in_the_context_menu_the_inspector_and_t
 # ------------------------------------------------------------ fit and legend
 @pytest.mark.parametrize("kind", ["weight", "bias"])
 def test_ok_on_the_number_dialog_unchanged_changes_nothing(qtbot, canvas, kind):
-    from simulator.network import MAX_WEIGHT
+    from simulator.limits import MAX_WEIGHT
     view, scene, doc = canvas()
     edge, key = ((0, 1), (1, 2)), (1, 2)
     value = 0.123456789  # more digits than the dialog shows

@@ -9,11 +9,9 @@ from PySide6.QtGui import QTextDocument
 
 import simulator.project_file
 import ui.settings_dock
-from simulator.datasets import MAX_SEED
+from simulator.limits import MAX_BATCH_SIZE, MAX_SEED, MAX_TEST_FRACTION
 from simulator.presets import make_preset
 from simulator.project_file import Project, save_project
-from simulator.project_schema import MAX_TEST_FRACTION
-from simulator.settings import MAX_BATCH_SIZE
 from ui.document import Document
 from ui.settings_dock import SettingsPanel, problem_text
 
@@ -105,7 +103,7 @@ def test_the_panel_shows_exactly_the_projects_problems_after_every_edit(panel):
         return widget.problems
 
     doc.set_activation(2, "linear")
-    assert [p.split(":")[0] for p in shown()] == ["training.loss"]
+    assert [p.field for p in shown()] == ["training.loss"]
     assert "Loss: binary cross-entropy needs a sigmoid output layer" in shown_text(widget.problems_label)
     doc.set_setting("rule", "perceptron")
     assert len(shown()) == 2

@@ -15,13 +15,22 @@ from .base import DocumentCommand
 
 # -------------------------------------------------------------- structural
 class _SnapshotCommand(DocumentCommand):
-    """Keeps (network, positions) before and after; subclasses define ``apply``."""
+    """Keeps (network, positions) before and after; subclasses define ``refusal``
+    (the model's check) and ``apply``."""
 
     def prepare(self):
+        # ask the model first: a refused edit costs no copies and changes nothing
+        reason = self.refusal(self.doc.network)
+        if reason is not None:
+            raise EditError(reason)
         self._before = self.doc.state()
         network, positions = self.doc.state()
         self.apply(network, positions)  # may raise: nothing real has changed yet
         self._after = (network, positions)
+
+    def refusal(self, network):
+        """Why the model would refuse the edit (its ``check_*``), or None."""
+        return None
 
     def apply(self, network, positions):
         """Make the edit on ``network`` and the ``positions`` dict (both copies)."""
@@ -39,6 +48,9 @@ class AddNeuronCommand(_SnapshotCommand):
         super().__init__(doc, "Add Neuron")
         self.layer, self.index = layer, index
 
+    def refusal(self, network):
+        return network.check_add_neuron(self.layer, self.index)
+
     def apply(self, network, positions):
         network.add_neuron(self.layer, self.index)
         index = network.sizes[self.layer] - 1 if self.index is None else self.index
@@ -50,6 +62,9 @@ class RemoveNeuronCommand(_SnapshotCommand):
         super().__init__(doc, "Remove Neuron")
         self.layer, self.index = layer, index
 
+    def refusal(self, network):
+        return network.check_remove_neuron(self.layer, self.index)
+
     def apply(self, network, positions):
         network.remove_neuron(self.layer, self.index)
         _remove_neuron_position(positions, self.layer, self.index)
@@ -59,6 +74,9 @@ class InsertLayerCommand(_SnapshotCommand):
     def __init__(self, doc, index, size=2, activation="tanh"):
         super().__init__(doc, "Insert Layer")
         self.index, self.size, self.activation = index, size, activation
+
+    def refusal(self, network):
+        return network.check_insert_layer(self.index, self.size, self.activation)
 
     def apply(self, network, positions):
         network.insert_layer(self.index, self.size, self.activation)
@@ -80,6 +98,9 @@ class RemoveLayerCommand(_SnapshotCommand):
         super().__init__(doc, "Remove Layer")
         self.index = index
 
+    def refusal(self, network):
+        return network.check_remove_layer(self.index)
+
     def apply(self, network, positions):
         network.remove_layer(self.index)
         _remove_layer_positions(positions, self.index)
@@ -99,6 +120,9 @@ class ResizeLayerCommand(_SnapshotCommand):
     def is_noop(self):
         return self._before[0].sizes == self._after[0].sizes
 
+    def refusal(self, network):
+        return network.check_resize_layer(self.layer, self.size)
+
     def apply(self, network, positions):
         network.resize_layer(self.layer, self.size)
         for key in [k for k in positions if k[0] == self.layer and k[1] >= self.size]:
@@ -110,6 +134,9 @@ class ConnectLayersCommand(_SnapshotCommand):
         super().__init__(doc, "Connect Layers")
         self.src_layer, self.dst_layer = src_layer, dst_layer
 
+    def refusal(self, network):
+        return network.check_connect_layers(self.src_layer, self.dst_layer)
+
     def apply(self, network, positions):
         network.connect_layers(self.src_layer, self.dst_layer)
 
@@ -118,6 +145,9 @@ class DisconnectLayersCommand(_SnapshotCommand):
     def __init__(self, doc, src_layer, dst_layer):
         super().__init__(doc, "Disconnect Layers")
         self.src_layer, self.dst_layer = src_layer, dst_layer
+
+    def refusal(self, network):
+        return network.check_disconnect_layers(self.src_layer, self.dst_layer)
 
     def apply(self, network, positions):
         network.disconnect_layers(self.src_layer, self.dst_layer)

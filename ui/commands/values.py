@@ -7,13 +7,11 @@ import dataclasses
 import math
 
 from simulator.errors import EditError, SimulatorError
+from simulator.limits import MAX_POSITION
 from simulator.project_schema import build_dataset
 
 from .base import DocumentCommand, SetValueCommand
 
-MAX_POSITION = 1e6
-"""Manual positions lie within ±MAX_POSITION in x and y: far beyond any drawing,
-and small enough that the canvas's scaling and scrolling stay in range."""
 
 
 # ------------------------------------------------------------------ values
@@ -29,13 +27,8 @@ class SetWeightCommand(SetValueCommand):
         return self.doc.network.weight(*self.target)
 
     def check(self, value):
-        # The model checks (a finite number within ±MAX_WEIGHT) and, refusing,
-        # stays as it was; accepted, the old value goes back until redo.
-        network = self.doc.network
-        network.set_weight(*self.target, value)
-        new = network.weight(*self.target)
-        network.set_weight(*self.target, self.old)
-        return new
+        _refuse(self.doc.network.check_set_weight(*self.target, value))
+        return float(value)
 
     def write(self, value):
         self.doc.network.set_weight(*self.target, value)
@@ -51,18 +44,11 @@ class SetBiasCommand(SetValueCommand):
         super().__init__(doc, "Set Bias", neuron, value, merge)
 
     def read(self):
-        network = self.doc.network
-        network._check_neuron(self.target)
-        layer, index = self.target
-        return float(network.layers[layer].bias[index])
+        return self.doc.network.bias(self.target)
 
     def check(self, value):
-        # As for weights: the model refuses input neurons and non-numbers.
-        network = self.doc.network
-        network.set_bias(self.target, value)
-        new = self.read()
-        network.set_bias(self.target, self.old)
-        return new
+        _refuse(self.doc.network.check_set_bias(self.target, value))
+        return float(value)
 
     def write(self, value):
         self.doc.network.set_bias(self.target, value)
@@ -79,12 +65,8 @@ class SetActivationCommand(DocumentCommand):
 
     def prepare(self):
         network = self.doc.network
-        network._check_layer(self.layer)
+        _refuse(network.check_activation(self.layer, self.name))
         self.old = network.layers[self.layer].activation
-        # The model checks the name and where it is allowed; refusing, it stays
-        # as it was. Accepted, the old one goes back until redo.
-        network.set_activation(self.layer, self.name)
-        network.set_activation(self.layer, self.old)
 
     def is_noop(self):
         return self.old == self.name
@@ -109,13 +91,14 @@ class ConnectCommand(DocumentCommand):
         self.src, self.dst, self.weight = src, dst, weight
 
     def prepare(self):
-        # The model checks the ends, the weight and the parameter limit, and
-        # refusing stays as it was. Accepted, the edge comes off again until
-        # redo, which makes it with the weight drawn here.
+        # The model checks the ends, the weight and the parameter limit; redo
+        # makes the edge with the weight drawn here, the same every time.
         network = self.doc.network
-        network.connect(self.src, self.dst, self.weight)
-        self.weight = network.weight(self.src, self.dst)
-        network.disconnect(self.src, self.dst)
+        _refuse(network.check_connect(self.src, self.dst, self.weight))
+        if self.weight is None:
+            self.weight = network.initial_weight(self.src, self.dst)
+        else:
+            self.weight = float(self.weight)
 
     def redo(self):
         self.doc.network.connect(self.src, self.dst, self.weight)
@@ -135,6 +118,7 @@ class DisconnectCommand(DocumentCommand):
         self.weight = None
 
     def prepare(self):
+        _refuse(self.doc.network.check_disconnect(self.src, self.dst))
         self.weight = self.doc.network.weight(self.src, self.dst)
 
     def redo(self):
@@ -158,10 +142,9 @@ class MoveNeuronsCommand(DocumentCommand):
     def prepare(self):
         if not self.moves:
             raise EditError("no neurons to move")
-        sizes = self.doc.network.sizes
-        for (layer, index), (x, y) in self.moves.items():
-            if not (0 <= layer < len(sizes) and 0 <= index < sizes[layer]):
-                raise EditError(f"there is no neuron {index} in layer {layer}")
+        network = self.doc.network
+        for neuron, (x, y) in self.moves.items():
+            _refuse(network.check_neuron(neuron))
             if not (math.isfinite(x) and math.isfinite(y)):
                 raise EditError("a position must be two finite numbers")
             if max(abs(x), abs(y)) > MAX_POSITION:
@@ -225,11 +208,11 @@ class SetSettingCommand(SetValueCommand):
             raise SimulatorError(f"there is no training setting called {self.target!r}")
         try:
             return dataclasses.replace(self.old, **{self.target: value}).validate()
-        except SimulatorError as error:  # "learning_rate: ..." -> "learning rate: ..."
-            text = str(error)
-            if text.startswith(self.target + ":"):
-                text = setting_label(self.target).lower() + text[len(self.target):]
-            raise SimulatorError(text) from None
+        except SimulatorError as error:
+            if error.field != self.target:
+                raise
+            # named as the panel names it: "learning rate: must be greater than 0"
+            raise SimulatorError(error.reason, error.field, setting_label(self.target).lower()) from None
 
     def write(self, settings):
         self.doc.project.settings = settings
@@ -265,6 +248,12 @@ class SetDataCommand(SetValueCommand):
 
 
 # ----------------------------------------------------------------- helpers
+def _refuse(reason):
+    """Refuse the edit with the model's reason (from a ``Network.check_*``), if any."""
+    if reason is not None:
+        raise EditError(reason)
+
+
 def setting_label(name):
     """``learning_rate`` -> ``Learning Rate`` for menus and the undo history."""
     return name.replace("_", " ").title()

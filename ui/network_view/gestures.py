@@ -6,6 +6,7 @@ method, which pushes one undo command or emits ``message(reason)``. Live
 feedback (the rubber line, moved circles) lives only in the scene until then.
 """
 
+import numpy as np
 from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsLineItem
@@ -13,31 +14,16 @@ from PySide6.QtWidgets import QGraphicsLineItem
 from .items import HOVER, NEGATIVE, RADIUS
 
 
-def connect_refusal(network, src, dst):
-    """Why ``src -> dst`` cannot be connected, or None if it can.
-
-    The same rules the model enforces, checked up front so the canvas only
-    highlights targets a drop would accept. The model stays the judge: a drop
-    still goes through ``Document.connect``, which reports the real reason.
-    """
-    if dst[0] == 0:
-        return "input layer"
-    if dst[0] == src[0]:
-        return "same layer"
-    if dst[0] < src[0]:
-        return "backwards"
-    if network.has_edge(src, dst):
-        return "duplicate"
-    return None
-
-
 class ConnectGesture:
     """Drag from a neuron to a later one: a live line follows the mouse.
 
     Valid targets glow; the one under the mouse glows strongly and the line
     turns green over it, red over a neuron that would refuse the edge.
-    Releasing on a neuron calls ``document.connect``; releasing elsewhere or
-    pressing Escape creates nothing.
+    Which targets are valid is the model's answer
+    (``Network.connect_targets``, one array per layer), never a rule of the
+    canvas's own. Releasing on a neuron calls ``document.connect``, which
+    refuses with the model's reason; releasing elsewhere or pressing Escape
+    creates nothing.
     """
 
     def __init__(self, scene, source):
@@ -48,9 +34,9 @@ class ConnectGesture:
         self.hot = None
 
     def start(self, pos):
-        net = self.scene.document.network
-        self.valid = {key for key in self.scene.neuron_keys()
-                      if connect_refusal(net, self.source, key) is None}
+        targets = self.scene.document.network.connect_targets(self.source)
+        self.valid = {(layer, int(index)) for layer, ok in enumerate(targets) for index in np.flatnonzero(ok)}
+        self.valid.intersection_update(self.scene.neuron_keys())
         for key in self.valid:
             self.scene.neuron_item(key).set_target("valid")
         self.line = QGraphicsLineItem()

@@ -53,13 +53,14 @@ def add_layer_actions(menu, doc, layer):
     """Activation, insert/remove layer, fully connect/disconnect: for ``layer``."""
     net = doc.network
     last = net.output_layer
-    if layer > 0:
+    allowed = net.allowed_activations(layer)
+    if allowed:
         sub = menu.addMenu("Layer Activation")
         group = QActionGroup(sub)
         for name in ACTIVATION_NAMES:
             action = QAction(activation_label(name), sub, checkable=True)
             action.setChecked(net.layers[layer].activation == name)
-            action.setEnabled(name != "softmax" or layer == last)
+            action.setEnabled(name in allowed)
             action.triggered.connect(lambda _=False, n=name: doc.set_activation(layer, n))
             group.addAction(action)
             sub.addAction(action)

@@ -24,7 +24,7 @@ from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QInputDialog, QToolTip
 
 from simulator.names import layer_title, neuron_name
-from simulator.network import MAX_WEIGHT
+from simulator.limits import MAX_WEIGHT
 
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
