@@ -12,6 +12,8 @@ import threading
 
 from .cli.interrupts import EXIT_INTERRUPTED, Interrupts, Outcome
 
+EXIT_ERROR = 2
+
 
 def main(argv=None):
     """Run the command line; return the exit status.
@@ -29,7 +31,16 @@ def main(argv=None):
     try:
         if in_main_thread:
             interrupts.install()
-        from .cli.commands import run
+        # Loading NumPy is not safe to interrupt (it may turn Ctrl-C into an
+        # ImportError), so a Ctrl-C meanwhile takes effect just after.
+        with interrupts.deferred():
+            try:
+                from .cli.commands import run
+            except ImportError as error:  # e.g. NumPy is not installed
+                interrupts.finish()
+                print(f"error: cannot start: {str(error).strip().splitlines()[0]}", file=sys.stderr)
+                return EXIT_ERROR
+        interrupts.check()
         return run(argv, interrupts, outcome)
     except KeyboardInterrupt:
         interrupts.finish()

@@ -222,16 +222,22 @@ def run(argv, interrupts, outcome):
     try:
         args = _parser().parse_args(argv)
         COMMANDS[args.command](args, interrupts, outcome)
-    except SimulatorError as exc:
-        return _fail(interrupts, str(exc))
-    except MemoryError:
-        return _fail(interrupts, "not enough memory: make the network or the data set smaller")
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        return _fail(interrupts, f"{where}{exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - the last guard: a person never sees a traceback
-        return _fail(interrupts, f"unexpected {type(exc).__name__}: {exc}")
+        if interrupts.caught:  # a Ctrl-C that C code turned into another error
+            raise KeyboardInterrupt from None
+        return _fail(interrupts, _message(exc))
     return 0
+
+
+def _message(exc):
+    if isinstance(exc, SimulatorError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "not enough memory: make the network or the data set smaller"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return f"unexpected {type(exc).__name__}: {exc}"
 
 
 def _fail(interrupts, message):

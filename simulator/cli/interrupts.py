@@ -14,23 +14,29 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 
 
 class Interrupts:
-    """The SIGINT handler of one command-line run."""
+    """The SIGINT handler of one command-line run.
+
+    ``caught`` is True once a Ctrl-C has been turned into KeyboardInterrupt:
+    code that catches exceptions asks it, because C code (NumPy's import,
+    for one) may turn the KeyboardInterrupt into an error of its own.
+    """
 
     def __init__(self):
         self._deferring = 0
         self._pending = False
-        self._raised = False
+        self._quiet = False
+        self.caught = False
 
     def install(self):
         signal.signal(signal.SIGINT, self._handle)
 
     def _handle(self, signum, frame):
-        if self._raised:  # the first Ctrl-C is already being reported: let it finish
+        if self._quiet or self.caught:  # the first Ctrl-C is already being reported
             return
         if self._deferring:
             self._pending = True
             return
-        self._raised = True
+        self.caught = True
         raise KeyboardInterrupt
 
     @contextlib.contextmanager
@@ -44,13 +50,13 @@ class Interrupts:
 
     def check(self):
         """Raise the KeyboardInterrupt a Ctrl-C during ``deferred()`` put off."""
-        if self._pending and not self._deferring and not self._raised:
-            self._raised = True
+        if self._pending and not self._deferring and not self._quiet and not self.caught:
+            self.caught = True
             raise KeyboardInterrupt
 
     def finish(self):
         """Ignore every Ctrl-C from now on: the run's last line is on its way."""
-        self._raised = True
+        self._quiet = True
 
 
 class Outcome:
