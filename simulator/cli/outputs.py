@@ -8,6 +8,7 @@ steps run, and only renamed over the target once the project is saved too.
 
 import csv
 import os
+import re
 import secrets
 import stat
 
@@ -96,6 +97,22 @@ def _create_temp(real):
     raise FileExistsError(f"no free temporary file name in {folder}")
 
 
+def _remove_stale_temps(real):
+    """Remove temporary files a killed run left beside ``real`` (Ctrl-C removes its own)."""
+    folder, base = os.path.split(real)
+    stale = re.compile(re.escape(f".{base[:_TEMP_STEM]}.") + r"[0-9a-f]{8}\.tmp")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if stale.fullmatch(name):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
+
+
 class StreamedCSV:
     """A CSV file written row by row to a temporary file, then put in place whole.
 
@@ -140,6 +157,7 @@ class StreamedCSV:
         except OSError as exc:
             raise SimulatorError(f"cannot write {self.path}: {_reason(exc)}") from None
         self._temp = None
+        _remove_stale_temps(self._real)
 
     def discard(self):
         """Remove the temporary file unless it was committed."""

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 import signal
 import subprocess
@@ -139,8 +140,8 @@ def test_the_largest_seed_is_accepted(tmp_path):
     (("--log", "/nonexistent/h.csv"), "cannot write /nonexistent/h.csv: there is no folder /nonexistent"),
     (("--log", "folder"), "cannot write folder: it is a folder"),
     (("--out", "folder"), "cannot write folder: it is a folder"),
-    (("--out", "/dev/null"), "it is not a regular file"),
-    (("--log", "/dev/null"), "it is not a regular file"),
+    (("--out", "pipe"), "cannot write pipe: it is not a regular file"),
+    (("--log", "pipe"), "cannot write pipe: it is not a regular file"),
     (("--log", ""), "--log needs a file name"),
     (("--out", ""), "--out needs a file name"),
     (("--log", "p.json"), "--log p.json is the project being trained"),
@@ -153,6 +154,7 @@ def test_outputs_are_checked_before_training_and_nothing_is_written(tmp_path, ex
     cli("new", "--preset", "mlp-xor", "--out", "p.json", cwd=tmp_path)
     (tmp_path / "folder").mkdir()
     (tmp_path / "sub").mkdir()
+    os.mkfifo(tmp_path / "pipe")  # not a regular file; never a real device, which a bug could replace
     (tmp_path / "link.json").symlink_to("p.json")
     (tmp_path / "hard.json").hardlink_to(tmp_path / "p.json")
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -247,3 +249,14 @@ def test_divergence_at_the_first_steps_writes_nothing(tmp_path):
     assert r.returncode == 2 and one_line(r).endswith("Nothing was written; p.json is unchanged.")
     assert (tmp_path / "p.json").read_bytes() == before and not (tmp_path / "h.csv").exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_killed_runs_temporary_log_is_removed_by_the_next_run(tmp_path):
+    cli("new", "--preset", "mlp-xor", "--out", "p.json", cwd=tmp_path)
+    left = tmp_path / ".h.csv.0123abcd.tmp"  # as a run killed with SIGKILL leaves it
+    left.write_text("step,epoch\n1,1\n")
+    keep = tmp_path / ".h.csv.notours.tmp"
+    keep.write_text("someone else's")
+    r = cli("train", "p.json", "--steps", "2", "--log", "h.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert not left.exists() and keep.exists() and len((tmp_path / "h.csv").read_text().splitlines()) == 3
