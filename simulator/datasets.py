@@ -481,7 +481,10 @@ def make_dataset(recipe):
         if key != "generator" and key not in allowed:
             raise DatasetError(f"The '{name}' dataset has no setting {_show(key)}. "
                                f"Its settings are: {', '.join(allowed)}.")
-    return GENERATORS[name](**{k: v for k, v in recipe.items() if k != "generator"})
+    settings = {k: v for k, v in recipe.items() if k != "generator"}
+    if "n" in settings:  # a file may say 2.0: the generators count and index with it
+        settings["n"] = _whole(settings["n"], _setting("n"), 1, MAX_SAMPLES)
+    return GENERATORS[name](**settings)
 
 
 def train_test_split(ds, test_fraction, seed):

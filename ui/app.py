@@ -1,7 +1,7 @@
 """Start the app: arguments, QApplication, error handling, screenshots.
 
-    python main.py [FILE]
-    python main.py --screenshot OUT.png [FILE]
+    backprop-studio [FILE]                      (installed by pip; or python main.py)
+    backprop-studio --screenshot OUT.png [FILE]
 
 Any problem before the window is up (bad arguments, a file that cannot be
 opened, a screenshot that cannot be written) is one line on stderr and exit
@@ -47,7 +47,7 @@ def main(argv=None):
     try:
         args = parse_args(argv)
     except UsageError as error:
-        return _fail(f"{error} (usage: python main.py [--screenshot OUT.png] [FILE])")
+        return _fail(f"{error} (usage: {_command()} [--screenshot OUT.png] [FILE])")
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from . import qt_problem
@@ -86,7 +86,8 @@ def _run(args):
         try:
             document.open(args.file)
         except (SimulatorError, OSError, ValueError) as error:
-            return _fail(f"cannot open {args.file}: {_plain(error)}")
+            text = _plain(error)  # the file's own messages mostly name it already
+            return _fail(text if args.file in text else f"cannot open {args.file}: {text}")
     window = MainWindow(document, remember=not args.screenshot)
     if lesson is not None:
         window.mark_lesson(lesson)
@@ -190,6 +191,12 @@ def _log(text):
 def _plain(error):
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
+
+
+def _command():
+    """How the person started the app, for the usage line."""
+    started = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return "python main.py" if started == "main.py" else PROG
 
 
 def _fail(message):

@@ -13,9 +13,10 @@ import html
 import json
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel,
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from simulator.backprop import RULES
 from simulator.datasets import GENERATORS, default_recipe
@@ -88,6 +89,43 @@ def _recipe_key(data):
     return data.get("inline")
 
 
+def _shown_text(box):
+    """The text a spin box shows for its committed value."""
+    if box.specialValueText() and box.value() == box.minimum():
+        return box.specialValueText()
+    return box.prefix() + box.textFromValue(box.value()) + box.suffix()
+
+
+class _DocumentUndo(QObject):
+    """Ctrl+Z and Ctrl+Shift+Z in a number field undo and redo the document.
+
+    A spin box's own line edit keeps a private text undo history and takes
+    the Undo key for it: after "0.7, Tab", Ctrl+Z put the old text back in the
+    field while the value, the document and the undo history kept 0.7, so the
+    field and the document disagreed. Here the key goes to the window's Undo
+    action (the document's history), which shows the undone value in the
+    field; only typing not yet committed (no Enter or Tab yet) is undone in
+    the field, by showing the committed value again.
+    """
+
+    def eventFilter(self, watched, event):
+        kind = event.type()
+        if kind not in (QEvent.ShortcutOverride, QEvent.KeyPress):
+            return False
+        undo, redo = event.matches(QKeySequence.Undo), event.matches(QKeySequence.Redo)
+        if not (undo or redo):
+            return False
+        box = watched if isinstance(watched, QAbstractSpinBox) else watched.parent()
+        typing = undo and box.text() != _shown_text(box)
+        if kind == QEvent.ShortcutOverride:
+            if typing:
+                event.accept()  # the key press comes to this field: drop the typing below
+            return True  # not accepted otherwise, so the window's Undo/Redo action runs
+        if typing:
+            box.setValue(box.value())  # shows the committed value again, changes nothing
+        return True
+
+
 class SettingsPanel(QScrollArea):
     """Data and training settings of the document, and what stops training."""
 
@@ -112,6 +150,11 @@ class SettingsPanel(QScrollArea):
         layout.addWidget(self._build_training_group())
         layout.addStretch(1)
         self.setWidget(body)
+        self._undo_keys = _DocumentUndo(self)
+        for box in body.findChildren(QAbstractSpinBox):
+            # keys reach the spin box (its focus) or, sent straight to it, its line edit
+            box.installEventFilter(self._undo_keys)
+            box.lineEdit().installEventFilter(self._undo_keys)
         # Only what an edit can have changed is shown again.
         document.project_replaced.connect(self.refresh)
         document.settings_changed.connect(lambda: self._show(self._show_settings, self._show_problems))

@@ -3,8 +3,10 @@ the reasons a project cannot train are the simulator's, and edits are
 undoable steps that rebuild only what they changed."""
 
 import dataclasses
+import warnings
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
 import simulator.project_file
@@ -188,3 +190,99 @@ def test_precision_is_a_setting_shown_and_undoable(panel, tmp_path):
     assert doc.settings.precision == "float64"
     doc.undo_stack.undo()
     assert doc.settings.precision == "float32" and widget.precision.currentData() == "float32"
+
+
+# ------------------------------------------------- Ctrl+Z in a number field
+def recipe_value(key, default):
+    return lambda doc: doc.data.get("recipe", {}).get(key, default)
+
+
+def setting(name):
+    return lambda doc: getattr(doc.settings, name)
+
+
+# field, what to type, where the document keeps it, the optimizer that enables the field
+NUMBER_FIELDS = [
+    ("samples", "40", recipe_value("n", 4), None),
+    ("noise", "0.2", recipe_value("noise", 0.0), None),
+    ("data_seed", "7", recipe_value("seed", 0), None),
+    ("test_fraction", "0.25", lambda doc: doc.data.get("test_fraction", 0.0), None),
+    ("learning_rate", "0.7", setting("learning_rate"), None),
+    ("momentum", "0.5", setting("momentum"), "momentum"),
+    ("beta1", "0.8", setting("beta1"), "adam"),
+    ("beta2", "0.99", setting("beta2"), "adam"),
+    ("epsilon", "0.001", setting("epsilon"), "adam"),
+    ("batch_size", "2", setting("batch_size"), None),
+    ("l1", "0.01", setting("l1"), None),
+    ("l2", "0.02", setting("l2"), None),
+    ("train_seed", "5", setting("seed"), None),
+]
+
+
+@pytest.fixture
+def window(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_main_window import FakeDialogs
+    from ui.main_window import MainWindow
+    win = MainWindow(Document(make_preset("mlp-xor")), dialogs=FakeDialogs())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    # the offscreen platform does not activate windows by itself; keys need an active window
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(win)
+    yield win
+    win.document.undo_stack.setClean()  # close without asking
+
+
+def type_into(qtbot, box, text, key=None):
+    box.setFocus()
+    qtbot.mouseClick(box.lineEdit(), Qt.LeftButton)
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+    if key is not None:
+        qtbot.keyClick(box, key)
+
+
+@pytest.mark.parametrize("name, typed, stored, optimizer", NUMBER_FIELDS, ids=[f[0] for f in NUMBER_FIELDS])
+def test_ctrl_z_in_a_field_undoes_the_document_and_the_field_shows_it(qtbot, window, name, typed, stored,
+                                                                      optimizer):
+    """Type a value, Tab, click back, Ctrl+Z: the field, the document, the
+    undo history and the title agree; Ctrl+Shift+Z brings the value back."""
+    doc, box = window.document, getattr(window.settings_panel, name)
+    if optimizer:
+        doc.set_setting("optimizer", optimizer)
+    stack = doc.undo_stack
+    stack.setClean()
+    before, shown_before, index = stored(doc), box.text(), stack.index()
+    assert box.isEnabled()
+
+    type_into(qtbot, box, typed, Qt.Key_Tab)
+    assert box.text() == typed and float(stored(doc)) == float(typed) and stack.index() == index + 1
+    assert window.windowTitle().split(" — ")[0].endswith("*")
+
+    box.setFocus()
+    qtbot.mouseClick(box.lineEdit(), Qt.LeftButton)
+    qtbot.keyClick(box, Qt.Key_Z, Qt.ControlModifier)
+    assert stored(doc) == before and box.text() == shown_before and stack.index() == index
+    assert stack.isClean() and not window.windowTitle().split(" — ")[0].endswith("*")
+
+    qtbot.keyClick(box, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert box.text() == typed and float(stored(doc)) == float(typed) and stack.index() == index + 1
+    qtbot.keyClick(box, Qt.Key_Tab)  # leaving the field changes nothing more
+    assert float(stored(doc)) == float(typed) and stack.index() == index + 1 and stack.count() == index + 1
+
+
+def test_ctrl_z_while_typing_takes_back_only_the_typing(qtbot, window):
+    doc, box = window.document, window.settings_panel.learning_rate
+    type_into(qtbot, box, "0.7", Qt.Key_Return)
+    count = doc.undo_stack.count()
+    type_into(qtbot, box, "0.3")  # typed, not yet committed
+    qtbot.keyClick(box, Qt.Key_Z, Qt.ControlModifier)
+    assert box.text() == "0.7" and doc.settings.learning_rate == 0.7 and doc.undo_stack.count() == count
+    qtbot.keyClick(box, Qt.Key_Tab)
+    assert doc.settings.learning_rate == 0.7 and doc.undo_stack.count() == count
+    qtbot.keyClick(window.settings_panel.batch_size, Qt.Key_Z, Qt.ControlModifier)  # now the document's
+    assert doc.settings.learning_rate == 1.0 and box.text() == "1.0"
