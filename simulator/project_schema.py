@@ -522,23 +522,27 @@ def layout_from_dict(value, path, sizes):
 
 
 def _check_small(value, path):
-    values, chars, stack = 0, 0, [value]
+    """Count the values and characters in ``value``, stopping as soon as either passes its limit."""
+    values, chars, stack = 1, 0, [value]
     while stack:
         item = stack.pop()
-        values += 1
-        if isinstance(item, dict):
-            values += len(item)
-            chars += sum(len(k) for k in item if isinstance(k, str))
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
+        if isinstance(item, str):
             chars += len(item)
+            children = ()
+        elif isinstance(item, dict):
+            values += 2 * len(item)  # keys and values
+            children = () if values > MAX_LAYOUT_VALUES else [*item, *item.values()]
+        elif isinstance(item, list):
+            values += len(item)
+            children = item
+        else:
+            children = ()
         if values > MAX_LAYOUT_VALUES or chars > MAX_LAYOUT_TEXT:
             what = (f"{MAX_LAYOUT_VALUES:,} values" if values > MAX_LAYOUT_VALUES
                     else f"{MAX_LAYOUT_TEXT:,} characters of text")
             fail(path, f"holds more than {what} besides its positions; a layout only "
                        "describes how the network is drawn")
+        stack.extend(child for child in children if isinstance(child, (str, dict, list)))
 
 
 def _positions(entries, path, sizes):
