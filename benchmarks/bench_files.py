@@ -8,11 +8,12 @@ Run by hand from anywhere in the repository (not a test; no test imports it)::
 
 Each shape is written to a temporary file just under ``MAX_FILE_BYTES`` and
 loaded with ``load_project`` in a fresh subprocess, which reports the wall
-time of the load and its peak resident memory (``ru_maxrss``, so the
+and CPU time of the load and its peak resident memory (``VmHWM``, so the
 interpreter with NumPy counts too; its size before the load is printed as the
 baseline). A load either gives a project or a ``ProjectFileError``; the first
 words of the outcome are printed so a refusal can be told from a success.
-The targets, on the 2-core machine in docs/performance.md: under 3 s and
+The targets, on the 2-core machine in docs/performance.md: under 3 CPU
+seconds (the machine is shared, so wall time also counts other work) and
 under 1 GB each. The script exits 1 if a shape misses either, times out, or
 ends with anything but a project or a ProjectFileError.
 """
@@ -174,6 +175,8 @@ SHAPES = {
     "layout of short strings": lambda b: _list_of(b'"ab"', b),
     "layout of floats": lambda b: _list_of(b"1.5", b),
     "layout of NaN": lambda b: _list_of(b"NaN", b),
+    "lists, strings and floats at their limits": lambda b: _around(
+        "layout", b"1.5,", b, b'{"x":[' + b"[]," * 1_999_900 + b'"ab",' * 999_900, b"1]}"),
     "layout nested 64 deep": lambda b: _list_of(b"[" * 62 + b"]" * 62, b),
     "layout with many keys": _many_keys,
     "long integers": lambda b: _list_of(b"9" * 4000, b),
@@ -228,7 +231,8 @@ def main():
             size_mb = len(raw) / 2**20
             r = measure(raw, folder, args.timeout)
             del raw
-            ok = (r["seconds"] is not None and r["seconds"] < TARGET_SECONDS
+            # CPU seconds: the machine is shared, and wall time counts other people's work
+            ok = (r["seconds"] is not None and r["cpu"] < TARGET_SECONDS
                   and r["peak_mb"] < TARGET_MB)
             if not ok:
                 failed.append(name)

@@ -68,7 +68,7 @@ def test_a_hostile_string_does_not_hang_loading(tmp_path, body):
     ('[[[', 3, 3, 0),
     ('{"k": "\\\\"} [', 1, 2, 2),
     ("", 0, 0, 0),
-])
+], ids=["brackets_in_strings", "unterminated", "unclosed", "escaped_backslash", "empty"])
 def test_the_scan_measures_what_a_parse_would_build(text, depth, containers, strings):
     assert json_text.measure(text.encode()) == (depth, containers, strings)
 
@@ -147,7 +147,7 @@ VALID = json.dumps(small_doc())
     (VALID.encode("utf-32-be"), "UTF-32"),
     (codecs.BOM_UTF16_LE + VALID.encode("utf-16-le"), "UTF-16"),
     (VALID.encode("utf-16-be"), "UTF-16"),
-])
+], ids=["utf32le_bom", "utf32be_bom", "utf32le", "utf32be", "utf16le_bom", "utf16be"])
 def test_a_wide_encoding_is_named_as_it_is(tmp_path, raw, encoding):
     path = tmp_path / "wide.json"
     path.write_bytes(raw)
