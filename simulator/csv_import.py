@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,11 +101,14 @@ def _as_path(path):
 def _open(path):
     """The file as text (UTF-8, or Latin-1 line by line where it is not), lines split as written."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for good
+            raise DatasetError(f"Cannot open '{path}': it is not a regular file.")
+        if info.st_size > MAX_FILE_BYTES:
             raise DatasetError(f"'{path.name}' is too large to load "
                                f"(more than {MAX_FILE_BYTES // 2**20} MB).")
-        if path.is_dir():
-            raise IsADirectoryError
         # surrogateescape keeps bytes that are not UTF-8, so _lines can read them as Latin-1
         return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except FileNotFoundError:

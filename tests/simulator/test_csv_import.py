@@ -1,5 +1,7 @@
 """CSV import reads a line at a time, stops at the first limit, and reads European spreadsheets."""
 
+import os
+
 import pytest
 
 from simulator import csv_import
@@ -75,3 +77,11 @@ def test_lines_end_as_any_system_writes_them(tmp_path):
     for ending in ("\n", "\r\n", "\r"):
         ds = load_csv(write(tmp_path, ending.join(["x,y", "1,0", "2,1", ""]), "e.csv"))
         assert ds.X[:, 0].tolist() == [1, 2]
+
+
+def test_a_fifo_or_a_device_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer for ever
+    for path in (fifo, "/dev/zero"):
+        with pytest.raises(DatasetError, match="it is not a regular file"):
+            load_csv(path)
