@@ -49,8 +49,11 @@ def main(argv=None):
     finally:
         # From here on a Ctrl-C is ignored, not turned into a traceback on the way out.
         interrupts.finish()
-        if argv is not None and in_main_thread:
-            signal.signal(signal.SIGINT, previous)
+        if in_main_thread:
+            # A caller in the same process gets its own Ctrl-C back. Otherwise
+            # ignore it outright: Python's shutdown would put back the default
+            # handler, and a late Ctrl-C would kill the process by signal.
+            signal.signal(signal.SIGINT, previous if argv is not None else signal.SIG_IGN)
 
 
 if __name__ == "__main__":

@@ -11,17 +11,20 @@ one-way.
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from simulator.errors import DatasetError
-from simulator.limits import MAX_CLASSES, MAX_CSV_BYTES
+from simulator.limits import MAX_CLASSES, MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS, MAX_LAYER_SIZE
 
-_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
+
+
+_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+(?:[eE][-+]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -53,17 +56,19 @@ def read_csv(path, target_column, task, max_rows):
     """Read a CSV file of numbers into a CsvTable.
 
     The arguments and errors are those of ``simulator.datasets.load_csv``,
-    which wraps the result in a Dataset.
+    which wraps the result in a Dataset. The file is read a line at a time
+    and each row becomes numbers as it is read, so reading stops at the first
+    limit passed (rows, blank lines included; columns; length of a line)
+    without holding more than the rows kept.
     """
     if task not in (None, "classification", "regression"):
         raise DatasetError(
             f"The task must be 'classification' or 'regression', not {task!r}.")
     path = _as_path(path)
-    header, records = _read_records(path, _read_text(path), max_rows)
-    width = len(records[0][1]) if records else len(header)
+    header, values = _read_table(path, max_rows)
+    width = values.shape[1]
     columns = _column_labels(header, width, path)
     target = _target_index(target_column, header, width)
-    values = _parse_numbers(records, columns, path.name)
     t = values[:, target]
     X = np.delete(values, target, axis=1)
     feature_names = (tuple(h for i, h in enumerate(header) if i != target) if header
@@ -83,12 +88,19 @@ def _as_path(path):
         raise DatasetError(f"{path!r} is not a file name.") from None
 
 
-def _read_text(path):
+def _open(path):
+    """The file as text (UTF-8, or Latin-1 line by line where it is not), lines split as written."""
     try:
-        if path.stat().st_size > MAX_CSV_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for good
+            raise DatasetError(f"Cannot open '{path}': it is not a regular file.")
+        if info.st_size > MAX_CSV_BYTES:
             raise DatasetError(f"'{path.name}' is too large to load "
                                f"(more than {MAX_CSV_BYTES // 2**20} MB).")
-        data = path.read_bytes()
+        # surrogateescape keeps bytes that are not UTF-8, so _lines can read them as Latin-1
+        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except FileNotFoundError:
         raise DatasetError(f"Cannot open '{path}': there is no such file.") from None
     except IsADirectoryError:
@@ -97,62 +109,126 @@ def _read_text(path):
         raise DatasetError(f"Cannot open '{path}': permission denied.") from None
     except OSError as exc:
         raise DatasetError(f"Cannot open '{path}': {exc.strerror or exc}.") from None
-    if b"\0" in data:
-        raise DatasetError(f"'{path.name}' is not a text file, so it cannot be a CSV file.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Numbers are ASCII in every encoding; only header names could suffer.
-        return data.decode("latin-1")
 
 
-def _delimiter(text):
+def _lines(f, name):
+    """The lines of text file ``f``, each checked for length and for binary content."""
+    number = 0
+    while True:
+        try:
+            line = f.readline(MAX_CSV_LINE_CHARS + 1)
+        except OSError as exc:
+            raise DatasetError(f"'{name}' could not be read: {exc.strerror or exc}.") from None
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise DatasetError(f"'{name}', line {number} is longer than {MAX_CSV_LINE_CHARS:,} "
+                               "characters, too long for a row of numbers.")
+        if "\0" in line:
+            raise DatasetError(f"'{name}' is not a text file, so it cannot be a CSV file.")
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                # Numbers are ASCII in every encoding; only header names could suffer.
+                line = line.encode("utf-8", "surrogateescape").decode("latin-1")
+        yield line
+
+
+def _delimiter(first):
     # Spreadsheets in many countries save with ';', and some tools with tabs.
-    first = next((line for line in text.splitlines() if line.strip()), "")
     for candidate in (";", "\t"):
         if candidate in first:
             return candidate
     return ","
 
 
-def _read_records(path, text, max_rows):
-    """Split the text into an optional header and numbered rows of cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header, records, width = None, [], None
-    try:
-        for cells in reader:
-            line = reader.line_num
-            cells = [cell.strip() for cell in cells]
-            if not any(cells):
-                continue  # blank lines are harmless; line numbers still count them
-            if width is None:
-                width = len(cells)
-                if width < 2:
-                    raise DatasetError(
-                        f"'{path.name}', line {line} has only one column. A dataset needs "
-                        "at least one input column and a target column, separated by "
-                        "commas, semicolons or tabs.")
-                if not all(_is_number(cell) for cell in cells):
-                    header = cells
-                    continue
-            if len(cells) != width:
-                first = "the header" if header else "the first row"
-                raise DatasetError(
-                    f"'{path.name}', line {line} has {len(cells)} values, "
-                    f"but {first} has {width} columns.")
-            records.append((line, cells))
-            if len(records) > max_rows:
-                raise DatasetError(
-                    f"'{path.name}' has more than {max_rows} data rows, "
-                    "more than can be loaded. Use a smaller file.")
-    except csv.Error as exc:
-        raise DatasetError(
-            f"'{path.name}', line {reader.line_num} could not be read as CSV ({exc}).") from None
-    if width is None:
-        raise DatasetError(f"'{path.name}' is empty: it has no rows of numbers.")
-    if not records:
-        raise DatasetError(f"'{path.name}' has a header row but no rows of numbers under it.")
-    return header, records
+def _read_table(path, max_rows):
+    """The optional header and the (n_rows, n_columns) numbers, read row by row."""
+    with _open(path) as f:
+        lines = _lines(f, path.name)
+        blank = 0
+        for first in lines:
+            if first.strip(" \t\r\n\ufeff"):
+                break
+            blank = _count_blank(blank, 0, max_rows, path.name)
+        else:
+            raise DatasetError(f"'{path.name}' is empty: it has no rows of numbers.")
+        delimiter = _delimiter(first)
+        # Where ';' or a tab separates values, a comma is a decimal comma (0,5 is 0.5).
+        table = _Table(path.name, delimiter != ",", max_rows, blank)
+        reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+        try:
+            for cells in reader:
+                table.add(blank + reader.line_num, [cell.strip() for cell in cells])
+        except csv.Error as exc:
+            raise DatasetError(f"'{path.name}', line {blank + reader.line_num} could not be read "
+                               f"as CSV ({exc}).") from None
+    return table.finish()
+
+
+def _count_blank(blank, rows, max_rows, name):
+    blank += 1
+    if blank + rows > max_rows:
+        raise DatasetError(f"'{name}' has more than {max_rows:,} rows (blank lines count too), "
+                           "more than can be loaded. Use a smaller file.")
+    return blank
+
+
+class _Table:
+    """Rows of numbers as they arrive, checked against the limits at once."""
+
+    def __init__(self, name, decimal_comma, max_rows, blank):
+        self.name, self.decimal_comma, self.max_rows, self.blank = name, decimal_comma, max_rows, blank
+        self.header, self.columns, self.width, self.rows = None, None, None, []
+
+    def add(self, line, cells):
+        if not any(cells):
+            self.blank = _count_blank(self.blank, len(self.rows), self.max_rows, self.name)
+            return  # harmless; line numbers still count them
+        if self.decimal_comma:
+            cells = [_point(cell) for cell in cells]
+        if self.width is None:
+            self._first(line, cells)
+            if not all(_is_number(cell) for cell in cells):
+                self.header = cells
+                self.columns = _column_labels(cells, self.width, Path(self.name))
+                return
+            self.columns = [f"column {i + 1}" for i in range(self.width)]
+        if len(cells) != self.width:
+            first = "the header" if self.header else "the first row"
+            raise DatasetError(f"'{self.name}', line {line} has {len(cells)} values, "
+                               f"but {first} has {self.width} columns.")
+        if len(self.rows) + self.blank >= self.max_rows:
+            raise DatasetError(f"'{self.name}' has more than {self.max_rows:,} data rows"
+                               f"{' (blank lines count too)' if self.blank else ''}, "
+                               "more than can be loaded. Use a smaller file.")
+        self.rows.append(_numbers(cells, line, self.columns, self.name, self.decimal_comma))
+
+    def _first(self, line, cells):
+        self.width = len(cells)
+        if self.width < 2:
+            raise DatasetError(
+                f"'{self.name}', line {line} has only one column. A dataset needs "
+                "at least one input column and a target column, separated by "
+                "commas, semicolons or tabs.")
+        if self.width > MAX_CSV_COLUMNS:
+            raise DatasetError(
+                f"'{self.name}', line {line} has {self.width:,} columns; at most {MAX_CSV_COLUMNS:,} "
+                f"can be loaded ({MAX_LAYER_SIZE:,} inputs, the most an input layer holds, "
+                "and the target).")
+
+    def finish(self):
+        if self.width is None:
+            raise DatasetError(f"'{self.name}' is empty: it has no rows of numbers.")
+        if not self.rows:
+            raise DatasetError(f"'{self.name}' has a header row but no rows of numbers under it.")
+        return self.header, np.vstack(self.rows)
+
+
+def _point(cell):
+    return cell.replace(",", ".") if "," in cell and _DECIMAL_COMMA.fullmatch(cell) else cell
 
 
 def _is_number(cell):
@@ -200,31 +276,28 @@ def _target_index(target_column, header, width):
                        f"not {target_column!r}.")
 
 
-def _parse_numbers(records, columns, file_name):
-    """Return ndarray of shape (n_rows, n_columns), every value finite."""
+def _numbers(cells, line, columns, file_name, decimal_comma):
+    """Return ndarray of shape (n_columns,), every value finite; else name the first bad cell."""
     try:  # fast path; the cell-by-cell loop below only runs to word an error
-        values = np.array([cells for _, cells in records], dtype=np.float64)
+        values = np.array(cells, dtype=np.float64)
         if np.isfinite(values).all():
             return values
     except ValueError:
         pass
-    values = np.empty((len(records), len(columns)))
-    for row, (line, cells) in enumerate(records):
-        for col, cell in enumerate(cells):
-            where = f"'{file_name}', line {line}, {columns[col]}"
-            if not cell:
-                raise DatasetError(f"{where}: the value is missing.")
-            try:
-                value = float(cell)
-            except ValueError:
-                hint = (" (use a point, not a comma, for decimals)"
-                        if _DECIMAL_COMMA.fullmatch(cell) else "")
-                raise DatasetError(f"{where}: {cell!r} is not a number{hint}.") from None
-            if value != value or value in (float("inf"), float("-inf")):
-                raise DatasetError(f"{where}: {cell!r} is not a usable number "
-                                   "(missing values, NaN and infinity are not allowed).")
-            values[row, col] = value
-    return values
+    for col, cell in enumerate(cells):
+        where = f"'{file_name}', line {line}, {columns[col]}"
+        if not cell:
+            raise DatasetError(f"{where}: the value is missing.")
+        try:
+            value = float(cell)
+        except ValueError:
+            hint = (" (use a point, not a comma, for decimals, or separate values with ';')"
+                    if not decimal_comma and _DECIMAL_COMMA.fullmatch(cell) else "")
+            raise DatasetError(f"{where}: {cell!r} is not a number{hint}.") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise DatasetError(f"{where}: {cell!r} is not a usable number "
+                               "(missing values, NaN and infinity are not allowed).")
+    raise DatasetError(f"'{file_name}', line {line} could not be read as numbers.")
 
 
 def _guess_task(t):

@@ -46,6 +46,12 @@ MAX_CLASSES = 20
 MAX_CSV_BYTES = 256 * 1024 * 1024
 """Larger CSV files are refused before reading, rather than filling memory."""
 
+MAX_CSV_COLUMNS = MAX_LAYER_SIZE + 1
+"""Most columns a CSV file may have: an input layer's most neurons, and the target."""
+
+MAX_CSV_LINE_CHARS = 1_000_000
+"""Longest CSV line read; a row of 4,097 numbers of 20 digits each takes under 100,000."""
+
 # ----------------------------------------------------------------- training
 MAX_BATCH_SIZE = 100_000
 """Largest batch size setting (0 means the whole training set)."""
@@ -62,6 +68,22 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 MAX_NESTING = 64
 """Deepest nesting of lists and objects in a project file, checked before parsing."""
+
+MAX_CONTAINERS = 2_000_000
+"""Most lists and objects one project file may hold. The largest valid project
+(rows of weights and masks, rows of inline data, layout entries) holds under
+1.5 million; each costs about 80 bytes once parsed, whatever its size in the file."""
+
+MAX_STRINGS = 1_000_000
+"""Most strings (keys included) one project file may hold; a valid project
+holds a few thousand, and each costs about 60 bytes once parsed."""
+
+MAX_LAYOUT_VALUES = 10_000
+"""Most values (lists, objects, keys, strings, numbers...) a file's layout may
+hold besides its positions (which are one per neuron at most)."""
+
+MAX_LAYOUT_TEXT = 100_000
+"""Most characters of text (keys included) a file's layout may hold besides its positions."""
 
 MAX_NAME_CHARS = 200
 """Longest title, dataset name or column name."""

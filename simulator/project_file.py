@@ -8,12 +8,8 @@ file in the same folder, flushed to disk, then renamed over the old file.
 docs/file-format.md describes the format.
 """
 
-import codecs
 import json
 import os
-import re
-import secrets
-import stat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,11 +17,13 @@ import numpy as np
 from .datasets import train_test_split
 from .errors import Problem, ProjectFileError, SimulatorError
 from .activations import check_size
-from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING
+from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING  # noqa: F401
 from .losses import get_loss
 from .network import Network
+from .atomic_write import write_atomically
+from .json_text import check_measures, load_json, parse_json  # noqa: F401 (parse_json: part of this module's interface)
 from .project_schema import (
-    NonFinite, build_dataset, check_keys, fail, json_copy,
+    build_dataset, check_keys, fail, json_copy, layout_from_dict,
     network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
 from .settings import TrainingSettings
 
@@ -178,7 +176,7 @@ def project_to_dict(project):
         "network": network_to_dict(project.network),
         "data": json_copy(project.data, "data"),
         "training": project.settings.to_dict(),
-        "layout": json_copy(project.layout, "layout"),
+        "layout": layout_from_dict(project.layout, "layout", project.network.sizes),
     }
 
 
@@ -190,6 +188,11 @@ def project_from_dict(data):
     ProjectFileError
         For the first problem found, with the path of the offending value.
     """
+    return _project_from_dict(data, copy=True)
+
+
+def _project_from_dict(data, copy):
+    """``copy=False`` when ``data`` is fresh from the parser: the Project may keep its values."""
     if not isinstance(data, dict):
         fail("", "a project file holds one JSON object {...}; this one holds "
                  f"{'a list' if isinstance(data, list) else 'a single value'}")
@@ -207,12 +210,12 @@ def project_from_dict(data):
     description = text(data.get("description", ""), "description", MAX_DESCRIPTION_CHARS)
     network = network_from_dict(data["network"], "network")
     settings = settings_from_dict(data.get("training", {}), "training")
-    build_dataset(data["data"], "data")  # checks the recipe or the points
-    layout = data.get("layout", {})
-    if not isinstance(layout, dict):
-        fail("layout", f"must be a JSON object {{...}}, not {show(layout)}")
-    return Project(network=network, data=json_copy(data["data"], "data"), settings=settings,
-                   layout=json_copy(layout, "layout"), title=title, description=description)
+    layout = layout_from_dict(data.get("layout", {}), "layout", network.sizes)
+    build_dataset(data["data"], "data")  # checks the recipe or every point
+    # Checked completely above, so an uncopied value is plain JSON already.
+    data = json_copy(data["data"], "data") if copy else data["data"]
+    return Project(network=network, data=data, settings=settings, layout=layout,
+                   title=title, description=description)
 
 
 # -------------------------------------------------------------------- reading
@@ -227,97 +230,11 @@ def load_project(path):
         valid project. Problems with the file itself name the file; problems
         with its content name the path of the value.
     """
-    return project_from_dict(parse_json(read_text(path)))
-
-
-def read_text(path):
-    """The file's text; a UTF-8 byte order mark at the start is skipped."""
     try:
         name = os.fspath(path)
     except TypeError:
         fail("", f"{path!r} is not a file name")
-    raw = _read_bytes(name)
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        fail("", f"{name} is saved as UTF-16 text; project files are UTF-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        fail("", f"{name} is not a project file: byte {exc.start} is not UTF-8 text "
-                 "(the file is binary or damaged)")
-
-
-def _read_bytes(name):
-    """At most MAX_FILE_BYTES + 1 bytes, after checking it is a regular file of allowed size."""
-    problem = None
-    try:
-        info = os.stat(name)
-        if stat.S_ISDIR(info.st_mode):
-            problem = "it is a folder, not a project file"
-        elif not stat.S_ISREG(info.st_mode):
-            problem = "it is not a regular file"
-        elif info.st_size <= MAX_FILE_BYTES:
-            with open(name, "rb") as f:
-                raw = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        problem = "there is no such file"
-    except PermissionError:
-        problem = "permission denied"
-    except OSError as exc:
-        problem = exc.strerror or str(exc)
-    except ValueError:  # a NUL character in the name
-        fail("", f"{name!r} is not a file name")
-    if problem:
-        fail("", f"cannot open {name}: {problem}")
-    _check_size(name, info.st_size)
-    _check_size(name, len(raw))  # the file may have grown since
-    return raw
-
-
-def _check_size(name, size):
-    if size > MAX_FILE_BYTES:
-        fail("", f"{name} is {size / 2**20:.1f} MB; project files are limited to "
-                 f"{MAX_FILE_BYTES // 2**20} MB")
-
-
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
-
-
-def nesting_depth(text):
-    """How deeply lists and objects nest in JSON ``text``, without parsing it."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text)).encode("ascii")
-    if not brackets:
-        return 0
-    codes = np.frombuffer(brackets, dtype=np.uint8)
-    return int(np.cumsum(np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)).max())
-
-
-def parse_json(text):
-    """Parse JSON text safely: depth checked first, NaN/Infinity kept as markers, no duplicate keys."""
-    if not text.strip():
-        fail("", "the file is empty")
-    depth = nesting_depth(text)
-    if depth > MAX_NESTING:
-        fail("", f"lists and objects are nested {depth} levels deep; at most {MAX_NESTING} are allowed")
-    try:
-        return json.loads(text, parse_constant=NonFinite, object_pairs_hook=_object)
-    except ProjectFileError:
-        raise
-    except json.JSONDecodeError as exc:
-        fail("", f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}")
-    except (ValueError, RecursionError) as exc:  # e.g. an integer with too many digits
-        fail("", f"not valid JSON: {exc}")
-
-
-def _object(pairs):
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))
-        fail("", f"the key {show(key)} appears twice in one object; each key may appear only once")
-    return out
+    return _project_from_dict(load_json(name), copy=False)
 
 
 # -------------------------------------------------------------------- writing
@@ -326,68 +243,26 @@ def save_project(project, path):
 
     The document is checked first (a file this app could not open again is
     never written), then written to a temporary file in the same folder,
-    flushed and synced, and renamed over ``path``. If anything fails, the old
-    file is untouched and the temporary file is removed.
+    flushed and synced, and renamed over ``path`` (see ``atomic_write``). A
+    symbolic link is written through to the file it points at; a path that
+    holds a folder, a FIFO or a device is refused. If anything fails, the
+    old file is untouched and the temporary file is removed.
 
     Raises
     ------
     ProjectFileError
-        If the project is not valid or the file cannot be written.
+        If the project is not valid, the path is not a regular file, or the
+        file cannot be written.
     """
     document = project_to_dict(project)
-    project_from_dict(document)
+    _project_from_dict(document, copy=False)
     body = dumps(document).encode("utf-8")
+    del document
     if len(body) > MAX_FILE_BYTES:
         fail("", f"the project would take {len(body) / 2**20:.1f} MB; project files are limited to "
                  f"{MAX_FILE_BYTES // 2**20} MB, so make the network smaller")
-    name = os.fspath(path)
-    folder, base = os.path.split(os.path.abspath(name))
-    temp = None
-    try:
-        fd, temp = _create_temp(folder, base)
-        try:
-            os.chmod(temp, stat.S_IMODE(os.stat(name).st_mode))
-        except OSError:
-            pass  # a new file keeps the default permissions
-        with os.fdopen(fd, "wb") as f:
-            f.write(body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, name)
-        temp = None
-        _sync_folder(folder)
-    except OSError as exc:
-        raise ProjectFileError(f"cannot save {name}: {exc.strerror or exc}") from exc
-    finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-
-
-def _create_temp(folder, base):
-    for _ in range(100):
-        temp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary file name in {folder}")
-
-
-def _sync_folder(folder):
-    """Make the rename itself durable where the system allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    check_measures(body)
+    write_atomically(path, body)
 
 
 def dumps(document):

@@ -18,8 +18,8 @@ import numpy as np
 from .activations import ACTIVATION_NAMES
 from .datasets import TASKS, Dataset, make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
-from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_NAME_CHARS, MAX_NESTING, MAX_PARAMETERS, MAX_SAMPLES,
-                     MAX_SEED, MAX_TEST_FRACTION)
+from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_LAYOUT_TEXT, MAX_LAYOUT_VALUES, MAX_NAME_CHARS, MAX_NESTING,
+                     MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED, MAX_TEST_FRACTION)
 from .network import Block, Network
 from .network_rules import activation_reason
 from .settings import TrainingSettings
@@ -132,28 +132,73 @@ def json_copy(value, path, depth=0):
 
     Used for the parts of a file the simulator does not interpret (the
     layout, the data recipe): they must still be plain, finite JSON so they
-    save and load unchanged.
+    save and load unchanged. The path of a bad value is only worked out once
+    one is found, so a large value costs one quick pass.
     """
+    try:
+        return _copy(value, depth)
+    except _Bad as bad:
+        for step in reversed(bad.steps):
+            path = f"{path}[{step}]" if isinstance(step, int) else key_path(path, step)
+        fail(path, bad.message)
+
+
+class _Bad(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message, self.steps = message, []
+
+
+def _copy(value, depth):
     if depth > MAX_NESTING:
-        fail(path, f"is nested more than {MAX_NESTING} levels deep")
+        raise _Bad(f"is nested more than {MAX_NESTING} levels deep")
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                fail(path, f"keys must be text, not {show(key)}")
-            _check_encodable(key, path)
-            out[key] = json_copy(item, key_path(path, key), depth + 1)
+                raise _Bad(f"keys must be text, not {show(key)}")
+            try:
+                _check_encodable(key, "")
+                out[key] = _copy(item, depth + 1)
+            except _Bad as bad:
+                bad.steps.append(key)
+                raise
+            except ProjectFileError as exc:
+                raise _Bad(str(exc)) from None
         return out
     if isinstance(value, list):
-        return [json_copy(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
-    if isinstance(value, str):
-        _check_encodable(value, path)
-        return value
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float, NonFinite)):
-        return number(value, path)
-    fail(path, f"{type(value).__name__} cannot be stored in a project file")
+        if _plain_numbers(value):
+            return list(value)
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(_copy(item, depth + 1))
+            except _Bad as bad:
+                bad.steps.append(i)
+                raise
+        return out
+    try:
+        if isinstance(value, str):
+            _check_encodable(value, "")
+            return value
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float, NonFinite)):
+            return number(value, "")
+    except ProjectFileError as exc:
+        raise _Bad(str(exc)) from None
+    raise _Bad(f"{type(value).__name__} cannot be stored in a project file")
+
+
+def _plain_numbers(items):
+    """True if ``items`` is a list of finite floats and ints that fit a float (checked at C speed)."""
+    kinds = set(map(type, items))
+    if not items or not kinds <= _NUMBER_TYPES:
+        return False
+    try:  # math.isfinite reads an int as a float, so an int too large for one overflows
+        return all(map(math.isfinite, items))
+    except OverflowError:
+        return False
 
 
 # ----------------------------------------------------------------- matrices
@@ -447,3 +492,73 @@ def _names(value, key, path, n, note):
     if len(names) != n:
         fail(where, f"expected {n} names ({note}), found {len(names)}")
     return tuple(text(name, f"{where}[{i}]", MAX_NAME_CHARS) for i, name in enumerate(names))
+
+
+# ------------------------------------------------------------------- layout
+POSITIONS_KEY = "positions"
+
+
+def layout_from_dict(value, path, sizes):
+    """The layout object, checked and copied.
+
+    ``positions``, if present, holds at most one ``[layer, index, x, y]`` per
+    neuron of a network of layer ``sizes``; everything else is plain JSON of
+    at most ``MAX_LAYOUT_VALUES`` values and ``MAX_LAYOUT_TEXT`` characters.
+    Both are checked by counting before anything is copied.
+    """
+    if not isinstance(value, dict):
+        fail(path, f"must be a JSON object {{...}}, not {show(value)}")
+    rest = {key: item for key, item in value.items() if key != POSITIONS_KEY}
+    _check_small(rest, path)
+    out = json_copy(rest, path)
+    if POSITIONS_KEY in value:
+        out[POSITIONS_KEY] = _positions(value[POSITIONS_KEY], key_path(path, POSITIONS_KEY), sizes)
+    return {key: out[key] for key in value}  # in the file's order
+
+
+def _check_small(value, path):
+    """Count the values and characters in ``value``, stopping as soon as either passes its limit."""
+    values, chars, stack = 1, 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            chars += len(item)
+            children = ()
+        elif isinstance(item, dict):
+            values += 2 * len(item)  # keys and values
+            children = () if values > MAX_LAYOUT_VALUES else [*item, *item.values()]
+        elif isinstance(item, list):
+            values += len(item)
+            children = item
+        else:
+            children = ()
+        if values > MAX_LAYOUT_VALUES or chars > MAX_LAYOUT_TEXT:
+            what = (f"{MAX_LAYOUT_VALUES:,} values" if values > MAX_LAYOUT_VALUES
+                    else f"{MAX_LAYOUT_TEXT:,} characters of text")
+            fail(path, f"holds more than {what} besides its positions; a layout only "
+                       "describes how the network is drawn")
+        stack.extend(child for child in children if isinstance(child, (str, dict, list)))
+
+
+def _positions(entries, path, sizes):
+    if not isinstance(entries, list):
+        fail(path, f"must be a list of [layer, index, x, y], not {show(entries)}")
+    neurons = sum(sizes)
+    if len(entries) > neurons:
+        fail(path, f"{len(entries):,} entries, but the network has {neurons:,} neurons; "
+                   "at most one entry per neuron")
+    out, seen = [], set()
+    for i, entry in enumerate(entries):
+        where = f"{path}[{i}]"
+        if type(entry) is not list or len(entry) != 4:
+            fail(where, f"must be [layer, index, x, y], not {show(entry)}")
+        layer, index, x, y = entry
+        whole(layer, f"{where}[0]", 0, len(sizes) - 1, "a layer number")
+        whole(index, f"{where}[1]", 0, sizes[layer] - 1, f"a neuron number of layer {layer}")
+        number(x, f"{where}[2]")
+        number(y, f"{where}[3]")
+        if (layer, index) in seen:
+            fail(where, f"a second position for neuron {index} of layer {layer}")
+        seen.add((layer, index))
+        out.append([layer, index, x, y])
+    return out

@@ -110,7 +110,9 @@ def _save(project, path, interrupts, outcome):
 # ------------------------------------------------------------------ commands
 def cmd_new(args, interrupts, outcome):
     project = make_preset(args.preset, seed=args.seed)
-    check_output(args.out, "--out")
+    with interrupts.deferred():  # the check's probe file is removed even on Ctrl-C
+        check_output(args.out, "--out")
+    interrupts.check()
     if os.path.exists(args.out):
         outcome.unchanged.append(args.out)
     _save(project, args.out, interrupts, outcome)
@@ -135,9 +137,13 @@ def cmd_train(args, interrupts, outcome):
     project = _load(args.file)
     out = args.file if args.out is None else args.out
     # every output is checked before training, so a bad one costs nothing and changes nothing
-    check_output(out, "--out")
+    with interrupts.deferred():  # the check's probe file is removed even on Ctrl-C
+        check_output(out, "--out")
+    interrupts.check()
     if args.log is not None:
-        log_real = check_output(args.log, "--log")
+        with interrupts.deferred():
+            log_real = check_output(args.log, "--log")
+        interrupts.check()
         refuse_same(args.log, "--log", [(args.file, "the project being trained"),
                                         (out, "the trained project's file")])
     outcome.unchanged.extend(p for p in dict.fromkeys([out, args.log]) if p and os.path.exists(p))

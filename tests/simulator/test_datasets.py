@@ -359,7 +359,7 @@ def test_csv_negative_index_and_tabs(tmp_path):
     ("x,y\n1,0\n2,nan\n", {}, ["line 3", "column 'y'", "'nan'"]),
     ("x,y\n1,0\ninf,1\n", {}, ["line 3", "column 'x'", "'inf'"]),
     ("x,y\n1,\n", {}, ["line 2", "column 'y'", "missing"]),
-    ("x;y\n1,5;2\n", {}, ["line 2", "column 'x'", "use a point"]),
+    ('x,y\n"1,5",2\n', {}, ["line 2", "column 'x'", "use a point"]),
     ("x,y\n1,0\n2,1\n", {"target_column": "label"}, ["'label'", "'x', 'y'"]),
     ("1,0\n2,1\n", {"target_column": "label"}, ["no header", "'label'"]),
     ("1,0\n2,1\n", {"target_column": 2}, ["position 2", "2 columns"]),

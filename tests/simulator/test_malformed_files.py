@@ -6,6 +6,9 @@ import json
 import os
 import pickle
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +17,9 @@ from hypothesis import strategies as st
 from simulator import project_schema
 from simulator.errors import ProjectFileError
 from simulator.project_file import (
-    MAX_FILE_BYTES, Project, load_project, parse_json, project_from_dict)
+    MAX_FILE_BYTES, Project, load_project, project_from_dict)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def base():
@@ -508,31 +513,49 @@ def test_random_mutations_give_a_project_or_a_project_file_error(data):
     try:
         result = project_from_dict(copy.deepcopy(doc))
     except ProjectFileError as err:
-        assert str(err)
+        assert str(err) and "\n" not in str(err)
     else:
         assert isinstance(result, Project)
         result.network.plan()
 
 
-@settings(max_examples=120, deadline=None)
-@given(st.data())
-def test_random_byte_edits_give_a_project_or_a_project_file_error(data):
-    raw = bytearray(VALID_TEXT.encode())
+def _edit_bytes(data, raw):
+    raw = bytearray(raw)
     for _ in range(data.draw(st.integers(1, 4))):
         i = data.draw(st.integers(0, len(raw) - 1))
-        how = data.draw(st.sampled_from(["set", "delete", "insert"]))
+        how = data.draw(st.sampled_from(["set", "delete", "insert", "repeat"]))
         byte = data.draw(st.sampled_from(list(b'{}[]",:0123456789.eE-+ \\tnulfasNIy') + [0, 0xFF]))
         if how == "set":
             raw[i] = byte
         elif how == "delete":
             del raw[i]
-        else:
+        elif how == "insert":
             raw.insert(i, byte)
+        else:  # a run of one byte: deep brackets, long numbers, runs of escapes
+            raw[i:i] = bytes([byte]) * data.draw(st.sampled_from([70, 5000, 100_000]))
+    return bytes(raw)
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_random_byte_edits_give_a_project_or_a_project_file_error(data, tmp_path_factory):
+    path = tmp_path_factory.getbasetemp() / "edited.json"
+    path.write_bytes(_edit_bytes(data, VALID_TEXT.encode()))
     try:
-        text = bytes(raw).decode("utf-8")
-    except UnicodeDecodeError:
-        return
-    try:
-        project_from_dict(parse_json(text))
+        result = load_project(path)
     except ProjectFileError as err:
-        assert str(err)
+        assert str(err) and "\n" not in str(err)
+    else:
+        assert isinstance(result, Project)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_validate_on_a_mutated_file_exits_0_or_2_with_one_line(data, tmp_path_factory):
+    path = tmp_path_factory.getbasetemp() / "mutated.json"
+    path.write_bytes(_edit_bytes(data, VALID_TEXT.encode()))
+    done = subprocess.run([sys.executable, "-m", "simulator", "validate", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    out = done.stdout + done.stderr
+    assert done.returncode in (0, 2), out
+    assert out.count("\n") == 1 and "Traceback" not in out and "unexpected" not in out, out
