@@ -28,6 +28,12 @@ LOG_HEADER = ("step", *COLUMNS)
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
+        commands = ", ".join(COMMANDS)
+        if message.startswith("argument command: invalid choice: "):
+            given = message.split(": ")[2].split(" (")[0]
+            raise SimulatorError(f"unknown command {given} (known: {commands})")
+        if message == "the following arguments are required: command":
+            raise SimulatorError(f"a command is needed: one of {commands} (see --help)")
         # argparse says "argument --seed: ..."; the other messages say "--seed ..."
         if message.startswith("argument "):
             option, _, reason = message[len("argument "):].partition(": ")
