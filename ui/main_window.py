@@ -23,6 +23,7 @@ from .inspector import Inspector
 from .lesson_view import LessonView
 from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
+from .recovery import Recovery
 from .settings_dock import SettingsPanel
 from .wording import file_stem, plural, sentence
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.remember = remember
         self.recent = RecentFiles(open_settings()) if remember else None
         self.lesson = None  # the lesson the document was opened from, if it was
+        self.recovery = Recovery(self.document, parent=self) if remember else None
 
         self.view = NetworkView(self.document)
         self.view.setToolTip("")
@@ -371,6 +373,8 @@ class MainWindow(QMainWindow):
             settings.setValue("window/geometry", self.saveGeometry())
             settings.setValue("window/state", self.saveState())
             settings.sync()
+        if self.recovery is not None:
+            self.recovery.close()
         event.accept()
 
 
