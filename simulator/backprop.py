@@ -278,14 +278,46 @@ class Pass:
         return norms
 
 
-def forward(network, X):
-    """All pre-activations and activations for inputs X, in one vectorised pass.
+def forward(network, X, dtype=None, keep_z=True, rows=None):
+    """All pre-activations and activations for inputs X, computed in chunks.
+
+    Parameters
+    ----------
+    network : Network
+    X : array_like of shape (n, s_0)
+    dtype : numpy dtype, optional
+        Of the returned arrays; default the network's working precision.
+        Asking for float32 halves the memory of a float64 network's results.
+    keep_z : bool
+        Return the pre-activations too (else ``z`` is a list of None).
+    rows : int, optional
+        Samples pushed through at once; default ``memory.chunk_rows``, so the
+        working arrays stay small however many points X has.
 
     Returns
     -------
     z, a : list of ndarray
         ``z[0]`` is None and ``a[0]`` is X; ``a[k]`` has shape (n, s_k).
     """
-    p = Pass(network, np.asarray(X, dtype=float))
-    p.forward()
-    return p.z, p.a
+    from .memory import chunk_rows
+
+    plan = network.plan()
+    X = np.asarray(X, dtype=float)
+    n = X.shape[0]
+    dtype = plan.dtype if dtype is None else np.dtype(dtype)
+    rows = rows or chunk_rows(plan.sizes, plan.dtype.itemsize, n)
+    a = [np.empty((n, s), dtype) for s in plan.sizes]
+    z = [None] + [np.empty((n, s), dtype) for s in plan.sizes[1:]] if keep_z else [None] * plan.n_layers
+    p = None
+    for start in range(0, max(n, 1), rows):
+        stop = min(start + rows, n)
+        if p is None or stop - start != p._n:
+            p = Pass(network, X[start:stop])
+        else:
+            p.reset(X[start:stop])
+        p.forward()
+        for k in range(plan.n_layers):
+            a[k][start:stop] = p.a[k]
+            if keep_z and k:
+                z[k][start:stop] = p.z[k]
+    return z, a

@@ -19,6 +19,7 @@ from .errors import Problem, ProjectFileError, SimulatorError
 from .activations import check_size
 from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING  # noqa: F401
 from .losses import get_loss
+from .memory import check_training
 from .network import Network
 from .atomic_write import write_atomically
 from .json_text import check_measures, load_json, parse_json  # noqa: F401 (parse_json: part of this module's interface)
@@ -99,6 +100,9 @@ class Project:
         try:
             train, test = self.datasets()
             full = (train.y, test.y)
+            reason = check_training(self.network, train, test, self.settings)
+            if reason is not None:
+                out.append(Problem(reason, "training.batch_size"))
         except SimulatorError as exc:
             out.append(Problem.of(exc))
             try:  # the data may still be well formed, only of another width

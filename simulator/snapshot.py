@@ -91,8 +91,11 @@ def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=Non
         grad_w.setdefault(key, np.zeros_like(block.weights))
     grid_acts = ()
     if grid is not None:
-        _, a = forward(network, grid)
-        grid_acts = tuple(frozen(x) for x in a)
+        # in chunks, straight into float32: only the result grows with the grid
+        _, a = forward(network, grid, dtype=np.float32, keep_z=False)
+        for x in a:
+            x.flags.writeable = False
+        grid_acts = tuple(a)
     return Snapshot(
         step=step, epoch=epoch, sizes=tuple(sizes), activations=tuple(network.activations),
         weights=_frozen_map({k: b.weights for k, b in network.blocks.items()}),

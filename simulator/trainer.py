@@ -18,6 +18,7 @@ from .divergence import explain_divergence
 from .errors import TrainingError
 from .history import History
 from .losses import get_loss
+from .memory import check_training, chunk_rows
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
 from .snapshot import take_snapshot
@@ -88,6 +89,7 @@ class Trainer:
         """Use new settings from the next step on, keeping the optimiser's memory
         unless the optimiser itself changed."""
         settings.validate()
+        self._check_memory(settings)
         loss = get_loss(settings.loss)
         loss.check(self.network.layers[-1].activation, self.network.sizes[-1])
         if self.settings is None or self.settings.loss != settings.loss:
@@ -206,7 +208,13 @@ class Trainer:
                 f"the network has {sizes[0]} inputs and {sizes[-1]} outputs, but the data has "
                 f"{self.train.n_inputs} input columns and {self.train.n_outputs} target columns")
         self.loss.check(self.network.layers[-1].activation, sizes[-1])
+        self._check_memory(self.settings)
         self._checked_plan = plan
+
+    def _check_memory(self, settings):
+        problem = check_training(self.network, self.train, self.test, settings)
+        if problem:
+            raise TrainingError(problem)
 
     def _next_batch(self):
         n = self.train.n_samples
@@ -232,9 +240,7 @@ class Trainer:
         """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""
         if targets is None:
             return float("nan")
-        if a.shape[1] == 1:
-            return np.count_nonzero(np.greater(a, 0.5) == targets) / a.shape[0]
-        return np.count_nonzero(a.argmax(axis=1) == targets) / a.shape[0]
+        return _count_right(a, targets) / a.shape[0]
 
     def _finish(self, p, targets):
         """Book-keeping after an update: history, NaN guard, checkpoint."""
@@ -286,18 +292,41 @@ class Trainer:
 
     # ------------------------------------------------------------- evaluation
     def evaluate(self, dataset):
-        """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression."""
+        """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression.
+
+        Runs in chunks of ``memory.chunk_rows`` samples, so memory does not
+        grow with the data; a lesson's data fits in one chunk.
+        """
         plan = self.network.plan(self._dtype)
         cached = self._eval_cache.get(id(dataset))
-        if cached is None or cached[0] is not dataset or cached[1].plan is not plan:
-            # the test set is evaluated after every step: keep its buffers
-            p = Pass(self.network, dataset.X, dataset.y.astype(self._dtype), self.loss)
-            cached = self._eval_cache[id(dataset)] = (dataset, p, _targets(dataset))
-        _, p, targets = cached
-        p.loss = self.loss
-        p.forward()
-        loss = p.compute_loss()
-        return loss, self._accuracy(p.a[-1], targets)
+        if cached is None or cached[0] is not dataset or cached[1] is not plan:
+            # the test set is evaluated after every step: keep its inputs and buffers
+            if dataset is self.train:
+                X, y = self._train_aug, self._train_y
+            else:
+                X, y = augment(dataset.X, self._dtype), dataset.y.astype(self._dtype)
+            rows = chunk_rows(plan.sizes, plan.dtype.itemsize, dataset.n_samples)
+            cached = self._eval_cache[id(dataset)] = (dataset, plan, X, y, _targets(dataset), rows, {})
+        _, _, X, y, targets, rows, passes = cached
+        n = dataset.n_samples
+        if n == 0:
+            return float("nan"), float("nan")
+        total = right = 0.0
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
+            if p is None:
+                p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
+            else:
+                p.reset(X[start:stop], y[start:stop], augmented=True)
+            p.loss = self.loss
+            p.forward()
+            # every loss is a mean over samples: weight each chunk by its share
+            total += p.compute_loss() * (stop - start)
+            if targets is not None:
+                right += _count_right(p.a[-1], targets[start:stop])
+        accuracy = right / n if targets is not None else float("nan")
+        return total / n, accuracy
 
     def trace(self, index, dataset=None):
         """Every z, a, delta, dL/da and dL/dw for one example, without updating anything.
@@ -352,6 +381,13 @@ class Trainer:
                 last = now
                 yield self.snapshot(grid)
         yield self.snapshot(grid)
+
+
+def _count_right(a, targets):
+    """How many rows of output ``a`` match ``targets`` (from :func:`_targets`)."""
+    if a.shape[1] == 1:
+        return np.count_nonzero(np.greater(a, 0.5) == targets)
+    return np.count_nonzero(a.argmax(axis=1) == targets)
 
 
 def _targets(dataset):

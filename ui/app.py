@@ -95,6 +95,8 @@ def _run(args):
         return _screenshot(app, window, args.screenshot, errors)
     window.show()
     window.fit()
+    from .recovery import offer_orphans
+    offer_orphans(window)  # unsaved work from a session that crashed or was killed
     return app.exec()
 
 

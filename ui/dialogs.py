@@ -7,6 +7,7 @@ dialog.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QMessageBox)
 
@@ -51,6 +52,36 @@ class Dialogs:
     def show_info(self, title, text):
         box = QMessageBox(QMessageBox.Information, title, text, parent=self.parent)
         box.exec()
+
+    def ask_restore(self, name, saved, original=""):
+        """Offer unsaved work kept from a session that ended without closing.
+
+        Parameters
+        ----------
+        name : str
+            The project's file name or title.
+        saved : float
+            When the copy was written (seconds since the epoch).
+        original : str
+            The file the work belongs to, "" if it was never saved.
+
+        Returns
+        -------
+        "restore", "discard" or "later" (keep the copy and ask at the next start)
+        """
+        when = QDateTime.fromSecsSinceEpoch(int(saved)).toString("d MMM yyyy, hh:mm")
+        box = QMessageBox(QMessageBox.Question, "Restore unsaved work",
+                          f"Backprop Studio closed unexpectedly while “{name}” had unsaved changes.",
+                          parent=self.parent)
+        where = f"It belongs to {original}." if original else "It had never been saved."
+        box.setInformativeText(f"A copy of the work from {when} was kept. {where} Restore it?")
+        restore = box.addButton("Restore", QMessageBox.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.DestructiveRole)
+        box.addButton("Ask Next Time", QMessageBox.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
     def ask_layer_pair(self, title, layer_names, default):
         """Ask for a (from, to) pair of layers; None if cancelled.

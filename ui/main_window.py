@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTextBrowser, QUndoView
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
 from simulator.errors import SimulatorError
 from simulator.names import layer_title
@@ -20,8 +20,10 @@ from .actions import (SELECT_LAYER_FIRST, build_actions, build_menus, build_tool
 from .dialogs import Dialogs
 from .document import Document
 from .inspector import Inspector
+from .lesson_view import LessonView
 from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
+from .recovery import Recovery
 from .settings_dock import SettingsPanel
 from .wording import file_stem, plural, sentence
 
@@ -59,14 +61,15 @@ class MainWindow(QMainWindow):
         self.remember = remember
         self.recent = RecentFiles(open_settings()) if remember else None
         self.lesson = None  # the lesson the document was opened from, if it was
+        self.recovery = Recovery(self.document, parent=self) if remember else None
 
         self.view = NetworkView(self.document)
         self.view.setToolTip("")
         self.setCentralWidget(self.view)
         self.inspector = Inspector(self.document)
         self.settings_panel = SettingsPanel(self.document)
-        self.lesson_text = QTextBrowser()
-        self.lesson_text.setOpenExternalLinks(True)
+        self.lesson_text = LessonView()  # loads nothing a file names; opens web links on click
+        self.lesson_text.message.connect(self.show_message)
         self.lesson_text.setToolTip("What this project is about")
         self.plots_placeholder = QLabel("The plots of the loss, the decision boundary and the gradients "
                                         "appear here once training arrives in the next version.")
@@ -150,7 +153,7 @@ class MainWindow(QMainWindow):
         project = self.document.project
         title = project.title or "Untitled project"
         description = project.description or "Build a network, then train it on the data."
-        self.lesson_text.setMarkdown(f"### {title}\n\n{description}")
+        self.lesson_text.show_lesson(title, description)
         self.lesson = None  # open_lesson names it once the lesson is in
         self._update_title()
         self._update_lessons()
@@ -370,6 +373,8 @@ class MainWindow(QMainWindow):
             settings.setValue("window/geometry", self.saveGeometry())
             settings.setValue("window/state", self.saveState())
             settings.sync()
+        if self.recovery is not None:
+            self.recovery.close()
         event.accept()
 
 

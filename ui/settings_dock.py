@@ -42,7 +42,7 @@ GENERATOR_LABELS = {"and": "AND", "or": "OR", "xor": "XOR", "linear_outliers": "
 INLINE = "__inline__"
 PROBLEM_COLOR = "#b00020"
 # Where Project.problems() says a problem lies, as this panel (or, for the network, the canvas) names it.
-PROBLEM_PLACES = {"data": "Data", "training.loss": "Loss", "training.rule": "Training rule", "network": "Network"}
+PROBLEM_PLACES = {"data": "Data", "training.loss": "Loss", "training.batch_size": "Batch size", "training.rule": "Training rule", "network": "Network"}
 
 _LARGEST = sys.float_info.max  # "no upper limit"
 _SMALLEST = sys.float_info.min  # "greater than 0": the smallest float a spin box keeps apart from 0

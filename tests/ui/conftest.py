@@ -1,7 +1,7 @@
 """Fixtures for the UI tests.
 
-- Every test gets a private QSettings location, so no test reads or writes the
-  real user configuration.
+- Every test gets a private QSettings location and data folder, so no test
+  reads or writes the real user configuration or recovery copies.
 - A test that leaves a QThread running or a QTimer active fails (after
   napari's ``_dangling_qthreads`` / ``_dangling_qtimers``): a leaked thread or
   timer would fire into the next test, or into a deleted widget.
@@ -30,6 +30,14 @@ def private_settings(tmp_path):
     for scope in (QSettings.UserScope, QSettings.SystemScope):
         QSettings.setPath(QSettings.IniFormat, scope, str(folder))
         QSettings.setPath(QSettings.NativeFormat, scope, str(folder))
+    yield folder
+
+
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path, monkeypatch):
+    """Point the user's data folder (recovery copies) at a temporary folder."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
     yield folder
 
 
