@@ -56,7 +56,7 @@ class DataPoints(QObject):
     def __init__(self, plot):
         super().__init__()
         self.plot = plot
-        self.train = pg.ScatterPlotItem(size=TRAIN_SIZE, pen=pg.mkPen("#ffffff", width=1.3),
+        self.train = pg.ScatterPlotItem(size=TRAIN_SIZE, pen=pg.mkPen("#303030", width=0.8),
                                         pxMode=True, name="training points")
         # A test point is a ring in its class colour over a darker, wider ring,
         # so it stays visible on a region of its own colour.

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsRectItem, QHBoxLayout, QLabel,
 from simulator.names import neuron_name
 
 from .data_points import DataPoints
-from .view_support import (DECISION_THRESHOLD, NAN_BACKGROUND, NEUTRAL, GridShape, as_image,
-                           class_colour, diverging_map, grid_shape, message_label, nice_bound,
+from .view_support import (DECISION_THRESHOLD, MAP_STRENGTH, NAN_BACKGROUND, NEUTRAL, GridShape, as_image,
+                           class_colour, diverging_map, grid_shape, label_colour_bar, message_label, nice_bound,
                            style_plot)
 
 NO_SNAPSHOT = "The network's output appears here once it has been trained for a step."
@@ -55,6 +55,7 @@ def region_colours(probabilities, discretise=False):
         # the largest output runs from 1/k (no idea) to 1 (certain)
         strength = np.clip((p.max(axis=1) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
         strength = 0.15 + 0.85 * strength
+    strength = strength * MAP_STRENGTH
     palette = np.array([pg.mkColor(class_colour(c)).getRgb()[:3] for c in range(k)], dtype=float)
     white = np.array(pg.mkColor(NEUTRAL).getRgb()[:3], dtype=float)
     rgb = white + (palette[winner] - white) * strength[:, None]
@@ -257,7 +258,7 @@ class OutputMap(QWidget):
                 self.caption.setText("Network output ŷ over the input plane; the dots are coloured by "
                                      "their target on the same scale (rings: test data).")
             self.colour_bar.setLevels(self._levels)
-            self.colour_bar.setLabel("right", label)
+            label_colour_bar(self.colour_bar, label)
             self.image.setColorMap(self.colour_map)
         else:
             for k in range(n_out):

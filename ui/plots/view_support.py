@@ -31,9 +31,20 @@ def class_colour(k):
     return CLASS_COLOURS[k % len(CLASS_COLOURS)]
 
 
+MAP_STRENGTH = 0.7
+"""How far a map's colours go from white towards a class colour: a little paler than
+the data points, so a point stays visible on a region of its own class."""
+
+
+def paler(colour, strength=MAP_STRENGTH):
+    """``colour`` mixed with the neutral white: strength 1 is the colour itself."""
+    c, w = np.array(pg.mkColor(colour).getRgb()[:3]), np.array(pg.mkColor(NEUTRAL).getRgb()[:3])
+    return tuple(int(round(v)) for v in w + (c - w) * strength)
+
+
 def diverging_map():
-    """Blue (low) through near-white (middle) to orange (high): the two class colours."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [CLASS_COLOURS[0], NEUTRAL, CLASS_COLOURS[1]])
+    """Blue (low) through near-white (middle) to orange (high): the two class colours, paler."""
+    return pg.ColorMap([0.0, 0.5, 1.0], [paler(CLASS_COLOURS[0]), NEUTRAL, paler(CLASS_COLOURS[1])])
 
 
 def sequential_map():
@@ -104,6 +115,14 @@ def style_plot(plot, x_label="", y_label=""):
         plot.setLabel("bottom", x_label)
     if y_label:
         plot.setLabel("left", y_label)
+
+
+def label_colour_bar(bar, text):
+    """Give a ColorBarItem a dark, readable label beside its scale."""
+    axis = bar.getAxis("right")
+    axis.setTextPen(pg.mkPen(TEXT))
+    axis.setPen(pg.mkPen(AXIS))
+    axis.setLabel(text, color=TEXT)
 
 
 def message_label(text=""):
