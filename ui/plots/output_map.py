@@ -177,7 +177,7 @@ class OutputMap(QWidget):
         key = (mode, shape, n_out, task, snap.activations[-1])
         if key != self._key:
             self._rebuild(mode, shape, n_out, task, snap)
-            self._key = key
+            self._key, self.mode = key, mode
         out = snap.grid_activations[-1]
         if mode == "map":
             self._draw_map(out[:, 0], shape.n, task)
@@ -231,11 +231,14 @@ class OutputMap(QWidget):
         self._set_tooltip(mode, task, n_out)
 
     def _names(self, snap, task):
+        """Class names (at least two) for classification, else the output neurons' names."""
         data = self.train or self.test
-        if task == "classification" and data is not None and data.n_outputs == snap.sizes[-1]:
-            names = list(data.target_names)
-            return names if len(names) >= max(snap.sizes[-1], 2) else names + ["class 1"]
-        return [neuron_name((len(snap.sizes) - 1, j), snap.sizes) for j in range(snap.sizes[-1])]
+        n_out = snap.sizes[-1]
+        if task == "classification":
+            if data is not None and data.n_outputs == n_out and len(data.target_names) >= max(n_out, 2):
+                return list(data.target_names)
+            return [f"class {k}" for k in range(max(n_out, 2))]
+        return [neuron_name((len(snap.sizes) - 1, j), snap.sizes) for j in range(n_out)]
 
     def _setup_plane(self, mode, shape, n_out, task, names, features, snap):
         rect = shape.image_rect()
