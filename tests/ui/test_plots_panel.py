@@ -27,9 +27,14 @@ def test_every_view_follows_the_snapshots_and_the_selection(panel):
         panel.show_snapshot(trainer.snapshot(grid=grid))
     panel.set_neuron((1, 4))
     assert panel.output.pages.currentWidget() is panel.output.canvas
-    assert panel.gradients.n == 3
+    assert panel.gradients.n == 3  # hidden, it still gathers every column
+    assert panel.gradients.image.image is None  # but draws them only when shown
+    panel.tabs.setCurrentWidget(panel.activations)  # a hidden tab draws the newest snapshot when shown
     np.testing.assert_array_equal(panel.activations.neuron_map.values(),
                                   trainer.snapshot(grid=grid).grid_activations[1][:, 4])
+    assert panel.activations.histograms.pages.currentWidget() is panel.activations.histograms.canvas
+    panel.tabs.setCurrentWidget(panel.gradients)
+    assert panel.gradients.image.image.shape == (3, 3)
     panel.clear()
     assert panel.gradients.n == 0
     panel.set_datasets(None, None)  # the data went away: nothing breaks, the points go

@@ -29,7 +29,7 @@ def describe(activation, a, output=False):
     if activation in RAILS and not output:
         k = int(saturated_units(activation, a).sum())
         return f"{k} of {n} saturated ({100 * k / n:.0f}%)", k > 0
-    return f"{n} unit{'s' if n != 1 else ''}", False
+    return "", False
 
 
 class LayerHistograms(QWidget):
@@ -85,8 +85,9 @@ class LayerHistograms(QWidget):
                 self.plots[k].setYRange(0.0, self.y_tops[k], padding=0.0)
             self.curves[k].setData(self.edges[k], shares)
             text, warn = describe(name, a, output=k == len(layers) - 2)
-            self.plots[k].setTitle(f"{self.titles[k]}: {text}", color=WARN if warn else "#333333",
-                                   size="9pt")
+            title = f"{self.titles[k]}: {text}" if text else self.titles[k]
+            if title != self.plots[k].titleLabel.text:  # laying out a label costs more than the bars
+                self.plots[k].setTitle(title, color=WARN if warn else "#333333", size="9pt")
         self.pages.setCurrentWidget(self.canvas)
 
     # ------------------------------------------------------------- internals
@@ -115,7 +116,9 @@ class LayerHistograms(QWidget):
             plot = self.canvas.addPlot(row=k - 1, col=0)
             style_plot(plot)
             plot.setMouseEnabled(x=False, y=False)
-            plot.getAxis("left").setWidth(36)
+            left = plot.getAxis("left")
+            left.enableAutoSIPrefix(False)  # shares read 0.2, not 200 x 0.001
+            left.setWidth(48)
             lo, hi = ACTIVATION_RANGE.get(name, (0.0 if name == "relu" else -1.0, 1.0))
             for rail in RAILS.get(name, ()) if hidden else ():
                 # the bands where a unit counts as saturated
@@ -123,18 +126,18 @@ class LayerHistograms(QWidget):
                 band = pg.LinearRegionItem((rail - width, rail + width) if rail == lo else (rail - width, rail),
                                            movable=False, brush=pg.mkBrush(196, 60, 60, 40), pen=pg.mkPen(None))
                 plot.addItem(band)
-            curve = pg.PlotDataItem(stepMode="center", fillLevel=0.0, pen=pg.mkPen(CLASS_COLOURS[0], width=1.2),
+            curve = pg.PlotCurveItem(x=np.linspace(lo, hi, BINS + 1), y=np.zeros(BINS), stepMode="center", fillLevel=0.0, pen=pg.mkPen(CLASS_COLOURS[0], width=1.2),
                                     brush=pg.mkBrush(47, 111, 176, 110))
             plot.addItem(curve)
             plot.setXRange(lo, hi, padding=0.02)
             plot.setYRange(0.0, 0.05, padding=0.0)
-            plot.setLabel("bottom", f"a ({name})")
+            plot.setLabel("bottom", f"a = {name}(z), {snapshot.sizes[k]} unit{'s' if snapshot.sizes[k] != 1 else ''}")
             plot.setLabel("left", "share")
             self.plots.append(plot)
             self.curves.append(curve)
             self.edges.append(np.linspace(lo, hi, BINS + 1))
             self.y_tops.append(0.05)
-            self.titles.append(f"{layer_title(k, n_layers)} ({snapshot.sizes[k]} {name})")
+            self.titles.append(layer_title(k, n_layers))
         self.canvas.setToolTip(
             f"Each histogram: the share of all of a layer's activations a = f(z) over {self.source} "
             f"falling in each bar. A ReLU unit is dead when a ≤ 0 at every one of these inputs: it "

@@ -65,10 +65,11 @@ def histogram(a, edges):
     bins = len(edges) - 1
     if total == 0:
         return np.zeros(bins)
-    finite = values[np.isfinite(values)]
-    scaled = (finite - edges[0]) * (bins / (edges[-1] - edges[0]))
-    index = np.clip(scaled.astype(np.intp, copy=False), 0, bins - 1) if finite.size else finite.astype(np.intp)
-    return np.bincount(index, minlength=bins) / total
+    if not np.isfinite(values.sum()):  # rare: only then pay for picking out the finite values
+        values = values[np.isfinite(values)]
+    scaled = (values - values.dtype.type(edges[0])) * values.dtype.type(bins / (edges[-1] - edges[0]))
+    np.clip(scaled, 0, bins - 1, out=scaled)
+    return np.bincount(scaled.astype(np.intp), minlength=bins) / total
 
 
 def activations_over(snapshot, X):

@@ -12,6 +12,8 @@ class ActivationView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.snapshot = None
+        self._stale = False
         self.histograms = LayerHistograms()
         self.neuron_map = NeuronMap()
         splitter = QSplitter(Qt.Horizontal)
@@ -20,14 +22,31 @@ class ActivationView(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        self.histograms.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
     def show_snapshot(self, snapshot):
-        """Draw the snapshot's activations (None: nothing yet)."""
-        self.histograms.show_snapshot(snapshot)
-        self.neuron_map.show_snapshot(snapshot)
+        """Draw the snapshot's activations (None: nothing yet).
+
+        While the view is hidden (another tab in front) it only keeps the
+        snapshot, and draws the newest when it is shown again.
+        """
+        self.snapshot = snapshot
+        self._stale = True
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._draw()
+
+    def _draw(self):
+        self._stale = False
+        self.histograms.show_snapshot(self.snapshot)
+        self.neuron_map.show_snapshot(self.snapshot)
 
     def set_datasets(self, train, test):
         """Use new data (Dataset objects or None)."""

@@ -21,7 +21,8 @@ LEVELS = (-6.0, 0.0)
 
 
 class StepAxis(pg.AxisItem):
-    """Labels column positions with the training step of the column there."""
+    """Labels positions along the map (0 to 1, the columns spread evenly) with the
+    training step of the column there."""
 
     def __init__(self, **kwargs):
         super().__init__("bottom", **kwargs)
@@ -36,13 +37,14 @@ class StepAxis(pg.AxisItem):
         if n == 0:
             return []
         count = min(n, max(2, int(size // 90)))
-        return [(1.0, list(np.unique(np.linspace(0, n - 1, count).round()) + 0.5))]
+        columns = np.unique(np.linspace(0, n - 1, count).round())
+        return [(1.0 / n, list((columns + 0.5) / n))]
 
     def tickStrings(self, values, scale, spacing):
         steps = self.steps
         out = []
         for v in values:
-            i = int(np.floor(v))
+            i = int(np.floor(v * len(steps)))
             out.append(f"{int(steps[i]):,}" if 0 <= i < len(steps) else "")
         return out
 
@@ -64,6 +66,7 @@ class GradientHeatmap(QWidget):
         self._steps = np.zeros(CAPACITY, dtype=np.int64)
         self.n = 0
         self._sizes = None
+        self._stale = False
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground("w")
         self.step_axis = StepAxis()
@@ -114,6 +117,7 @@ class GradientHeatmap(QWidget):
     def clear(self):
         """Forget every column (training was reset)."""
         self.n = 0
+        self._stale = False
         self.pages.setCurrentWidget(self.message)
 
     def set_datasets(self, train, test):
@@ -138,11 +142,27 @@ class GradientHeatmap(QWidget):
             self._values[self.n] = column
             self._steps[self.n] = snapshot.step
             self.n += 1
+        self._stale = True
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._draw()
+
+    def _draw(self):
+        """Put the columns on screen (only while visible: hidden, they just accumulate)."""
+        self._stale = False
+        if self.n == 0:
+            return
         self.image.setImage(self._values[:self.n], autoLevels=False, levels=LEVELS)
+        # the columns so far fill the width (0 to 1): the map stretches as it grows, its colours
+        # stay; scaling the image is cheaper than moving the view's range every frame
+        self.image.setRect(0.0, 0.0, 1.0, self._values.shape[1])
         self.step_axis.steps = self._steps[:self.n]
-        self.nan_patch.setRect(0.0, 0.0, self.n, self._values.shape[1])
-        # the columns so far fill the width: the map stretches as it grows, its colours stay
-        self.plot.setXRange(0.0, max(self.n, 1), padding=0.0)
+        self.step_axis.picture = None  # new labels for the same positions
+        self.step_axis.update()
         self.pages.setCurrentWidget(self.canvas)
 
     # ------------------------------------------------------------- internals
@@ -151,8 +171,7 @@ class GradientHeatmap(QWidget):
         rows = len(sizes) - 1
         self._values = np.zeros((CAPACITY, rows), dtype=np.float32)
         self.clear()
-        self.image.setImage(self._values[:1], autoLevels=False, levels=LEVELS)
-        self.image.setRect(0.0, 0.0, 1.0, rows)  # one unit per column and per layer
+        self.nan_patch.setRect(0.0, 0.0, 1.0, rows)
         self.plot.setRange(xRange=(0, 1), yRange=(0, rows), padding=0.0)
         n_layers = len(sizes)
         ticks = [(k - 0.5, f"{layer_title(k, n_layers)} ({sizes[k]})") for k in range(1, n_layers)]
