@@ -217,3 +217,16 @@ def test_one_input_classification_draws_the_probability_and_the_points_at_their_
     _, y = view.curves[0].getData()
     _, a = forward(trainer.network, snap.grid)
     np.testing.assert_array_equal(y, (a[-1][:, 0] > 0.5).astype(float))
+
+
+def test_regression_without_data_grows_its_scale_in_round_steps(view):
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, (40, 2))
+    data = Dataset(X, X[:, :1] * 0.5, "regression")
+    trainer, snap = trained_on(data, [2, 4, 1], ["tanh", "linear"], "l2", 5)
+    view.show_snapshot(snap)  # no datasets given
+    levels = tuple(view.image.levels)
+    assert levels[0] == -levels[1] and levels[1] > 0
+    trainer.network.layers[-1].bias[:] = 37.0  # the output jumps far beyond the scale
+    view.show_snapshot(trainer.snapshot(grid=grid_for(data)))
+    assert tuple(view.image.levels) == (-50.0, 50.0)

@@ -192,6 +192,13 @@ class OutputMap(QWidget):
         self.pages.setCurrentWidget(self.canvas)
 
     def _draw_map(self, values, n, task):
+        if task == "regression" and self._target_bound is None:
+            # no data to fix the scale: it only ever grows, in round steps, so colours stay put
+            finite = np.abs(values[np.isfinite(values)])
+            if finite.size and finite.max() > self._levels[1]:
+                bound = nice_bound(finite.max())
+                self._levels = (-bound, bound)
+                self.colour_bar.setLevels(self._levels)
         if self.discretise.isChecked():
             if task == "classification":
                 values = np.where(values > DECISION_THRESHOLD, 1.0, 0.0) + values * 0.0  # keeps NaN
@@ -255,11 +262,14 @@ class OutputMap(QWidget):
                 self.caption.setText(f"Network output ŷ over the input plane: {names[1]} (orange) "
                                      f"against {names[0]} (blue). Dots: training data, rings: test data.")
             else:
-                bound = self._target_bound or nice_bound(np.nanmax(np.abs(snap.grid_activations[-1])))
+                out = np.abs(snap.grid_activations[-1][:, 0])
+                finite = out[np.isfinite(out)]
+                bound = self._target_bound or nice_bound(finite.max() if finite.size else 1.0)
                 self._levels = (-bound, bound)
                 label = "ŷ (network output)"
-                self.caption.setText("Network output ŷ over the input plane; the dots are coloured by "
-                                     "their target on the same scale (rings: test data).")
+                first = f" (the first of {n_out} outputs, {names[0]})" if n_out > 1 else ""
+                self.caption.setText(f"Network output ŷ{first} over the input plane; the dots are coloured "
+                                     "by their target on the same scale (rings: test data).")
             self.colour_bar.setLevels(self._levels)
             label_colour_bar(self.colour_bar, label)
             self.image.setColorMap(self.colour_map)
