@@ -3,7 +3,7 @@ and which one a click lands on."""
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from .view_support import class_colour
 
@@ -101,7 +101,6 @@ class DataPoints(QObject):
         return None if best is None else best[1:]
 
     def _on_click(self, event):
-        from PySide6.QtCore import Qt
         if event.button() != Qt.LeftButton or not self.train.isVisible():
             return
         vb = self.plot.getViewBox()

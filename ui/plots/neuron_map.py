@@ -1,6 +1,5 @@
 """One neuron's activation over the input plane (a curve for one input), large."""
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsRectItem, QStackedWidget, QVBoxLayout, QWidget
 
