@@ -1,0 +1,147 @@
+"""One histogram of activations per layer, with the share of dead and saturated units."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from simulator.names import layer_title
+
+from .activation_stats import (DEAD_KINDS, RAILS, SATURATED_SHARE, SATURATION_MARGIN,
+                               activations_over, dead_units, histogram, saturated_units)
+from .view_support import ACTIVATION_RANGE, CLASS_COLOURS, message_label, nice_bound, style_plot
+
+BINS = 40
+MAX_TRAINING_ROWS = 256
+"""Without a grid, the histograms run the network on at most this many training inputs."""
+WARN = "#c43c3c"
+
+
+def describe(activation, a, output=False):
+    """The histogram's title: layer health in words, e.g. "3 of 8 dead (38%)", and whether to warn.
+
+    An output unit near its rails is only a confident answer (with cross-entropy
+    its gradient does not vanish), so saturation is reported for hidden layers only.
+    """
+    n = a.shape[1]
+    if activation in DEAD_KINDS:
+        k = int(dead_units(activation, a).sum())
+        return f"{k} of {n} dead ({100 * k / n:.0f}%)", k > 0
+    if activation in RAILS and not output:
+        k = int(saturated_units(activation, a).sum())
+        return f"{k} of {n} saturated ({100 * k / n:.0f}%)", k > 0
+    return "", False
+
+
+class LayerHistograms(QWidget):
+    """A column of small histograms, one per layer after the inputs."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.train = None
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("w")
+        self.plots, self.curves, self.edges, self.y_tops, self.titles = [], [], [], [], []
+        self._key = None
+        self.source = ""
+        self.message = message_label("The activations of every layer appear here once the network "
+                                     "has been trained for a step.")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.message)
+        self.pages.addWidget(self.canvas)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def set_datasets(self, train, test):
+        self.train = train
+
+    def show_snapshot(self, snapshot):
+        """Count the snapshot's activations: over its grid, else over training inputs."""
+        if snapshot is None:
+            return self._say("The activations of every layer appear here once the network has been "
+                             "trained for a step.")
+        layers = self._activations(snapshot)
+        if layers is None:
+            return self._say("There is no grid and no training data to run the network on, so "
+                             "there are no activations to count.")
+        key = (tuple(snapshot.sizes), tuple(snapshot.activations), self.source)
+        if key != self._key:
+            self._rebuild(snapshot)
+            self._key = key
+        for k, a in enumerate(layers[1:]):
+            name = snapshot.activations[k]
+            lo, hi = self.edges[k][0], self.edges[k][-1]
+            if name not in ACTIVATION_RANGE:
+                biggest = np.abs(a[np.isfinite(a)]).max() if np.isfinite(a).any() else 0.0
+                if biggest > hi:  # unbounded units: the range only grows, so bars do not jump
+                    hi = nice_bound(biggest)
+                    lo = 0.0 if name == "relu" else -hi
+                    self.edges[k] = np.linspace(lo, hi, BINS + 1)
+                    self.plots[k].setXRange(lo, hi, padding=0.02)
+            shares = histogram(a, self.edges[k])
+            top = shares.max() if shares.size else 0.0
+            if top > self.y_tops[k]:
+                self.y_tops[k] = nice_bound(top, floor=0.05)
+                self.plots[k].setYRange(0.0, self.y_tops[k], padding=0.0)
+            self.curves[k].setData(self.edges[k], shares)
+            text, warn = describe(name, a, output=k == len(layers) - 2)
+            title = f"{self.titles[k]}: {text}" if text else self.titles[k]
+            if title != self.plots[k].titleLabel.text:  # laying out a label costs more than the bars
+                self.plots[k].setTitle(title, color=WARN if warn else "#333333", size="9pt")
+        self.pages.setCurrentWidget(self.canvas)
+
+    # ------------------------------------------------------------- internals
+    def _say(self, text):
+        self.message.setText(text)
+        self.pages.setCurrentWidget(self.message)
+        self._key = None
+
+    def _activations(self, snapshot):
+        if snapshot.grid_activations and snapshot.grid is not None:
+            self.source = f"the {len(snapshot.grid):,} points of the grid the output view draws"
+            return snapshot.grid_activations
+        train = self.train
+        if train is None or train.n_inputs != snapshot.sizes[0] or train.n_samples == 0:
+            return None
+        X = train.X[:MAX_TRAINING_ROWS]
+        self.source = f"{len(X):,} training inputs"
+        return activations_over(snapshot, X)
+
+    def _rebuild(self, snapshot):
+        self.canvas.clear()
+        self.plots, self.curves, self.edges, self.y_tops, self.titles = [], [], [], [], []
+        n_layers = len(snapshot.sizes)
+        for k, name in enumerate(snapshot.activations, start=1):
+            hidden = k < n_layers - 1
+            plot = self.canvas.addPlot(row=k - 1, col=0)
+            style_plot(plot)
+            plot.setMouseEnabled(x=False, y=False)
+            left = plot.getAxis("left")
+            left.enableAutoSIPrefix(False)  # shares read 0.2, not 200 x 0.001
+            left.setWidth(48)
+            lo, hi = ACTIVATION_RANGE.get(name, (0.0 if name == "relu" else -1.0, 1.0))
+            for rail in RAILS.get(name, ()) if hidden else ():
+                # the bands where a unit counts as saturated
+                width = SATURATION_MARGIN * (hi - lo)
+                band = pg.LinearRegionItem((rail - width, rail + width) if rail == lo else (rail - width, rail),
+                                           movable=False, brush=pg.mkBrush(196, 60, 60, 40), pen=pg.mkPen(None))
+                plot.addItem(band)
+            curve = pg.PlotCurveItem(x=np.linspace(lo, hi, BINS + 1), y=np.zeros(BINS), stepMode="center", fillLevel=0.0, pen=pg.mkPen(CLASS_COLOURS[0], width=1.2),
+                                    brush=pg.mkBrush(47, 111, 176, 110))
+            plot.addItem(curve)
+            plot.setXRange(lo, hi, padding=0.02)
+            plot.setYRange(0.0, 0.05, padding=0.0)
+            plot.setLabel("bottom", f"a = {name}(z), {snapshot.sizes[k]} unit{'s' if snapshot.sizes[k] != 1 else ''}")
+            plot.setLabel("left", "share")
+            self.plots.append(plot)
+            self.curves.append(curve)
+            self.edges.append(np.linspace(lo, hi, BINS + 1))
+            self.y_tops.append(0.05)
+            self.titles.append(layer_title(k, n_layers))
+        self.canvas.setToolTip(
+            f"Each histogram: the share of all of a layer's activations a = f(z) over {self.source} "
+            f"falling in each bar. A ReLU unit is dead when a ≤ 0 at every one of these inputs: it "
+            f"passes no gradient back and stops learning. A sigmoid or tanh unit is saturated when a is "
+            f"within {SATURATION_MARGIN:.0%} of its range from a rail (shaded red) for at least "
+            f"{SATURATED_SHARE:.0%} of the inputs: there its slope f'(z) is under a tenth of its peak, "
+            f"so little gradient gets through. NaN values are not counted.")
