@@ -6,11 +6,11 @@ it is one undoable step like an edit on the canvas.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
-                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView,
+                               QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
@@ -132,7 +132,69 @@ class ActivationBox(QComboBox):
             self.edited.emit(self.itemData(row))
 
 
-class WeightTable(QTableWidget):
+class EdgeWeightsModel(QAbstractTableModel):
+    """The rows of a :class:`WeightTable`: (other neuron, weight), the weight editable.
+
+    A model rather than one QTableWidgetItem per cell: the view asks only for
+    the rows it shows, so a neuron with thousands of edges opens at once.
+    """
+
+    def __init__(self, other_end, table):
+        super().__init__(table)
+        self.other_end = other_end
+        self.table = table
+        self.rows, self.sizes = [], ()
+
+    def set_rows(self, rows, sizes):
+        self.beginResetModel()
+        self.rows, self.sizes = list(rows), tuple(sizes)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return (self.other_end, "Weight")[section]
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return base | Qt.ItemIsEditable if index.column() == 1 else base
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        key, weight = self.rows[index.row()]
+        column = index.column()
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return neuron_name(key, self.sizes) if column == 0 else format_value(weight)
+        if role == Qt.ToolTipRole:
+            return f"Layer {key[0]}, neuron {key[1] + 1}" if column == 0 else "Double-click or type to change this weight"
+        if role == Qt.TextAlignmentRole and column == 1:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.UserRole:
+            return weight
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):
+        if role != Qt.EditRole or index.column() != 1 or not 0 <= index.row() < len(self.rows):
+            return False
+        text = str(value).strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            self.table.refused.emit(f"“{text}” is not a number; the weight is unchanged.")
+            return False
+        # The document's values_changed refills the table; if the model refused
+        # the edit (and said why) the cell keeps showing the model's value.
+        return bool(self.table.apply(self.rows[index.row()][0], number))
+
+
+class WeightTable(QTableView):
     """Edges into or out of a neuron: the other end and the weight (editable).
 
     ``apply(other neuron, weight)`` makes the edit and returns False if the
@@ -142,56 +204,43 @@ class WeightTable(QTableWidget):
     refused = Signal(str)
 
     def __init__(self, other_end, tip, apply, parent=None):
-        super().__init__(0, 2, parent)
-        self.setHorizontalHeaderLabels([other_end, "Weight"])
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        super().__init__(parent)
+        self.apply = apply
+        self.setModel(EdgeWeightsModel(other_end, self))
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        # A fixed width that fits any weight the column shows: measuring the
+        # contents of every row took seconds for a neuron with 1,400 edges.
+        header.setSectionResizeMode(1, QHeaderView.Fixed)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("\u2212" + "8" * 7 + ".8888") + 16)
         self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.setMinimumHeight(4 * (self.fontMetrics().height() + 8))
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
                              | QAbstractItemView.AnyKeyPressed)
         self.setToolTip(tip)
-        self.keys = []
-        self._apply = apply
-        self._quiet = False
-        self.itemChanged.connect(self._on_item_changed)
+
+    @property
+    def keys(self):
+        return [key for key, _ in self.model().rows]
+
+    def rowCount(self):
+        return self.model().rowCount()
+
+    def text(self, row, column):
+        """What cell (row, column) shows."""
+        return self.model().index(row, column).data()
+
+    def edit_cell(self, row, text):
+        """Type ``text`` into the weight of ``row``, as a person would; True if it was accepted."""
+        model = self.model()
+        return model.setData(model.index(row, 1), text)
 
     def show_edges(self, rows, sizes):
         """``rows``: list of (other neuron, weight)."""
-        self._quiet = True
-        self.setRowCount(len(rows))
-        self.keys = [key for key, _ in rows]
-        for row, (key, weight) in enumerate(rows):
-            name = QTableWidgetItem(f"{neuron_name(key, sizes)}")
-            name.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-            name.setToolTip(f"Layer {key[0]}, neuron {key[1] + 1}")
-            value = QTableWidgetItem(format_value(weight))
-            value.setData(Qt.UserRole, weight)
-            value.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            value.setToolTip("Double-click or type to change this weight")
-            self.setItem(row, 0, name)
-            self.setItem(row, 1, value)
-        self._quiet = False
-
-    def _on_item_changed(self, item):
-        if self._quiet or item.column() != 1:
-            return
-        text = item.text().strip().replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            self._revert(item)
-            self.refused.emit(f"“{text}” is not a number; the weight is unchanged.")
-            return
-        if not self._apply(self.keys[item.row()], value):
-            self._revert(item)  # refused, and the document said why: show the model's value again
-
-    def _revert(self, item):
-        self._quiet = True
-        item.setText(format_value(item.data(Qt.UserRole)))
-        self._quiet = False
+        self.model().set_rows(rows, sizes)
 
 
 class Inspector(QWidget):
