@@ -9,14 +9,15 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
-                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView,
+                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
 from simulator.network import MAX_LAYER_SIZE, MAX_WEIGHT
 
-from .activation_plot import ActivationPlot
+from .activation_plot import ActivationPlot, NeuronMapPlot
+from .network_view.maps import MapLevels
 from .wording import activation_label, plural
 
 SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to move them together.\n\n"
@@ -268,10 +269,21 @@ class Inspector(QWidget):
         self.several_page.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.pages.addWidget(self.several_page)
         self.plot = ActivationPlot()
+        self.snapshot = None
+        self.map_levels = MapLevels()
+        self.map_plot = NeuronMapPlot()
+        # The map over the inputs and the activation function share the room
+        # under the numbers, one tab each: together they would squeeze the tables.
+        self.plots = QTabWidget()
+        self.plots.setDocumentMode(True)
+        self.plots.addTab(self.map_plot, "Over the inputs")
+        self.plots.addTab(self.plot, "Activation function")
+        self.plots.setTabToolTip(0, "This neuron's activation at every point of the input space (while training)")
+        self.plots.setTabToolTip(1, "The activation function of this layer and its slope")
         self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(self.plot)
+        layout.addWidget(self.plots)
         layout.addStretch(0)
         document.structure_changed.connect(self.refresh)
         document.values_changed.connect(self.refresh)
@@ -416,10 +428,45 @@ class Inspector(QWidget):
             plot_layer = None
         if plot_layer:  # None (nothing chosen) or 0 (the input layer has no activation): no plot
             self.plot.set_activation(net.layers[plot_layer].activation)
-            self.plot.show()
         else:
             self.plot.set_activation(None)
-            self.plot.hide()
+        self.plots.setTabVisible(1, bool(plot_layer))
+        self._update_map()
+
+    # ------------------------------------------------------------ training
+    def show_snapshot(self, snapshot):
+        """Keep the newest training ``Snapshot`` (or None): a selected hidden or
+        output neuron shows its activation over the input plane from it, large."""
+        if snapshot is None or (self.snapshot is not None and snapshot.step < self.snapshot.step):
+            self.map_levels.reset()  # a new run (or none): the colour range starts afresh
+        self.snapshot = snapshot
+        self._update_map()
+
+    def _update_map(self):
+        s, current = self.snapshot, self.current
+        key = current[1] if current is not None and current[0] == "neuron" and sum(self.counts) <= 1 else None
+        usable = (key is not None and key[0] > 0 and s is not None and s.grid is not None
+                  and tuple(s.sizes) == tuple(self.document.network.sizes)
+                  and len(s.grid_activations) == len(s.sizes) and s.grid.shape[1] in (1, 2))
+        if not usable:
+            self._show_tabs(False)
+            return
+        layer, index = key
+        acts = s.grid_activations[layer]
+        span = self.map_levels.span(layer, s.activations[layer - 1], acts)
+        name = neuron_name(key, s.sizes)
+        self.map_plot.show_map(s.grid, acts[:, index], span,
+                               f"What {name} computes over the input space at step {s.step:,}: "
+                               f"{activation_label(s.activations[layer - 1])} of its weighted input.")
+        self._show_tabs(True)
+
+    def _show_tabs(self, with_map):
+        if with_map and not self.plots.isTabVisible(0):
+            self.plots.setTabVisible(0, True)
+            self.plots.setCurrentIndex(0)  # the map is new: show it first
+        elif not with_map:
+            self.plots.setTabVisible(0, False)
+        self.plots.setVisible(with_map or self.plots.isTabVisible(1))
 
     def _show_page(self, index):
         """Show one page; the neuron page (with its tables) and the summary of several

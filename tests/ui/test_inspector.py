@@ -80,7 +80,7 @@ def test_input_neuron_has_no_bias_and_no_plot(inspector):
     inspector.set_current(("neuron", (0, 0)))
     assert inspector.header.text() == "Input x1"
     assert not inspector.n_bias.isEnabled() and not inspector.n_activation.isEnabled()
-    assert inspector.plot.isHidden()
+    assert inspector.plots.isHidden()
 
 
 def test_edge_weight_is_editable(inspector):
