@@ -121,7 +121,7 @@ class NeuronItem(QGraphicsItem):
         self.target = None
         self.fill = None        # a colour instead of the kind's fill (gradient mode: the delta)
         self.map = None         # a mini map: QImage (2 inputs) or QPolygonF (1 input), or None
-        self._pen = None
+        self._pen = self._style = self._text = None
         self._fill = QColor(FILLS[kind])
         self._fill_hover = self._fill.darker(108)
         m = RADIUS + 8.0
@@ -142,15 +142,25 @@ class NeuronItem(QGraphicsItem):
         path.addEllipse(QPointF(0, 0), RADIUS, RADIUS)
         return path
 
-    def set_bias(self, value, scale=1.0):
-        """Show bias ``value``; the rim is widest for the network's largest |bias|, ``scale``."""
-        if value != self.bias or scale != self.scale or self._pen is None:
-            self.bias, self.scale = value, scale
-            if self.kind == "input":
+    def set_bias(self, value, scale=1.0, level=None):
+        """Show bias ``value``; the rim is widest for the network's largest |bias|, ``scale``.
+
+        ``level`` is ``width_level(value, scale)`` when the caller computed it
+        for a whole layer at once (thirty times a second while training).
+        """
+        self.bias, self.scale = value, scale
+        if self.kind == "input":
+            style, text = None, self.label
+        else:
+            level = int(width_level(value, scale)) if level is None else int(level)
+            style, text = (int(np.sign(value)), level), format_short(value)
+        if self._pen is None or style != self._style or text != self._text:
+            # Only a change that shows repaints (and re-caches) the neuron.
+            self._style, self._text = style, text
+            if style is None:
                 self._pen = QPen(QColor(110, 110, 110), 1.5)
             else:
-                self._pen = QPen(sign_color(value), 1.2 + 0.45 * int(width_level(value, scale)))
-            self._text = self.label if self.kind == "input" else format_short(value)
+                self._pen = QPen(sign_color(value), 1.2 + 0.45 * style[1])
             self.update()
 
     def set_fill(self, color):

@@ -105,10 +105,27 @@ def gradient_keys(magnitudes, levels):
 def delta_fill(delta, levels):
     """The fill of a neuron whose delta is ``delta``: white for tiny deltas,
     deeper blue (positive) or orange (negative) decade by decade."""
-    b = int(levels.bins(np.array([delta]))[0])
-    if b == 0:
-        return QColor(250, 250, 250)
-    return mix(QColor(255, 255, 255), POSITIVE if delta > 0 else NEGATIVE, 0.12 + 0.88 * b / levels.decades)
+    return delta_fills(np.array([delta]), levels)[0]
+
+
+def delta_fills(deltas, levels):
+    """``delta_fill`` for each of ``deltas`` (one layer at once)."""
+    table = _fill_table(levels.decades)
+    bins = levels.bins(deltas).astype(int)
+    signs = (np.asarray(deltas) > 0).astype(int)
+    return [table[s][b] for s, b in zip(signs.tolist(), bins.tolist())]
+
+
+_FILLS = {}
+
+
+def _fill_table(decades):
+    """[negative fills, positive fills], each indexed by bin."""
+    if decades not in _FILLS:
+        white = QColor(255, 255, 255)
+        _FILLS[decades] = [[QColor(250, 250, 250)] + [mix(white, end, 0.12 + 0.88 * b / decades)
+                                                     for b in range(1, decades + 1)] for end in (NEGATIVE, POSITIVE)]
+    return _FILLS[decades]
 
 
 def mix(a, b, t):

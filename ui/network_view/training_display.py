@@ -11,10 +11,10 @@ import numpy as np
 
 from simulator.names import layer_title
 
-from .items import PHASE_COLOURS, largest_magnitude
+from .items import PHASE_COLOURS, largest_magnitude, width_level
 from .maps import MAP_MAX_NEURONS, MapLevels, grid_side, layer_curves, layer_images
 from .overlays import PHASE_WORDS, PhaseBadgeItem, TraceItem, format_number
-from .styles import COLOUR_MODES, LogLevels, delta_fill
+from .styles import COLOUR_MODES, LogLevels, delta_fills
 
 GRADIENT_FORMULA = ("dL/dw = a(source) \u00d7 \u03b4(target), averaged over the batch; "
                     "\u03b4 = dL/dz, the loss's slope with respect to the neuron's weighted input z")
@@ -109,20 +109,24 @@ class TrainingDisplay:
         for key, item in self._edges.items():
             item.set_gradients(grads[key], self.grad_levels)
             item.set_weights(weights[key], self.weight_scale)
-        for (layer, index), item in self._neurons.items():
-            item.set_bias(float(biases[layer][index]), self.bias_scale)
+        for layer, b in enumerate(biases):
+            levels = width_level(b, self.bias_scale).tolist()
+            for index, (value, level) in enumerate(zip(b.tolist(), levels)):
+                self._neurons[(layer, index)].set_bias(value, self.bias_scale, level)
         self._apply_fills()
         self._apply_maps(s)
 
     def _apply_fills(self):
         s = self.snapshot
         gradients = self.colour_mode == "gradients"
-        for (layer, index), item in self._neurons.items():
+        for layer, size in enumerate(self._sizes):
             if gradients and layer > 0:
-                delta = float(s.neuron_deltas[layer][index]) if s is not None else 0.0
-                item.set_fill(delta_fill(delta, self.delta_levels))
+                deltas = np.asarray(s.neuron_deltas[layer]) if s is not None else np.zeros(size)
+                fills = delta_fills(deltas, self.delta_levels)
             else:
-                item.set_fill(None)
+                fills = [None] * size
+            for index, fill in enumerate(fills):
+                self._neurons[(layer, index)].set_fill(fill)
 
     def _apply_maps(self, s):
         """Each hidden and output neuron's activation over the input plane (or line)."""
