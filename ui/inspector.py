@@ -24,6 +24,9 @@ SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to mo
                 "Click a single neuron, edge or layer to see and edit it here.")
 
 
+WEIGHT_CELL_TIP = "Double-click or type to change this weight"
+
+
 def neuron_with_layer(key, sizes):
     """"x1 (Input)", "ŷ (Output)", "neuron 4 of Hidden 1": a hidden neuron's name says its layer already."""
     name = neuron_name(key, sizes)
@@ -174,7 +177,7 @@ class EdgeWeightsModel(QAbstractTableModel):
         if role in (Qt.DisplayRole, Qt.EditRole):
             return neuron_name(key, self.sizes) if column == 0 else format_value(weight)
         if role == Qt.ToolTipRole:
-            return f"Layer {key[0]}, neuron {key[1] + 1}" if column == 0 else "Double-click or type to change this weight"
+            return f"Layer {key[0]}, neuron {key[1] + 1}" if column == 0 else WEIGHT_CELL_TIP
         if role == Qt.TextAlignmentRole and column == 1:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.UserRole:

@@ -8,8 +8,9 @@ from types import MappingProxyType
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QRect, QSize
+from PySide6.QtGui import QColor, QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from simulator.backprop import forward
 from simulator.datasets import evaluation_grid
@@ -152,6 +153,10 @@ def test_gradient_mode_fills_neurons_by_delta_and_the_legend_says_so(qtbot, canv
     found = {QColor(image.pixel(x, y)).rgb() for x in range(legend.left(), legend.right(), 2)
              for y in range(legend.top(), legend.bottom(), 2)}
     assert all(c.rgb() in found for c in GRADIENT_PALETTE)  # the colour bar
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.ToolTip, legend.center(),
+                                                      view.viewport().mapToGlobal(legend.center())))
+    assert "log scale" in QToolTip.text() and "a(source) \u00d7 \u03b4(target)" in QToolTip.text()
+    QToolTip.hideText()
     tip = scene.help_text(scene.edge_pos((0, 0), (1, 0)))
     assert "|dL/dw| = " in tip and "a(source) \u00d7 \u03b4(target)" in tip
     view.set_colour_mode("weights")
