@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
-                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout,
+                               QHeaderView, QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
@@ -283,6 +283,9 @@ class Inspector(QWidget):
         self.plots.addTab(self.plot, "Activation function")
         self.plots.setTabToolTip(0, "This neuron's activation at every point of the input space (while training)")
         self.plots.setTabToolTip(1, "The activation function of this layer and its slope")
+        self.plots.setUsesScrollButtons(False)  # two short tabs: no scrolling
+        for button in self.plots.tabBar().findChildren(QAbstractButton):
+            button.setToolTip("Show the other tabs")
         self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
