@@ -1,11 +1,16 @@
-"""A small pyqtgraph plot of an activation function and its slope."""
+"""Small pyqtgraph plots for the inspector: an activation function and its
+slope, and one neuron's activation over the input plane."""
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.activations import get_activation
+
+from .network_view.maps import MAP_RGB
 
 Z = np.linspace(-5.0, 5.0, 401).reshape(-1, 1)
 VALUE_COLOUR = "#2f6fb0"
@@ -81,3 +86,74 @@ class ActivationPlot(QWidget):
         pad = 0.1 * max(high - low, 1.0)
         self.plot.setXRange(-5, 5, padding=0)
         self.plot.setYRange(max(low, -5.5) - pad, min(high, 5.5) + pad, padding=0)
+
+
+class NeuronMapPlot(QWidget):
+    """One neuron's activation over the input plane, large: a heat map for two
+    inputs (x1 across, x2 up) with a colour bar, a curve for one input.
+
+    The colours are the canvas's mini-map colours: orange at the low end of
+    the activation's range, white in the middle, blue at the high end.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.values = None
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMinimumHeight(200)
+        self.plot.setMaximumHeight(280)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setPen(pg.mkPen("#666666"))
+            self.plot.getAxis(axis).setTextPen(pg.mkPen("#444444"))
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setLookupTable(MAP_RGB)
+        self.curve = pg.PlotDataItem([], [], pen=pg.mkPen(VALUE_COLOUR, width=2.5), antialias=True)
+        self.plot.addItem(self.image)
+        self.plot.addItem(self.curve)
+        self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.ColorMap(np.linspace(0, 1, len(MAP_RGB)), MAP_RGB),
+                                   interactive=False, width=12, label="activation a")
+        self.bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: #555555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.caption)
+        self.setToolTip("What this neuron computes: its activation a = f(z) at every point of the input "
+                        "space, from the newest training snapshot")
+
+    def show_map(self, grid, values, span, caption=""):
+        """Draw ``values`` (g,) of the neuron over ``grid`` (g, 1 or 2) on the colour range ``span``."""
+        grid = np.asarray(grid, float)
+        values = np.asarray(values, np.float32)
+        low, high = span
+        self.values = values
+        self.caption.setText(caption)
+        if grid.shape[1] == 2:
+            n = math.isqrt(len(grid))
+            x, y = grid[:n, 0], grid[::n, 1]
+            dx, dy = (x[-1] - x[0]) / max(n - 1, 1), (y[-1] - y[0]) / max(n - 1, 1)
+            # Row j of the grid is one value of x2; ImageItem (column-major) wants [x1, x2].
+            self.image.setImage(values.reshape(n, n).T, autoLevels=False, levels=(low, high))
+            self.image.setRect(QRectF(x[0] - dx / 2, y[0] - dy / 2, x[-1] - x[0] + dx, y[-1] - y[0] + dy))
+            self.image.show()
+            self.bar.show()
+            self.bar.setLevels((low, high))
+            self.curve.setData([], [])
+            self.plot.setLabel("bottom", "x1")
+            self.plot.setLabel("left", "x2")
+            self.plot.setAspectLocked(False)
+            self.plot.autoRange(padding=0)
+        else:
+            order = np.argsort(grid[:, 0])
+            self.image.hide()
+            self.bar.hide()
+            self.curve.setData(grid[order, 0], values[order])
+            self.plot.setLabel("bottom", "x1")
+            self.plot.setLabel("left", "a")
+            self.plot.setYRange(low, high, padding=0.05)
+            self.plot.setXRange(float(grid[:, 0].min()), float(grid[:, 0].max()), padding=0)

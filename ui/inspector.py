@@ -6,21 +6,25 @@ it is one undoable step like an edit on the canvas.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHeaderView,
-                               QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout,
+                               QHeaderView, QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
 from simulator.limits import MAX_LAYER_SIZE, MAX_WEIGHT
 
-from .activation_plot import ActivationPlot
+from .activation_plot import ActivationPlot, NeuronMapPlot
+from .network_view.maps import MapLevels
 from .wording import activation_label, plural
 
 SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to move them together.\n\n"
                 "Click a single neuron, edge or layer to see and edit it here.")
+
+
+WEIGHT_CELL_TIP = "Double-click or type to change this weight"
 
 
 def neuron_with_layer(key, sizes):
@@ -133,7 +137,69 @@ class ActivationBox(QComboBox):
             self.edited.emit(self.itemData(row))
 
 
-class WeightTable(QTableWidget):
+class EdgeWeightsModel(QAbstractTableModel):
+    """The rows of a :class:`WeightTable`: (other neuron, weight), the weight editable.
+
+    A model rather than one QTableWidgetItem per cell: the view asks only for
+    the rows it shows, so a neuron with thousands of edges opens at once.
+    """
+
+    def __init__(self, other_end, table):
+        super().__init__(table)
+        self.other_end = other_end
+        self.table = table
+        self.rows, self.sizes = [], ()
+
+    def set_rows(self, rows, sizes):
+        self.beginResetModel()
+        self.rows, self.sizes = list(rows), tuple(sizes)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return (self.other_end, "Weight")[section]
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return base | Qt.ItemIsEditable if index.column() == 1 else base
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        key, weight = self.rows[index.row()]
+        column = index.column()
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return neuron_name(key, self.sizes) if column == 0 else format_value(weight)
+        if role == Qt.ToolTipRole:
+            return f"Layer {key[0]}, neuron {key[1] + 1}" if column == 0 else WEIGHT_CELL_TIP
+        if role == Qt.TextAlignmentRole and column == 1:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.UserRole:
+            return weight
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):
+        if role != Qt.EditRole or index.column() != 1 or not 0 <= index.row() < len(self.rows):
+            return False
+        text = str(value).strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            self.table.refused.emit(f"“{text}” is not a number; the weight is unchanged.")
+            return False
+        # The document's values_changed refills the table; if the model refused
+        # the edit (and said why) the cell keeps showing the model's value.
+        return bool(self.table.apply(self.rows[index.row()][0], number))
+
+
+class WeightTable(QTableView):
     """Edges into or out of a neuron: the other end and the weight (editable).
 
     ``apply(other neuron, weight)`` makes the edit and returns False if the
@@ -143,56 +209,43 @@ class WeightTable(QTableWidget):
     refused = Signal(str)
 
     def __init__(self, other_end, tip, apply, parent=None):
-        super().__init__(0, 2, parent)
-        self.setHorizontalHeaderLabels([other_end, "Weight"])
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        super().__init__(parent)
+        self.apply = apply
+        self.setModel(EdgeWeightsModel(other_end, self))
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        # A fixed width that fits any weight the column shows: measuring the
+        # contents of every row took seconds for a neuron with 1,400 edges.
+        header.setSectionResizeMode(1, QHeaderView.Fixed)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("\u2212" + "8" * 7 + ".8888") + 16)
         self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.setMinimumHeight(4 * (self.fontMetrics().height() + 8))
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
                              | QAbstractItemView.AnyKeyPressed)
         self.setToolTip(tip)
-        self.keys = []
-        self._apply = apply
-        self._quiet = False
-        self.itemChanged.connect(self._on_item_changed)
+
+    @property
+    def keys(self):
+        return [key for key, _ in self.model().rows]
+
+    def rowCount(self):
+        return self.model().rowCount()
+
+    def text(self, row, column):
+        """What cell (row, column) shows."""
+        return self.model().index(row, column).data()
+
+    def edit_cell(self, row, text):
+        """Type ``text`` into the weight of ``row``, as a person would; True if it was accepted."""
+        model = self.model()
+        return model.setData(model.index(row, 1), text)
 
     def show_edges(self, rows, sizes):
         """``rows``: list of (other neuron, weight)."""
-        self._quiet = True
-        self.setRowCount(len(rows))
-        self.keys = [key for key, _ in rows]
-        for row, (key, weight) in enumerate(rows):
-            name = QTableWidgetItem(f"{neuron_name(key, sizes)}")
-            name.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-            name.setToolTip(f"Layer {key[0]}, neuron {key[1] + 1}")
-            value = QTableWidgetItem(format_value(weight))
-            value.setData(Qt.UserRole, weight)
-            value.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            value.setToolTip("Double-click or type to change this weight")
-            self.setItem(row, 0, name)
-            self.setItem(row, 1, value)
-        self._quiet = False
-
-    def _on_item_changed(self, item):
-        if self._quiet or item.column() != 1:
-            return
-        text = item.text().strip().replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            self._revert(item)
-            self.refused.emit(f"“{text}” is not a number; the weight is unchanged.")
-            return
-        if not self._apply(self.keys[item.row()], value):
-            self._revert(item)  # refused, and the document said why: show the model's value again
-
-    def _revert(self, item):
-        self._quiet = True
-        item.setText(format_value(item.data(Qt.UserRole)))
-        self._quiet = False
+        self.model().set_rows(rows, sizes)
 
 
 class Inspector(QWidget):
@@ -220,10 +273,24 @@ class Inspector(QWidget):
         self.several_page.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.pages.addWidget(self.several_page)
         self.plot = ActivationPlot()
+        self.snapshot = None
+        self.map_levels = MapLevels()
+        self.map_plot = NeuronMapPlot()
+        # The map over the inputs and the activation function share the room
+        # under the numbers, one tab each: together they would squeeze the tables.
+        self.plots = QTabWidget()
+        self.plots.setDocumentMode(True)
+        self.plots.addTab(self.map_plot, "Over the inputs")
+        self.plots.addTab(self.plot, "Activation function")
+        self.plots.setTabToolTip(0, "This neuron's activation at every point of the input space (while training)")
+        self.plots.setTabToolTip(1, "The activation function of this layer and its slope")
+        self.plots.setUsesScrollButtons(False)  # two short tabs: no scrolling
+        for button in self.plots.tabBar().findChildren(QAbstractButton):
+            button.setToolTip("Show the other tabs")
         self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(self.plot)
+        layout.addWidget(self.plots)
         layout.addStretch(0)
         document.structure_changed.connect(self.refresh)
         document.values_changed.connect(self.refresh)
@@ -368,10 +435,45 @@ class Inspector(QWidget):
             plot_layer = None
         if plot_layer:  # None (nothing chosen) or 0 (the input layer has no activation): no plot
             self.plot.set_activation(net.layers[plot_layer].activation)
-            self.plot.show()
         else:
             self.plot.set_activation(None)
-            self.plot.hide()
+        self.plots.setTabVisible(1, bool(plot_layer))
+        self._update_map()
+
+    # ------------------------------------------------------------ training
+    def show_snapshot(self, snapshot):
+        """Keep the newest training ``Snapshot`` (or None): a selected hidden or
+        output neuron shows its activation over the input plane from it, large."""
+        if snapshot is None or (self.snapshot is not None and snapshot.step < self.snapshot.step):
+            self.map_levels.reset()  # a new run (or none): the colour range starts afresh
+        self.snapshot = snapshot
+        self._update_map()
+
+    def _update_map(self):
+        s, current = self.snapshot, self.current
+        key = current[1] if current is not None and current[0] == "neuron" and sum(self.counts) <= 1 else None
+        usable = (key is not None and key[0] > 0 and s is not None and s.grid is not None
+                  and tuple(s.sizes) == tuple(self.document.network.sizes)
+                  and len(s.grid_activations) == len(s.sizes) and s.grid.shape[1] in (1, 2))
+        if not usable:
+            self._show_tabs(False)
+            return
+        layer, index = key
+        acts = s.grid_activations[layer]
+        span = self.map_levels.span(layer, s.activations[layer - 1], acts)
+        name = neuron_name(key, s.sizes)
+        self.map_plot.show_map(s.grid, acts[:, index], span,
+                               f"What {name} computes over the input space at step {s.step:,}: "
+                               f"{activation_label(s.activations[layer - 1])} of its weighted input.")
+        self._show_tabs(True)
+
+    def _show_tabs(self, with_map):
+        if with_map and not self.plots.isTabVisible(0):
+            self.plots.setTabVisible(0, True)
+            self.plots.setCurrentIndex(0)  # the map is new: show it first
+        elif not with_map:
+            self.plots.setTabVisible(0, False)
+        self.plots.setVisible(with_map or self.plots.isTabVisible(1))
 
     def _show_page(self, index):
         """Show one page; the neuron page (with its tables) and the summary of several

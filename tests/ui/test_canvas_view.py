@@ -104,7 +104,8 @@ def test_a_64_128_128_10_network_builds_with_a_few_edge_items(qtbot, canvas):
     view, scene, doc = canvas(net)
     edges = [scene.edges_item(i, i + 1) for i in range(3)]
     assert sum(len(e) for e in edges) == 64 * 128 + 128 * 128 + 128 * 10 == doc.network.edge_count
-    assert len(scene.items()) == 330 + 4 + 4 + 3  # neurons, columns, column titles, edge items
+    # neurons, columns, column titles, edge items, the phase badge and the trace's labels
+    assert len(scene.items()) == 330 + 4 + 4 + 3 + 2
     assert view.grab().toImage().width() > 0
     view.zoom_out()
     view.grab()

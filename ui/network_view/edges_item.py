@@ -1,29 +1,46 @@
 """The edges between two layers, painted by one item.
 
 Thousands of edges are painted by one :class:`EdgesItem` per connected pair
-of layers, batched by colour and width, never one item per edge.
+of layers, batched by style, never one item per edge. Straight edges go to
+``QPainter.drawLines`` straight from a NumPy array (no ``QLineF`` object per
+edge), so a block of a million edges costs arrays, not Python objects.
 """
 
 import math
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from .items import MAX_WIDTH, WIDTH_LEVELS, edge_pen, level_of_detail, level_width, sign_color, width_level
+from .items import MAX_WIDTH, level_of_detail, level_width
+from .styles import GRADIENT_PALETTE, WEIGHT_PALETTE, gradient_keys, weight_keys
 
 ARCH_SAMPLES = 12       # polyline points per curved edge, for hit tests
+
+
+def draw_lines(painter, coords):
+    """Draw every row ``(x1, y1, x2, y2)`` of ``coords`` (n, 4) as a line, in one call.
+
+    QPainter's C++ ``drawLines(const QLineF *, int)`` reads the array in
+    place: a QLineF is four doubles, so a C-contiguous float64 array is one.
+    """
+    coords = np.ascontiguousarray(coords, dtype=np.float64)
+    if len(coords):
+        painter.drawLines(shiboken6.wrapInstance(coords.ctypes.data, QLineF), len(coords))
 
 
 class EdgesItem(QGraphicsItem):
     """Every edge from layer ``src_layer`` to layer ``dst_layer``, in one item.
 
-    Edges are bucketed by (sign, width level) and each bucket is drawn with
-    one ``drawLines`` (or one path, for curves). Lines are cached and only
-    rebuilt when the edges, their weights or the neuron positions change.
-    Edges that skip layers are quadratic curves arching above the columns
-    they pass, so they do not hide behind the edges of the layers between.
+    Each edge has a style key, a colour (an index into the current palette)
+    and a width level, computed for the block at once by ``styles.py`` from
+    the weights (colour mode "weights") or from |dL/dw| ("gradients"). Edges
+    are grouped by key and each group is drawn with one call; the groups are
+    cached until a key, the mode or the geometry changes. Edges that skip
+    layers are quadratic curves arching above the columns they pass, so they
+    do not hide behind the edges of the layers between.
     """
 
     # Level of detail. Below COARSE_LOD, or when more than FINE_MAX of the
@@ -40,17 +57,21 @@ class EdgesItem(QGraphicsItem):
         self.src_layer = src_layer
         self.dst_layer = dst_layer
         self.skip = dst_layer - src_layer > 1
-        self.src = np.zeros(0, int)
-        self.dst = np.zeros(0, int)
+        self.src = self.dst = np.zeros(0, np.int32)
         self.weights = np.zeros(0)
+        self.gradients = np.zeros(0, np.float32)  # |dL/dw|, once a snapshot brought them
         self.scale = 1.0
+        self.mode = "weights"
+        self.levels = None
         self.p1 = self.p2 = self.ctrl = np.zeros((0, 2))
         self._samples = None
         self._rect = QRectF()
-        self._index = None
-        self._levels = self._signs = np.zeros(0, int)
-        self._cache = self._coarse = self._lines = None
+        self._order = self._keys = None
+        self.colours = self.widths = np.zeros(0, np.int8)
+        self.palette = WEIGHT_PALETTE
+        self._fine = self._coarse = self._strongest = None
         self._coarse_mode = None
+        self._seen = None       # (visible rect, coarse, indices of visible edges or None)
         self.selected = np.zeros(0, int)
         self.hovered = None
         self.setZValue(1 if self.skip else 0)
@@ -60,24 +81,63 @@ class EdgesItem(QGraphicsItem):
     def set_edges(self, src, dst, weights, scale=1.0):
         """The edges (index arrays into the two layers), their weights, and the
         network's largest |w| (the widest line)."""
-        self.src = np.asarray(src, int)
-        self.dst = np.asarray(dst, int)
-        self._index = None
-        self._cache = self._coarse = self._lines = None
+        self.src = np.asarray(src, np.int32)
+        self.dst = np.asarray(dst, np.int32)
+        self._order = self._keys = None
+        self.gradients = np.zeros(len(self.src), np.float32)
         self.selected = np.zeros(0, int)
         self.hovered = None
-        self.set_weights(weights, scale)
+        self.colours = None  # force a restyle
+        self.weights = np.asarray(weights, float)
+        self.scale = scale
+        self._restyle()
 
     def set_weights(self, weights, scale=1.0):
         """Restyle after a values change: same edges, new weights (and largest |w|)."""
         self.weights = np.asarray(weights, float)
         self.scale = scale
-        signs = np.sign(self.weights).astype(int)
-        levels = width_level(self.weights, scale)
-        if self._cache is not None and np.array_equal(signs, self._signs) and np.array_equal(levels, self._levels):
-            return  # no edge changed bucket: the picture is the same
-        self._signs, self._levels = signs, levels
-        self._cache = self._coarse = None
+        if self.mode == "weights":
+            self._restyle()
+
+    def set_gradients(self, magnitudes, levels):
+        """|dL/dw| per edge, coloured on the fixed log ``levels`` (a LogLevels) in mode "gradients"."""
+        self.gradients = np.abs(np.asarray(magnitudes, np.float32))
+        self.levels = levels
+        if self.mode == "gradients":
+            self._restyle()
+
+    def set_mode(self, mode, levels=None):
+        """Colour by "weights" or by "gradients" (|dL/dw| on ``levels``)."""
+        if levels is not None:
+            self.levels = levels
+        if mode != self.mode:
+            self.mode = mode
+            self._restyle()
+
+    def strength(self):
+        """What ranks the edges when only the strongest are drawn: |w| or |dL/dw|."""
+        return self.gradients if self.mode == "gradients" else np.abs(self.weights)
+
+    def _restyle(self):
+        if self.mode == "gradients" and self.levels is not None:
+            colours, widths = gradient_keys(self.gradients, self.levels)
+            palette = GRADIENT_PALETTE
+        else:
+            colours, widths = weight_keys(self.weights, self.scale)
+            palette = WEIGHT_PALETTE
+        same = (self.colours is not None and palette is self.palette and np.array_equal(colours, self.colours)
+                and np.array_equal(widths, self.widths))
+        # The strongest edges may change even when no key does (zoomed out, a
+        # block draws only those).
+        self._strongest = None
+        if len(self.src) > self.COARSE_MAX:
+            self._coarse = None
+        if same:
+            if self._coarse is None:
+                self.update()
+            return
+        self.colours, self.widths, self.palette = colours, widths, palette
+        self._fine = self._coarse = None
         self.update()
 
     def set_geometry(self, src_xy, dst_xy, arch_top=None):
@@ -99,19 +159,21 @@ class EdgesItem(QGraphicsItem):
             t = np.linspace(0.0, 1.0, ARCH_SAMPLES + 1)[None, :, None]
             self._samples = ((1 - t) ** 2 * self.p1[:, None] + 2 * (1 - t) * t * self.ctrl[:, None]
                              + t ** 2 * self.p2[:, None])
-            pts = self._samples.reshape(-1, 2)
+            lo, hi = self._samples.min(axis=(0, 1)), self._samples.max(axis=(0, 1))
         else:
             self.ctrl = np.zeros((0, 2))
             self._samples = None
-            pts = np.vstack([self.p1, self.p2])
-        if len(pts):
-            lo, hi = pts.min(axis=0), pts.max(axis=0)
+            if len(self.src):
+                lo = np.minimum(self.p1.min(axis=0), self.p2.min(axis=0))
+                hi = np.maximum(self.p1.max(axis=0), self.p2.max(axis=0))
+        if len(self.src):
             rect = QRectF(QPointF(*lo), QPointF(*hi)).adjusted(-MAX_WIDTH, -MAX_WIDTH, MAX_WIDTH, MAX_WIDTH)
         else:
             rect = QRectF()
         self.prepareGeometryChange()
         self._rect = rect
-        self._cache = self._coarse = self._lines = None
+        self._fine = self._coarse = None
+        self._seen = None
         self.update()
 
     def set_highlight(self, selected, hovered):
@@ -129,30 +191,57 @@ class EdgesItem(QGraphicsItem):
         return (self.src_layer, int(self.src[k])), (self.dst_layer, int(self.dst[k]))
 
     def index_of(self, src_index, dst_index):
-        if self._index is None:
-            self._index = {(int(s), int(d)): k for k, (s, d) in enumerate(zip(self.src, self.dst))}
-        return self._index.get((src_index, dst_index))
+        """Index of the edge ``src_index -> dst_index`` among this item's edges, or None."""
+        if not len(self.src):
+            return None
+        if self._keys is None:
+            # One sorted int64 key per edge: a lookup is a binary search, and a
+            # million edges cost 8 MB, not a dictionary of a million tuples.
+            keys = self.src.astype(np.int64) * (1 << 32) + self.dst
+            self._order = np.argsort(keys, kind="stable")
+            self._keys = keys[self._order]
+        key = int(src_index) * (1 << 32) + int(dst_index)
+        pos = int(np.searchsorted(self._keys, key))
+        if pos < len(self._keys) and self._keys[pos] == key:
+            return int(self._order[pos])
+        return None
 
     def pen_for(self, k, alpha=255):
-        return edge_pen(self.weights[k], alpha, self.scale)
+        """The pen edge ``k`` is drawn with when zoomed in."""
+        return self._pen(int(self.colours[k]), int(self.widths[k]), alpha)
+
+    def colour_of(self, k):
+        """The colour edge ``k`` is drawn in (the current mode's)."""
+        return QColor(self.palette[int(self.colours[k])])
+
+    def _pen(self, colour, width, alpha=255):
+        color = QColor(self.palette[colour])
+        color.setAlpha(alpha)
+        pen = QPen(color, level_width(width))
+        # Flat caps: the ends hide under the neurons anyway, and antialiased
+        # round caps make Qt's raster engine some 30 times slower.
+        pen.setCapStyle(Qt.FlatCap)
+        return pen
 
     def edge_at(self, point, tolerance):
         """Index of the edge nearest ``point`` within ``tolerance`` (scene units), or None."""
         if not len(self.src) or not self._rect.adjusted(-tolerance, -tolerance, tolerance, tolerance).contains(point):
             return None
         p = np.array([point.x(), point.y()])
+        # Only what is drawn can be picked: zoomed out, the strongest edges.
+        ks = self._coarse_edges() if self._coarse_mode and len(self.src) > self.COARSE_MAX else None
         if self._samples is None:
-            d = _segment_distance(p, self.p1, self.p2)
+            a, b = (self.p1, self.p2) if ks is None else (self.p1[ks], self.p2[ks])
+            d = _segment_distance(p, a, b)
         else:
-            a, b = self._samples[:, :-1], self._samples[:, 1:]
-            d = _segment_distance(p, a.reshape(-1, 2), b.reshape(-1, 2)).reshape(len(self.src), -1).min(axis=1)
-        if self._coarse_mode and len(self.src) > self.COARSE_MAX:
-            # Only what is drawn can be picked.
-            hidden = np.ones(len(self.src), bool)
-            hidden[self._coarse_edges()] = False
-            d[hidden] = np.inf
+            s = self._samples if ks is None else self._samples[ks]
+            d = _segment_distance(p, s[:, :-1].reshape(-1, 2), s[:, 1:].reshape(-1, 2)).reshape(len(s), -1).min(axis=1)
+        if not len(d):
+            return None
         k = int(np.argmin(d))
-        return k if d[k] <= tolerance else None
+        if d[k] > tolerance:
+            return None
+        return k if ks is None else int(ks[k])
 
     def edges_in_rect(self, rect):
         """Indices of edges with both ends inside ``rect``."""
@@ -166,6 +255,31 @@ class EdgesItem(QGraphicsItem):
     def contains(self, point):
         return self.edge_at(point, 4.0) is not None
 
+    def visible_count(self, rect):
+        """How many edges cross ``rect`` (item coordinates); curves by their bounding box."""
+        return len(self._crossing(rect))
+
+    def _crossing(self, rect, give_up=None):
+        """Indices of the edges that cross ``rect``; None if more than ``give_up`` might."""
+        if self._samples is not None:
+            lo, hi = self._samples.min(axis=1), self._samples.max(axis=1)
+        else:
+            lo, hi = np.minimum(self.p1, self.p2), np.maximum(self.p1, self.p2)
+        near = np.nonzero((hi[:, 0] >= rect.left()) & (lo[:, 0] <= rect.right())
+                          & (hi[:, 1] >= rect.top()) & (lo[:, 1] <= rect.bottom()))[0]
+        if give_up is not None and len(near) > 20 * give_up:
+            return None  # that many boxes meet it: plenty of lines cross it too
+        if self._samples is not None or not len(near):
+            return near
+        # A straight edge whose box meets the rect crosses it unless all four
+        # corners lie on the same side of its line.
+        a, b = self.p1[near], self.p2[near]
+        d = b - a
+        sides = np.stack([d[:, 0] * (cy - a[:, 1]) - d[:, 1] * (cx - a[:, 0])
+                          for cx, cy in ((rect.left(), rect.top()), (rect.right(), rect.top()),
+                                         (rect.left(), rect.bottom()), (rect.right(), rect.bottom()))])
+        return near[~((sides > 0).all(axis=0) | (sides < 0).all(axis=0))]
+
     # -------------------------------------------------------- painting
     def boundingRect(self):
         return self._rect
@@ -177,101 +291,90 @@ class EdgesItem(QGraphicsItem):
         return int(max(70, min(255, 255 * math.sqrt(300 / max(n, 1)))))
 
     def _shape(self, ks):
-        """One batch: a list of QLineF, or a QPainterPath of curves."""
+        """One batch: a float64 array (n, 4) of straight lines, or a QPainterPath of curves."""
         if self._samples is None:
-            if self._lines is None:
-                # Built once per layout; restyles only regroup them.
-                self._lines = [QLineF(*row) for row in np.hstack([self.p1, self.p2]).tolist()]
-            lines = self._lines
-            return [lines[k] for k in ks.tolist()]
+            return np.hstack([self.p1[ks], self.p2[ks]])
         path = QPainterPath()
         for (x1, y1), (cx, cy), (x2, y2) in zip(self.p1[ks].tolist(), self.ctrl[ks].tolist(), self.p2[ks].tolist()):
             path.moveTo(x1, y1)
             path.quadTo(cx, cy, x2, y2)
         return path
 
-    def _buckets(self):
-        if self._cache is None:
-            keys = (self._signs + 1) * WIDTH_LEVELS + self._levels
-            order = np.argsort(keys, kind="stable")
-            uniq, starts = np.unique(keys[order], return_index=True)
-            ends = list(starts[1:]) + [len(order)]
-            alpha = self._alpha(len(self.src))
-            buckets = []
-            for key, a, b in zip(uniq.tolist(), starts.tolist(), ends):
-                ks = order[a:b]
-                pen = edge_pen(float(key // WIDTH_LEVELS - 1), alpha)
-                pen.setWidthF(level_width(key % WIDTH_LEVELS))
-                buckets.append((pen, ks, self._shape(ks)))
-            self._cache = buckets
-        return self._cache
+    def _batches(self, ks, alpha):
+        """Edges ``ks`` grouped by (colour, width): a list of (pen, indices, shape)."""
+        keys = self.colours[ks].astype(np.int32) * 64 + self.widths[ks]
+        order = np.argsort(keys, kind="stable")
+        uniq, starts = np.unique(keys[order], return_index=True)
+        ends = list(starts[1:]) + [len(order)]
+        out = []
+        for key, a, b in zip(uniq.tolist(), starts.tolist(), ends):
+            chosen = ks[order[a:b]]
+            out.append((self._pen(key // 64, key % 64, alpha), chosen, self._shape(chosen)))
+        return out
+
+    def _fine_batches(self, visible):
+        """Zoomed in: every edge (of a big block, those crossing the view) with its own width."""
+        if visible is not None:
+            return self._batches(visible, self._alpha(len(visible)))
+        if self._fine is None:
+            self._fine = self._batches(np.arange(len(self.src)), self._alpha(len(self.src)))
+        return self._fine
 
     def _coarse_edges(self):
         """Indices of the edges drawn when coarse: all, or the COARSE_MAX strongest."""
         if len(self.src) <= self.COARSE_MAX:
             return np.arange(len(self.src))
-        return np.sort(np.argpartition(-np.abs(self.weights), self.COARSE_MAX)[:self.COARSE_MAX])
+        if self._strongest is None:
+            self._strongest = np.sort(np.argpartition(-self.strength(), self.COARSE_MAX)[:self.COARSE_MAX])
+        return self._strongest
 
-    def _coarse_buckets(self):
-        """Zoomed out: one thin pen per sign, and at most COARSE_MAX edges,
+    def _coarse_batches(self):
+        """Zoomed out: one thin pen per colour, and at most COARSE_MAX edges,
         the strongest. A dense block is a texture at that scale; drawing all
         of it would only cost time and hide the strong edges in the mass."""
         if self._coarse is None:
             ks = self._coarse_edges()
             alpha = self._alpha(len(ks))
-            buckets = []
-            for sign in (-1, 0, 1):
-                chosen = ks[self._signs[ks] == sign]
-                if len(chosen):
-                    color = QColor(sign_color(sign))
-                    color.setAlpha(alpha)
-                    buckets.append((QPen(color, 0), chosen, self._shape(chosen)))
-            self._coarse = buckets
+            batches = []
+            for colour in np.unique(self.colours[ks]).tolist():
+                chosen = ks[self.colours[ks] == colour]
+                color = QColor(self.palette[colour])
+                color.setAlpha(alpha)
+                batches.append((QPen(color, 0), chosen, self._shape(chosen)))
+            self._coarse = batches
         return self._coarse
 
     def _draw(self, painter, shape):
         if isinstance(shape, QPainterPath):
             painter.drawPath(shape)
         else:
-            painter.drawLines(shape)
+            draw_lines(painter, shape)
 
-    def visible_count(self, rect):
-        """How many edges cross ``rect`` (item coordinates); curves by their bounding box."""
-        if self._samples is not None:
-            lo, hi = self._samples.min(axis=1), self._samples.max(axis=1)
-        else:
-            lo, hi = np.minimum(self.p1, self.p2), np.maximum(self.p1, self.p2)
-        near = ((hi[:, 0] >= rect.left()) & (lo[:, 0] <= rect.right())
-                & (hi[:, 1] >= rect.top()) & (lo[:, 1] <= rect.bottom()))
-        if self._samples is not None or not near.any():
-            return int(near.sum())
-        # A straight edge whose box meets the rect crosses it unless all four
-        # corners lie on the same side of its line.
-        a, b = self.p1[near], self.p2[near]
-        d = b - a
-        sides = np.stack([d[:, 0] * (cy - a[:, 1]) - d[:, 1] * (cx - a[:, 0])
-                          for cx, cy in ((rect.left(), rect.top()), (rect.right(), rect.top()),
-                                         (rect.left(), rect.bottom()), (rect.right(), rect.bottom()))])
-        return int(np.count_nonzero(~((sides > 0).all(axis=0) | (sides < 0).all(axis=0))))
-
-    def _is_coarse(self, painter, option):
+    def _view_state(self, painter):
+        """(coarse, visible) for this paint: draw coarsely? and, for a big block
+        drawn finely, the indices of the edges crossing the view (else None)."""
         if level_of_detail(painter) < self.COARSE_LOD:
-            return True
+            return True, None
         if len(self.src) <= self.FINE_MAX:
-            return False
+            return False, None
         # Decide on the whole visible area, not the exposed strip, so that
         # every strip of one view is drawn alike.
         device = painter.device()
         inverse, ok = painter.worldTransform().inverted()
         if not ok or device is None:
-            return True
+            return True, None
         seen = inverse.mapRect(QRectF(0, 0, device.width(), device.height()))
-        return self.visible_count(seen) > self.FINE_MAX
+        key = (seen.x(), seen.y(), seen.width(), seen.height())
+        if self._seen is None or self._seen[0] != key:
+            crossing = self._crossing(seen, give_up=self.FINE_MAX)
+            coarse = crossing is None or len(crossing) > self.FINE_MAX
+            self._seen = (key, coarse, None if coarse else crossing)
+        return self._seen[1], self._seen[2]
 
     def paint(self, painter, option, widget=None):
         if not len(self.src):
             return
-        coarse = self._is_coarse(painter, option)
+        coarse, visible = self._view_state(painter)
         if coarse != self._coarse_mode:
             if self._coarse_mode is not None and not option.exposedRect.contains(self._rect):
                 self.update()  # the rest of the item was drawn the other way: redraw it all
@@ -283,7 +386,7 @@ class EdgesItem(QGraphicsItem):
         painter.setClipRect(option.exposedRect, Qt.IntersectClip)
         painter.setBrush(Qt.NoBrush)
         painter.setRenderHint(QPainter.Antialiasing, not coarse or len(self.src) < 2000)
-        for pen, ks, shape in self._coarse_buckets() if coarse else self._buckets():
+        for pen, ks, shape in self._coarse_batches() if coarse else self._fine_batches(visible):
             painter.setPen(pen)
             self._draw(painter, shape)
         self._paint_highlights(painter, coarse)
@@ -314,12 +417,9 @@ class EdgesItem(QGraphicsItem):
             painter.setRenderHint(QPainter.Antialiasing, len(ks) < 2000)
             painter.setPen(halo)
             self._draw(painter, shape)
-            keys = (self._signs[ks] + 1) * WIDTH_LEVELS + self._levels[ks]
-            for key in np.unique(keys).tolist():
-                pen = edge_pen(float(key // WIDTH_LEVELS - 1))
-                pen.setWidthF(level_width(key % WIDTH_LEVELS))
+            for pen, _, batch in self._batches(ks, 255):
                 painter.setPen(pen)
-                self._draw(painter, self._shape(ks[keys == key]))
+                self._draw(painter, batch)
 
 
 def _segment_distance(p, a, b):

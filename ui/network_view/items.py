@@ -7,7 +7,7 @@ restyled by the scene from the document; gestures live in gestures.py.
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 RADIUS = 17.0
@@ -24,8 +24,14 @@ TEXT = QColor(40, 40, 40)
 FILLS = {"input": QColor(236, 239, 241), "hidden": QColor(255, 255, 255), "output": QColor(255, 248, 225)}
 
 WIDTH_LEVELS = 8
+MAP_MIN_PIXELS = 9.0    # a neuron's mini map shows once its radius is this many pixels on screen
 MIN_WIDTH, MAX_WIDTH = 0.6, 5.0
 
+
+# Step-through: forward is bluish green (data flowing on), the loss purple,
+# backward vermilion (the error flowing back), the update yellow.
+PHASE_COLOURS = {"forward": QColor(0, 158, 115), "loss": QColor(150, 80, 170),
+                 "backward": QColor(213, 94, 0), "update": QColor(200, 160, 0)}
 
 _TARGET_VALID = QColor(TARGET.red(), TARGET.green(), TARGET.blue(), 45)
 _TARGET_HOT = QColor(TARGET.red(), TARGET.green(), TARGET.blue(), 110)
@@ -113,7 +119,9 @@ class NeuronItem(QGraphicsItem):
         self.scale = 1.0
         self.hover = None
         self.target = None
-        self._pen = None
+        self.fill = None        # a colour instead of the kind's fill (gradient mode: the delta)
+        self.map = None         # a mini map: QImage (2 inputs) or QPolygonF (1 input), or None
+        self._pen = self._style = self._text = None
         self._fill = QColor(FILLS[kind])
         self._fill_hover = self._fill.darker(108)
         m = RADIUS + 8.0
@@ -134,15 +142,39 @@ class NeuronItem(QGraphicsItem):
         path.addEllipse(QPointF(0, 0), RADIUS, RADIUS)
         return path
 
-    def set_bias(self, value, scale=1.0):
-        """Show bias ``value``; the rim is widest for the network's largest |bias|, ``scale``."""
-        if value != self.bias or scale != self.scale or self._pen is None:
-            self.bias, self.scale = value, scale
-            if self.kind == "input":
+    def set_bias(self, value, scale=1.0, level=None):
+        """Show bias ``value``; the rim is widest for the network's largest |bias|, ``scale``.
+
+        ``level`` is ``width_level(value, scale)`` when the caller computed it
+        for a whole layer at once (thirty times a second while training).
+        """
+        self.bias, self.scale = value, scale
+        if self.kind == "input":
+            style, text = None, self.label
+        else:
+            level = int(width_level(value, scale)) if level is None else int(level)
+            style, text = (int(np.sign(value)), level), format_short(value)
+        if self._pen is None or style != self._style or text != self._text:
+            # Only a change that shows repaints (and re-caches) the neuron.
+            self._style, self._text = style, text
+            if style is None:
                 self._pen = QPen(QColor(110, 110, 110), 1.5)
             else:
-                self._pen = QPen(sign_color(value), 1.2 + 0.45 * int(width_level(value, scale)))
-            self._text = self.label if self.kind == "input" else format_short(value)
+                self._pen = QPen(sign_color(value), 1.2 + 0.45 * style[1])
+            self.update()
+
+    def set_fill(self, color):
+        """Fill the circle with ``color`` (None: the usual fill of its kind)."""
+        if color != self.fill:
+            self.fill = None if color is None else QColor(color)
+            self.update()
+
+    def set_map(self, picture):
+        """Show a small map of the neuron's activation inside the circle: a QImage
+        over the input plane, a QPolygonF curve (item coordinates) over one input,
+        or None for no map."""
+        if picture is not None or self.map is not None:
+            self.map = picture
             self.update()
 
     def set_hover(self, zone):
@@ -159,7 +191,7 @@ class NeuronItem(QGraphicsItem):
         lod = level_of_detail(painter)
         r = RADIUS
         pen = self._pen
-        fill = self._fill_hover if self.hover == "body" else self._fill
+        fill = self._fill_hover if self.hover == "body" else self._fill if self.fill is None else self.fill
         if lod * r < 4 and self.target is None and not self.isSelected():
             # A few pixels across: a plain dot is all that can be seen.
             painter.setPen(pen)
@@ -176,6 +208,11 @@ class NeuronItem(QGraphicsItem):
         painter.setPen(pen)
         inner = r - pen.widthF() / 2
         painter.drawEllipse(QPointF(0, 0), inner, inner)
+        # With a fill (gradient mode: the delta) the map shows only when there
+        # is room for a ring of the fill around it.
+        mapped = self.map is not None and lod * r >= (MAP_MIN_PIXELS if self.fill is None else 1.6 * MAP_MIN_PIXELS)
+        if mapped:
+            self._paint_map(painter, inner - pen.widthF() / 2 - (5.0 if self.fill is not None else 0.0))
         if self.hover == "rim" or self.isSelected():
             painter.setBrush(Qt.NoBrush)
             if self.hover == "rim":
@@ -184,17 +221,42 @@ class NeuronItem(QGraphicsItem):
             if self.isSelected():
                 painter.setPen(_SELECTED_PEN)
                 painter.drawEllipse(QPointF(0, 0), r + 5.0, r + 5.0)
-        if lod * r < 7:
-            return  # too small to read: skip the text
+        if lod * r < 7 or (mapped and self.kind != "input"):
+            if self.kind == "output" and lod * r >= 7:
+                self._paint_output_label(painter)
+            return  # too small to read, or the map takes the circle: skip the value
         painter.setPen(TEXT)
         font = QFont(painter.font())
         font.setPixelSize(12 if self.kind == "input" else 9)
         painter.setFont(font)
         painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignCenter, self._text)
         if self.kind == "output":
-            font.setPixelSize(14)
-            painter.setFont(font)
-            painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
+            self._paint_output_label(painter)
+
+    def _paint_output_label(self, painter):
+        r = RADIUS
+        painter.setPen(TEXT)
+        font = QFont(painter.font())
+        font.setPixelSize(14)
+        painter.setFont(font)
+        painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
+
+    def _paint_map(self, painter, radius):
+        """The mini map, clipped to a disc of ``radius`` inside the rim."""
+        painter.save()
+        clip = QPainterPath()
+        clip.addEllipse(QPointF(0, 0), radius, radius)
+        painter.setClipPath(clip, Qt.IntersectClip)
+        if isinstance(self.map, QImage):
+            painter.setRenderHint(QPainter.SmoothPixmapTransform)
+            painter.drawImage(QRectF(-radius, -radius, 2 * radius, 2 * radius), self.map)
+        else:
+            painter.setPen(QPen(QColor(200, 200, 200), 0))
+            painter.drawLine(QPointF(-radius, 0), QPointF(radius, 0))
+            painter.setPen(QPen(TEXT, 1.6))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawPolyline(self.map)
+        painter.restore()
 
 
 class LayerTitleItem(QGraphicsItem):
@@ -246,6 +308,7 @@ class LayerItem(QGraphicsItem):
         self.layer = layer
         self.band = QRectF()
         self.highlighted = False
+        self.phase = None  # "forward", "loss", "backward" or "update" while stepping through a step
         # Not a child: children stack with their parent, behind the edges.
         self.title = LayerTitleItem(title, subtitle)
         self.setZValue(-10)
@@ -264,8 +327,14 @@ class LayerItem(QGraphicsItem):
             self.highlighted = on
             self.update()
 
+    def set_phase(self, kind):
+        """Tint the column for the phase of a step running in this layer (None: no tint)."""
+        if kind != self.phase:
+            self.phase = kind
+            self.update()
+
     def boundingRect(self):
-        return self.band.adjusted(-1, -1, 1, 1)
+        return self.band.adjusted(-3, -3, 3, 3)
 
     def contains(self, point):
         return self.band.contains(point) or (self.title.isVisible() and self.title.sceneBoundingRect().contains(point))
@@ -274,4 +343,8 @@ class LayerItem(QGraphicsItem):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(QPen(QColor(200, 205, 210), 1.0) if self.highlighted else Qt.NoPen)
         painter.setBrush(QColor(238, 241, 245) if self.highlighted else QColor(245, 247, 249))
+        if self.phase is not None:
+            tint = PHASE_COLOURS[self.phase]
+            painter.setPen(QPen(tint, 2.5))
+            painter.setBrush(QColor(tint.red(), tint.green(), tint.blue(), 40))
         painter.drawRoundedRect(self.band, 14, 14)

@@ -34,6 +34,7 @@ from .layout import auto_layout
 from .menus import context_menu
 from .picking import Picking
 from .tooltips import tooltip
+from .training_display import TrainingDisplay
 
 TITLE_INK_WIDTH = 100.0  # how wide a layer title's text is drawn, at most, in pixels
 DIALOG_DECIMALS = 6      # the weight and bias dialogs
@@ -49,7 +50,7 @@ def as_shown(value):
     return float(QLocale.c().toString(float(value), "f", DIALOG_DECIMALS))
 
 
-class NetworkScene(Picking, QGraphicsScene):
+class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
     """Neurons, edges and layer columns of ``document.network``.
 
     Signals
@@ -84,6 +85,7 @@ class NetworkScene(Picking, QGraphicsScene):
         self._quiet = False
         self._title_scale = 1.0
         self.weight_scale = self.bias_scale = 1.0  # the largest |w| and |bias|: the widest line and rim
+        self._init_training()
         self.selectionChanged.connect(self._update_current)
         document.structure_changed.connect(self._on_structure_changed)
         document.values_changed.connect(self._on_values_changed)
@@ -101,6 +103,7 @@ class NetworkScene(Picking, QGraphicsScene):
             keep = (self.selected_neurons(), [e for e in self._selected_edges if net.has_edge(*e)])
         self._quiet = True
         self._neurons, self._edges, self._layers = {}, {}, {}
+        self._badge = self._trace_item = None  # cleared with the rest
         self._selected_edges, self._hover = set(), None
         self.clear()
         sizes = self._sizes = net.sizes
@@ -133,6 +136,7 @@ class NetworkScene(Picking, QGraphicsScene):
                 self._neurons[key].setSelected(True)
             self._selected_edges = set(keep[1])
             self._refresh_edges()
+        self._add_overlays()
         self._quiet = False
         self._update_current()
 
@@ -141,6 +145,9 @@ class NetworkScene(Picking, QGraphicsScene):
 
     def _on_project_replaced(self):
         self._hint = None
+        self.snapshot = self.trace = self.phase = None
+        for levels in (self.grad_levels, self.delta_levels, self.map_levels):
+            levels.reset()
         self.rebuild()
         for view in self.views():
             if hasattr(view, "fit"):
@@ -210,6 +217,7 @@ class NetworkScene(Picking, QGraphicsScene):
             if touched & set(range(i, j + 1)):
                 item.set_geometry(self._xy[i], self._xy[j], self._arch_top(i, j))
         self._declutter_titles()
+        self._place_overlays()
         rect = self.content_rect()
         m = max(rect.width(), rect.height(), 600.0)
         self.setSceneRect(rect.adjusted(-m, -m, m, m))
@@ -271,6 +279,8 @@ class NetworkScene(Picking, QGraphicsScene):
             if item.title.scale() != scale:
                 item.title.setScale(scale)
         self._title_scale = scale
+        if self._badge is not None:
+            self._badge.setScale(scale)
         self._declutter_titles()
 
     def _declutter_titles(self):
@@ -555,7 +565,8 @@ class NetworkScene(Picking, QGraphicsScene):
 
     def help_text(self, pos):
         """The tooltip for whatever is under ``pos``."""
-        return tooltip(self.document.network, self.hit_test(pos))
+        hit = self.hit_test(pos)
+        return "\n".join([tooltip(self.document.network, hit)] + self.training_tip(hit))
 
     # ================================================================ edits
     def _dialog_parent(self):

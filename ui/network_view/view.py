@@ -11,11 +11,11 @@ Navigation, as in most diagram editors:
 
 import math
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsView, QToolTip
 
-from .items import NEGATIVE, POSITIVE, format_short
+from .legend import LEGEND_SIZES, LEGEND_TIPS, paint_gradient_legend, paint_legend, width_key  # noqa: F401
 from .scene import NetworkScene
 from .tooltips import BACKGROUND_HELP
 
@@ -26,56 +26,14 @@ TITLE_ROOM = QSize(110, 40)  # pixels a layer title takes beside and below its c
 WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
 
 
-LEGEND_SIZE = QSize(196, 92)
-LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
-
-
 def _finite(rect):
     return all(math.isfinite(v) for v in (rect.x(), rect.y(), rect.width(), rect.height()))
-
-
-def width_key(largest):
-    """The legend's line on widths: "width ∝ |w| (max 4.2)", or without the
-    maximum when there are no weights (``largest`` None)."""
-    return "width \u221d |w|" + (f" (max {format_short(largest)})" if largest is not None else "")
-
-
-def paint_legend(p, rect, largest=None):
-    """The key to the colours and widths, in ``rect`` (device pixels); ``largest``
-    is the largest |w| in the network, which the widest line stands for."""
-    p.setRenderHint(QPainter.Antialiasing)
-    p.setPen(QPen(QColor(210, 210, 210)))
-    p.setBrush(QColor(255, 255, 255, 225))
-    p.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-    font = QFont(p.font())
-    font.setPixelSize(11)
-    p.setFont(font)
-    x, y = rect.left(), rect.top() + 16
-    for text, color in LEGEND_ROWS:
-        p.setPen(QPen(color, 3.0))
-        p.drawLine(QPointF(x + 10, y), QPointF(x + 40, y))
-        p.setPen(QColor(50, 50, 50))
-        p.drawText(QPointF(x + 50, y + 4), text)
-        y += 20
-    for i, width in enumerate((0.8, 2.0, 4.0)):
-        p.setPen(QPen(QColor(110, 110, 110), width))
-        p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
-    p.setPen(QColor(50, 50, 50))
-    p.drawText(QPointF(x + 50, y + 4), width_key(largest))
-    y += 20
-    p.setBrush(QColor(255, 255, 255))
-    p.setPen(QPen(POSITIVE, 2.5))
-    p.drawEllipse(QPointF(x + 18, y), 6, 6)
-    p.setPen(QPen(NEGATIVE, 2.5))
-    p.drawEllipse(QPointF(x + 34, y), 6, 6)
-    p.setPen(QColor(50, 50, 50))
-    p.drawText(QPointF(x + 50, y + 4), "neuron rim: its bias")
 
 
 class NetworkView(QGraphicsView):
     """The network canvas for ``document``; ``scene()`` is a :class:`NetworkScene`."""
 
-    MIN_SCALE, MAX_SCALE = 0.02, 8.0
+    MIN_SCALE, MAX_SCALE = 0.002, 8.0  # a column of 4,096 neurons still fits a window
     FIT_MAX_SCALE = 1.5     # a tiny network is not blown up to fill the window
 
     def __init__(self, document, parent=None):
@@ -308,7 +266,8 @@ class NetworkView(QGraphicsView):
 
     def legend_rect(self):
         """Where the legend sits: the viewport's bottom-left corner."""
-        return QRect(QPoint(8, self.viewport().height() - LEGEND_SIZE.height() - 8), LEGEND_SIZE)
+        size = LEGEND_SIZES[self.scene().colour_mode]
+        return QRect(QPoint(8, self.viewport().height() - size.height() - 8), size)
 
     def drawForeground(self, painter, rect):
         # Drawn here rather than as a child widget: a widget over the viewport
@@ -317,8 +276,54 @@ class NetworkView(QGraphicsView):
         if self.show_legend:
             painter.save()
             painter.resetTransform()
-            paint_legend(painter, self.legend_rect(), self.largest_weight())
+            scene = self.scene()
+            if scene.colour_mode == "gradients":
+                paint_gradient_legend(painter, self.legend_rect(), scene.grad_levels, scene.delta_levels)
+            else:
+                paint_legend(painter, self.legend_rect(), self.largest_weight())
             painter.restore()
+
+    def viewportEvent(self, event):
+        if (event.type() == QEvent.ToolTip and self.show_legend
+                and self.legend_rect().contains(event.pos())):
+            # The legend says what its colours mean, with the formula.
+            QToolTip.showText(event.globalPos(), LEGEND_TIPS[self.scene().colour_mode], self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    # ============================================================ training
+    def show_snapshot(self, snapshot):
+        """Draw a training ``Snapshot``: edges and neurons restyle from its weights,
+        biases and gradients, and the neurons' mini maps from its grid activations.
+
+        While a run goes on the snapshot is the truth to draw (the network
+        belongs to the training worker). None goes back to the document's own
+        values and clears gradients and maps. Returns False, drawing nothing
+        new, for a snapshot of a differently shaped network (taken before an edit).
+        """
+        shown = self.scene().show_snapshot(snapshot)
+        if shown:
+            self._update_legend()
+        return shown
+
+    def set_colour_mode(self, mode):
+        """Colour by "weights" (sign and size of each weight) or "gradients"
+        (|dL/dw| on the edges, delta on the neurons, log scale, fixed levels)."""
+        self.scene().set_colour_mode(mode)
+        self.viewport().update()  # the legend changes size
+
+    def colour_mode(self):
+        return self.scene().colour_mode
+
+    def set_phase(self, phase):
+        """Highlight the layer a step-through phase runs in: ``("forward"|"loss"|"backward", layer)``,
+        ``("update", None)``, or None."""
+        self.scene().set_phase(phase)
+
+    def show_trace(self, trace):
+        """Show one example's z, a, delta on the neurons and dL/dw on the edges
+        (a simulator ``Trace``), or None to hide it. False if it does not fit the network."""
+        return self.scene().show_trace(trace)
 
     def scrollContentsBy(self, dx, dy):
         super().scrollContentsBy(dx, dy)

@@ -1,0 +1,113 @@
+"""The canvas's key to its colours, for each colour mode, and its tooltip.
+
+It is painted in the view's foreground, in device pixels, at the bottom-left
+corner of the viewport.
+"""
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+
+from .items import NEGATIVE, POSITIVE, format_short
+from .styles import GRADIENT_PALETTE, decade_label, mix
+
+LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(262, 112)}
+LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
+INK = QColor(50, 50, 50)
+
+LEGEND_TIPS = {
+    "weights": ("Weights. An edge's colour is the sign of its weight (blue positive, orange negative) and "
+                "its width |w| against the largest in the network. A neuron's rim shows its bias the same way."),
+    "gradients": ("Gradient flow, on a log scale. An edge's colour and width show |dL/dw|, one colour per "
+                  "power of ten: dL/dw = a(source) \u00d7 \u03b4(target), averaged over the batch. A neuron's "
+                  "fill shows \u03b4 = dL/dz, the slope of the loss with respect to its weighted input: blue "
+                  "positive, orange negative, deeper for larger |\u03b4|. The scales only widen during a run, "
+                  "so a colour means the same from frame to frame; pale grey is below the scale."),
+}
+
+
+def width_key(largest):
+    """The legend's line on widths: "width ∝ |w| (max 4.2)", or without the
+    maximum when there are no weights (``largest`` None)."""
+    return "width \u221d |w|" + (f" (max {format_short(largest)})" if largest is not None else "")
+
+
+def _frame(p, rect):
+    p.setRenderHint(QPainter.Antialiasing)
+    p.setPen(QPen(QColor(210, 210, 210)))
+    p.setBrush(QColor(255, 255, 255, 225))
+    p.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+    font = QFont(p.font())
+    font.setPixelSize(11)
+    p.setFont(font)
+
+
+def paint_legend(p, rect, largest=None):
+    """The key to the weight colours and widths, in ``rect`` (device pixels);
+    ``largest`` is the largest |w| in the network, which the widest line stands for."""
+    _frame(p, rect)
+    x, y = rect.left(), rect.top() + 16
+    for text, color in LEGEND_ROWS:
+        p.setPen(QPen(color, 3.0))
+        p.drawLine(QPointF(x + 10, y), QPointF(x + 40, y))
+        p.setPen(INK)
+        p.drawText(QPointF(x + 50, y + 4), text)
+        y += 20
+    for i, width in enumerate((0.8, 2.0, 4.0)):
+        p.setPen(QPen(QColor(110, 110, 110), width))
+        p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
+    p.setPen(INK)
+    p.drawText(QPointF(x + 50, y + 4), width_key(largest))
+    y += 20
+    p.setBrush(QColor(255, 255, 255))
+    p.setPen(QPen(POSITIVE, 2.5))
+    p.drawEllipse(QPointF(x + 18, y), 6, 6)
+    p.setPen(QPen(NEGATIVE, 2.5))
+    p.drawEllipse(QPointF(x + 34, y), 6, 6)
+    p.setPen(INK)
+    p.drawText(QPointF(x + 50, y + 4), "neuron rim: its bias")
+
+
+def paint_gradient_legend(p, rect, grad_levels, delta_levels):
+    """The colour bar of |dL/dw| (one swatch per decade, the powers of ten
+    between them) and the key to the neurons' delta fill."""
+    _frame(p, rect)
+    x, y = rect.left() + 10, rect.top() + 16
+    p.setPen(INK)
+    p.drawText(QPointF(x, y), "edges: |dL/dw|, log scale")
+    y += 8
+    swatch = (rect.width() - 20) / len(GRADIENT_PALETTE)
+    for i, color in enumerate(GRADIENT_PALETTE):
+        p.setPen(QPen(QColor(170, 170, 170), 0.6))
+        p.setBrush(color)
+        p.drawRect(QRectF(x + i * swatch, y, swatch, 12))
+    y += 12
+    small = QFont(p.font())
+    small.setPixelSize(9)
+    p.setFont(small)
+    p.setPen(INK)
+    if grad_levels.top is None:
+        p.drawText(QPointF(x, y + 12), "no gradients yet: train a step")
+    else:
+        # Swatch i (i >= 1) holds the decade [10^(bottom+i-1), 10^(bottom+i)):
+        # label the boundaries between swatches, every other one.
+        for i in range(1, len(GRADIENT_PALETTE) + 1, 2):
+            label = decade_label(grad_levels.bottom + i - 1)
+            left = min(x + i * swatch - 20, rect.right() - 44)  # the last one stays inside the frame
+            p.drawText(QRectF(left, y + 1, 40, 12), Qt.AlignHCenter | Qt.AlignTop, label)
+    y += 24
+    font = QFont(small)
+    font.setPixelSize(11)
+    p.setFont(font)
+    white = QColor(255, 255, 255)
+    for i, color in enumerate((mix(white, NEGATIVE, 0.9), mix(white, NEGATIVE, 0.35), QColor(250, 250, 250),
+                               mix(white, POSITIVE, 0.35), mix(white, POSITIVE, 0.9))):
+        p.setPen(QPen(QColor(120, 120, 120), 1.0))
+        p.setBrush(color)
+        p.drawEllipse(QPointF(x + 7 + i * 15, y), 6, 6)
+    p.setPen(INK)
+    p.drawText(QPointF(x + 82, y + 4), "neuron fill: \u03b4 = dL/dz")
+    y += 18
+    p.setFont(small)
+    if delta_levels.top is not None:
+        p.drawText(QPointF(x, y + 3), f"\u2212 \u00a0 |\u03b4| from {decade_label(delta_levels.bottom)} "
+                                      f"to {decade_label(delta_levels.top)} \u00a0 +")

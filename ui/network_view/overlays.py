@@ -1,0 +1,175 @@
+"""What the canvas draws over the network while stepping through training:
+the badge naming the phase of a step, and the numbers of a single-sample trace.
+"""
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from .items import PHASE_COLOURS, RADIUS, level_of_detail
+
+PHASE_WORDS = {"forward": "\u2192 Forward", "loss": "Loss", "backward": "\u2190 Backward", "update": "Update"}
+
+NODE_LABEL_LOD = 0.75   # trace numbers beside neurons from this zoom up
+EDGE_LABEL_LOD = 1.0    # and on edges from this one
+EDGE_LABEL_MAX = 120    # at most this many edge labels in view; past it only tooltips tell
+NODE_LABEL_MAX = 400
+LABEL_BOX = QRectF(0, -17, 64, 34)
+
+
+def format_number(value):
+    """Three significant figures, a real minus sign: "0.532", "−0.0214", "1.3e−05"."""
+    value = float(value)
+    if value == 0:
+        text = "0"
+    elif 1e-3 <= abs(value) < 1e4:
+        text = f"{value:.3g}"
+    else:
+        text = f"{value:.2g}"
+    return text.replace("-", "\u2212")
+
+
+class PhaseBadgeItem(QGraphicsItem):
+    """A pill above the active column: "→ Forward", "Loss", "← Backward" or "Update".
+
+    Its bottom centre sits at its position; the scene scales it with the
+    layer titles so it stays readable zoomed out.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.kind = None
+        self.text = ""
+        self._rect = QRectF(-60, -24, 120, 22)
+        self._font = QFont()
+        self._font.setPixelSize(12)
+        self._font.setBold(True)
+        self.setZValue(6)
+        self.hide()
+
+    def set_phase(self, kind, text):
+        width = QFontMetricsF(self._font).horizontalAdvance(text) + 24
+        self.prepareGeometryChange()
+        self._rect = QRectF(-width / 2, -24, width, 22)
+        self.kind, self.text = kind, text
+        self.setVisible(kind is not None)
+        self.update()
+
+    def boundingRect(self):
+        return self._rect
+
+    def paint(self, painter, option, widget=None):
+        if self.kind is None:
+            return
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(PHASE_COLOURS[self.kind])
+        painter.drawRoundedRect(self._rect, 11, 11)
+        painter.setFont(self._font)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(self._rect, Qt.AlignCenter, self.text)
+
+
+class TraceItem(QGraphicsItem):
+    """The numbers of one example's pass: z, a and delta beside each neuron,
+    dL/dw on each edge; drawn only when zoomed in far enough to read them.
+
+    ``scene`` is the NetworkScene (its neuron centres and edge items give
+    the places); ``trace`` a simulator Trace or None.
+    """
+
+    def __init__(self, scene):
+        super().__init__()
+        self._scene = scene
+        self.trace = None
+        self._rect = QRectF()
+        self.setZValue(15)  # over the neurons: labels sit beside them and may touch the next
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def set_trace(self, trace, rect):
+        self.prepareGeometryChange()
+        self.trace = trace
+        self._rect = QRectF(rect).adjusted(-10, -30, 120, 30) if trace is not None else QRectF()
+        self.setVisible(trace is not None)
+        self.update()
+
+    def boundingRect(self):
+        return self._rect
+
+    def shape(self):
+        return QPainterPath()  # labels are never hit: clicks go to what is under them
+
+    def node_lines(self, key):
+        """The label lines of neuron ``key``: ["x 0.5"] for an input, ["z …", "a …", "δ …"] otherwise."""
+        layer, index = key
+        t = self.trace
+        if layer == 0:
+            return [f"x {format_number(t.a[0][index])}"]
+        return [f"z {format_number(t.z[layer][index])}", f"a {format_number(t.a[layer][index])}",
+                f"\u03b4 {format_number(t.delta[layer][index])}"]
+
+    def edge_text(self, block, src, dst):
+        return format_number(self.trace.grad_w[block][src, dst])
+
+    def paint(self, painter, option, widget=None):
+        if self.trace is None:
+            return
+        lod = level_of_detail(painter)
+        if lod < NODE_LABEL_LOD:
+            return
+        painter.setRenderHint(QPainter.Antialiasing)
+        font = QFont(painter.font())
+        font.setPixelSize(9)
+        painter.setFont(font)
+        exposed = option.exposedRect
+        if lod >= EDGE_LABEL_LOD:
+            self._paint_edges(painter, exposed)
+        self._paint_nodes(painter, exposed)
+
+    def _paint_nodes(self, painter, exposed):
+        scene = self._scene
+        last = len(scene._xy) - 1
+        drawn = 0
+        for layer, xy in enumerate(scene._xy):
+            shift = RADIUS + (34.0 if layer == last else 3.0)
+            for index in np.nonzero((xy[:, 0] + shift + LABEL_BOX.width() >= exposed.left())
+                                    & (xy[:, 0] <= exposed.right()) & (xy[:, 1] + 20 >= exposed.top())
+                                    & (xy[:, 1] - 20 <= exposed.bottom()))[0].tolist():
+                if drawn >= NODE_LABEL_MAX:
+                    return
+                drawn += 1
+                x, y = xy[index].tolist()
+                lines = self.node_lines((layer, index))
+                box = QRectF(x + shift, y - 6 * len(lines) - 2, LABEL_BOX.width(), 12 * len(lines) + 4)
+                painter.setPen(QPen(QColor(190, 190, 190), 0.8))
+                painter.setBrush(QColor(255, 255, 255, 225))
+                painter.drawRoundedRect(box, 4, 4)
+                painter.setPen(QColor(30, 30, 30))
+                painter.drawText(box.adjusted(4, 2, -2, -2), Qt.AlignLeft | Qt.AlignVCenter, "\n".join(lines))
+
+    def _paint_edges(self, painter, exposed):
+        points = []
+        for (i, j), item in self._scene._edges.items():
+            if not len(item):
+                continue
+            t = 0.72  # near the target, where the edges into one neuron fan apart
+            if item.skip:
+                p = (1 - t) ** 2 * item.p1 + 2 * (1 - t) * t * item.ctrl + t ** 2 * item.p2
+            else:
+                p = (1 - t) * item.p1 + t * item.p2
+            inside = np.nonzero((p[:, 0] >= exposed.left() - 30) & (p[:, 0] <= exposed.right() + 30)
+                                & (p[:, 1] >= exposed.top() - 8) & (p[:, 1] <= exposed.bottom() + 8))[0]
+            points.extend(((i, j), item, k, p[k]) for k in inside.tolist())
+            if len(points) > EDGE_LABEL_MAX:
+                return  # too many to read: the tooltips give each one
+        painter.setPen(Qt.NoPen)
+        for block, item, k, (x, y) in points:
+            text = self.edge_text(block, int(item.src[k]), int(item.dst[k]))
+            box = QRectF(x - 22, y - 6, 44, 12)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(QColor(255, 255, 240, 220))
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(QColor(120, 40, 20))
+            painter.drawText(box, Qt.AlignCenter, text)
