@@ -71,13 +71,14 @@ def cmd_train(args):
         raise SimulatorError(f"--steps must be from 0 to {MAX_STEPS:,}, not {args.steps}")
     project = load_project(args.file)
     train, test = project.datasets()
-    trainer = Trainer(project.network, train, test, project.settings)
+    trainer = Trainer(project.network, train, test, project.settings, state=project.training_state)
     started = time.perf_counter()
     # overflow on the way to a NaN loss is reported by the trainer, not as warnings
     with np.errstate(all="ignore"):
         trainer.run(args.steps)
     seconds = time.perf_counter() - started
     out = args.out or args.file
+    project.training_state = trainer.state(params=False)  # so the next run resumes exactly
     save_project(project, out)
     if args.log:
         with open(args.log, "w", newline="", encoding="utf-8") as f:

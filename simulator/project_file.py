@@ -26,6 +26,7 @@ from .project_schema import (
     MAX_NAME_CHARS, MAX_NESTING, NonFinite, build_dataset, check_keys, fail, json_copy,
     network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
 from .settings import TrainingSettings
+from .train_state import state_from_dict, state_to_dict
 
 FORMAT_NAME = "backprop-studio-project"
 FORMAT_VERSION = 1
@@ -34,7 +35,7 @@ MAX_TITLE_CHARS = MAX_NAME_CHARS
 MAX_DESCRIPTION_CHARS = 20_000
 
 _TOP_REQUIRED = ("format", "version", "network", "data")
-_TOP_OPTIONAL = ("title", "description", "training", "layout")
+_TOP_OPTIONAL = ("title", "description", "training", "layout", "training_state")
 
 
 @dataclass
@@ -55,6 +56,9 @@ class Project:
         object, saved and loaded unchanged.
     title, description : str
         The description is the lesson text shown to the learner.
+    training_state : TrainState or None
+        Where training stands (train_state.py): a Trainer built with it
+        resumes bit-identically. None for a network never trained.
     """
 
     network: Network
@@ -63,6 +67,7 @@ class Project:
     layout: dict = field(default_factory=dict)
     title: str = ""
     description: str = ""
+    training_state: object = None
 
     def datasets(self):
         """The (train, test) Datasets, split with ``test_fraction`` and ``split_seed``.
@@ -132,6 +137,7 @@ def project_to_dict(project):
         "data": json_copy(project.data, "data"),
         "training": project.settings.to_dict(),
         "layout": json_copy(project.layout, "layout"),
+        **({"training_state": state_to_dict(project.training_state)} if project.training_state else {}),
     }
 
 
@@ -164,8 +170,12 @@ def project_from_dict(data):
     layout = data.get("layout", {})
     if not isinstance(layout, dict):
         fail("layout", f"must be a JSON object {{...}}, not {show(layout)}")
+    state = None
+    if "training_state" in data:
+        state = state_from_dict(data["training_state"], "training_state", network)
     return Project(network=network, data=json_copy(data["data"], "data"), settings=settings,
-                   layout=json_copy(layout, "layout"), title=title, description=description)
+                   layout=json_copy(layout, "layout"), title=title, description=description,
+                   training_state=state)
 
 
 # -------------------------------------------------------------------- reading
