@@ -65,6 +65,8 @@ class History:
             self._data[:, keep:self.n] = np.nan
             self.n = keep
             self._n_old = min(self._n_old, keep)
+            if not keep:
+                self._stride = 2
             self.revision += 1
 
     def rows_after(self, step):
