@@ -13,7 +13,8 @@ import numpy as np
 
 def frozen(array, dtype=np.float32):
     """A read-only C-contiguous copy of ``array``."""
-    out = np.array(array, dtype=dtype, order="C", copy=True)
+    with np.errstate(over="ignore"):  # beyond float32's range shows as inf, as it should
+        out = np.array(array, dtype=dtype, order="C", copy=True)
     out.flags.writeable = False
     return out
 

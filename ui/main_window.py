@@ -194,8 +194,15 @@ class MainWindow(QMainWindow):
         show_running(self.acts, running)
         # clicking an entry jumps through the history; it waits until the run is paused
         self.undo_view.setEnabled(not running)
+        stack = self.document.undo_stack
         if running:
             self._canvas_call("set_phase", None)
+            # undo pauses the run, which becomes the step it takes back
+            self.acts.undo.setEnabled(True)
+            self.acts.undo.setText("&Undo Training")
+        else:
+            self.acts.undo.setEnabled(stack.canUndo())
+            self.acts.undo.setText(f"&Undo {stack.undoText()}" if stack.undoText() else "&Undo")
 
     def _on_training_problem(self, text):
         self.show_message(text, 20000)

@@ -15,7 +15,7 @@ import dataclasses
 from contextlib import contextmanager
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
 from simulator.datasets import evaluation_grid
 from simulator.errors import SimulatorError, TrainingError
@@ -113,14 +113,14 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------- controls
     def play(self):
-        self.start()
+        return self.start()
 
     def toggle(self):
         """Play or pause (Space)."""
         if self.running:
             self.pause()
-        else:
-            self.start()
+            return True
+        return self.start()
 
     def start(self, max_steps=None, target_loss=None, target_accuracy=None):
         """Start a run in the worker thread; False if training cannot start (the reason is reported)."""
@@ -392,6 +392,8 @@ class TrainingController(QObject):
             return
         self._worker = self._thread = None
         thread.wait()
+        # the worker's last snapshots may still wait in the queue: take them now, in order
+        QCoreApplication.sendPostedEvents(self, QEvent.MetaCall)
         self._timer.stop()
         self._segment_done()
         trainer = self.trainer

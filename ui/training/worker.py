@@ -151,7 +151,7 @@ class TrainingWorker(QObject):
         except Exception as exc:  # a person never sees a traceback; the run ends and says why
             reason, message = "error", f"training stopped: unexpected {type(exc).__name__}: {exc}"
         finally:
-            with self._cond:
+            with self._cond, np.errstate(all="ignore"):
                 trainer.test_each_step = True
                 try:
                     final = self._snapshot(message)
