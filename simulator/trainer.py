@@ -75,6 +75,7 @@ class Trainer:
         self._pending = None       # parameters kept but not yet seen to give a finite loss
         self._cursor = 0
         self._order = None
+        self._epoch_data = None    # (order, data, rows in that order...) of the current epoch
         self.settings = None
         self.optimizer = None
         self._dtype = None
@@ -227,10 +228,16 @@ class Trainer:
                 self._order = np.arange(n)
             self._cursor = 0
             self.epoch += 1
-        index = self._order[self._cursor:self._cursor + size]
-        self._cursor += size
-        targets = self._train_targets
-        return self._train_aug[index], self._train_y[index], None if targets is None else targets[index]
+            self._epoch_data = None
+        if self._epoch_data is None or self._epoch_data[0] is not self._order \
+                or self._epoch_data[1] is not self._train_aug:
+            # the epoch's rows gathered once, in its order: each batch is then a slice, not a gather
+            order, targets = self._order, self._train_targets
+            self._epoch_data = (order, self._train_aug, self._train_aug[order], self._train_y[order],
+                                None if targets is None else targets[order])
+        _, _, X, y, targets = self._epoch_data
+        start, self._cursor = self._cursor, self._cursor + size
+        return X[start:self._cursor], y[start:self._cursor], None if targets is None else targets[start:self._cursor]
 
     def _accuracy(self, a, targets):
         """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""

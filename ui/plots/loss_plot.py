@@ -51,6 +51,13 @@ class LossPlot(QWidget):
         for plot in (self.loss_plot, self.acc_plot):
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
+            # ranges move in jumps (see _fit), not every frame: a pyqtgraph axis
+            # redrawn at 30 Hz costs more than the curves
+            plot.disableAutoRange()
+            plot.hideButtons()
+        self.loss_plot.getAxis("bottom").setStyle(showValues=False)
+        self._x_max = None
+        self._y_range = None
         self.train_loss = _curve(self.loss_plot, TRAIN_COLOUR, "training")
         self.test_loss = _curve(self.loss_plot, TEST_COLOUR, "test")
         self.train_acc = _curve(self.acc_plot, TRAIN_COLOUR, "training")
@@ -82,7 +89,31 @@ class LossPlot(QWidget):
 
     def _on_log_toggled(self, on):
         self.loss_plot.setLogMode(y=on)
+        self._y_range = None
         self.redraw()
+
+    def _fit(self, steps, losses):
+        """Widen the x range in jumps of 1.5x as steps come in; move the y range
+        only when the losses leave it or shrink to a quarter of it."""
+        if not len(steps):
+            return
+        last = float(steps[-1])
+        if self._x_max is None or last > self._x_max or last < self._x_max / 4:
+            self._x_max = max(10.0, last * 1.5)
+            self.loss_plot.setXRange(float(steps[0]) if len(steps) else 0.0, self._x_max, padding=0)
+        values = np.concatenate([v[np.isfinite(v)] for v in losses]) if losses else np.empty(0)
+        if self.log_scale.isChecked():
+            values = np.log10(values[values > 0])
+        if not values.size:
+            return
+        lo, hi = float(values.min()), float(values.max())
+        if self._y_range is not None:
+            r_lo, r_hi = self._y_range
+            if r_lo <= lo and hi <= r_hi and (hi - lo) >= (r_hi - r_lo) / 4:
+                return
+        span = max(hi - lo, 1e-9)
+        self._y_range = (lo - 0.1 * span, hi + 0.1 * span)
+        self.loss_plot.setYRange(*self._y_range, padding=0)
 
     def show_snapshot(self, snapshot):
         self.redraw()
@@ -93,12 +124,15 @@ class LossPlot(QWidget):
             return
         steps = h.column("step")
         log = self.log_scale.isChecked()
+        shown = []
         for curve, name in ((self.train_loss, "train_loss"), (self.test_loss, "test_loss")):
             y = h.column(name)
             keep = np.isfinite(y)
             if log:
                 keep &= y > 0  # a loss of exactly 0 has no place on a log axis
             curve.setData(steps[keep], y[keep])
+            shown.append(y[keep])
+        self._fit(steps, shown)
         if self._classification:
             for curve, name in ((self.train_acc, "train_accuracy"), (self.test_acc, "test_accuracy")):
                 y = h.column(name)
