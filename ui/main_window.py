@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.training_panel)
         layout.addWidget(self.plot_tabs, 1)
-        self.resizeDocks([self.docks[4]], [330], Qt.Vertical)
+        self.resizeDocks([self.docks[4]], [400], Qt.Vertical)
+        self.resizeDocks([self.docks[3], self.docks[4]], [280, 1100], Qt.Horizontal)
         self.training.add_view(self.loss_plot)
         for target in (self.view, self.view.scene()):  # the canvas draws snapshots once it can
             if hasattr(target, "show_snapshot"):
