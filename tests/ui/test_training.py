@@ -187,3 +187,29 @@ def test_reset_draws_fresh_weights_and_undoes(qtbot, trained):
     assert not same(params(doc.network), trained_weights)
     doc.undo_stack.undo()
     assert same(params(doc.network), trained_weights) and c.trainer.steps == steps
+
+
+def test_changing_the_data_during_a_run_pauses_it_and_says_what_restarts(qtbot, trained):
+    doc, c = trained()
+    messages = []
+    c.message.connect(messages.append)
+    c.play()
+    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    data = dict(doc.data, recipe=dict(doc.data["recipe"], noise=0.2))
+    with qtbot.waitSignal(c.running_changed, timeout=20000):
+        doc.set_data(data)
+    assert any("step 0" in m and "new data" in m for m in messages)
+    assert c.trainer is None and doc.project.training_state is None
+    run(qtbot, c, c.step)
+    assert c.trainer.steps == 1 and c.trainer.train.n_samples == 320
+
+
+def test_a_run_stops_at_its_target_accuracy_with_progress(qtbot, trained):
+    doc, c = trained("mlp-xor")
+    progress, messages = [], []
+    c.progress.connect(lambda done, planned: progress.append((done, planned)))
+    c.message.connect(messages.append)
+    run(qtbot, c, c.run_epochs, 100_000, None, 1.0)
+    assert c.trainer.evaluate(c.trainer.train)[1] == 1.0
+    assert c.trainer.steps < 100_000 and any("accuracy reached 100.0%" in m for m in messages)
+    assert progress[0] == (0, 100_000) and progress[-1] == (0, 0)

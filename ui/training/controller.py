@@ -84,6 +84,7 @@ class TrainingController(QObject):
         self._segment = None         # TrainState at the start of the run segment not yet on the undo stack
         self._planned = 0
         self._changes = set()
+        self._stale = False
         self._idle_draw_pending = False
         self._timer = QTimer(self)
         self._timer.setInterval(int(FRAME_INTERVAL * 1000))
@@ -268,6 +269,7 @@ class TrainingController(QObject):
         trainer = self.trainer
         if "data" in changes:
             self._worker.request_stop()
+            self._stale = True  # the trainer holds the old data: dropped once the run has ended
             self.message.emit("The data changed, so training paused: the next run starts at step 0 on the "
                               "new data with a fresh optimiser (the weights are kept)")
             return
@@ -399,6 +401,12 @@ class TrainingController(QObject):
         trainer = self.trainer
         if trainer is not None:
             self.doc.project.training_state = trainer.state(params=False)
+        if self._stale:
+            self._stale = False
+            self.trainer = None
+            self.doc.project.training_state = None
+            self._reset_history()
+            self._update_datasets()
         thread.deleteLater()
         self._draw()
         self.doc.changed(values=True)  # the canvas and inspector show the trained weights
