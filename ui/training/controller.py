@@ -85,6 +85,7 @@ class TrainingController(QObject):
         self._planned = 0
         self._changes = set()
         self._stale = False
+        self._last_after = None
         self._idle_draw_pending = False
         self._timer = QTimer(self)
         self._timer.setInterval(int(FRAME_INTERVAL * 1000))
@@ -132,7 +133,7 @@ class TrainingController(QObject):
             return False
         if trainer.pass_in_progress is not None:
             self._finish_pass()
-        self._segment = trainer.state()
+        self._segment = self._state_now()
         trainer.start()  # a NaN rolls back no further than this run's start
         self._planned = max_steps or 0
         worker = TrainingWorker(trainer, RunLimits(max_steps, target_loss, target_accuracy), self.grid,
@@ -193,7 +194,7 @@ class TrainingController(QObject):
         if trainer is None:
             return None
         if trainer.pass_in_progress is None:
-            self._segment = trainer.state()
+            self._segment = self._state_now()
             trainer.start()
         try:
             phase = trainer.next_phase()
@@ -374,7 +375,15 @@ class TrainingController(QObject):
                                rows_redo=trainer.history.rows_after(base))
         self.doc.undo_stack.push(command)
         self.doc.project.training_state = after.without_params()
+        self._last_after = after
 
+    def _state_now(self):
+        """The trainer's state; the last run's "after" itself when nothing changed since,
+        so consecutive runs share one copy of the parameters in the undo history."""
+        state, last = self.trainer.state(), self._last_after
+        if last is not None and _same_state(state, last):
+            return last
+        return state
     def _on_snapshot(self, snap):
         if snap.history_reset:
             self.history.truncate(0)
@@ -486,6 +495,15 @@ def _grid(train):
         return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
     except SimulatorError:
         return None
+
+
+def _same_state(a, b):
+    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
+            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
+            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
+            and np.array_equal(a.params, b.params)
+            and a.moments.keys() == b.moments.keys()
+            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
 
 
 def _frozen(array):
