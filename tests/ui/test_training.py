@@ -213,3 +213,17 @@ def test_a_run_stops_at_its_target_accuracy_with_progress(qtbot, trained):
     assert c.trainer.evaluate(c.trainer.train)[1] == 1.0
     assert c.trainer.steps < 100_000 and any("accuracy reached 100.0%" in m for m in messages)
     assert progress[0] == (0, 100_000) and progress[-1] == (0, 0)
+
+
+def test_slow_motion_shows_every_step(qtbot, trained):
+    doc, c = trained()
+    c.set_speed(20)
+    shown = []
+    c.snapshot_shown.connect(lambda snap: shown.append(snap.step))
+    started = c.trainer.steps if c.trainer else 0
+    c.play()
+    qtbot.waitUntil(lambda: len(shown) >= 4, timeout=20000)
+    c.pause()
+    steps = c.trainer.steps - started
+    assert 4 <= steps <= 40  # about 20 a second, not thousands
+    assert shown == sorted(shown)

@@ -281,7 +281,7 @@ class TrainingController(QObject):
             except SimulatorError as exc:
                 self._worker.request_stop()
                 self.problem.emit(f"Training paused: {exc}")
-        if "structure" in changes:
+        if "structure" in changes and trainer.optimizer.name != "sgd":
             self.message.emit("The network's shape changed: training goes on from the current weights; "
                               "the optimiser's memory (momentum, Adam's averages) starts afresh")
 
@@ -308,6 +308,10 @@ class TrainingController(QObject):
 
     def _on_structure_changed(self):
         self._changes.add("structure")
+        trainer = self.trainer
+        if not self.running and trainer is not None and trainer.steps and trainer.optimizer.name != "sgd":
+            self.message.emit("The network's shape changed: the next run goes on from these weights, and the "
+                              "optimiser's memory (momentum, Adam's averages) starts afresh")
         self._schedule_idle_draw()
 
     def _on_project_replaced(self):

@@ -134,7 +134,8 @@ class TrainingWorker(QObject):
                         else:
                             chunk = 1
                         now = time.monotonic()
-                        if now - last_frame >= FRAME_INTERVAL or self.steps_per_second is not None:
+                        slow = self.steps_per_second is not None and self.steps_per_second <= 1 / FRAME_INTERVAL
+                        if slow or now - last_frame >= FRAME_INTERVAL:  # in slow motion every step is seen
                             last_frame = now
                             snap = self._snapshot()
                             reached = _target_reached(limits, snap.metrics)
