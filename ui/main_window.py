@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QTabWidget, QTextBrowser, QToolButton, QUndoView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QTabWidget, QTextBrowser, QToolButton, QUndoView,
+                               QVBoxLayout, QWidget)
 
 from simulator.errors import SimulatorError
 from simulator.names import layer_title
@@ -27,6 +27,7 @@ from .plots import LossPlot
 from .settings_dock import SettingsPanel
 from .training.controller import TrainingController
 from .training.controls import TrainingPanel
+from .training.parts import SpaceToPlay
 from .wording import file_stem, plural, sentence
 
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
@@ -466,32 +467,6 @@ class MainWindow(QMainWindow):
             settings.setValue("window/state", self.saveState())
             settings.sync()
         event.accept()
-
-
-class SpaceToPlay(QObject):
-    """Space plays and pauses, and on the canvas Space+drag still pans: a press
-    and release of Space with no mouse button pressed between them toggles."""
-
-    def __init__(self, view, toggle):
-        super().__init__(view)
-        self.view, self.toggle = view, toggle
-        self._down = self._dragged = False
-        view.installEventFilter(self)
-        view.viewport().installEventFilter(self)
-
-    def eventFilter(self, obj, event):
-        kind = event.type()
-        if kind == QEvent.ShortcutOverride and event.key() == Qt.Key_Space:
-            event.accept()  # the canvas gets the key, for Space+drag
-        elif kind == QEvent.KeyPress and event.key() == Qt.Key_Space and not event.isAutoRepeat():
-            self._down, self._dragged = True, False
-        elif kind == QEvent.MouseButtonPress and self._down:
-            self._dragged = True
-        elif kind == QEvent.KeyRelease and event.key() == Qt.Key_Space and not event.isAutoRepeat():
-            if self._down and not self._dragged:
-                self.toggle()
-            self._down = False
-        return False
 
 
 def _reason(error):

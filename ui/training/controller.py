@@ -17,34 +17,15 @@ from contextlib import contextmanager
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
-from simulator.datasets import evaluation_grid
 from simulator.errors import SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
-from simulator.names import layer_title
 from simulator.snapshot import take_snapshot
 from simulator.train_state import TrainState
 from simulator.trainer import Trainer
 
 from ..commands.training import TrainCommand, train_text
+from .parts import frozen_copy, grid_for, phase_text, same_state
 from .worker import FRAME_INTERVAL, RunLimits, TrainingWorker
-
-GRID_2D = 50
-GRID_1D = 200
-
-
-def phase_text(phase, n_layers):
-    """A phase as the status bar names it: "Forward through Hidden 1"."""
-    if phase is None:
-        return ""
-    kind, layer = phase
-    if kind == "forward":
-        return f"Forward through {layer_title(layer, n_layers)}"
-    if kind == "backward":
-        return f"Backward through {layer_title(layer, n_layers)}"
-    if kind == "loss":
-        return "Loss"
-    return "Update the weights"
-
 
 class TrainingController(QObject):
     """Runs training for a Document and feeds the views.
@@ -228,7 +209,7 @@ class TrainingController(QObject):
         dtype = self.doc.network.plan().dtype
         plan = network.plan(dtype)
         after = TrainState(rng=rng, optimizer=self.doc.settings.optimizer, n_params=plan.n_params,
-                           params=_frozen(plan.flat))
+                           params=frozen_copy(plan.flat))
         rows = (self.trainer.history if self.trainer is not None else self.history).rows_after(-1)
         command = TrainCommand(self.doc, self, "Reset Weights", before, after, 0, rows_undo=rows)
         command._pushed = True  # redo applies it
@@ -242,7 +223,7 @@ class TrainingController(QObject):
             return self.trainer.state()
         plan = self.doc.network.plan()
         base = self.doc.project.training_state or TrainState()
-        return dataclasses.replace(base, params=_frozen(plan.flat), n_params=plan.n_params)
+        return dataclasses.replace(base, params=frozen_copy(plan.flat), n_params=plan.n_params)
 
     # ------------------------------------------------------- the edit seam
     @contextmanager
@@ -352,7 +333,7 @@ class TrainingController(QObject):
         except SimulatorError as exc:
             self.problem.emit(f"Training cannot start: {exc}")
             return None
-        self.grid = _grid(train)
+        self.grid = grid_for(train)
         self._reset_history(self.trainer.history)
         self._update_datasets((train, test))
         return self.trainer
@@ -385,7 +366,7 @@ class TrainingController(QObject):
         """The trainer's state; the last run's "after" itself when nothing changed since,
         so consecutive runs share one copy of the parameters in the undo history."""
         state, last = self.trainer.state(), self._last_after
-        if last is not None and _same_state(state, last):
+        if last is not None and same_state(state, last):
             return last
         return state
     def _on_snapshot(self, snap):
@@ -474,7 +455,7 @@ class TrainingController(QObject):
             else:
                 grid = None
                 try:
-                    grid = _grid(self.doc.project.datasets()[0])
+                    grid = grid_for(self.doc.project.datasets()[0])
                 except SimulatorError:
                     pass
                 snap = take_snapshot(self.doc.network, None, History(), 0, 0, grid, since=-1)
@@ -491,26 +472,3 @@ class TrainingController(QObject):
         self.snapshot_shown.emit(snap)
 
 
-def _grid(train):
-    """The evaluation grid for 1-D or 2-D inputs, None otherwise."""
-    if train.n_inputs not in (1, 2):
-        return None
-    try:
-        return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
-    except SimulatorError:
-        return None
-
-
-def _same_state(a, b):
-    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
-            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
-            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
-            and np.array_equal(a.params, b.params)
-            and a.moments.keys() == b.moments.keys()
-            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
-
-
-def _frozen(array):
-    out = np.array(array, dtype=np.float64, copy=True)
-    out.flags.writeable = False
-    return out
