@@ -113,7 +113,12 @@ class TrainingController(QObject):
         if trainer is None:
             return False
         if trainer.pass_in_progress is not None:
-            self._finish_pass()
+            try:
+                self._finish_pass()
+            except TrainingError as exc:  # the update of the half-stepped pass diverged
+                self._segment_done()
+                self.problem.emit(str(exc))
+                return False
         self._segment = self._state_now()
         trainer.start()  # a NaN rolls back no further than this run's start
         self._planned = max_steps or 0
