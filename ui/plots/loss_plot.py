@@ -119,6 +119,11 @@ class LossPlot(QWidget):
     def show_snapshot(self, snapshot):
         self.redraw()
 
+    def showEvent(self, event):
+        # hidden, it was not drawn: catch up with the history at once
+        super().showEvent(event)
+        self.redraw()
+
     def redraw(self):
         h = self.history
         if h is None:

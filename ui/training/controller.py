@@ -473,6 +473,8 @@ class TrainingController(QObject):
         if snap is None:
             return
         for view in self.views:
+            if hasattr(view, "isVisible") and not view.isVisible():
+                continue  # a hidden tab or dock costs nothing; it catches up when shown
             view.show_snapshot(snap)
         self.snapshot_shown.emit(snap)
 
