@@ -41,14 +41,13 @@ class LossPlot(QWidget):
         self.graphics.setBackground("w")
         self.loss_plot = self.graphics.addPlot(row=0, col=0)
         self.loss_plot.setLabel("left", "loss")
-        self.loss_plot.showGrid(x=True, y=True, alpha=0.2)
+        # no grid: pyqtgraph paints it with the axes, at a cost every frame
         self.loss_plot.addLegend(offset=(-10, 10))
         self.acc_plot = self.graphics.addPlot(row=1, col=0)
         self.acc_plot.setLabel("left", "accuracy")
         self.acc_plot.setLabel("bottom", "step")
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.setYRange(0, 1.02)
-        self.acc_plot.showGrid(x=True, y=True, alpha=0.2)
         for plot in (self.loss_plot, self.acc_plot):
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
