@@ -227,3 +227,19 @@ def test_slow_motion_shows_every_step(qtbot, trained):
     steps = c.trainer.steps - started
     assert 4 <= steps <= 40  # about 20 a second, not thousands
     assert shown == sorted(shown)
+
+
+def test_a_project_trained_then_reshaped_saves_and_trains_on(qtbot, trained, tmp_path):
+    doc, c = trained(optimizer="adam")
+    run(qtbot, c, c.start, 30)
+    doc.add_neuron(1)
+    doc.save(tmp_path / "p.json")  # the saved optimiser memory must fit the new shape
+    other = Document()
+    other.open(tmp_path / "p.json")
+    assert other.project.training_state.step == 30 and other.project.training_state.t == 0
+    c2 = TrainingController(other)
+    try:
+        run(qtbot, c2, c2.start, 5)
+    finally:
+        c2.stop()
+    assert c2.trainer.steps == 35

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import contextmanager
+from types import MappingProxyType
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
@@ -20,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from simulator.errors import SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
 from simulator.snapshot import take_snapshot
-from simulator.train_state import TrainState
+from simulator.train_state import TrainState, parameter_count
 from simulator.trainer import Trainer
 
 from ..commands.training import TrainCommand, train_text
@@ -294,6 +295,12 @@ class TrainingController(QObject):
 
     def _on_structure_changed(self):
         self._changes.add("structure")
+        state = self.doc.project.training_state
+        if state is not None and state.n_params != parameter_count(self.doc.network):
+            # the optimiser's memory no longer lines up with the parameters: the
+            # file keeps the progress, and the memory starts afresh (as the trainer's does)
+            self.doc.project.training_state = dataclasses.replace(
+                state, moments=MappingProxyType({}), t=0, n_params=parameter_count(self.doc.network))
         trainer = self.trainer
         if not self.running and trainer is not None and trainer.steps and trainer.optimizer.name != "sgd":
             self.message.emit("The network's shape changed: the next run goes on from these weights, and the "
