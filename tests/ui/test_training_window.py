@@ -88,3 +88,16 @@ def test_divergence_says_what_to_try_in_the_window(qtbot):
     assert "infinite" in text or "NaN" in text
     assert "smaller learning rate" in text and "smaller learning rate" in win.training_panel.live.text()
     assert all(np.isfinite(b.weights).all() for b in win.document.network.blocks.values())
+
+
+def test_log_scale_and_accuracy_only_for_classification(qtbot):
+    win = window(qtbot, "sine")
+    assert not win.loss_plot.acc_plot.isVisible()  # regression: no accuracy
+    with qtbot.waitSignal(win.training.running_changed, timeout=20000, check_params_cb=lambda r: not r):
+        win.training.run_epochs(5)
+    linear = np.array(win.loss_plot.train_loss.yData)
+    win.loss_plot.log_scale.setChecked(True)
+    assert win.loss_plot.loss_plot.getAxis("left").logMode
+    assert np.array_equal(win.loss_plot.train_loss.yData, linear[linear > 0])
+    classification = window(qtbot, "spiral")
+    assert classification.loss_plot.acc_plot.isVisible()

@@ -21,6 +21,7 @@ def _curve(plot, colour, name, dash=False):
     curve = plot.plot([], [], pen=pen, name=name)
     curve.setDownsampling(auto=True, method="peak")
     curve.setClipToView(True)
+    curve.setSkipFiniteCheck(True)  # redraw() passes finite values only
     return curve
 
 
