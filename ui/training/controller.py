@@ -163,6 +163,8 @@ class TrainingController(QObject):
         if self._worker is None:
             return
         self._worker.request_stop()
+        if self._worker.holding:
+            return  # called from inside an edit: the run ends as soon as the edit lets it go
         self._thread.wait()
         self._on_thread_finished()
 

@@ -94,6 +94,11 @@ class TrainingWorker(QObject):
             with self._cond:
                 self._cond.notify_all()
 
+    @property
+    def holding(self):
+        """True while the UI thread holds the worker (inside ``held()``)."""
+        return self._hold > 0
+
     def restart_history(self):
         """The next snapshot sends the whole history (after an edit rewrote it)."""
         self._since = None
