@@ -14,6 +14,9 @@ same batches in float64 (PyTorch also in float32), all in this one process:
   checkpoints);
 - ``numpy``: the minimal textbook loop, ``X @ W + b`` and ``W -= lr * dW``
   per array, recording the loss each step;
+- ``bare numpy``: the truly minimal loop: forward, backward, update and
+  nothing else (no loss value, no gathering of batches: contiguous slices of
+  data shuffled once);
 - ``torch f32`` / ``torch f64``: PyTorch eager on the CPU, ``nn.Sequential``
   of ``nn.Linear``, ``torch.optim.SGD``, ``loss.item()`` each step.
 
@@ -193,6 +196,71 @@ class MinimalNumpy:
         return np.array(self.loss_history)
 
 
+class BareNumpy:
+    """The truly minimal loop: forward, backward, update, nothing else.
+
+    No loss value is computed and no batch is gathered: the data is shuffled
+    once, and each mini-batch is a contiguous slice (a view). Its batches
+    therefore differ from ours; the check compares its learning, not its losses.
+    """
+
+    label = "bare numpy"
+    compare_losses = False
+
+    def __init__(self, config, data, weights, biases):
+        self.W = [w.copy() for w in weights]
+        self.b = [b.copy() for b in biases]
+        self.relu = config.activations[0] == "relu"
+        self.softmax = config.activations[-1] == "softmax"
+        self.lr = config.learning_rate
+        order = np.random.default_rng(SEED).permutation(len(data.X))
+        self.X, self.y = np.array(data.X)[order], np.array(data.y)[order]
+        self.size = config.batch_size if 0 < config.batch_size < len(data.X) else len(data.X)
+        self.cursor = 0
+        self.start_loss = self.loss_now()
+
+    def step(self):
+        if self.cursor + self.size > len(self.X):
+            self.cursor = 0
+        X = self.X[self.cursor:self.cursor + self.size]
+        y = self.y[self.cursor:self.cursor + self.size]
+        self.cursor += self.size
+        h = [X]
+        for W, b in zip(self.W[:-1], self.b[:-1]):
+            z = h[-1] @ W + b
+            h.append(np.maximum(z, 0) if self.relu else np.tanh(z))
+        z = h[-1] @ self.W[-1] + self.b[-1]
+        if self.softmax:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            dz = (e / e.sum(axis=1, keepdims=True) - y) / len(X)
+        else:
+            dz = (1 / (1 + np.exp(-z)) - y) / y.size
+        for k in range(len(self.W) - 1, -1, -1):
+            dW = h[k].T @ dz
+            db = dz.sum(axis=0)
+            if k:
+                dh = dz @ self.W[k].T
+                dz = dh * (h[k] > 0) if self.relu else dh * (1 - h[k] ** 2)
+            self.W[k] -= self.lr * dW
+            self.b[k] -= self.lr * db
+
+    def loss_now(self):
+        """The loss on the whole training set (untimed; for the learning check)."""
+        h = self.X
+        for W, b in zip(self.W[:-1], self.b[:-1]):
+            z = h @ W + b
+            h = np.maximum(z, 0) if self.relu else np.tanh(z)
+        z = h @ self.W[-1] + self.b[-1]
+        if self.softmax:
+            m = z.max(axis=1, keepdims=True)
+            lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+            return float(np.mean(lse[:, 0] - (self.y * z).sum(axis=1)))
+        return float(np.mean(np.logaddexp(0, z) - self.y * z))
+
+    def losses(self):
+        return np.array([self.start_loss] * 20 + [self.loss_now()] * 20)
+
+
 class Torch:
     """PyTorch eager on the CPU, written the way its tutorials write it."""
 
@@ -242,7 +310,8 @@ def initial_parameters(config):
 
 def contenders(config, data):
     weights, biases = initial_parameters(config)
-    out = [Ours(config, data), OursFloat32(config, data), MinimalNumpy(config, data, weights, biases)]
+    out = [Ours(config, data), OursFloat32(config, data), MinimalNumpy(config, data, weights, biases),
+           BareNumpy(config, data, weights, biases)]
     if torch is not None:
         out += [Torch(config, data, weights, biases, torch.float32),
                 Torch(config, data, weights, biases, torch.float64)]
@@ -267,6 +336,12 @@ def check(config, data, steps=100, compared=40):
     problems = []
     for c in runs:
         losses = c.losses()
+        if not getattr(c, "compare_losses", True):
+            first, last = losses[0], losses[-1]
+            if not last < 0.9 * first:
+                problems.append(f"{config.name}: {c.label} did not learn in {steps} steps "
+                                f"(loss {first:.4f} -> {last:.4f})")
+            continue
         worst = float(np.max(np.abs(losses[:compared] - reference) / np.abs(reference)))
         limit = 1e-3 if c.label.endswith("f32") else 1e-9
         if not worst < limit:

@@ -1,46 +1,93 @@
-"""The record of training: a row per step, kept in growable NumPy arrays."""
+"""The record of training: a row per step, bounded however long a run is.
+
+Recent steps are kept at full resolution; once the record is full, older rows
+are merged into evenly spaced groups whose size doubles as the run grows (as
+TensorBoard keeps a bounded sample of a long run). A merged row carries its
+last step's number and epoch and the mean of the group's finite values, so a
+test value evaluated on one step of the group survives the merge.
+"""
 
 import numpy as np
 
-COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
+COLUMNS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
+MAX_ROWS = 20_000
+"""Rows kept at most (about 1 MB); at least the newest ``MAX_ROWS // 4`` are at full resolution."""
 
 
 class History:
-    """Loss and accuracy for every step.
+    """Loss and accuracy per step, with the step number as its first column.
 
     Accuracy is NaN for regression; test values are NaN on steps where the
-    test set was not evaluated (see ``TrainingSettings.test_every``) or there
-    is no test set. Step ``i`` (0-based row) is the state *before* update
-    ``i + 1``, i.e. the loss the step's forward pass saw.
+    test set was not evaluated or there is no test set. The row of step ``s``
+    (1-based: the ``s``-th update) holds the loss that step's forward pass saw,
+    i.e. the state *before* update ``s``.
+
+    Parameters
+    ----------
+    max_rows : int
+        Rows kept at most; an even number of at least 4.
     """
 
-    def __init__(self, capacity=1024):
-        self._data = np.full((len(COLUMNS), capacity), np.nan)
+    def __init__(self, max_rows=MAX_ROWS, capacity=1024):
+        self.max_rows = max(4, int(max_rows) // 2 * 2)
+        self._data = np.full((len(COLUMNS), min(capacity, self.max_rows)), np.nan)
         self.n = 0
+        self.revision = 0  # counts changes other than appends (truncate, thinning)
+        self._n_old, self._stride = 0, 2  # rows [0, _n_old) each stand for _stride steps
 
     def __len__(self):
         return self.n
 
-    def append(self, epoch, train_loss, train_accuracy, test_loss, test_accuracy):
+    def append(self, epoch, train_loss, train_accuracy, test_loss, test_accuracy, step=None):
+        """Add the row of one step (``step`` defaults to the last step + 1)."""
         if self.n == self._data.shape[1]:
-            grown = np.full((len(COLUMNS), 2 * self.n), np.nan)
-            grown[:, :self.n] = self._data
-            self._data = grown
+            self._make_room(1)
+        if step is None:
+            step = self._data[0, self.n - 1] + 1 if self.n else 1
         col = self._data[:, self.n]
-        col[0] = epoch
-        col[1] = train_loss
-        col[2] = train_accuracy
-        col[3] = test_loss
-        col[4] = test_accuracy
+        col[0] = step
+        col[1] = epoch
+        col[2] = train_loss
+        col[3] = train_accuracy
+        col[4] = test_loss
+        col[5] = test_accuracy
         self.n += 1
 
-    def truncate(self, n):
-        """Forget every step from row ``n`` on (used when weights are rolled back)."""
-        self._data[:, n:self.n] = np.nan
-        self.n = min(self.n, n)
+    def set_last(self, name, value):
+        """Fill one column of the newest row (the test values evaluated at frame rate)."""
+        if self.n:
+            self._data[COLUMNS.index(name), self.n - 1] = value
+
+    def truncate(self, step):
+        """Forget every row after ``step`` (used when weights are rolled back or a run undone)."""
+        keep = int(np.searchsorted(self._data[0, :self.n], step, side="right"))
+        if keep < self.n:
+            self._data[:, keep:self.n] = np.nan
+            self.n = keep
+            self._n_old = min(self._n_old, keep)
+            if not keep:
+                self._stride = 2
+            self.revision += 1
+
+    def rows_after(self, step):
+        """A copy of the rows after ``step``, shape (n_columns, k)."""
+        start = int(np.searchsorted(self._data[0, :self.n], step, side="right"))
+        return self._data[:, start:self.n].copy()
+
+    def extend(self, rows):
+        """Append rows of shape (n_columns, k), as ``rows_after`` returns them."""
+        rows = np.asarray(rows, dtype=float).reshape(len(COLUMNS), -1)
+        done = 0
+        while done < rows.shape[1]:
+            if self.n == self._data.shape[1]:
+                self._make_room(rows.shape[1] - done)
+            take = min(rows.shape[1] - done, self._data.shape[1] - self.n)
+            self._data[:, self.n:self.n + take] = rows[:, done:done + take]
+            self.n += take
+            done += take
 
     def column(self, name):
-        """A read-only view of one column, shape (n_steps,)."""
+        """A read-only view of one column, shape (n_rows,)."""
         view = self._data[COLUMNS.index(name), :self.n]
         view.flags.writeable = False
         return view
@@ -56,4 +103,58 @@ class History:
     def to_rows(self):
         """Rows of (step, epoch, train_loss, train_accuracy, test_loss, test_accuracy)."""
         data = self._data[:, :self.n]
-        return [(i + 1, *data[:, i].tolist()) for i in range(self.n)]
+        return [(int(row[0]), *row[1:]) for row in data.T.tolist()]
+
+    # -------------------------------------------------------------- internals
+    def _make_room(self, wanted):
+        if self._data.shape[1] < self.max_rows:
+            size = min(self.max_rows, max(2 * self._data.shape[1], self.n + wanted))
+            grown = np.full((len(COLUMNS), size), np.nan)
+            grown[:, :self.n] = self._data[:, :self.n]
+            self._data = grown
+            return
+        self._thin()
+
+    def _thin(self):
+        """Move the older part of the recent rows into the thinned part.
+
+        Rows ``[0, n_old)`` each stand for ``stride`` steps; the rest are at
+        full resolution. When the thinned part is full its rows merge in pairs
+        and the stride doubles, so old steps stay evenly spaced.
+        """
+        half = self.max_rows // 2
+        if self._n_old >= half:
+            pairs = self._n_old // 2
+            merged = _merge(self._data[:, :2 * pairs].reshape(len(COLUMNS), pairs, 2))
+            rest = self.n - 2 * pairs
+            self._data[:, :pairs] = merged
+            self._data[:, pairs:pairs + rest] = self._data[:, 2 * pairs:self.n]
+            self._n_old -= pairs
+            self.n -= pairs
+            self._stride *= 2
+        take = self.n - self._n_old - half // 2
+        group = min(self._stride, take)
+        take -= take % group
+        groups = take // group
+        start = self._n_old
+        merged = _merge(self._data[:, start:start + take].reshape(len(COLUMNS), groups, group))
+        rest = self.n - start - take
+        self._data[:, start:start + groups] = merged
+        self._data[:, start + groups:start + groups + rest] = self._data[:, start + take:self.n]
+        self._n_old += groups
+        self.n = start + groups + rest
+        self._data[:, self.n:] = np.nan
+        self.revision += 1
+
+
+def _merge(groups):
+    """One row per group of shape (n_columns, n_groups, size): the last step and
+    epoch, and the mean of each value's finite entries (NaN if none)."""
+    out = np.empty(groups.shape[:2])
+    out[:2] = groups[:2, :, -1]
+    values = groups[2:]
+    finite = np.isfinite(values)
+    count = finite.sum(axis=2)
+    total = np.where(finite, values, 0.0).sum(axis=2)
+    out[2:] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return out

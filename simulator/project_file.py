@@ -27,12 +27,13 @@ from .project_schema import (
     build_dataset, check_keys, fail, json_copy, layout_from_dict,
     network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
 from .settings import TrainingSettings
+from .train_state import state_from_dict, state_to_dict
 
 FORMAT_NAME = "backprop-studio-project"
 FORMAT_VERSION = 1
 
 _TOP_REQUIRED = ("format", "version", "network", "data")
-_TOP_OPTIONAL = ("title", "description", "training", "layout")
+_TOP_OPTIONAL = ("title", "description", "training", "layout", "training_state")
 
 
 @dataclass
@@ -53,6 +54,9 @@ class Project:
         object, saved and loaded unchanged.
     title, description : str
         The description is the lesson text shown to the learner.
+    training_state : TrainState or None
+        Where training stands (train_state.py): a Trainer built with it
+        resumes bit-identically. None for a network never trained.
     """
 
     network: Network
@@ -61,6 +65,7 @@ class Project:
     layout: dict = field(default_factory=dict)
     title: str = ""
     description: str = ""
+    training_state: object = None
 
     def datasets(self):
         """The (train, test) Datasets, split with ``test_fraction`` and ``split_seed``.
@@ -181,6 +186,7 @@ def project_to_dict(project):
         "data": json_copy(project.data, "data"),
         "training": project.settings.to_dict(),
         "layout": layout_from_dict(project.layout, "layout", project.network.sizes),
+        **({"training_state": state_to_dict(project.training_state)} if project.training_state else {}),
     }
 
 
@@ -216,10 +222,13 @@ def _project_from_dict(data, copy):
     settings = settings_from_dict(data.get("training", {}), "training")
     layout = layout_from_dict(data.get("layout", {}), "layout", network.sizes)
     build_dataset(data["data"], "data")  # checks the recipe or every point
+    state = None
+    if "training_state" in data:
+        state = state_from_dict(data["training_state"], "training_state", network)
     # Checked completely above, so an uncopied value is plain JSON already.
     data = json_copy(data["data"], "data") if copy else data["data"]
     return Project(network=network, data=data, settings=settings, layout=layout,
-                   title=title, description=description)
+                   title=title, description=description, training_state=state)
 
 
 # -------------------------------------------------------------------- reading

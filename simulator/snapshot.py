@@ -13,7 +13,8 @@ import numpy as np
 
 def frozen(array, dtype=np.float32):
     """A read-only C-contiguous copy of ``array``."""
-    out = np.array(array, dtype=dtype, order="C", copy=True)
+    with np.errstate(over="ignore"):  # beyond float32's range shows as inf, as it should
+        out = np.array(array, dtype=dtype, order="C", copy=True)
     out.flags.writeable = False
     return out
 
@@ -40,7 +41,13 @@ class Snapshot:
     grad_biases, neuron_deltas : tuple of ndarray of shape (s_k,)
         dL/db and the batch mean of delta = dL/dz per neuron.
     layer_grad_norms : tuple of float
-    history : mapping column -> ndarray of shape (n_steps,)
+    history : mapping column -> ndarray of shape (k,)
+        Only the history rows new since the previous snapshot of a run (see
+        ``history.COLUMNS``; ``step`` numbers each row), or every row when
+        ``history_reset`` is True: a receiver keeps its own record
+        (``History.extend``) instead of being sent the whole history 30 times a second.
+    history_reset : bool
+        True: ``history`` is the whole record; forget what you had.
     grid : ndarray of shape (g, n_inputs) or None
         Points of the evaluation grid.
     grid_activations : tuple of ndarray of shape (g, s_k), or ()
@@ -49,6 +56,10 @@ class Snapshot:
         ``(kind, layer)`` of the last phase run when stepping through a step.
     message : str
         Something to tell the learner (e.g. training paused on a NaN loss).
+    metrics : mapping str -> float
+        Evaluated when the snapshot was taken: ``train_loss``, ``train_accuracy``
+        over the whole training set, ``test_loss``, ``test_accuracy`` (NaN
+        where they do not apply); empty if nothing was evaluated.
     """
 
     step: int
@@ -67,11 +78,18 @@ class Snapshot:
     grid_activations: tuple = ()
     phase: tuple = None
     message: str = ""
+    history_reset: bool = True
+    metrics: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
 
-def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=None, message=""):
-    """Build a Snapshot from the live network and the last Pass (which may be None)."""
+def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=None, message="", since=None,
+                  metrics=None):
+    """Build a Snapshot from the live network and the last Pass (which may be None).
+
+    ``since``: the last step whose history row the receiver already has (None:
+    send the whole history).
+    """
     from .backprop import forward
     from .history import COLUMNS
 
@@ -105,6 +123,12 @@ def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=Non
         grad_biases=tuple(frozen(g) for g in grad_b),
         neuron_deltas=tuple(frozen(d) for d in deltas),
         layer_grad_norms=tuple(float(n) for n in norms),
-        history=MappingProxyType({c: frozen(history.column(c)) for c in COLUMNS}),
+        history=_history_rows(history, since, COLUMNS), history_reset=since is None,
+        metrics=MappingProxyType(dict(metrics or {})),
         grid=None if grid is None else frozen(grid),
         grid_activations=grid_acts, phase=phase, message=message)
+
+
+def _history_rows(history, since, columns):
+    rows = history.rows_after(-1 if since is None else since)
+    return MappingProxyType({c: frozen(rows[i], np.float64) for i, c in enumerate(columns)})

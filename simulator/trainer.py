@@ -10,6 +10,7 @@ worker thread wraps it.
 import math
 import time
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from .memory import check_training, chunk_rows
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
 from .snapshot import take_snapshot
+from .train_state import MOMENTS, TrainState
 
 CHECKPOINT_EVERY = 16  # steps between copies of the weights kept for a NaN roll-back
 
@@ -55,9 +57,11 @@ class Trainer:
     train : Dataset
     test : Dataset, optional
     settings : TrainingSettings, optional
+    state : TrainState, optional
+        Resume from here (a project file's ``training_state``).
     """
 
-    def __init__(self, network, train, test=None, settings=None):
+    def __init__(self, network, train, test=None, settings=None, state=None):
         self.network = network
         self.train = train
         self.test = test if test is not None and test.n_samples else None
@@ -73,6 +77,7 @@ class Trainer:
         self._pending = None       # parameters kept but not yet seen to give a finite loss
         self._cursor = 0
         self._order = None
+        self._epoch_data = None    # (order, data, rows in that order...) of the current epoch
         self.settings = None
         self.optimizer = None
         self._dtype = None
@@ -82,7 +87,12 @@ class Trainer:
         self._passes = {}          # batch size -> reusable Pass, for the current plan
         self._eval_cache = {}      # id(dataset) -> (dataset, Pass, boolean targets)
         self._checked_plan = None
+        # False while a worker evaluates the test set at frame rate instead
+        # (evaluate_now): evaluating after every step costs about half a step
+        self.test_each_step = True
         self.start()
+        if state is not None:
+            self.set_state(state)
 
     # --------------------------------------------------------------- settings
     def apply_settings(self, settings):
@@ -231,10 +241,16 @@ class Trainer:
                 self._order = np.arange(n)
             self._cursor = 0
             self.epoch += 1
-        index = self._order[self._cursor:self._cursor + size]
-        self._cursor += size
-        targets = self._train_targets
-        return self._train_aug[index], self._train_y[index], None if targets is None else targets[index]
+            self._epoch_data = None
+        if self._epoch_data is None or self._epoch_data[0] is not self._order \
+                or self._epoch_data[1] is not self._train_aug:
+            # the epoch's rows gathered once, in its order: each batch is then a slice, not a gather
+            order, targets = self._order, self._train_targets
+            self._epoch_data = (order, self._train_aug, self._train_aug[order], self._train_y[order],
+                                None if targets is None else targets[order])
+        _, _, X, y, targets = self._epoch_data
+        start, self._cursor = self._cursor, self._cursor + size
+        return X[start:self._cursor], y[start:self._cursor], None if targets is None else targets[start:self._cursor]
 
     def _accuracy(self, a, targets):
         """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""
@@ -253,9 +269,9 @@ class Trainer:
             self._checkpoint, self._pending = self._pending, None
         acc = self._accuracy(p.a[-1], targets)
         test_loss = test_acc = float("nan")
-        if self.test is not None and self.steps % self.settings.test_every == 0:
+        if self.test is not None and self.test_each_step and self.steps % self.settings.test_every == 0:
             test_loss, test_acc = self.evaluate(self.test)
-        self.history.append(self.epoch, loss, acc, test_loss, test_acc)
+        self.history.append(self.epoch, loss, acc, test_loss, test_acc, step=self.steps + 1)
         self.steps += 1
         if self.steps % CHECKPOINT_EVERY == 0:
             self._keep()
@@ -287,7 +303,64 @@ class Trainer:
         raise TrainingError(message)
 
     def start(self):
-        """Keep the current weights as the first roll-back point."""
+        """Keep the current weights as the roll-back point (at the start of every run,
+        so a NaN never rolls back past an edit made between runs)."""
+        self._keep()
+
+    # ------------------------------------------------------------------ state
+    def state(self, params=True):
+        """Where training stands, as a frozen TrainState (see train_state.py).
+
+        Parameters
+        ----------
+        params : bool
+            Include a copy of the parameters (for the undo history).
+        """
+        plan = self.network.plan(self._dtype)
+        moments = {}
+        opt = self.optimizer
+        fresh = plan is self._checked_plan and opt._params is plan.params
+        if fresh:
+            for name in MOMENTS[opt.name]:
+                moments[name] = _frozen(getattr(opt, name)[0], np.float64)
+        rng = self._rng.bit_generator.state
+        return TrainState(
+            step=self.steps, epoch=self.epoch, cursor=self._cursor,
+            order=None if self._order is None else _frozen(self._order),
+            rng=MappingProxyType({**rng, "state": dict(rng["state"])}), optimizer=opt.name,
+            t=opt.t if fresh else 0, moments=MappingProxyType(moments), n_params=plan.n_params,
+            params=_frozen(plan.flat, np.float64) if params else None)
+
+    def set_state(self, state):
+        """Resume from a TrainState: counters, shuffle order and generator, the
+        optimiser's memory (if it belongs to this optimiser and this network) and,
+        if the state has them, the parameters. Whatever does not fit is reset."""
+        plan = self.network.plan(self._dtype)
+        self._pass = None
+        if state.params is not None and state.params.shape == plan.flat.shape:
+            plan.flat[...] = state.params
+        self.steps, self.epoch = int(state.step), int(state.epoch)
+        n = self.train.n_samples
+        if state.order is not None and state.order.shape == (n,):
+            self._order = np.array(state.order)
+            self._cursor = min(int(state.cursor), n)
+        else:  # no order kept, or one for other data: the next mini-batch starts a new epoch
+            self._order, self._cursor = None, int(state.cursor) if state.order is None else 0
+        if state.rng is not None and state.rng.get("bit_generator") == type(self._rng.bit_generator).__name__:
+            self._rng.bit_generator.state = {**state.rng, "state": dict(state.rng["state"])}
+        self.history.truncate(self.steps)
+        self._check_plan(plan)
+        self._passes = {}
+        opt = self.optimizer
+        opt.reset()
+        names = MOMENTS[opt.name]
+        if state.optimizer == opt.name and state.n_params == plan.n_params \
+                and all(k in state.moments for k in names):
+            opt._prepare(plan.params)
+            for k in names:
+                getattr(opt, k)[0][...] = state.moments[k]
+            opt.t = int(state.t)
+        self._checkpoint = self._pending = None
         self._keep()
 
     # ------------------------------------------------------------- evaluation
@@ -350,37 +423,92 @@ class Trainer:
                      grad_a=row(p.all_grad_a()), grad_w={k: g.copy() for k, g in p.grad_w.items()},
                      grad_b=[None if g is None else g.copy() for g in p.grad_b])
 
-    def snapshot(self, grid=None, message=""):
-        """A frozen Snapshot of the current state (see snapshot.py)."""
+    def evaluate_now(self):
+        """Loss and accuracy on the whole training set and on the test set, now.
+
+        The test values also go into the newest history row: while training
+        runs at full speed this is called at frame rate rather than after
+        every step. Returns a dict (NaN where a value does not apply).
+        """
+        train_loss, train_acc = self.evaluate(self.train)
+        test_loss = test_acc = float("nan")
+        if self.test is not None:
+            test_loss, test_acc = self.evaluate(self.test)
+            self.history.set_last("test_loss", test_loss)
+            self.history.set_last("test_accuracy", test_acc)
+        return {"train_loss": train_loss, "train_accuracy": train_acc,
+                "test_loss": test_loss, "test_accuracy": test_acc}
+
+    @property
+    def steps_per_epoch(self):
+        size, n = self.settings.batch_size, self.train.n_samples
+        return 1 if size == 0 or size >= n else -(-n // size)
+
+    def run_steps(self, max_steps=None):
+        """A plain generator that trains one step per ``next()`` and yields the loss.
+
+        It knows nothing of threads: the UI's worker checks stop and pause at
+        each yield. A TrainingError (e.g. a NaN loss) ends it by propagating.
+        """
+        done = 0
+        while max_steps is None or done < max_steps:
+            yield self.step()
+            done += 1
+
+    def snapshot(self, grid=None, message="", since=None, metrics=None):
+        """A frozen Snapshot of the current state (see snapshot.py).
+
+        ``since``: the last step whose history row the receiver has (None: all rows).
+        """
         p = self._pass if self._pass is not None else self.last_pass
         phase = None
         if self._pass is not None and self._pass.done:
             phase = self._phase_list[self._pass.done - 1]
-        return take_snapshot(self.network, p, self.history, self.steps, self.epoch, grid, phase, message)
+        return take_snapshot(self.network, p, self.history, self.steps, self.epoch, grid, phase, message,
+                             since=since, metrics=metrics)
 
     def snapshots(self, max_steps=None, interval=1 / 30, grid=None, should_stop=None):
         """Train, yielding a snapshot at most every ``interval`` seconds.
 
         A plain generator: it checks ``should_stop()`` (if given) between steps
         and stops after ``max_steps`` steps. A TrainingError (e.g. a NaN loss)
-        ends it with a final snapshot carrying the message.
+        ends it with a final snapshot carrying the message. The first snapshot
+        carries the whole history, later ones only the rows new since the one
+        before (``Snapshot.history_reset`` says which).
         """
         last = time.monotonic()
-        done = 0
-        while max_steps is None or done < max_steps:
+        since, revision = None, self.history.revision
+        steps = self.run_steps(max_steps)
+
+        def take(message=""):
+            nonlocal since, revision
+            if self.history.revision != revision:
+                since, revision = None, self.history.revision
+            snap = self.snapshot(grid, message, since=since)
+            since = self.steps
+            return snap
+
+        while True:
             if should_stop is not None and should_stop():
                 break
             try:
-                self.step()
+                next(steps)
+            except StopIteration:
+                break
             except TrainingError as exc:
-                yield self.snapshot(grid, message=str(exc))
+                yield take(str(exc))
                 return
-            done += 1
             now = time.monotonic()
             if now - last >= interval:
                 last = now
-                yield self.snapshot(grid)
-        yield self.snapshot(grid)
+                yield take()
+        yield take()
+
+
+def _frozen(array, dtype=None):
+    out = np.array(array, dtype=dtype, copy=True)
+    out.flags.writeable = False
+    return out
 
 
 def _count_right(a, targets):

@@ -21,7 +21,6 @@ from simulator.names import layer_title
 SELECT_LAYER_FIRST = "Select a layer first (click a neuron or a layer's column)"
 REWIRE_TIP = ("If no other edges join the layers on either side, they are then connected directly, "
               "with new random weights.")
-TRAINING_LATER = " Not available yet: training arrives in the next version of Backprop Studio."
 
 def redo_shortcuts():
     """The platform's Redo keys first, then Ctrl+Y and Ctrl+Shift+Z: people
@@ -52,6 +51,21 @@ def _action(win, text, tip, slot=None, shortcut=None, icon=None, checkable=False
     return action
 
 
+def _stack_action(win, stack, prefix, slot, can_changed, text_changed, can, text):
+    """An Undo or Redo action that names the step, as QUndoStack's own do."""
+    action = QAction(prefix, win)
+    action.triggered.connect(lambda checked=False: slot())
+
+    def show_text(name):
+        action.setText(f"{prefix} {name}" if name else prefix)
+
+    can_changed.connect(action.setEnabled)
+    text_changed.connect(show_text)
+    action.setEnabled(can())
+    show_text(text())
+    return action
+
+
 def build_actions(win):
     """Create every action of ``win`` (a MainWindow); return them by name."""
     a = SimpleNamespace()
@@ -66,10 +80,13 @@ def build_actions(win):
     a.quit = _action(win, "&Quit", "Close Backprop Studio", win.close, QKeySequence.Quit)
 
     stack = win.document.undo_stack
-    a.undo = stack.createUndoAction(win, "&Undo")
+    # not createUndoAction: undo must first stop a run, which puts it on the stack
+    a.undo = _stack_action(win, stack, "&Undo", win.undo, stack.canUndoChanged, stack.undoTextChanged,
+                           stack.canUndo, stack.undoText)
     a.undo.setShortcut(QKeySequence.Undo)
     a.undo.setIcon(icons.icon("undo"))
-    a.redo = stack.createRedoAction(win, "&Redo")
+    a.redo = _stack_action(win, stack, "&Redo", win.redo, stack.canRedoChanged, stack.redoTextChanged,
+                           stack.canRedo, stack.redoText)
     a.redo.setShortcuts(redo_shortcuts())
     a.redo.setIcon(icons.icon("redo"))
     for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
@@ -112,12 +129,22 @@ def build_actions(win):
     a.relayout = _action(win, "Re-&layout", "Forget dragged positions and lay the network out neatly",
                          win.relayout, icon="relayout")
 
-    a.train_start = _action(win, "&Start", "Start training." + TRAINING_LATER, icon=sp.SP_MediaPlay)
-    a.train_pause = _action(win, "&Pause", "Pause training." + TRAINING_LATER, icon=sp.SP_MediaPause)
-    a.train_step = _action(win, "S&tep", "Train one step at a time." + TRAINING_LATER,
-                           icon=sp.SP_MediaSkipForward)
-    for action in (a.train_start, a.train_pause, a.train_step):
-        action.setEnabled(False)
+    a.train_play = _action(win, "&Play", "Train until paused", win.toggle_training, QKeySequence(Qt.Key_Space),
+                           sp.SP_MediaPlay)
+    a.train_step = _action(win, "S&tep", "Train on one mini-batch", win.train_step, QKeySequence("Ctrl+T"),
+                           sp.SP_MediaSkipForward)
+    a.train_epoch = _action(win, "Step &Epoch", "Train one epoch: every training example once",
+                            win.train_epoch, QKeySequence("Ctrl+E"), sp.SP_MediaSeekForward)
+    a.train_phase = _action(win, "Step P&hase", "Run one phase of a step: forward through the next layer, "
+                            "the loss, backward through the next layer, or the update", win.train_phase,
+                            QKeySequence("Ctrl+Shift+T"), sp.SP_ArrowRight)
+    a.train_run = _action(win, "&Run Epochs", "Train the number of epochs set in the Plots panel, or until "
+                          "its target loss or accuracy is reached", win.train_run)
+    a.train_cancel = _action(win, "&Cancel Run", "Stop training now; the steps trained so far stay (undo "
+                             "takes them back)", win.pause_training, icon=sp.SP_MediaStop)
+    a.train_reset = _action(win, "Re&set Weights", "Draw fresh random weights from the seed and start "
+                            "training again at step 0 (undoable)", win.reset_training, icon=sp.SP_BrowserReload)
+    a.train_cancel.setEnabled(False)
 
     a.how_to = _action(win, "&How to Use", "The mouse gestures and keys of the editor", win.show_how_to,
                        QKeySequence.HelpContents)
@@ -169,7 +196,11 @@ def build_menus(win, a, docks, lessons):
 
     train = bar.addMenu("&Train")
     train.setToolTipsVisible(True)
-    train.addActions([a.train_start, a.train_pause, a.train_step])
+    train.addActions([a.train_play, a.train_step, a.train_epoch, a.train_phase])
+    train.addSeparator()
+    train.addActions([a.train_run, a.train_cancel])
+    train.addSeparator()
+    train.addAction(a.train_reset)
 
     lesson_menu = bar.addMenu("&Lessons")
     lesson_menu.setToolTipsVisible(True)
@@ -189,7 +220,7 @@ def build_menus(win, a, docks, lessons):
 
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a.how_to, a.about])
-    for menu in (file, edit, view, network):
+    for menu in (file, edit, view, network, train):
         menu.setToolTipsVisible(True)
 
 
@@ -205,7 +236,7 @@ def build_toolbar(win, a):
     toolbar.addSeparator()
     toolbar.addActions([a.zoom_in, a.zoom_out, a.fit, a.relayout])
     toolbar.addSeparator()
-    toolbar.addActions([a.train_start, a.train_pause, a.train_step])
+    toolbar.addActions([a.train_play, a.train_step, a.train_epoch, a.train_phase])
     toolbar.setToolButtonStyle(Qt.ToolButtonIconOnly)
     for action in (a.add_neuron, a.insert_after, a.remove_layer, a.relayout):
         button = toolbar.widgetForAction(action)
@@ -213,6 +244,24 @@ def build_toolbar(win, a):
             button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
     win.addToolBar(toolbar)
     return toolbar
+
+
+def show_running(a, running):
+    """Play becomes Pause while a run goes on."""
+    style = a.train_play.parent().style()
+    if running:
+        a.train_play.setText("&Pause")
+        a.train_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+        tip = "Pause training between two steps"
+    else:
+        a.train_play.setText("&Play")
+        a.train_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        tip = "Train until paused"
+    a.train_play.setToolTip(f"{tip} (Space)")
+    a.train_play.setStatusTip(tip)
+    a.train_cancel.setEnabled(running)
+    for action in (a.train_step, a.train_epoch, a.train_phase, a.train_run):
+        action.setEnabled(not running)
 
 
 def fill_recent_menu(win, menu, paths):
@@ -278,4 +327,4 @@ def show_layer_actions(a, activation_menu, net, layer, selected):
 
 
 __all__ = ["REWIRE_TIP", "SELECT_LAYER_FIRST", "build_actions", "build_menus", "build_toolbar", "fill_recent_menu",
-           "show_layer_actions", "activation_label"]
+           "show_layer_actions", "show_running", "activation_label"]

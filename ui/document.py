@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -75,6 +75,7 @@ class Document(QObject):
         self.path = None
         self._batch_depth = 0
         self._pending = set()
+        self.edit_guard = None  # a context manager factory every edit runs inside (ui/training)
         self._install(project if project is not None else default_project())
 
     def __del__(self):
@@ -258,14 +259,17 @@ class Document(QObject):
 
     # -------------------------------------------------------------- internals
     def _push(self, command):
-        try:
-            command.prepare()
-        except SimulatorError as error:
-            self.message.emit(_sentence(str(error)))
-            return False
-        if command.is_noop():
-            return True
-        self.undo_stack.push(command)
+        # edit_guard (installed by the training controller) holds a running
+        # training worker between two steps while the edit is made
+        with (self.edit_guard() if self.edit_guard is not None else nullcontext()):
+            try:
+                command.prepare()
+            except SimulatorError as error:
+                self.message.emit(_sentence(str(error)))
+                return False
+            if command.is_noop():
+                return True
+            self.undo_stack.push(command)
         note = command.note()
         if note:
             self.message.emit(_sentence(note))

@@ -25,13 +25,22 @@ HOW_TO = """\
 <li>Pan with the middle mouse button, or hold Space and drag.</li>
 <li><b>Re-layout</b> forgets dragged positions and lines the layers up again.</li>
 </ul>
+<h3>Training</h3>
+<ul>
+<li><b>Play</b> / <b>Pause</b> with Space (a tap; Space held while dragging still pans). <b>Step</b> (Ctrl+T)
+ trains one mini-batch, <b>Step Epoch</b> (Ctrl+E) one epoch, <b>Step Phase</b> (Ctrl+Shift+T) one phase of a
+ step: forward through a layer, the loss, backward through a layer, or the update.</li>
+<li>The Plots panel runs a number of epochs, stops early at a target loss or accuracy, and sets the speed
+ from one step a second to as fast as possible.</li>
+<li>You can edit while training: the run pauses between two steps, the edit is made, and training goes on.</li>
+</ul>
 <h3>Undo</h3>
-<p>Every edit can be undone (Ctrl+Z) and redone. The Undo History panel lists them all.</p>
+<p>Every edit can be undone (Ctrl+Z) and redone, and so can every training run ("Train 1,240 steps")
+and Reset Weights: undo puts the weights from before the run back. The Undo History panel lists them all.</p>
 """
 
 ABOUT = """\
 <h3>Backprop Studio</h3>
 <p>Build a neural network by dragging nodes and edges, train it, and watch what happens inside:
 the loss falling, each neuron's activation, and the gradient flowing backwards through every layer.</p>
-<p>Training and its plots arrive in the next version.</p>
 """

@@ -9,22 +9,27 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QTabWidget, QToolButton, QUndoView,
+                               QVBoxLayout, QWidget)
 
 from simulator.errors import SimulatorError
 from simulator.names import layer_title
 
 from . import help_text
 from .actions import (SELECT_LAYER_FIRST, build_actions, build_menus, build_toolbar, fill_recent_menu,
-                      show_layer_actions)
+                      show_layer_actions, show_running)
 from .dialogs import Dialogs
 from .document import Document
 from .inspector import Inspector
 from .lesson_view import LessonView
 from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
+from .plots import LossPlot
 from .recovery import Recovery
 from .settings_dock import SettingsPanel
+from .training.controller import TrainingController
+from .training.controls import TrainingPanel
+from .training.parts import SpaceToPlay
 from .wording import file_stem, plural, sentence
 
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
@@ -71,11 +76,15 @@ class MainWindow(QMainWindow):
         self.lesson_text = LessonView()  # loads nothing a file names; opens web links on click
         self.lesson_text.message.connect(self.show_message)
         self.lesson_text.setToolTip("What this project is about")
-        self.plots_placeholder = QLabel("The plots of the loss, the decision boundary and the gradients "
-                                        "appear here once training arrives in the next version.")
-        self.plots_placeholder.setWordWrap(True)
-        self.plots_placeholder.setAlignment(Qt.AlignCenter)
-        self.plots_placeholder.setToolTip("Training plots (coming with training)")
+        self.training = TrainingController(self.document, self)
+        self.loss_plot = LossPlot()
+        self.loss_plot.set_history(self.training.history)
+        self.plot_tabs = QTabWidget()
+        self.plot_tabs.setToolTip("")
+        self.plot_tabs.addTab(self.loss_plot, "Loss")
+        for button in self.plot_tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
+            button.setToolTip("Show more plot tabs")
+        self.plots = QWidget()  # filled once the actions exist: the training panel above the plot tabs
         self.undo_view = QUndoView(self.document.undo_stack)
         self.undo_view.setEmptyLabel("Opened project")
         self.undo_view.setToolTip("Every edit so far: click one to go back to that point")
@@ -85,7 +94,7 @@ class MainWindow(QMainWindow):
             self._dock("Data && Training", self.settings_panel, Qt.LeftDockWidgetArea),
             self._dock("Undo History", self.undo_view, Qt.LeftDockWidgetArea),
             self._dock("Lesson", self.lesson_text, Qt.BottomDockWidgetArea),
-            self._dock("Plots", self.plots_placeholder, Qt.BottomDockWidgetArea),
+            self._dock("Plots", self.plots, Qt.BottomDockWidgetArea),
         ]
         self.tabifyDockWidget(self.docks[1], self.docks[2])
         self.docks[1].raise_()
@@ -98,6 +107,7 @@ class MainWindow(QMainWindow):
         build_menus(self, self.acts, self.docks, lessons)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
+        self._build_training()
 
         self.counts_label = QLabel()
         self.counts_label.setToolTip("Layers, neurons, edges and trainable parameters (weights and biases)")
@@ -122,6 +132,86 @@ class MainWindow(QMainWindow):
         self._on_structure_changed()
         self.resize(1400, 900)
         self._restore_geometry()
+
+    # ------------------------------------------------------------ training
+    def _build_training(self):
+        self.training_panel = TrainingPanel(self.training, self.acts)
+        layout = QVBoxLayout(self.plots)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.training_panel)
+        layout.addWidget(self.plot_tabs, 1)
+        self.resizeDocks([self.docks[4]], [400], Qt.Vertical)
+        self.resizeDocks([self.docks[3], self.docks[4]], [280, 1100], Qt.Horizontal)
+        self.training.add_view(self.loss_plot)
+        for target in (self.view, self.view.scene()):  # the canvas draws snapshots once it can
+            if hasattr(target, "show_snapshot"):
+                self.training.add_view(target)
+                break
+        self.training.running_changed.connect(self._on_running_changed)
+        self.training.message.connect(self.show_message)
+        self.training.problem.connect(self._on_training_problem)
+        self._space = SpaceToPlay(self.view, self.toggle_training)
+
+    def add_plot_view(self, widget, title):
+        """A view of training in the Plots dock: a tab, fed with ``show_snapshot`` (and ``set_datasets``)."""
+        self.plot_tabs.addTab(widget, title)
+        self.training.add_view(widget)
+
+    def _canvas_call(self, name, *args):
+        for target in (self.view, self.view.scene()):
+            if hasattr(target, name):
+                getattr(target, name)(*args)
+                return
+
+    def toggle_training(self):
+        self.training.toggle()
+
+    def pause_training(self):
+        self.training.pause()
+
+    def train_step(self):
+        self.training.step()
+
+    def train_epoch(self):
+        self.training.step_epoch()
+
+    def train_run(self):
+        self.training_panel.run_epochs()
+
+    def train_phase(self):
+        phase = self.training.step_phase()
+        trainer = self.training.trainer
+        in_pass = trainer is not None and trainer.pass_in_progress is not None
+        self._canvas_call("set_phase", phase if in_pass else None)
+
+    def reset_training(self):
+        self.training.reset()
+
+    def undo(self):
+        self.training.stop()  # a run goes on the stack first, so this undoes it
+        self.document.undo_stack.undo()
+
+    def redo(self):
+        self.training.stop()
+        self.document.undo_stack.redo()
+
+    def _on_running_changed(self, running):
+        show_running(self.acts, running)
+        # clicking an entry jumps through the history; it waits until the run is paused
+        self.undo_view.setEnabled(not running)
+        stack = self.document.undo_stack
+        if running:
+            self._canvas_call("set_phase", None)
+            # undo pauses the run, which becomes the step it takes back
+            self.acts.undo.setEnabled(True)
+            self.acts.undo.setText("&Undo Training")
+        else:
+            self.acts.undo.setEnabled(stack.canUndo())
+            self.acts.undo.setText(f"&Undo {stack.undoText()}" if stack.undoText() else "&Undo")
+
+    def _on_training_problem(self, text):
+        self.show_message(text, 20000)
+        self.training_panel.live.setText(text)
 
     def _dock(self, title, widget, area):
         dock = QDockWidget(title, self)
@@ -170,11 +260,13 @@ class MainWindow(QMainWindow):
         return answer == "discard"
 
     def new_project(self):
+        self.training.stop()
         if self.maybe_save():
             self.document.new_project()
             self._refit()
 
     def open_dialog(self):
+        self.training.stop()
         if not self.maybe_save():
             return False
         folder = os.path.dirname(self.document.path) if self.document.path else ""
@@ -183,6 +275,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path):
         """Open ``path`` (from the recent files list or the command line)."""
+        self.training.stop()
         return self.maybe_save() and self._open(path)
 
     def _open(self, path):
@@ -216,7 +309,8 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path):
         try:
-            self.document.save(path)
+            with self.training.edit_guard():  # a run goes on between two steps, its state saved too
+                self.document.save(path)
         except (SimulatorError, OSError, ValueError) as error:
             self.dialogs.show_error("Could not save", f"The project could not be saved to "
                                     f"“{os.path.basename(path)}”.", _reason(error))
@@ -227,6 +321,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_lesson(self, name):
+        self.training.stop()
         try:
             if not self.maybe_save():
                 return False
@@ -365,6 +460,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event):
+        self.training.stop()  # no thread is left behind, and the run is on the undo stack before asking to save
         if not self.maybe_save():
             event.ignore()
             return

@@ -23,7 +23,7 @@ from ..trainer import Trainer
 from .outputs import StreamedCSV, check_output, refuse_same
 
 EXIT_ERROR = 2
-LOG_HEADER = ("step", *COLUMNS)
+LOG_HEADER = COLUMNS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -154,7 +154,7 @@ def cmd_train(args, interrupts, outcome):
                                         (out, "the trained project's file")])
     outcome.unchanged.extend(p for p in dict.fromkeys([out, args.log]) if p and os.path.exists(p))
     train, test = project.datasets()
-    trainer = Trainer(project.network, train, test, project.settings)
+    trainer = Trainer(project.network, train, test, project.settings, state=project.training_state)
     log = StreamedCSV(args.log, log_real, LOG_HEADER) if args.log is not None else None
     try:
         started = time.perf_counter()
@@ -164,6 +164,7 @@ def cmd_train(args, interrupts, outcome):
         kept = trainer.steps - first
         if stopped is not None and kept == 0:
             raise SimulatorError(f"{stopped} Nothing was written; {args.file} is unchanged.")
+        project.training_state = trainer.state(params=False)  # so the next run resumes exactly
         with interrupts.deferred():
             _save(project, out, interrupts, outcome)
             if log is not None:
@@ -194,7 +195,7 @@ def _run(trainer, steps, log):
             except TrainingError as exc:
                 return exc
             if log is not None:
-                log.write((trainer.steps, *(history.last(name) for name in COLUMNS)))
+                log.write((trainer.steps, *(history.last(name) for name in COLUMNS[1:])))
     return None
 
 

@@ -305,12 +305,6 @@ def test_standard_shortcuts(win):
             assert action.shortcut() == expected[0], action.text()
 
 
-def test_training_placeholders_are_disabled_and_say_so(win):
-    for action in (win.acts.train_start, win.acts.train_pause, win.acts.train_step):
-        assert not action.isEnabled()
-        assert "next version" in action.toolTip()
-
-
 def _menu_actions(menu):
     for action in menu.actions():
         if action.isSeparator():

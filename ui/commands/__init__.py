@@ -12,6 +12,7 @@ Two ways to be exact:
 - Value edits and simple ones (weights, biases, settings, data, activations,
   one edge, positions) keep the old and the new value; the first four share
   ``SetValueCommand``.
+- A training run (``training.py``) keeps the training state before and after.
 - Structural edits (neurons, layers, whole blocks, deletions) keep the
   network and the manual positions before and after. The "after" state is
   computed on a copy in ``prepare``, so redo replays exactly the random
@@ -23,6 +24,7 @@ from .base import DocumentCommand, SetValueCommand
 from .structure import (AddNeuronCommand, ConnectLayersCommand, DeleteItemsCommand, DisconnectLayersCommand,
                         InsertLayerCommand, RemoveLayerCommand, RemoveNeuronCommand, ResizeLayerCommand,
                         rewire_note)
+from .training import TrainCommand, train_text
 from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, MoveNeuronsCommand,
                      SetActivationCommand, SetBiasCommand, SetDataCommand, SetSettingCommand, SetWeightCommand,
                      setting_label)
@@ -31,4 +33,4 @@ __all__ = ["AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "Conne
            "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",
            "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetSettingCommand",
-           "SetValueCommand", "SetWeightCommand", "rewire_note", "setting_label"]
+           "SetValueCommand", "SetWeightCommand", "TrainCommand", "rewire_note", "setting_label", "train_text"]

@@ -1,0 +1,81 @@
+"""Small pieces the training controller and the window share: phase names,
+the evaluation grid, comparing training states, and Space as Play/Pause."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt
+
+from simulator.datasets import evaluation_grid
+from simulator.errors import SimulatorError
+from simulator.names import layer_title
+
+GRID_2D = 50
+GRID_1D = 200
+
+
+def phase_text(phase, n_layers):
+    """A phase as the status bar names it: "Forward through Hidden 1"."""
+    if phase is None:
+        return ""
+    kind, layer = phase
+    if kind == "forward":
+        return f"Forward through {layer_title(layer, n_layers)}"
+    if kind == "backward":
+        return f"Backward through {layer_title(layer, n_layers)}"
+    if kind == "loss":
+        return "Loss"
+    return "Update the weights"
+
+
+def grid_for(train):
+    """The evaluation grid for 1-D or 2-D inputs, None otherwise."""
+    if train.n_inputs not in (1, 2):
+        return None
+    try:
+        return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
+    except SimulatorError:
+        return None
+
+
+def same_state(a, b):
+    """True if two TrainStates hold the same progress, parameters and optimiser memory."""
+    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
+            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
+            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
+            and np.array_equal(a.params, b.params)
+            and a.moments.keys() == b.moments.keys()
+            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
+
+
+def frozen_copy(array):
+    """A read-only float64 copy."""
+    out = np.array(array, dtype=np.float64, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+class SpaceToPlay(QObject):
+    """Space plays and pauses, and on the canvas Space+drag still pans: a press
+    and release of Space with no mouse button pressed between them toggles."""
+
+    def __init__(self, view, toggle):
+        super().__init__(view)
+        self.view, self.toggle = view, toggle
+        self._down = self._dragged = False
+        view.installEventFilter(self)
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        kind = event.type()
+        if kind == QEvent.ShortcutOverride and event.key() == Qt.Key_Space:
+            event.accept()  # the canvas gets the key, for Space+drag
+        elif kind == QEvent.KeyPress and event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._down, self._dragged = True, False
+        elif kind == QEvent.MouseButtonPress and self._down:
+            self._dragged = True
+        elif kind == QEvent.KeyRelease and event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            if self._down and not self._dragged:
+                self.toggle()
+            self._down = False
+        return False
