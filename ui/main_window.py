@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QTabWidget, QToolButton, QUndoView,
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QToolButton, QUndoView,
                                QVBoxLayout, QWidget)
 
 from simulator.errors import SimulatorError
@@ -25,6 +25,7 @@ from .lesson_view import LessonView
 from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
 from .plots import LossPlot
+from .plots.views_panel import TrainingViews
 from .recovery import Recovery
 from .settings_dock import SettingsPanel
 from .training.controller import TrainingController
@@ -79,9 +80,13 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.document, self)
         self.loss_plot = LossPlot()
         self.loss_plot.set_history(self.training.history)
-        self.plot_tabs = QTabWidget()
+        # the loss first, then the output, activation and gradient-flow views
+        self.training_views = TrainingViews()
+        self.plot_tabs = self.training_views.tabs
         self.plot_tabs.setToolTip("")
-        self.plot_tabs.addTab(self.loss_plot, "Loss")
+        self.plot_tabs.insertTab(0, self.loss_plot, "Loss")
+        self.plot_tabs.setTabToolTip(0, "Training and test loss per step, and accuracy for classification.")
+        self.plot_tabs.setCurrentIndex(0)
         for button in self.plot_tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
             button.setToolTip("Show more plot tabs")
         self.plots = QWidget()  # filled once the actions exist: the training panel above the plot tabs
@@ -139,14 +144,16 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(self.plots)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.training_panel)
-        layout.addWidget(self.plot_tabs, 1)
+        layout.addWidget(self.training_views, 1)
         self.resizeDocks([self.docks[4]], [400], Qt.Vertical)
         self.resizeDocks([self.docks[3], self.docks[4]], [280, 1100], Qt.Horizontal)
         self.training.add_view(self.loss_plot)
-        for target in (self.view, self.view.scene()):  # the canvas draws snapshots once it can
-            if hasattr(target, "show_snapshot"):
-                self.training.add_view(target)
-                break
+        self.training.add_view(self.view)
+        self.training.add_view(self.inspector)
+        self.training.add_view(self.training_views)
+        self._traced = None
+        self.training_views.sample_clicked.connect(self.trace_sample)
+        self.view.scene().current_changed.connect(self._on_current_for_views)
         self.training.running_changed.connect(self._on_running_changed)
         self.training.message.connect(self.show_message)
         self.training.problem.connect(self._on_training_problem)
@@ -157,11 +164,33 @@ class MainWindow(QMainWindow):
         self.plot_tabs.addTab(widget, title)
         self.training.add_view(widget)
 
-    def _canvas_call(self, name, *args):
-        for target in (self.view, self.view.scene()):
-            if hasattr(target, name):
-                getattr(target, name)(*args)
-                return
+    def trace_sample(self, dataset_name, index):
+        """Show backpropagation of one example on the canvas (a click on a point
+        of the output map): z, a and delta on the neurons, dL/dw on the edges.
+        A second click on the same point hides it again."""
+        if self._traced == (dataset_name, index):
+            self.clear_trace()
+            self.show_message("Trace hidden")
+            return
+        trace = self.training.trace(dataset_name, index)
+        if trace is None or not self.view.show_trace(trace):
+            return
+        self._traced = (dataset_name, index)
+        which = "training" if dataset_name == "train" else "test"
+        inputs = ", ".join(f"{v:.3g}" for v in trace.x)
+        targets = ", ".join(f"{v:.3g}" for v in trace.y)
+        self.show_message(f"Tracing example {index + 1} of the {which} set: input ({inputs}), target "
+                          f"({targets}), loss {trace.loss:.4g}. The canvas shows z, a and delta on each "
+                          f"neuron and dL/dw on each edge (zoom in to read them); click the point again "
+                          f"to hide them", 30000)
+
+    def clear_trace(self):
+        self._traced = None
+        self.view.show_trace(None)
+
+    def _on_current_for_views(self, current):
+        neuron = current[1] if current is not None and current[0] == "neuron" else None
+        self.training_views.set_neuron(neuron)
 
     def toggle_training(self):
         self.training.toggle()
@@ -182,7 +211,7 @@ class MainWindow(QMainWindow):
         phase = self.training.step_phase()
         trainer = self.training.trainer
         in_pass = trainer is not None and trainer.pass_in_progress is not None
-        self._canvas_call("set_phase", phase if in_pass else None)
+        self.view.set_phase(phase if in_pass else None)
 
     def reset_training(self):
         self.training.reset()
@@ -201,7 +230,8 @@ class MainWindow(QMainWindow):
         self.undo_view.setEnabled(not running)
         stack = self.document.undo_stack
         if running:
-            self._canvas_call("set_phase", None)
+            self.view.set_phase(None)
+            self.clear_trace()  # the weights it was computed with are changing
             # undo pauses the run, which becomes the step it takes back
             self.acts.undo.setEnabled(True)
             self.acts.undo.setText("&Undo Training")

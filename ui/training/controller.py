@@ -203,6 +203,30 @@ class TrainingController(QObject):
         self.message.emit(text)
         return phase
 
+    def trace(self, dataset_name, index):
+        """Backpropagation of one example, without training: a Trace, or None
+        (with the reason in ``problem``) when the project cannot be trained.
+        A run in progress is paused first, so the trace shows its weights.
+
+        Parameters
+        ----------
+        dataset_name : {"train", "test"}
+        index : int
+            Row of that dataset.
+        """
+        self.stop()
+        trainer = self._ensure_trainer()
+        if trainer is None:
+            return None
+        dataset = trainer.train if dataset_name == "train" else trainer.test
+        if dataset is None:
+            return None
+        try:
+            return trainer.trace(index, dataset)
+        except SimulatorError as exc:
+            self.problem.emit(str(exc))
+            return None
+
     def reset(self):
         """Draw fresh weights from the settings' seed and start training afresh: one undo step."""
         self.stop()
