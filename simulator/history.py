@@ -9,9 +9,9 @@ test value evaluated on one step of the group survives the merge.
 
 import numpy as np
 
+from .limits import MAX_HISTORY_ROWS
+
 COLUMNS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
-MAX_ROWS = 20_000
-"""Rows kept at most (about 1 MB); at least the newest ``MAX_ROWS // 4`` are at full resolution."""
 
 
 class History:
@@ -28,7 +28,7 @@ class History:
         Rows kept at most; an even number of at least 4.
     """
 
-    def __init__(self, max_rows=MAX_ROWS, capacity=1024):
+    def __init__(self, max_rows=MAX_HISTORY_ROWS, capacity=1024):
         self.max_rows = max(4, int(max_rows) // 2 * 2)
         self._data = np.full((len(COLUMNS), min(capacity, self.max_rows)), np.nan)
         self.n = 0

@@ -59,6 +59,15 @@ MAX_BATCH_SIZE = 100_000
 MAX_TEST_EVERY = 10**9
 """Largest interval, in steps, between two evaluations of the test set."""
 
+MAX_HISTORY_ROWS = 20_000
+"""Rows of training history kept at most (about 1 MB), however long a run is;
+at least the newest quarter of them at full resolution, older ones thinned."""
+
+MAX_TRAINING_COUNT = 2**53
+"""Largest step, epoch, cursor or optimiser step count a project file's
+``training_state`` may hold: the history keeps step numbers as float64, which
+counts every whole number exactly up to 2**53."""
+
 MAX_STEPS = 100_000_000
 """Most steps one ``train`` command of the command line runs."""
 

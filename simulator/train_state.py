@@ -20,9 +20,9 @@ from types import MappingProxyType
 import numpy as np
 
 from .optimizers import OPTIMIZER_NAMES
+from .limits import MAX_TRAINING_COUNT
 from .project_schema import check_keys, fail, key_path, number, show, whole
 
-MAX_COUNT = 2**62
 MOMENTS = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}
 
 
@@ -111,9 +111,9 @@ def state_from_dict(value, path, network, n_train=None):
     if not isinstance(value, dict):
         fail(path, f"must be an object {{...}}, not {show(value)}")
     check_keys(value, path, ("step", "epoch", "cursor"), ("order", "shuffle_rng", "optimizer"))
-    step = whole(value["step"], key_path(path, "step"), 0, MAX_COUNT)
-    epoch = whole(value["epoch"], key_path(path, "epoch"), 0, MAX_COUNT)
-    cursor = whole(value["cursor"], key_path(path, "cursor"), 0, MAX_COUNT)
+    step = whole(value["step"], key_path(path, "step"), 0, MAX_TRAINING_COUNT)
+    epoch = whole(value["epoch"], key_path(path, "epoch"), 0, MAX_TRAINING_COUNT)
+    cursor = whole(value["cursor"], key_path(path, "cursor"), 0, MAX_TRAINING_COUNT)
     order = value.get("order")
     if order is not None:
         opath = key_path(path, "order")
@@ -160,7 +160,7 @@ def state_from_dict(value, path, network, n_train=None):
         name = o["name"]
         if name not in OPTIMIZER_NAMES:
             fail(key_path(opath, "name"), f"unknown optimizer {show(name)} (known: {', '.join(OPTIMIZER_NAMES)})")
-        t = whole(o.get("t", 0), key_path(opath, "t"), 0, MAX_COUNT)
+        t = whole(o.get("t", 0), key_path(opath, "t"), 0, MAX_TRAINING_COUNT)
         given = o.get("moments", {})
         mpath = key_path(opath, "moments")
         if not isinstance(given, dict):
