@@ -342,9 +342,9 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
 
     def delete_selection(self):
         """Delete the selected neurons and edges in one undoable step."""
-        neurons = self.selected_neurons()
-        gone = set(neurons)
-        edges = [e for e in self.selected_edges() if e[0] not in gone and e[1] not in gone]
+        # Every selected edge goes along: one whose neuron the model keeps
+        # (the last output neuron) is still deleted on its own.
+        neurons, edges = self.selected_neurons(), self.selected_edges()
         if not neurons and not edges:
             return False
         return self.document.delete_items(neurons=neurons, edges=edges)
