@@ -127,7 +127,7 @@ def test_space_drag_pans_instead_of_drawing_a_band(qtbot, canvas):
 def title_ink(view, layer):
     """Where a layer title's text is drawn, in viewport pixels."""
     title = view.scene()._layers[layer].title
-    return view.mapFromScene(title.mapRectToScene(QRectF(-50, 0, 100, 34))).boundingRect()
+    return view.mapFromScene(title.mapRectToScene(title.ink())).boundingRect()
 
 
 def drawing_on_screen(view):

@@ -9,10 +9,19 @@ LAYER_SPACING = 180.0   # column to column, for small networks
 ASPECT = 0.45           # tall networks: columns at least this fraction of the tallest column apart
 
 
+MIN_LAYER_SPACING = 120.0  # deep networks: columns no closer than this
+DEEP = 5                  # networks of more layers than this draw their columns closer
+
+
 def layer_spacing(sizes):
-    """Distance between columns: wider for tall layers, so big networks are not a thin strip."""
+    """Distance between columns: wider for tall layers, so big networks are not
+    a thin strip; closer for deep ones (more than DEEP layers), so a deep and
+    narrow network is not a thin strip either."""
     tallest = (max(sizes) - 1) * NEURON_SPACING if sizes else 0.0
-    return max(LAYER_SPACING, ASPECT * tallest)
+    base = LAYER_SPACING
+    if len(sizes) > DEEP:
+        base = max(MIN_LAYER_SPACING, LAYER_SPACING * (DEEP - 1) / (len(sizes) - 1))
+    return max(base, ASPECT * tallest)
 
 
 def auto_layout(sizes):

@@ -29,14 +29,13 @@ from simulator.limits import MAX_WEIGHT
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .edges_item import EdgesItem
-from .items import LayerItem, LayerTitleItem, NeuronItem, largest_magnitude
+from .items import LayerItem, NeuronItem, largest_magnitude
 from .layout import auto_layout
 from .menus import context_menu
 from .picking import Picking
 from .tooltips import tooltip
 from .training_display import TrainingDisplay
 
-TITLE_INK_WIDTH = 100.0  # how wide a layer title's text is drawn, at most, in pixels
 DIALOG_DECIMALS = 6      # the weight and bias dialogs
 
 
@@ -285,19 +284,26 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
 
     def _declutter_titles(self):
         """Level of detail for titles: zoomed far out, the columns stand closer
-        on screen than a title is wide. Output and Input keep theirs; a hidden
+        on screen than a title is wide. Then every title is shortened ("H1");
+        if even those collide, Output and Input keep theirs and a hidden
         layer's title shows only where it overlaps none already shown."""
-        half = TITLE_INK_WIDTH / 2 * self._title_scale
-        height = LayerTitleItem.RECT.height() * self._title_scale
         last = len(self._layers) - 1
-        shown = []
-        for layer in [last, 0] + list(range(1, last)):
-            title = self._layers[layer].title
-            ink = QRectF(title.x() - half, title.y(), 2 * half, height)
-            visible = not any(ink.intersects(other) for other in shown)
-            title.setVisible(visible)
-            if visible:
-                shown.append(ink)
+        order = [last, 0] + list(range(1, last))
+        for short in (False, True):
+            shown, hidden = [], False
+            for layer in order:
+                title = self._layers[layer].title
+                box = title.ink(short)
+                ink = QRectF(title.x() + box.x() * self._title_scale, title.y(),
+                             box.width() * self._title_scale, box.height() * self._title_scale)
+                visible = not any(ink.intersects(other) for other in shown)
+                hidden = hidden or not visible
+                if visible:
+                    shown.append(ink)
+                title.setVisible(visible)
+                title.set_short(short)
+            if not hidden:
+                return
 
     def view_scale(self):
         views = self.views()
