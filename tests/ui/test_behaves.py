@@ -72,3 +72,55 @@ def test_labels_are_readable_or_not_drawn():
         font = fitting_font(base, 9, lod, "x1", 29)
         assert font is not None and font.pixelSize() * lod >= MIN_TEXT_PIXELS - 0.5
     assert fitting_font(base, 9, 0.2, "\u22120.53", 29) is None  # too small to read: no label at all
+
+
+# --------------------------------------------------------- mouse on neurons
+@pytest.mark.parametrize("zoom", [1.0, 1.5, 2.0])
+@pytest.mark.parametrize("offset", [(19, 0), (0, -19), (-13, 13)])
+def test_a_drag_from_19_pixels_off_centre_connects(qtbot, canvas, zoom, offset):
+    from PySide6.QtGui import QTransform
+    from tests.ui.canvas_support import drag, neuron
+    view, scene, doc = canvas()  # 2-4-1 without x1 -> h1
+    view.setTransform(QTransform.fromScale(zoom, zoom))
+    scene.set_zoom(zoom)
+    view.centerOn(scene.neuron_pos((0, 0)))
+    before = scene.neuron_xy((0, 0))
+    drag(qtbot, view, neuron(view, (0, 0), *offset), neuron(view, (1, 0)))
+    assert doc.network.has_edge((0, 0), (1, 0))
+    assert scene.neuron_xy((0, 0)) == before and doc.positions == {}
+
+
+def test_a_neuron_dropped_onto_another_is_set_beside_it_in_the_same_step(qtbot, canvas):
+    import numpy as np
+    from tests.ui.canvas_support import drag, neuron
+    from ui.network_view.layout import DROP_GAP
+    view, scene, doc = canvas()
+    drag(qtbot, view, neuron(view, (0, 1)), neuron(view, (1, 2)))  # x2 dropped right onto h3
+    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Move Neuron"
+    x, y = scene.neuron_xy((0, 1))
+    others = [scene.neuron_xy(k) for k in scene.neuron_keys() if k != (0, 1)]
+    assert min(np.hypot(x - ox, y - oy) for ox, oy in others) >= DROP_GAP - 0.1
+    hx, hy = scene.neuron_xy((1, 2))
+    assert np.hypot(x - hx, y - hy) < DROP_GAP + 8  # the nearest free place, not far away
+    assert scene.neuron_at(scene.neuron_pos((0, 1))) == (0, 1)  # nothing hides it: it can be picked
+    doc.undo_stack.undo()
+    assert doc.positions == {}
+
+
+# ------------------------------------------------------------------- keys
+def test_arrow_keys_nudge_the_selected_neurons_in_one_step(qtbot, canvas):
+    view, scene, doc = canvas()
+    view.setFocus()
+    scene.select_only(neurons=[(1, 0), (1, 1)])
+    start = {k: scene.neuron_xy(k) for k in [(1, 0), (1, 1)]}
+    for key in (Qt.Key_Right, Qt.Key_Right, Qt.Key_Down):
+        qtbot.keyClick(view, key)
+    qtbot.keyClick(view, Qt.Key_Left, Qt.ShiftModifier)  # Shift: a fine step
+    for key, (x, y) in start.items():
+        assert scene.neuron_xy(key) == (x + 19, y + 10)
+    assert doc.undo_stack.count() == 1  # the presses in a row are one step
+    doc.undo_stack.undo()
+    assert {k: scene.neuron_xy(k) for k in start} == start
+    scene.select_only()
+    qtbot.keyClick(view, Qt.Key_Right)  # nothing selected: nothing moves
+    assert doc.positions == {}

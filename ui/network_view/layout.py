@@ -1,8 +1,11 @@
 """Automatic layout: one column per layer, each column centred on y = 0.
 
 Scene coordinates are pixels at 100 % zoom. Manual positions (the document's
-``positions``) override these neuron by neuron.
+``positions``) override these neuron by neuron; ``free_places`` keeps a
+dropped neuron from hiding another.
 """
+
+import numpy as np
 
 NEURON_SPACING = 56.0   # centre to centre within a column
 LAYER_SPACING = 180.0   # column to column, for small networks
@@ -45,3 +48,56 @@ def auto_layout(sizes):
         for index in range(size):
             positions[(layer, index)] = (layer * dx, top + index * NEURON_SPACING)
     return positions
+
+
+DROP_GAP = 36.0  # centre to centre: a dropped neuron is set at least this far from every other (2 radii + 2)
+
+
+def free_places(moves, others, gap=DROP_GAP):
+    """Where dropped neurons go so that none hides another.
+
+    Parameters
+    ----------
+    moves : dict of key -> (x, y)
+        Where the person dropped each neuron, in scene coordinates.
+    others : array of shape (n, 2)
+        Centres of the neurons that stay where they are.
+    gap : float
+        The least distance between two centres after the drop.
+
+    Returns
+    -------
+    dict of key -> (x, y)
+        ``moves``, with each neuron that would lie closer than ``gap`` to
+        another nudged to the nearest free place (searched on rings around
+        the drop point, 4 units apart). Neurons are placed in key order, each
+        keeping clear of those placed before it.
+    """
+    taken = np.asarray(others, dtype=float).reshape(-1, 2)
+    placed = {}
+    for key in sorted(moves):
+        x, y = moves[key]
+        if len(taken) and np.min(np.hypot(taken[:, 0] - x, taken[:, 1] - y)) < gap:
+            x, y = _nearest_free(x, y, taken, gap)
+        placed[key] = (x, y)
+        taken = np.vstack([taken, [[x, y]]])
+    return placed
+
+
+def _nearest_free(x, y, taken, gap, step=4.0):
+    near = taken[np.hypot(taken[:, 0] - x, taken[:, 1] - y) < 2 * gap + 40 * step]
+    for ring in range(1, 400):
+        radius = ring * step
+        count = max(12, int(2 * np.pi * radius / step))
+        angle = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
+        cx, cy = x + radius * np.cos(angle), y + radius * np.sin(angle)
+        if ring % 40 == 0:  # past the neighbours looked at so far: look farther
+            near = taken[np.hypot(taken[:, 0] - x, taken[:, 1] - y) < radius + 2 * gap + 40 * step]
+        if not len(near):
+            return round(float(cx[0]), 1), round(float(cy[0]), 1)
+        clear = np.min(np.hypot(cx[:, None] - near[None, :, 0], cy[:, None] - near[None, :, 1]), axis=1)
+        free = np.flatnonzero(clear >= gap)
+        if len(free):
+            best = free[np.argmax(clear[free])]
+            return round(float(cx[best]), 1), round(float(cy[best]), 1)
+    return x, y

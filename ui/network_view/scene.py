@@ -256,6 +256,15 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         x, y = self._xy[layer][index].tolist()
         return x, y
 
+    def neuron_centres(self, exclude=()):
+        """Centres of every neuron but those in ``exclude``: an (n, 2) array."""
+        exclude = set(exclude)
+        parts = []
+        for layer, xy in enumerate(self._xy):
+            keep = [i for i in range(len(xy)) if (layer, i) not in exclude] if exclude else slice(None)
+            parts.append(xy[keep])
+        return np.concatenate(parts) if parts else np.zeros((0, 2))
+
     def neuron_pos(self, key):
         """Scene position of a neuron's centre."""
         return QPointF(*self.neuron_xy(key))
@@ -354,6 +363,18 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         if not neurons and not edges:
             return False
         return self.document.delete_items(neurons=neurons, edges=edges)
+
+    def nudge_selection(self, dx, dy):
+        """Move the selected neurons by (``dx``, ``dy``) scene units (arrow keys).
+        Consecutive nudges of the same neurons are one undo step. False if none is selected."""
+        keys = self.selected_neurons()
+        if not keys:
+            return False
+        moves = {}
+        for key in keys:
+            x, y = self.neuron_xy(key)
+            moves[key] = (round(x + dx, 1), round(y + dy, 1))
+        return self.document.move_neurons(moves, merge=True)
 
     def current(self):
         return self._current
@@ -552,6 +573,10 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         elif hit[0] == "edge" and hit[1] not in self._selected_edges:
             self._hint = hit
             self.select_only(edges=[hit[1]])
+
+    def dragging(self):
+        """True while a press or drag on a neuron is under way."""
+        return self._gesture is not None or self._press is not None
 
     def cancel_gesture(self):
         """Escape: abandon a drag in progress. True if there was one."""

@@ -6,7 +6,9 @@ Navigation, as in most diagram editors:
   *selected* edge or neuron the plain wheel nudges its weight or bias);
 - left-drag on empty background draws a rubber band (Ctrl adds);
 - Space+left-drag or middle-drag pans;
-- Delete removes the selection, Escape cancels a drag or clears the selection.
+- Delete removes the selection, Escape cancels a drag or clears the selection;
+  the arrow keys nudge the selected neurons (Shift: finely), all the presses
+  in a row one undo step.
 """
 
 import math
@@ -24,6 +26,8 @@ FIT_MARGIN = 12.0       # pixels around the drawing after Fit
 LEGEND_GAP = 6.0        # pixels kept free around the legend after Fit
 TITLE_ROOM = QSize(110, 40)  # pixels a layer title takes beside and below its column at 100 %
 WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
+NUDGE_STEP, FINE_NUDGE_STEP = 10.0, 1.0  # scene units an arrow key (with Shift: finely) moves neurons
+ARROWS = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
 
 
 def _finite(rect):
@@ -232,6 +236,11 @@ class NetworkView(QGraphicsView):
             event.accept()
         elif key in (Qt.Key_Delete, Qt.Key_Backspace):
             self.scene().delete_selection()
+            event.accept()
+        elif key in ARROWS and self.scene().selected_neurons() and not self.scene().dragging():
+            step = FINE_NUDGE_STEP if event.modifiers() & Qt.ShiftModifier else NUDGE_STEP
+            dx, dy = ARROWS[key]
+            self.scene().nudge_selection(dx * step, dy * step)
             event.accept()
         elif key == Qt.Key_Escape:
             if not self.scene().cancel_gesture():
