@@ -124,3 +124,125 @@ def test_arrow_keys_nudge_the_selected_neurons_in_one_step(qtbot, canvas):
     scene.select_only()
     qtbot.keyClick(view, Qt.Key_Right)  # nothing selected: nothing moves
     assert doc.positions == {}
+
+
+def test_ctrl_equals_zooms_in_as_ctrl_plus_does(qtbot, win):
+    for keys in ("Ctrl+=", "Ctrl++"):
+        zoom = win.view.zoom()
+        press(qtbot, win, keys)
+        assert win.view.zoom() > zoom * 1.2, keys
+    assert "Ctrl+=" in win.acts.zoom_in.text() and "Ctrl+=" in win.acts.zoom_in.toolTip()
+
+
+def test_the_edit_menu_shows_both_redo_shortcuts_and_both_work(qtbot, win):
+    edit = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Edit")
+    assert win.acts.redo in edit.actions()
+    net = win.document.network
+    win.document.set_bias((1, 0), 0.5)
+    win.acts.undo.trigger()
+    # a menu draws the text after the tab where the shortcut goes
+    label, keys = win.acts.redo.text().split("\t")
+    assert label == "&Redo Set Bias" and keys == "Ctrl+Y, Ctrl+Shift+Z"
+    assert "Ctrl+Y or Ctrl+Shift+Z" in win.acts.redo.toolTip()
+    for sequence in ("Ctrl+Y", "Ctrl+Shift+Z"):
+        press(qtbot, win, sequence)
+        assert net.layers[1].bias[0] == 0.5, sequence
+        win.acts.undo.trigger()
+
+
+def test_toolbar_insert_layer_agrees_with_the_output_neurons_context_menu(qtbot, win):
+    net, scene = win.document.network, win.view.scene()
+    scene.select_only(neurons=[(2, 0)])  # the output neuron
+    button = win.toolbar.widgetForAction(win.acts.insert_layer)
+    assert button.isEnabled() and "between Hidden 1 and Output" in win.acts.insert_layer.toolTip()
+    menu = scene.context_menu(scene.neuron_pos((2, 0)))
+    offered = {a.text(): a.isEnabled() for a in menu.actions()}
+    assert offered["Insert Layer Before"] and not offered["Insert Layer After"]
+    qtbot.mouseClick(button, Qt.LeftButton)  # the toolbar does what the menu offers: before the output
+    assert net.sizes == [2, 4, 2, 1]
+    win.acts.undo.trigger()
+    next(a for a in menu.actions() if a.text() == "Insert Layer Before").trigger()
+    assert net.sizes == [2, 4, 2, 1]
+    scene.select_only(neurons=[(0, 0)])  # an input neuron: after it, as its menu's Insert Layer After
+    win.acts.insert_layer.trigger()
+    assert net.sizes == [2, 2, 4, 2, 1]
+
+
+def test_status_messages_do_not_linger_after_new(qtbot, win):
+    win.document.delete_items(neurons=[(2, 0)])  # refused: the reason shows for a while
+    assert win.statusBar().currentMessage()
+    win.acts.new.trigger()
+    assert win.statusBar().currentMessage() == ""
+
+
+def test_save_as_suggests_a_folder_that_exists(qtbot, win, tmp_path, monkeypatch):
+    import os
+    from PySide6.QtCore import QStandardPaths
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda kind: str(home / "Documents"))  # missing
+    monkeypatch.chdir(tmp_path)  # the folder the app was started from: never suggested
+    asked = []
+    win.dialogs.get_save_path = lambda suggestion="": asked.append(suggestion) or ""
+    win.acts.save_as.trigger()
+    assert os.path.dirname(asked[-1]) == str(home) and asked[-1].endswith(".json")
+    (home / "Documents").mkdir()
+    win.acts.save_as.trigger()
+    assert os.path.dirname(asked[-1]) == str(home / "Documents")
+
+
+# ---------------------------------------------------------------- layout
+def dock_extents(window):
+    return {d.objectName(): (d.width() if window.dockWidgetArea(d) in (Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea)
+                             else d.height()) for d in window.docks if d.isVisible()}
+
+
+def settle(qtbot):
+    qtbot.wait(50)
+
+
+def test_a_500_by_350_window_keeps_the_canvas_in_sight_and_the_docks_grow_back(qtbot, win):
+    win.resize(1400, 900)  # the window's size at first start
+    settle(qtbot)
+    start, canvas = dock_extents(win), win.view.size()
+    win.resize(500, 350)
+    settle(qtbot)
+    view = win.view
+    assert view.width() >= 200 and view.height() >= 150  # the docks give way, not the drawing
+    assert not view.legend_shown()  # a legend would cover the little canvas
+    assert view.viewport().rect().contains(
+        view.mapFromScene(view.scene().content_rect(titles=False)).boundingRect())
+    win.resize(1400, 900)
+    settle(qtbot)
+    again = dock_extents(win)
+    for name, size in start.items():
+        assert again[name] >= 0.9 * size, (name, again[name], size)
+    assert win.view.width() >= 0.9 * canvas.width() and win.view.height() >= 0.9 * canvas.height()
+    assert view.legend_shown()
+
+
+def test_the_data_and_training_form_scrolls_rather_than_clipping(qtbot, win):
+    panel = win.settings_panel
+    assert panel.horizontalScrollBarPolicy() == Qt.ScrollBarAsNeeded
+    win.resizeDocks([win.docks[1]], [120], Qt.Horizontal)
+    settle(qtbot)
+    assert panel.widget().width() >= panel.widget().minimumSizeHint().width()  # no field cut off
+    assert panel.horizontalScrollBar().maximum() > 0  # the rest is a scroll away
+
+
+def test_reset_layout_puts_docks_and_toolbar_back(qtbot, win):
+    settle(qtbot)
+    start = dock_extents(win)
+    win.docks[0].hide()
+    win.toolbar.hide()
+    win.resizeDocks([win.docks[1]], [150], Qt.Horizontal)
+    win.removeDockWidget(win.docks[3])
+    settle(qtbot)
+    view_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&View")
+    assert win.acts.reset_layout in view_menu.actions()
+    win.acts.reset_layout.trigger()
+    settle(qtbot)
+    assert win.toolbar.isVisible() and all(d.isVisible() or d is win.docks[2] for d in win.docks)
+    assert win.dockWidgetArea(win.docks[3]) == Qt.BottomDockWidgetArea
+    assert dock_extents(win) == start
