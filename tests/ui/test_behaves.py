@@ -246,3 +246,34 @@ def test_reset_layout_puts_docks_and_toolbar_back(qtbot, win):
     assert win.toolbar.isVisible() and all(d.isVisible() or d is win.docks[2] for d in win.docks)
     assert win.dockWidgetArea(win.docks[3]) == Qt.BottomDockWidgetArea
     assert dock_extents(win) == start
+
+
+# ------------------------------------------------------------- start-up
+def test_starting_on_a_bad_file_opens_the_window_and_explains(qtbot, tmp_path):
+    from ui.app import DEFAULT_LESSON, open_window
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": ')
+    dialogs = FakeDialogs()
+    window = open_window(str(bad), dialogs=dialogs)
+    qtbot.addWidget(window)
+    assert window.isVisible() and not dialogs.errors  # the dialog waits until the window shows
+    qtbot.waitUntil(lambda: bool(dialogs.errors))
+    title, text, details = dialogs.errors[0]
+    assert title == "Could not open the file" and "bad.json" in text
+    assert details.startswith("Cannot open") and "not valid JSON" in details
+    assert window.lesson == DEFAULT_LESSON and window.document.path is None  # the default project is open
+    assert window.document.network.sizes == make_preset(DEFAULT_LESSON).network.sizes
+
+
+def test_the_inspector_and_the_status_bar_count_layers_alike(qtbot, win):
+    import re
+    scene = win.view.scene()
+    for _ in range(2):
+        n = win.document.network.n_layers
+        status = int(re.match(r"(\d+) layers?", win.counts_label.text()).group(1))
+        output = win.document.network.output_layer
+        scene.select_only()
+        win.inspector.set_current(("layer", output))
+        first, last = map(int, re.search(r"layer \d+ of (\d+)\u2013(\d+)", win.inspector.l_name.text()).groups())
+        assert status == n == last - first + 1  # "Output (layer 2 of 0–2)" and "3 layers"
+        win.document.insert_layer(2, 3)
