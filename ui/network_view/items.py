@@ -26,7 +26,7 @@ FILLS = {"input": QColor(236, 239, 241), "hidden": QColor(255, 255, 255), "outpu
 WIDTH_LEVELS = 8
 MAP_MIN_PIXELS = 9.0    # a neuron's mini map shows once its radius is this many pixels on screen
 MIN_WIDTH, MAX_WIDTH = 0.6, 5.0
-MIN_TEXT_PIXELS = 8.0   # text smaller than this on screen is not drawn: readable labels, or none
+MIN_TEXT_PIXELS = 9.0   # text smaller than this on screen is not drawn: readable labels, or none
 
 
 # Step-through: forward is bluish green (data flowing on), the loss purple,
