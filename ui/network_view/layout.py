@@ -73,26 +73,48 @@ def free_places(moves, others, gap=DROP_GAP):
         the drop point, 4 units apart). Neurons are placed in key order, each
         keeping clear of those placed before it.
     """
-    taken = np.asarray(others, dtype=float).reshape(-1, 2)
+    grid = _Grid(gap)
+    for x, y in np.asarray(others, dtype=float).reshape(-1, 2).tolist():
+        grid.add(x, y)
     placed = {}
     for key in sorted(moves):
         x, y = moves[key]
-        if len(taken) and np.min(np.hypot(taken[:, 0] - x, taken[:, 1] - y)) < gap:
-            x, y = _nearest_free(x, y, taken, gap)
+        near = grid.near(x, y, gap)
+        if len(near) and np.min(np.hypot(near[:, 0] - x, near[:, 1] - y)) < gap:
+            x, y = _nearest_free(x, y, grid, gap)
         placed[key] = (x, y)
-        taken = np.vstack([taken, [[x, y]]])
+        grid.add(x, y)
     return placed
 
 
-def _nearest_free(x, y, taken, gap, step=4.0):
-    near = taken[np.hypot(taken[:, 0] - x, taken[:, 1] - y) < 2 * gap + 40 * step]
+class _Grid:
+    """Points bucketed in square cells, so a drop looks only at its neighbours."""
+
+    def __init__(self, cell):
+        self.cell = float(cell)
+        self.cells = {}
+
+    def add(self, x, y):
+        self.cells.setdefault((int(x // self.cell), int(y // self.cell)), []).append((x, y))
+
+    def near(self, x, y, reach):
+        """Every point within ``reach`` of (x, y) in each axis (and some a little farther): an (n, 2) array."""
+        c, k = self.cell, int(np.ceil(reach / self.cell))
+        cx, cy = int(x // c), int(y // c)
+        found = [p for i in range(cx - k, cx + k + 1) for j in range(cy - k, cy + k + 1)
+                 for p in self.cells.get((i, j), ())]
+        return np.array(found, dtype=float).reshape(-1, 2)
+
+
+def _nearest_free(x, y, grid, gap, step=4.0):
+    near = None
     for ring in range(1, 400):
         radius = ring * step
+        if ring % 10 == 1:  # the neighbours a ring can touch, looked up again every ten rings
+            near = grid.near(x, y, radius + 10 * step + gap)
         count = max(12, int(2 * np.pi * radius / step))
         angle = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
         cx, cy = x + radius * np.cos(angle), y + radius * np.sin(angle)
-        if ring % 40 == 0:  # past the neighbours looked at so far: look farther
-            near = taken[np.hypot(taken[:, 0] - x, taken[:, 1] - y) < radius + 2 * gap + 40 * step]
         if not len(near):
             return round(float(cx[0]), 1), round(float(cy[0]), 1)
         clear = np.min(np.hypot(cx[:, None] - near[None, :, 0], cy[:, None] - near[None, :, 1]), axis=1)
