@@ -277,3 +277,14 @@ def test_the_inspector_and_the_status_bar_count_layers_alike(qtbot, win):
         first, last = map(int, re.search(r"layer \d+ of (\d+)\u2013(\d+)", win.inspector.l_name.text()).groups())
         assert status == n == last - first + 1  # "Output (layer 2 of 0–2)" and "3 layers"
         win.document.insert_layer(2, 3)
+
+
+def test_neurons_dropped_on_one_spot_are_all_set_apart():
+    import numpy as np
+    from ui.network_view.layout import DROP_GAP, free_places
+    others = np.array([[0.0, 0.0], [0.0, 56.0], [0.0, -56.0]])
+    placed = free_places({(1, i): (0.0, 0.0) for i in range(3)}, others)
+    points = np.vstack([others, list(placed.values())])
+    gaps = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    assert gaps[np.triu_indices(len(points), 1)].min() >= DROP_GAP - 0.1
+    assert max(np.hypot(x, y) for x, y in placed.values()) < 3 * DROP_GAP  # near where they were dropped
