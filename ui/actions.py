@@ -22,11 +22,14 @@ SELECT_LAYER_FIRST = "Select a layer first (click a neuron or a layer's column)"
 REWIRE_TIP = ("If no other edges join the layers on either side, they are then connected directly, "
               "with new random weights.")
 
+REDO_KEYS = ("Ctrl+Y", "Ctrl+Shift+Z")
+
+
 def redo_shortcuts():
     """The platform's Redo keys first, then Ctrl+Y and Ctrl+Shift+Z: people
     bring either habit from other programs, whatever the platform's choice."""
     keys = list(QKeySequence.keyBindings(QKeySequence.Redo))
-    for extra in ("Ctrl+Y", "Ctrl+Shift+Z"):
+    for extra in REDO_KEYS:
         if QKeySequence(extra) not in keys:
             keys.append(QKeySequence(extra))
     return keys
@@ -51,13 +54,36 @@ def _action(win, text, tip, slot=None, shortcut=None, icon=None, checkable=False
     return action
 
 
-def _stack_action(win, stack, prefix, slot, can_changed, text_changed, can, text):
-    """An Undo or Redo action that names the step, as QUndoStack's own do."""
+def zoom_in_shortcuts():
+    """The platform's Zoom In keys, and Ctrl+= : on most keyboards + is Shift+=,
+    so people press Ctrl+= and expect it to zoom in."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.ZoomIn))
+    if QKeySequence("Ctrl+=") not in keys:
+        keys.append(QKeySequence("Ctrl+="))
+    return keys
+
+
+def keys_text(keys, shown=None):
+    """Shortcuts as a menu shows them: "Ctrl+Y, Ctrl+Shift+Z". ``shown``: the
+    first key and those of these (portable text) that ``keys`` holds; the
+    platform's rarer extras (a Redo key, Alt+Shift+Backspace) still work unsaid."""
+    keys = [QKeySequence(k) for k in keys]
+    if shown is not None:
+        keys = keys[:1] + [k for k in keys[1:] if k.toString(QKeySequence.PortableText) in shown]
+    return ", ".join(k.toString(QKeySequence.NativeText) for k in keys)
+
+
+def _stack_action(win, stack, prefix, slot, can_changed, text_changed, can, text, keys=None):
+    """An Undo or Redo action that names the step, as QUndoStack's own do.
+
+    A menu shows only an action's first shortcut; ``keys``, when given, are
+    all shown: a menu draws the text after a tab where the shortcut goes."""
     action = QAction(prefix, win)
     action.triggered.connect(lambda checked=False: slot())
+    after = f"\t{keys}" if keys else ""
 
     def show_text(name):
-        action.setText(f"{prefix} {name}" if name else prefix)
+        action.setText((f"{prefix} {name}" if name else prefix) + after)
 
     can_changed.connect(action.setEnabled)
     text_changed.connect(show_text)
@@ -85,12 +111,13 @@ def build_actions(win):
                            stack.canUndo, stack.undoText)
     a.undo.setShortcut(QKeySequence.Undo)
     a.undo.setIcon(icons.icon("undo"))
+    redo_keys = redo_shortcuts()
     a.redo = _stack_action(win, stack, "&Redo", win.redo, stack.canRedoChanged, stack.redoTextChanged,
-                           stack.canRedo, stack.redoText)
-    a.redo.setShortcuts(redo_shortcuts())
+                           stack.canRedo, stack.redoText, keys_text(redo_keys, REDO_KEYS))
+    a.redo.setShortcuts(redo_keys)
     a.redo.setIcon(icons.icon("redo"))
     for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
-        action.setToolTip(tip)
+        action.setToolTip(f"{tip} ({keys_text(action.shortcuts(), REDO_KEYS).replace(', ', ' or ')})")
         action.setStatusTip(tip)
     a.delete = _action(win, "&Delete", "Delete the selected neurons and edges (every neuron of a hidden layer: "
                        "the layer)", win.delete_selection,
@@ -100,9 +127,16 @@ def build_actions(win):
 
     a.zoom_in = _action(win, "Zoom &In", "Make the drawing bigger", win.zoom_in, QKeySequence.ZoomIn,
                         "zoom_in")
+    a.zoom_in.setShortcuts(zoom_in_shortcuts())
+    zoom_keys = keys_text(a.zoom_in.shortcuts(), ("Ctrl+=",))
+    a.zoom_in.setText(f"Zoom &In\t{zoom_keys}")
+    a.zoom_in.setToolTip(f"Make the drawing bigger ({zoom_keys.replace(', ', ' or ')})")
     a.zoom_out = _action(win, "Zoom &Out", "Make the drawing smaller", win.zoom_out, QKeySequence.ZoomOut,
                          "zoom_out")
     a.fit = _action(win, "&Fit", "Show the whole network", win.fit, QKeySequence("Ctrl+0"), "fit")
+
+    a.reset_layout = _action(win, "&Reset Layout", "Put the panels and the toolbar back in their places and sizes "
+                             "at start-up", win.reset_layout)
 
     a.add_neuron = _action(win, "Add &Neuron", "Add a neuron to the chosen layer", win.add_neuron,
                            QKeySequence("Ctrl+Shift+N"), "add_neuron")
@@ -112,7 +146,11 @@ def build_actions(win):
                              win.insert_layer_after, icon="insert_layer")
     a.remove_layer = _action(win, "&Remove Layer", "Remove the chosen hidden layer and its edges. " + REWIRE_TIP,
                              win.remove_layer, icon="remove_layer")
-    for action, short in ((a.add_neuron, "Add Neuron"), (a.insert_after, "Insert Layer"),
+    # The toolbar's Insert Layer: after the chosen layer, or before it if that is the
+    # output, as the output neuron's context menu offers.
+    a.insert_layer = _action(win, "Insert &Layer", "Insert a hidden layer after the chosen layer",
+                             lambda: insert_layer_here(win), icon="insert_layer")
+    for action, short in ((a.add_neuron, "Add Neuron"), (a.insert_layer, "Insert Layer"),
                           (a.remove_layer, "Remove Layer")):
         action.setIconText(short)  # the menu text names the layer; the toolbar stays short
     a.activation_group = QActionGroup(win)
@@ -181,6 +219,8 @@ def build_menus(win, a, docks, lessons):
     toolbar_toggle.setText("&Toolbar")
     toolbar_toggle.setToolTip("Show or hide the toolbar")
     view.addAction(toolbar_toggle)
+    view.addSeparator()
+    view.addAction(a.reset_layout)
 
     network = bar.addMenu("&Network")
     network.addAction(a.add_neuron)
@@ -232,13 +272,13 @@ def build_toolbar(win, a):
     toolbar.addSeparator()
     toolbar.addActions([a.undo, a.redo, a.delete])
     toolbar.addSeparator()
-    toolbar.addActions([a.add_neuron, a.insert_after, a.remove_layer])
+    toolbar.addActions([a.add_neuron, a.insert_layer, a.remove_layer])
     toolbar.addSeparator()
     toolbar.addActions([a.zoom_in, a.zoom_out, a.fit, a.relayout])
     toolbar.addSeparator()
     toolbar.addActions([a.train_play, a.train_step, a.train_epoch, a.train_phase])
     toolbar.setToolButtonStyle(Qt.ToolButtonIconOnly)
-    for action in (a.add_neuron, a.insert_after, a.remove_layer, a.relayout):
+    for action in (a.add_neuron, a.insert_layer, a.remove_layer, a.relayout):
         button = toolbar.widgetForAction(action)
         if isinstance(button, QToolButton):
             button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
@@ -283,6 +323,18 @@ def fill_recent_menu(win, menu, paths):
     menu.setEnabled(True)
 
 
+def insert_place(net, layer):
+    """Where the toolbar's Insert Layer puts the new layer for the chosen ``layer``
+    (None: nothing chosen): after it, but before the output layer, which has no after."""
+    if layer is None or layer >= net.output_layer:
+        return net.output_layer
+    return layer + 1
+
+
+def insert_layer_here(win):
+    return win.document.insert_layer(insert_place(win.document.network, win.selected_layer()))
+
+
 def show_layer_actions(a, activation_menu, net, layer, selected):
     """Name the chosen layer in the Network menu's actions and enable what applies to it.
 
@@ -312,6 +364,10 @@ def show_layer_actions(a, activation_menu, net, layer, selected):
             action.setEnabled(True)
             action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
                               "click a neuron or a layer's column to insert elsewhere)")
+    where = insert_place(net, layer if selected else None)
+    a.insert_layer.setToolTip(f"Insert a hidden layer between {layer_title(where - 1, net.n_layers)} and "
+                              f"{layer_title(where, net.n_layers)}")
+    a.insert_layer.setStatusTip(a.insert_layer.toolTip())
     a.remove_layer.setToolTip(f"Remove {name} and its edges. {REWIRE_TIP}" if hidden else
                               "Remove the chosen hidden layer (click a hidden layer's neuron first)")
     a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")
@@ -326,5 +382,5 @@ def show_layer_actions(a, activation_menu, net, layer, selected):
         action.setText(activation_label(act_name))
 
 
-__all__ = ["REWIRE_TIP", "SELECT_LAYER_FIRST", "build_actions", "build_menus", "build_toolbar", "fill_recent_menu",
+__all__ = ["REWIRE_TIP", "SELECT_LAYER_FIRST", "build_actions", "insert_place", "keys_text", "zoom_in_shortcuts", "build_menus", "build_toolbar", "fill_recent_menu",
            "show_layer_actions", "show_running", "activation_label"]

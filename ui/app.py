@@ -3,10 +3,12 @@
     backprop-studio [FILE]                      (installed by pip; or python main.py)
     backprop-studio --screenshot OUT.png [FILE]
 
-Any problem before the window is up (bad arguments, a file that cannot be
-opened, a screenshot that cannot be written) is one line on stderr and exit
-status 2. Once the window is up, an unexpected error is logged and shown in a
-dialog; no traceback ever reaches a person.
+Any problem before the window can be up (bad arguments, no display to show
+it on, a screenshot that cannot be written or of a file that cannot be opened)
+is one line on stderr and exit status 2. A file that cannot be opened in the
+window is explained in a dialog over the window, which opens the default
+lesson instead. Once the window is up, an unexpected error is logged and shown
+in a dialog; no traceback ever reaches a person.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def main(argv=None):
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from . import qt_problem
-    problem = qt_problem()
+    problem = qt_problem() or _display_problem(args)
     if problem:
         return _fail(problem)
     try:
@@ -73,31 +75,90 @@ def _run(args):
     app.setApplicationDisplayName(APPLICATION)
     errors = install_excepthook(interactive=not args.screenshot)
 
+    from .main_window import MainWindow
+
+    if args.screenshot:
+        document, lesson, problem = _document(args.file)
+        if problem:
+            return _fail(problem)
+        window = MainWindow(document, remember=False)
+        if lesson is not None:
+            window.mark_lesson(lesson)
+        return _screenshot(app, window, args.screenshot, errors)
+    window = open_window(args.file)
+    from .recovery import offer_orphans
+    offer_orphans(window)  # unsaved work from a session that crashed or was killed
+    return app.exec()
+
+
+def open_window(path=None, dialogs=None):
+    """Show the main window on ``path`` (None: the default lesson) and return it.
+
+    A file that cannot be opened does not stop the app: the window opens on
+    the default lesson and, once it shows, a dialog says what is wrong with
+    the file (``dialogs.show_error``, as File > Open does).
+    """
+    from PySide6.QtCore import QTimer
+
+    from .main_window import MainWindow
+
+    document, lesson, problem = _document(path)
+    window = MainWindow(document, dialogs=dialogs)
+    if lesson is not None:
+        window.mark_lesson(lesson)
+    window.show()
+    window.fit()
+    if problem:
+        def explain():
+            window.dialogs.show_error("Could not open the file", f"\u201c{os.path.basename(path)}\u201d could not "
+                                      "be opened, so Backprop Studio opened a lesson instead.", _sentence(problem))
+        QTimer.singleShot(0, window, explain)  # over the window, once it is on screen
+    return window
+
+
+def _document(path):
+    """(document, lesson name or None, problem or None): ``path`` opened, else the default lesson."""
     from simulator.errors import SimulatorError
     from simulator.presets import make_preset
 
     from .document import Document
-    from .main_window import MainWindow
 
-    lesson = DEFAULT_LESSON
-    document = Document(make_preset(lesson))
+    document = Document(make_preset(DEFAULT_LESSON))
+    if not path:
+        return document, DEFAULT_LESSON, None
+    try:
+        document.open(path)
+    except (SimulatorError, OSError, ValueError) as error:
+        text = _plain(error)  # the file's own messages mostly name it already
+        return document, DEFAULT_LESSON, text if path in text else f"cannot open {path}: {text}"
+    return document, None, None
+
+
+def _display_problem(args):
+    """Why no window can be shown (Linux without a display), or None.
+
+    Qt would abort the process; a person gets one line instead, which names
+    the file's own problem first if it has one."""
+    if args.screenshot or not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
     if args.file:
-        lesson = None
+        from simulator.errors import SimulatorError
+        from simulator.project_file import load_project
         try:
-            document.open(args.file)
+            load_project(args.file)
         except (SimulatorError, OSError, ValueError) as error:
-            text = _plain(error)  # the file's own messages mostly name it already
-            return _fail(text if args.file in text else f"cannot open {args.file}: {text}")
-    window = MainWindow(document, remember=not args.screenshot)
-    if lesson is not None:
-        window.mark_lesson(lesson)
-    if args.screenshot:
-        return _screenshot(app, window, args.screenshot, errors)
-    window.show()
-    window.fit()
-    from .recovery import offer_orphans
-    offer_orphans(window)  # unsaved work from a session that crashed or was killed
-    return app.exec()
+            text = _plain(error)
+            return text if args.file in text else f"cannot open {args.file}: {text}"
+    return ("there is no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): "
+            "run it on a desktop, or set QT_QPA_PLATFORM=offscreen, or use --screenshot OUT.png")
+
+
+def _sentence(text):
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _screenshot(app, window, path, errors):

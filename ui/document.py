@@ -152,10 +152,12 @@ class Document(QObject):
     def disconnect_layers(self, i, j):
         return self._push(cmd.DisconnectLayersCommand(self, i, j))
 
-    def move_neurons(self, moves):
-        """Move neurons to scene positions ``{(layer, index): (x, y)}``: one undo step."""
+    def move_neurons(self, moves, merge=False):
+        """Move neurons to scene positions ``{(layer, index): (x, y)}``: one undo step.
+        With ``merge``, consecutive merging moves of the same neurons (arrow-key
+        nudges) become one undo step."""
         moves = {_neuron(k): (float(x), float(y)) for k, (x, y) in dict(moves).items()}
-        return self._push(cmd.MoveNeuronsCommand(self, moves))
+        return self._push(cmd.MoveNeuronsCommand(self, moves, merge))
 
     def delete_items(self, neurons=(), edges=()):
         """Delete neurons and edges in one undo step."""

@@ -420,7 +420,8 @@ class Inspector(QWidget):
             plot_layer = dst[0]
         elif kind == "layer":
             self.header.setText(f"{layer_title(key, n)} layer")
-            self.l_name.setText(f"{layer_title(key, n)} (layer {key} of {n - 1})")
+            # numbered from 0 (the input) as everywhere; the range says how many, as the status bar counts them
+            self.l_name.setText(f"{layer_title(key, n)} (layer {key} of 0\u2013{n - 1})")
             self.l_size.blockSignals(True)
             self.l_size.setValue(sizes[key])
             self.l_size.blockSignals(False)

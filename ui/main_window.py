@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QSize, QStandardPaths, Qt
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QToolButton, QUndoView,
                                QVBoxLayout, QWidget)
 
@@ -36,6 +36,8 @@ from .wording import file_stem, plural, sentence
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
 APP_NAME = "Backprop Studio"
+CANVAS_MIN = QSize(240, 160)   # the canvas keeps at least this much of a small window
+CANVAS_ROOM = QSize(520, 320)  # a growing window first gives squeezed docks their room back, down to this canvas
 
 
 def lesson_label(name):
@@ -136,6 +138,10 @@ class MainWindow(QMainWindow):
         self._on_project_replaced()
         self._on_structure_changed()
         self.resize(1400, 900)
+        self.view.setMinimumSize(CANVAS_MIN)  # a small window squeezes the docks, never the drawing away
+        self._default_state = self.saveState()  # View > Reset Layout goes back to this
+        self.layout().activate()  # lay the docks out at the default size: what squeezed docks grow back to
+        self._remember_docks()
         self._restore_geometry()
 
     # ------------------------------------------------------------ training
@@ -275,6 +281,7 @@ class MainWindow(QMainWindow):
         description = project.description or "Build a network, then train it on the data."
         self.lesson_text.show_lesson(title, description)
         self.lesson = None  # open_lesson names it once the lesson is in
+        self.statusBar().clearMessage()  # what was said of the old project does not linger
         self._update_title()
         self._update_lessons()
         self.inspector.set_current(None)
@@ -330,10 +337,16 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self):
-        # a new project is suggested in the person's documents, never the folder the app started in
-        suggestion = self.document.path or os.path.join(
-            QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or os.path.expanduser("~"),
-            file_stem(self.document.title) + ".json")
+        # a folder that exists: the file's own, else the person's documents, else their home,
+        # never the folder the app started in
+        path = self.document.path
+        if path and os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            suggestion = path
+        else:
+            documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+            folder = documents if documents and os.path.isdir(documents) else os.path.expanduser("~")
+            name = os.path.basename(path) if path else file_stem(self.document.title) + ".json"
+            suggestion = os.path.join(folder, name)
         path = self.dialogs.get_save_path(suggestion)
         return self._save_to(path) if path else False
 
@@ -477,6 +490,51 @@ class MainWindow(QMainWindow):
 
     def show_about(self):
         self.dialogs.show_info(f"About {APP_NAME}", help_text.ABOUT)
+
+    # -------------------------------------------------------------- layout
+    def reset_layout(self):
+        """View > Reset Layout: the docks and the toolbar back in their places and sizes at start-up."""
+        self.restoreState(self._default_state)
+        self._regrow_docks()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        grew = event.size().width() > event.oldSize().width() or event.size().height() > event.oldSize().height()
+        if not (grew and self._regrow_docks()) and self._canvas_has_room():
+            self._remember_docks()
+
+    def _canvas_has_room(self):
+        size = self.view.size()
+        return size.width() >= CANVAS_ROOM.width() and size.height() >= CANVAS_ROOM.height()
+
+    def _dock_extents(self):
+        """{dock: its width (side docks) or height (top and bottom)} for the docked, visible ones."""
+        out = {}
+        for dock in self.docks:
+            if not dock.isHidden() and not dock.isFloating():
+                side = self.dockWidgetArea(dock) in (Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea)
+                out[dock] = (Qt.Horizontal, dock.width()) if side else (Qt.Vertical, dock.height())
+        return out
+
+    def _remember_docks(self):
+        """The dock sizes of a window roomy enough for the canvas: what squeezed docks grow back to."""
+        self._dock_sizes = self._dock_extents()
+
+    def _regrow_docks(self):
+        """Give docks squeezed by a small window their room back as it grows,
+        while the canvas keeps CANVAS_ROOM where it can. True if one grew."""
+        wanted, grown = getattr(self, "_dock_sizes", {}), False
+        for orientation, spare in ((Qt.Horizontal, self.view.width() - CANVAS_ROOM.width()),
+                                   (Qt.Vertical, self.view.height() - CANVAS_ROOM.height())):
+            short = [(dock, now, wanted[dock][1]) for dock, (o, now) in self._dock_extents().items()
+                     if o == orientation and dock in wanted and wanted[dock][0] == o and wanted[dock][1] > now]
+            if spare <= 0 or not short:
+                continue
+            share = spare // len({self.dockWidgetArea(d) for d, _, _ in short})  # docks side by side share a row
+            self.resizeDocks([d for d, _, _ in short], [min(want, now + share) for _, now, want in short],
+                             orientation)
+            grown = True
+        return grown
 
     # ----------------------------------------------------------- lifecycle
     def _restore_geometry(self):

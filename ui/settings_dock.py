@@ -137,7 +137,8 @@ class SettingsPanel(QScrollArea):
         self._problems_key = None
         self.problems = []
         self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # a narrow dock scrolls the form sideways rather than cutting its fields off
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         self.setFrameShape(QScrollArea.NoFrame)
         body = QWidget()
         layout = QVBoxLayout(body)

@@ -47,11 +47,12 @@ def check_output(path, option):
     if not os.path.isdir(folder):
         raise SimulatorError(f"cannot write {path}: there is no folder {os.path.dirname(path) or folder}")
     try:
-        fd, temp = _create_temp(real)
+        # a probe of its own name: the target's temporary names mean a save is under way
+        probe = os.path.join(folder, f".backprop-studio-probe.{secrets.token_hex(4)}.tmp")
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError as exc:
         raise SimulatorError(f"cannot write {path}: {_reason(exc)}") from None
-    os.close(fd)
-    os.unlink(temp)
+    os.unlink(probe)
     return real
 
 

@@ -59,6 +59,12 @@ def test_a_file_that_cannot_be_opened_is_named_once(tmp_path):
         r = run_script("backprop-studio", "--screenshot", "x.png", *args, cwd=tmp_path)
         assert r.returncode == 2 and r.stderr.strip().startswith(line), r.stderr
         assert r.stderr.count(args[0]) == 1 and len(r.stderr.strip().splitlines()) == 1
+    # With no display to open a window on, the file's problem is still one line, not a Qt abort
+    quiet = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "missing.json"], capture_output=True, text=True,
-                       timeout=120, cwd=tmp_path, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+                       timeout=120, cwd=tmp_path, env=quiet)
+    assert r.returncode == 2
     assert r.stderr.strip() == "backprop-studio: cannot open missing.json: there is no such file"
+    r = subprocess.run([sys.executable, str(ROOT / "main.py")], capture_output=True, text=True,
+                       timeout=120, cwd=tmp_path, env=quiet)
+    assert r.returncode == 2 and "no display" in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -133,9 +133,17 @@ def test_delete_items_is_one_step_and_removes_a_whole_hidden_layer(doc):
     assert doc.network.same_as(before)
 
 
-def test_delete_refuses_the_last_output_neuron_and_changes_nothing(doc):
+def test_delete_refuses_only_the_last_output_neuron_and_says_so(doc):
+    messages = []
+    doc.message.connect(messages.append)
     before = doc.network.copy()
-    assert not doc.delete_items(neurons=[(2, 0), (1, 0)])
+    assert not doc.delete_items(neurons=[(2, 0)])  # nothing can go: refused, nothing changes
+    assert doc.network.same_as(before) and doc.undo_stack.count() == 0
+    assert "last output neuron" in messages[-1]
+    assert doc.delete_items(neurons=[(2, 0), (1, 0)])  # the hidden neuron goes, the output stays
+    assert doc.network.sizes == [2, 1, 1]
+    assert "kept ŷ" in messages[-1] and "last output neuron" in messages[-1]
+    doc.undo_stack.undo()
     assert doc.network.same_as(before)
 
 

@@ -8,7 +8,7 @@ exactly the random weights the first time drew.
 from __future__ import annotations
 
 from simulator.errors import EditError
-from simulator.names import layer_title
+from simulator.names import layer_title, neuron_name
 
 from .base import DocumentCommand
 
@@ -154,11 +154,15 @@ class DisconnectLayersCommand(_SnapshotCommand):
 
 
 class DeleteItemsCommand(_SnapshotCommand):
-    """Delete edges and neurons in one step.
+    """Delete what can be deleted of some edges and neurons, in one step.
 
-    Edges go first, then neurons from the last layer backwards and from the
+    The model says what may go (its ``check_*`` methods): a neuron or edge it
+    refuses (the last output neuron, the last input neuron) stays, and
+    ``note`` names what stayed and why. Only when nothing at all can go is the
+    edit refused. Neurons go from the last layer backwards and from the
     highest index down, so earlier indices stay valid. Selecting every neuron
-    of a hidden layer removes the layer.
+    of a hidden layer removes the layer. An edge goes with a neuron it
+    touches; a selected edge between neurons that stay is removed on its own.
     """
 
     def __init__(self, doc, neurons=(), edges=()):
@@ -166,6 +170,7 @@ class DeleteItemsCommand(_SnapshotCommand):
         self.neurons = sorted(set(neurons))
         self.edges = sorted(set(edges))
         self.removed_layers = []
+        self.kept = []  # [(what, reason)] for the note
 
     def prepare(self):
         if not self.neurons and not self.edges:
@@ -173,27 +178,76 @@ class DeleteItemsCommand(_SnapshotCommand):
         super().prepare()
 
     def apply(self, network, positions):
-        gone = set(self.neurons)
+        self.removed_layers, self.kept = [], []
+        for neuron in self.neurons:  # names and indices the model does not know refuse the whole edit
+            reason = network.check_neuron(neuron)
+            if reason is not None:
+                raise EditError(reason)
+        plan = self._plan(network.copy())
+        gone = {n for n in self.neurons if n not in plan["kept"]}
+        removed = 0
         for src, dst in self.edges:
-            if src not in gone and dst not in gone:
+            if src in gone or dst in gone:
+                continue
+            reason = network.check_disconnect(src, dst)
+            if reason is None:
                 network.disconnect(src, dst)
+                removed += 1
+            else:
+                self.kept.append((f"the edge {_name(network, src)} \u2192 {_name(network, dst)}", reason))
+        for step in plan["steps"]:
+            if step[0] == "layer":
+                self.removed_layers.append(step[1])
+                network.remove_layer(step[1])
+                _remove_layer_positions(positions, step[1])
+            else:
+                network.remove_neuron(*step[1])
+                _remove_neuron_position(positions, *step[1])
+            removed += 1
+        self.kept = plan["refused"] + self.kept
+        if not removed:
+            what, reason = self.kept[0]
+            raise EditError(reason)
+
+    def _plan(self, scratch):
+        """Which removals the model allows, tried in order on ``scratch`` (a copy)."""
+        steps, kept, refused = [], set(), []
         by_layer = {}
         for layer, index in self.neurons:
             by_layer.setdefault(layer, []).append(index)
         for layer in sorted(by_layer, reverse=True):
             indices = sorted(by_layer[layer], reverse=True)
-            whole = len(indices) == network.sizes[layer]
-            if whole and 0 < layer < network.output_layer:
-                self.removed_layers.append(layer)
-                network.remove_layer(layer)
-                _remove_layer_positions(positions, layer)
-                continue
+            layer_reason = None
+            if len(indices) == scratch.sizes[layer]:
+                layer_reason = scratch.check_remove_layer(layer)
+                if layer_reason is None:
+                    scratch.remove_layer(layer)
+                    steps.append(("layer", layer))
+                    continue
             for index in indices:
-                network.remove_neuron(layer, index)
-                _remove_neuron_position(positions, layer, index)
+                reason = scratch.check_remove_neuron(layer, index)
+                if reason is not None and layer_reason is not None and 0 < layer < scratch.output_layer:
+                    reason = layer_reason  # the layer could not go: say why, not "remove the layer instead"
+                if reason is None:
+                    scratch.remove_neuron(layer, index)
+                    steps.append(("neuron", (layer, index)))
+                else:
+                    kept.add((layer, index))
+                    refused.append((_name(scratch, (layer, index)), reason))
+        return {"steps": steps, "kept": kept, "refused": refused}
 
     def note(self):
-        return rewire_note(self._before[0], self._after[0], self.removed_layers)
+        notes = []
+        if self.kept:
+            parts = [f"{what} ({reason})" for what, reason in self.kept[:3]]
+            if len(self.kept) > 3:
+                parts.append(f"{len(self.kept) - 3} more")
+            listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+            notes.append(f"Deleted what could go and kept {listed}")
+        rewired = rewire_note(self._before[0], self._after[0], self.removed_layers)
+        if rewired:
+            notes.append(rewired)
+        return ". ".join(notes) or None
 
 
 # ----------------------------------------------------------------- helpers
@@ -217,6 +271,10 @@ def rewire_note(before, after, removed):
     pairs = "; ".join(f"connected {layer_title(i, before.n_layers)} to {layer_title(j, before.n_layers)} directly"
                       for i, j in joined)
     return f"Removed {what}; {pairs} with new random weights"
+
+
+def _name(network, neuron):
+    return neuron_name(neuron, network.sizes)
 
 
 def _shift_neurons(positions, layer, start, step):

@@ -132,12 +132,27 @@ class DisconnectCommand(DocumentCommand):
 
 # --------------------------------------------------------------- positions
 class MoveNeuronsCommand(DocumentCommand):
-    """Move one or more neurons: one step for a whole drag."""
+    """Move one or more neurons: one step for a whole drag. With ``merge``,
+    consecutive merging moves of the same neurons (arrow-key nudges) become
+    one step."""
 
-    def __init__(self, doc, moves):
+    MERGE_ID = 7
+
+    def __init__(self, doc, moves, merge=False):
         super().__init__(doc, "Move Neuron" if len(moves) == 1 else "Move Neurons")
         self.moves = dict(moves)
+        self.merge = merge
         self.old = {}
+
+    def id(self):
+        return self.MERGE_ID if self.merge else -1
+
+    def mergeWith(self, other):
+        if not (type(other) is type(self) and other.merge and set(other.moves) == set(self.moves)):
+            return False
+        self.moves = dict(other.moves)
+        self.setObsolete(self.is_noop())
+        return True
 
     def prepare(self):
         if not self.moves:

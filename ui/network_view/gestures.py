@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsLineItem
 
 from .items import HOVER, NEGATIVE, RADIUS
+from .layout import free_places
 
 
 class ConnectGesture:
@@ -120,10 +121,12 @@ class MoveGesture:
         self.scene.preview_positions(self._targets(pos))
 
     def end(self, pos):
-        """Commit the move; True if the document accepted it."""
+        """Commit the move; True if the document accepted it. A neuron dropped
+        onto another is set beside it instead, in the same undo step."""
         targets = self._targets(pos)
         if targets == self.before:
             return False
+        targets = free_places(targets, self.scene.neuron_centres(exclude=targets))
         self.scene.preview_positions(targets)
         if not self.scene.document.move_neurons(targets):
             self.scene.sync_positions()

@@ -7,7 +7,7 @@ restyled by the scene from the document; gestures live in gestures.py.
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 RADIUS = 17.0
@@ -26,6 +26,7 @@ FILLS = {"input": QColor(236, 239, 241), "hidden": QColor(255, 255, 255), "outpu
 WIDTH_LEVELS = 8
 MAP_MIN_PIXELS = 9.0    # a neuron's mini map shows once its radius is this many pixels on screen
 MIN_WIDTH, MAX_WIDTH = 0.6, 5.0
+MIN_TEXT_PIXELS = 9.0   # text smaller than this on screen is not drawn: readable labels, or none
 
 
 # Step-through: forward is bluish green (data flowing on), the loss purple,
@@ -100,6 +101,21 @@ def format_short(value):
 def level_of_detail(painter):
     """How many device pixels one scene unit takes under ``painter``'s transform."""
     return QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+
+
+def fitting_font(base, pixels, lod, text, width):
+    """A font for ``text`` in a box ``width`` scene units wide, or None.
+
+    ``pixels`` is the size (scene units) at 100 %; zoomed out, the text grows
+    in the scene so that it stays MIN_TEXT_PIXELS tall on screen. If it then no
+    longer fits the box, None: no label is better than one nobody can read.
+    """
+    if lod <= 0:
+        return None
+    size = max(float(pixels), MIN_TEXT_PIXELS / lod)
+    font = QFont(base)
+    font.setPixelSize(max(1, round(size)))
+    return font if QFontMetricsF(font).horizontalAdvance(text) <= width else None
 
 
 class NeuronItem(QGraphicsItem):
@@ -221,23 +237,23 @@ class NeuronItem(QGraphicsItem):
             if self.isSelected():
                 painter.setPen(_SELECTED_PEN)
                 painter.drawEllipse(QPointF(0, 0), r + 5.0, r + 5.0)
-        if lod * r < 7 or (mapped and self.kind != "input"):
-            if self.kind == "output" and lod * r >= 7:
-                self._paint_output_label(painter)
-            return  # too small to read, or the map takes the circle: skip the value
-        painter.setPen(TEXT)
-        font = QFont(painter.font())
-        font.setPixelSize(12 if self.kind == "input" else 9)
-        painter.setFont(font)
-        painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignCenter, self._text)
         if self.kind == "output":
-            self._paint_output_label(painter)
+            self._paint_output_label(painter, lod)
+        if mapped and self.kind != "input":
+            return  # the map takes the circle: skip the value
+        # the value inside the circle, only where it is readable and fits
+        font = fitting_font(painter.font(), 12 if self.kind == "input" else 9, lod, self._text, 2 * r - 5)
+        if font is not None:
+            painter.setPen(TEXT)
+            painter.setFont(font)
+            painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignCenter, self._text)
 
-    def _paint_output_label(self, painter):
+    def _paint_output_label(self, painter, lod):
         r = RADIUS
+        font = fitting_font(painter.font(), 14, lod, self.label, 40)
+        if font is None:
+            return
         painter.setPen(TEXT)
-        font = QFont(painter.font())
-        font.setPixelSize(14)
         painter.setFont(font)
         painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
 
@@ -259,20 +275,41 @@ class NeuronItem(QGraphicsItem):
         painter.restore()
 
 
+def short_title(title):
+    """The title in a few letters, for columns too close for the whole one:
+    "Input" -> "In", "Hidden 3" -> "H3", "Output" -> "Out"."""
+    if title.startswith("Hidden "):
+        return "H" + title[len("Hidden "):]
+    return {"Input": "In", "Output": "Out"}.get(title, title[:3])
+
+
 class LayerTitleItem(QGraphicsItem):
     """Two centred lines under a column: "Hidden 1" and "tanh".
 
     The scene scales it up when the view is zoomed out, so it stays
-    readable when the neurons are dots.
+    readable when the neurons are dots. Level of detail: where the columns
+    stand too close for whole titles, ``set_short(True)`` draws "H1" alone
+    (the tooltip still names the layer and its activation).
     """
 
     RECT = QRectF(-70, 0, 140, 34)
+    INK = {False: QRectF(-50, 0, 100, 34), True: QRectF(-18, 0, 36, 17)}  # where the text is drawn
 
     def __init__(self, title, subtitle):
         super().__init__()
         self.title = title
         self.subtitle = subtitle
+        self.short = False
         self.setZValue(5)  # over the edges, which may pass behind it; under the neurons
+
+    def set_short(self, short):
+        if short != self.short:
+            self.short = short
+            self.update()
+
+    def ink(self, short=None):
+        """The rectangle the text takes, in item coordinates (as ``short`` or as now)."""
+        return self.INK[self.short if short is None else short]
 
     def boundingRect(self):
         return self.RECT
@@ -281,12 +318,16 @@ class LayerTitleItem(QGraphicsItem):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(255, 255, 255, 200))
-        painter.drawRoundedRect(self.RECT.adjusted(25, 0, -25, 0), 5, 5)
+        painter.drawRoundedRect(self.ink().adjusted(5, 0, -5, 0) if self.short else
+                                self.RECT.adjusted(25, 0, -25, 0), 5, 5)
         painter.setPen(QColor(90, 90, 90))
         font = QFont(painter.font())
         font.setPixelSize(12)
         font.setBold(True)
         painter.setFont(font)
+        if self.short:
+            painter.drawText(self.ink(), Qt.AlignHCenter | Qt.AlignTop, short_title(self.title))
+            return
         painter.drawText(self.RECT, Qt.AlignHCenter | Qt.AlignTop, self.title)
         if self.subtitle:
             font.setBold(False)

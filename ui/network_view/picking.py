@@ -1,6 +1,7 @@
 """Hit-testing on the canvas: which neuron, edge or layer column lies under
 a scene point, and which part of a neuron (the centre moves it, the rim
-connects from it).
+connects from it). The rim is generous: the outer half of the circle, never
+less than RIM_PIXELS on screen, and a few pixels outside it.
 
 Neurons are found with one vectorised distance per layer, edges by each
 :class:`EdgesItem`'s own distance test, so picking stays quick with
@@ -11,8 +12,11 @@ import numpy as np
 
 from .items import RADIUS
 
-RIM = 0.55 * RADIUS     # presses farther than this from the centre start a connection
-PICK_SLACK = 3.0        # neurons are hit a little outside their circle
+BODY = 0.5 * RADIUS     # presses within this of the centre move the neuron; farther out they connect
+RIM_PIXELS = 8.0        # the rim is at least this many screen pixels wide inside the circle...
+BODY_PIXELS = 4.0       # ...while the body keeps at least this radius on screen
+PICK_SLACK = 3.0        # neurons are hit a little outside their circle (scene units)...
+PICK_PIXELS = 5.0       # ...and at least this many screen pixels outside
 EDGE_PICK_PIXELS = 5.0  # edges are hit within this many screen pixels
 
 
@@ -22,8 +26,8 @@ class Picking:
     items (``_edges``, ``_layers``), neuron items and selected edges it reads."""
 
     def neuron_at(self, pos):
-        """The neuron whose circle holds scene point ``pos``, or None."""
-        best, best_d = None, RADIUS + PICK_SLACK
+        """The neuron whose circle (with a little slack) holds scene point ``pos``, or None."""
+        best, best_d = None, RADIUS + max(PICK_SLACK, PICK_PIXELS / max(self.view_scale(), 1e-6))
         p = np.array([pos.x(), pos.y()])
         for layer, xy in enumerate(self._xy):
             if not len(xy):
@@ -33,6 +37,12 @@ class Picking:
             if d[i] <= best_d:
                 best, best_d = (layer, i), d[i]
         return best
+
+    def body_radius(self):
+        """How far from a neuron's centre (scene units) a press still moves it:
+        the rest of the circle, at least RIM_PIXELS wide on screen, connects."""
+        zoom = max(self.view_scale(), 1e-6)
+        return max(min(BODY, RADIUS - RIM_PIXELS / zoom), BODY_PIXELS / zoom)
 
     def edge_at(self, pos):
         """The edge nearest scene point ``pos`` (within a few screen pixels), or None."""
@@ -56,7 +66,7 @@ class Picking:
         key = self.neuron_at(pos)
         if key is not None:
             x, y = self.neuron_xy(key)
-            zone = "rim" if np.hypot(pos.x() - x, pos.y() - y) > RIM else "body"
+            zone = "rim" if np.hypot(pos.x() - x, pos.y() - y) > self.body_radius() else "body"
             return ("neuron", key, zone)
         edge = self.edge_at(pos)
         if edge is not None:

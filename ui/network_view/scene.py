@@ -29,14 +29,13 @@ from simulator.limits import MAX_WEIGHT
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .edges_item import EdgesItem
-from .items import LayerItem, LayerTitleItem, NeuronItem, largest_magnitude
+from .items import LayerItem, NeuronItem, largest_magnitude
 from .layout import auto_layout
 from .menus import context_menu
 from .picking import Picking
 from .tooltips import tooltip
 from .training_display import TrainingDisplay
 
-TITLE_INK_WIDTH = 100.0  # how wide a layer title's text is drawn, at most, in pixels
 DIALOG_DECIMALS = 6      # the weight and bias dialogs
 
 
@@ -257,6 +256,15 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         x, y = self._xy[layer][index].tolist()
         return x, y
 
+    def neuron_centres(self, exclude=()):
+        """Centres of every neuron but those in ``exclude``: an (n, 2) array."""
+        exclude = set(exclude)
+        parts = []
+        for layer, xy in enumerate(self._xy):
+            keep = [i for i in range(len(xy)) if (layer, i) not in exclude] if exclude else slice(None)
+            parts.append(xy[keep])
+        return np.concatenate(parts) if parts else np.zeros((0, 2))
+
     def neuron_pos(self, key):
         """Scene position of a neuron's centre."""
         return QPointF(*self.neuron_xy(key))
@@ -285,19 +293,26 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
 
     def _declutter_titles(self):
         """Level of detail for titles: zoomed far out, the columns stand closer
-        on screen than a title is wide. Output and Input keep theirs; a hidden
+        on screen than a title is wide. Then every title is shortened ("H1");
+        if even those collide, Output and Input keep theirs and a hidden
         layer's title shows only where it overlaps none already shown."""
-        half = TITLE_INK_WIDTH / 2 * self._title_scale
-        height = LayerTitleItem.RECT.height() * self._title_scale
         last = len(self._layers) - 1
-        shown = []
-        for layer in [last, 0] + list(range(1, last)):
-            title = self._layers[layer].title
-            ink = QRectF(title.x() - half, title.y(), 2 * half, height)
-            visible = not any(ink.intersects(other) for other in shown)
-            title.setVisible(visible)
-            if visible:
-                shown.append(ink)
+        order = [last, 0] + list(range(1, last))
+        for short in (False, True):
+            shown, hidden = [], False
+            for layer in order:
+                title = self._layers[layer].title
+                box = title.ink(short)
+                ink = QRectF(title.x() + box.x() * self._title_scale, title.y(),
+                             box.width() * self._title_scale, box.height() * self._title_scale)
+                visible = not any(ink.intersects(other) for other in shown)
+                hidden = hidden or not visible
+                if visible:
+                    shown.append(ink)
+                title.setVisible(visible)
+                title.set_short(short)
+            if not hidden:
+                return
 
     def view_scale(self):
         views = self.views()
@@ -342,12 +357,24 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
 
     def delete_selection(self):
         """Delete the selected neurons and edges in one undoable step."""
-        neurons = self.selected_neurons()
-        gone = set(neurons)
-        edges = [e for e in self.selected_edges() if e[0] not in gone and e[1] not in gone]
+        # Every selected edge goes along: one whose neuron the model keeps
+        # (the last output neuron) is still deleted on its own.
+        neurons, edges = self.selected_neurons(), self.selected_edges()
         if not neurons and not edges:
             return False
         return self.document.delete_items(neurons=neurons, edges=edges)
+
+    def nudge_selection(self, dx, dy):
+        """Move the selected neurons by (``dx``, ``dy``) scene units (arrow keys).
+        Consecutive nudges of the same neurons are one undo step. False if none is selected."""
+        keys = self.selected_neurons()
+        if not keys:
+            return False
+        moves = {}
+        for key in keys:
+            x, y = self.neuron_xy(key)
+            moves[key] = (round(x + dx, 1), round(y + dy, 1))
+        return self.document.move_neurons(moves, merge=True)
 
     def current(self):
         return self._current
@@ -546,6 +573,10 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         elif hit[0] == "edge" and hit[1] not in self._selected_edges:
             self._hint = hit
             self.select_only(edges=[hit[1]])
+
+    def dragging(self):
+        """True while a press or drag on a neuron is under way."""
+        return self._gesture is not None or self._press is not None
 
     def cancel_gesture(self):
         """Escape: abandon a drag in progress. True if there was one."""

@@ -6,7 +6,7 @@ from simulator.names import layer_title, neuron_name
 from ..wording import activation_label, plural
 from .items import format_value
 
-NEURON_HELP = ("Drag the centre to move it (selected neurons move together).\n"
+NEURON_HELP = ("Drag the centre to move it (selected neurons move together; the arrow keys nudge them).\n"
                "Drag from the rim, or Ctrl+drag, to connect it to a neuron of a later layer.\n"
                "Double-click to set the bias; scroll over a selected neuron to nudge it (Shift: finer).")
 EDGE_HELP = ("Double-click to set the weight; scroll over a selected edge to nudge it (Shift: finer).\n"

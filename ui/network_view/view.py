@@ -6,7 +6,9 @@ Navigation, as in most diagram editors:
   *selected* edge or neuron the plain wheel nudges its weight or bias);
 - left-drag on empty background draws a rubber band (Ctrl adds);
 - Space+left-drag or middle-drag pans;
-- Delete removes the selection, Escape cancels a drag or clears the selection.
+- Delete removes the selection, Escape cancels a drag or clears the selection;
+  the arrow keys nudge the selected neurons (Shift: finely), all the presses
+  in a row one undo step.
 """
 
 import math
@@ -24,6 +26,8 @@ FIT_MARGIN = 12.0       # pixels around the drawing after Fit
 LEGEND_GAP = 6.0        # pixels kept free around the legend after Fit
 TITLE_ROOM = QSize(110, 40)  # pixels a layer title takes beside and below its column at 100 %
 WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
+NUDGE_STEP, FINE_NUDGE_STEP = 10.0, 1.0  # scene units an arrow key (with Shift: finely) moves neurons
+ARROWS = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
 
 
 def _finite(rect):
@@ -102,7 +106,7 @@ class NetworkView(QGraphicsView):
         view = QRectF(self.viewport().rect())
         areas = [view]
         legend = QRectF(self.legend_rect()).adjusted(-LEGEND_GAP, -LEGEND_GAP, LEGEND_GAP, LEGEND_GAP)
-        if self.show_legend:
+        if self.legend_shown():
             areas += [QRectF(view.left(), view.top(), view.width(), legend.top() - view.top()),
                       QRectF(legend.right(), view.top(), view.right() - legend.right(), view.height())]
         best = None
@@ -122,7 +126,7 @@ class NetworkView(QGraphicsView):
             else:
                 drawn = QRectF(0, 0, core.width() * scale + 2 * side, core.height() * scale + FIT_MARGIN + below)
                 drawn.moveCenter(area.center())
-                if area is view and self.show_legend and drawn.intersects(legend):
+                if area is view and self.legend_shown() and drawn.intersects(legend):
                     continue
                 centre = QPointF(area.center().x(), drawn.top() + FIT_MARGIN + core.height() * scale / 2)
                 if best is None or scale > best[0] + 1e-9:
@@ -153,7 +157,7 @@ class NetworkView(QGraphicsView):
         return self.scene().weight_scale if self.document.network.edge_count else None
 
     def _update_legend(self):
-        if self.show_legend:
+        if self.legend_shown():
             self.viewport().update(self.legend_rect())
 
     def _zoom_about(self, view_point, factor):
@@ -233,6 +237,11 @@ class NetworkView(QGraphicsView):
         elif key in (Qt.Key_Delete, Qt.Key_Backspace):
             self.scene().delete_selection()
             event.accept()
+        elif key in ARROWS and self.scene().selected_neurons() and not self.scene().dragging():
+            step = FINE_NUDGE_STEP if event.modifiers() & Qt.ShiftModifier else NUDGE_STEP
+            dx, dy = ARROWS[key]
+            self.scene().nudge_selection(dx * step, dy * step)
+            event.accept()
         elif key == Qt.Key_Escape:
             if not self.scene().cancel_gesture():
                 self.scene().select_only()
@@ -264,6 +273,14 @@ class NetworkView(QGraphicsView):
         if self._auto_fit:
             self.fit()
 
+    def legend_shown(self):
+        """The legend is drawn unless it is switched off or the canvas is too
+        small for it: it never takes more than half the canvas's width or height."""
+        if not self.show_legend:
+            return False
+        size, viewport = LEGEND_SIZES[self.scene().colour_mode], self.viewport()
+        return viewport.width() >= 2 * (size.width() + 8) and viewport.height() >= 2 * (size.height() + 8)
+
     def legend_rect(self):
         """Where the legend sits: the viewport's bottom-left corner."""
         size = LEGEND_SIZES[self.scene().colour_mode]
@@ -273,7 +290,7 @@ class NetworkView(QGraphicsView):
         # Drawn here rather than as a child widget: a widget over the viewport
         # would stop Qt from scrolling its pixels, and every pan step would
         # repaint the whole canvas.
-        if self.show_legend:
+        if self.legend_shown():
             painter.save()
             painter.resetTransform()
             scene = self.scene()
@@ -284,7 +301,7 @@ class NetworkView(QGraphicsView):
             painter.restore()
 
     def viewportEvent(self, event):
-        if (event.type() == QEvent.ToolTip and self.show_legend
+        if (event.type() == QEvent.ToolTip and self.legend_shown()
                 and self.legend_rect().contains(event.pos())):
             # The legend says what its colours mean, with the formula.
             QToolTip.showText(event.globalPos(), LEGEND_TIPS[self.scene().colour_mode], self.viewport())
@@ -327,7 +344,7 @@ class NetworkView(QGraphicsView):
 
     def scrollContentsBy(self, dx, dy):
         super().scrollContentsBy(dx, dy)
-        if self.show_legend:  # the scrolled pixels carried the legend along
+        if self.legend_shown():  # the scrolled pixels carried the legend along
             legend = self.legend_rect()
             self.viewport().update(legend)
             self.viewport().update(legend.translated(dx, dy))
