@@ -1,0 +1,99 @@
+"""Start-up: how long from starting the interpreter until the window is painted.
+
+Run by hand from anywhere in the repository (not a test; no test imports it)::
+
+    python benchmarks/bench_startup.py            # 7 runs, about 15 seconds
+    python benchmarks/bench_startup.py --runs 15
+
+Each run starts a fresh ``python`` process that runs the app exactly as
+``python main.py`` does (``ui.app.main``, the XOR lesson), with a probe that
+notes the wall-clock time of the main window's first paint event and then
+ends the process. The time counts from just before the parent starts the child
+process, so it includes the interpreter's own start-up. The child also reports
+when pyqtgraph finished importing, if it did before the first paint.
+
+Settings and recovery files go to a temporary folder, so runs neither read
+nor change the person's own. The platform is ``offscreen`` unless
+``QT_QPA_PLATFORM`` says otherwise (a real display paints a little later).
+See docs/performance.md ("Start-up") for results.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Runs in the child: the app's own main(), plus an event filter that notes the
+# first paint of the main window and ends the process at once.
+PROBE = r"""
+import json, os, sys, time
+sys.path.insert(0, os.environ["BENCH_ROOT"])
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Paint and isinstance(obj, QMainWindow):
+            painted = time.time()
+            sys.stdout.write(json.dumps({"painted": painted,
+                                         "pyqtgraph": "pyqtgraph" in sys.modules}) + "\n")
+            sys.stdout.flush()
+            os._exit(0)
+        return False
+
+app = QApplication([sys.argv[0]])
+probe = FirstPaint()
+app.installEventFilter(probe)
+from ui.app import main
+sys.exit(main([]))
+"""
+
+
+def one_run(python):
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, BENCH_ROOT=str(ROOT), XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
+                   XDG_CACHE_HOME=home, TMPDIR=home)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        started = time.time()
+        out = subprocess.run([python, "-c", PROBE], env=env, capture_output=True, text=True,
+                             timeout=60, cwd=home)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"the app did not paint its window:\n{out.stderr[-2000:]}")
+    result = json.loads(lines[-1])
+    return result["painted"] - started, result["pyqtgraph"]
+
+
+def interpreter_only(python):
+    started = time.time()
+    subprocess.run([python, "-c", "pass"], check=True)
+    return time.time() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--python", default=sys.executable)
+    args = parser.parse_args()
+    one_run(args.python)  # warm the file cache; not counted
+    times, loaded = [], []
+    for _ in range(args.runs):
+        seconds, pyqtgraph = one_run(args.python)
+        times.append(seconds)
+        loaded.append(pyqtgraph)
+    bare = statistics.median(interpreter_only(args.python) for _ in range(5))
+    print(f"process start to first paint of the main window, {args.runs} runs:")
+    print(f"  median {statistics.median(times):.3f} s   min {min(times):.3f} s   max {max(times):.3f} s")
+    print(f"  (an empty `python -c pass` takes {bare:.3f} s here)")
+    print(f"  pyqtgraph imported before the first paint: {'yes' if any(loaded) else 'no'}")
+
+
+if __name__ == "__main__":
+    main()
