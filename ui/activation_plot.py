@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from simulator.activations import get_activation
 
 from .network_view.maps import MAP_RGB
+from .theme import plot_colours
 
 Z = np.linspace(-5.0, 5.0, 401).reshape(-1, 1)
 VALUE_COLOUR = "#2f6fb0"
@@ -38,7 +39,7 @@ class ActivationPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.name = None
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(background=plot_colours()["background"])
         self.plot.setMinimumHeight(150)
         self.plot.setMaximumHeight(230)
         self.plot.setMenuEnabled(False)
@@ -47,8 +48,8 @@ class ActivationPlot(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setLabel("bottom", "z (weighted input + bias)")
         for axis in ("left", "bottom"):
-            self.plot.getAxis(axis).setPen(pg.mkPen("#666666"))
-            self.plot.getAxis(axis).setTextPen(pg.mkPen("#444444"))
+            self.plot.getAxis(axis).setPen(pg.mkPen(plot_colours()["axis"]))
+            self.plot.getAxis(axis).setTextPen(pg.mkPen(plot_colours()["text"]))
         self.plot.addItem(pg.InfiniteLine(0, angle=90, pen=pg.mkPen("#bbbbbb")))
         self.plot.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#bbbbbb")))
         legend = self.plot.addLegend(offset=(8, 8), labelTextColor="#333333", brush=pg.mkBrush(255, 255, 255, 220))
@@ -59,7 +60,7 @@ class ActivationPlot(QWidget):
         self.legend = legend
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555555;")
+        self.note.setStyleSheet(f"color: {plot_colours()['text']};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -99,15 +100,15 @@ class NeuronMapPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.values = None
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(background=plot_colours()["background"])
         self.plot.setMinimumHeight(200)
         self.plot.setMaximumHeight(280)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         for axis in ("left", "bottom"):
-            self.plot.getAxis(axis).setPen(pg.mkPen("#666666"))
-            self.plot.getAxis(axis).setTextPen(pg.mkPen("#444444"))
+            self.plot.getAxis(axis).setPen(pg.mkPen(plot_colours()["axis"]))
+            self.plot.getAxis(axis).setTextPen(pg.mkPen(plot_colours()["text"]))
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setLookupTable(MAP_RGB)
         self.curve = pg.PlotDataItem([], [], pen=pg.mkPen(VALUE_COLOUR, width=2.5), antialias=True)
@@ -118,7 +119,7 @@ class NeuronMapPlot(QWidget):
         self.bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #555555;")
+        self.caption.setStyleSheet(f"color: {plot_colours()['text']};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)

@@ -2,6 +2,7 @@
 
     backprop-studio [FILE]                      (installed by pip; or python main.py)
     backprop-studio --screenshot OUT.png [FILE]
+    backprop-studio --install-desktop-entry     (adds the app to the desktop's menu)
 
 Any problem before the window is up (bad arguments, a file that cannot be
 opened, a screenshot that cannot be written) is one line on stderr and exit
@@ -38,6 +39,8 @@ def parse_args(argv):
     parser.add_argument("file", nargs="?", help="a project file to open")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="draw the main window at 1400x900 into OUT.png and exit")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add Backprop Studio, with its icon, to the desktop's applications menu and exit")
     return parser.parse_args(argv)
 
 
@@ -47,7 +50,9 @@ def main(argv=None):
     try:
         args = parse_args(argv)
     except UsageError as error:
-        return _fail(f"{error} (usage: {_command()} [--screenshot OUT.png] [FILE])")
+        return _fail(f"{error} (usage: {_command()} [--screenshot OUT.png] [--install-desktop-entry] [FILE])")
+    if args.install_desktop_entry:
+        return _install_desktop_entry()
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from . import qt_problem
@@ -71,6 +76,12 @@ def _run(args):
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
+    from .desktop_entry import APP_ID
+    from .icons import app_icon
+    from .theme import follow_system_theme
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the desktop entry's icon by this
+    app.setWindowIcon(app_icon())
+    follow_system_theme(app)
     errors = install_excepthook(interactive=not args.screenshot)
 
     from simulator.errors import SimulatorError
@@ -98,6 +109,17 @@ def _run(args):
     from .recovery import offer_orphans
     offer_orphans(window)  # unsaved work from a session that crashed or was killed
     return app.exec()
+
+
+def _install_desktop_entry():
+    from .desktop_entry import install
+    try:
+        entry, icon = install()
+    except OSError as error:
+        return _fail(f"cannot install the desktop entry: {_plain(error)}")
+    print(f"Installed {entry} and the icon {icon}; Backprop Studio is in the applications menu "
+          "(log out and in again if it does not show yet).")
+    return 0
 
 
 def _screenshot(app, window, path, errors):

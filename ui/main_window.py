@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
         self.dialogs.show_info("How to use Backprop Studio", help_text.HOW_TO)
 
     def show_about(self):
-        self.dialogs.show_info(f"About {APP_NAME}", help_text.ABOUT)
+        self.dialogs.show_info(f"About {APP_NAME}", help_text.about_text())
 
     # ----------------------------------------------------------- lifecycle
     def _restore_geometry(self):
