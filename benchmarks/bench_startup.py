@@ -4,13 +4,19 @@ Run by hand from anywhere in the repository (not a test; no test imports it)::
 
     python benchmarks/bench_startup.py            # 7 runs, about 15 seconds
     python benchmarks/bench_startup.py --runs 15
+    python benchmarks/bench_startup.py --tree /tmp/old-checkout   # side by side with another tree
 
 Each run starts a fresh ``python`` process that runs the app exactly as
 ``python main.py`` does (``ui.app.main``, the XOR lesson), with a probe that
 notes the wall-clock time of the main window's first paint event and then
 ends the process. The time counts from just before the parent starts the child
 process, so it includes the interpreter's own start-up. The child also reports
-when pyqtgraph finished importing, if it did before the first paint.
+the CPU time it had used by then (which a busy machine inflates far less than
+the wall time) and whether pyqtgraph was imported before the first paint.
+
+With ``--tree DIR`` (repeatable) the same is measured for other checkouts of
+the project, runs interleaved, so a before/after comparison shares the
+machine's load.
 
 Settings and recovery files go to a temporary folder, so runs neither read
 nor change the person's own. The platform is ``offscreen`` unless
@@ -42,7 +48,7 @@ class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Paint and isinstance(obj, QMainWindow):
             painted = time.time()
-            sys.stdout.write(json.dumps({"painted": painted,
+            sys.stdout.write(json.dumps({"painted": painted, "cpu": time.process_time(),
                                          "pyqtgraph": "pyqtgraph" in sys.modules}) + "\n")
             sys.stdout.flush()
             os._exit(0)
@@ -56,9 +62,9 @@ sys.exit(main([]))
 """
 
 
-def one_run(python):
+def one_run(python, root=ROOT):
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, BENCH_ROOT=str(ROOT), XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
+        env = dict(os.environ, BENCH_ROOT=str(root), XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
                    XDG_CACHE_HOME=home, TMPDIR=home)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         started = time.time()
@@ -68,7 +74,7 @@ def one_run(python):
     if not lines:
         raise SystemExit(f"the app did not paint its window:\n{out.stderr[-2000:]}")
     result = json.loads(lines[-1])
-    return result["painted"] - started, result["pyqtgraph"]
+    return result["painted"] - started, result["cpu"], result["pyqtgraph"]
 
 
 def interpreter_only(python):
@@ -81,18 +87,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--tree", action="append", default=[], help="another checkout to measure alongside")
     args = parser.parse_args()
-    one_run(args.python)  # warm the file cache; not counted
-    times, loaded = [], []
+    trees = [ROOT] + [Path(t).resolve() for t in args.tree]
+    for tree in trees:
+        one_run(args.python, tree)  # warm the file cache; not counted
+    results = {tree: [] for tree in trees}
     for _ in range(args.runs):
-        seconds, pyqtgraph = one_run(args.python)
-        times.append(seconds)
-        loaded.append(pyqtgraph)
+        for tree in trees:
+            results[tree].append(one_run(args.python, tree))
     bare = statistics.median(interpreter_only(args.python) for _ in range(5))
-    print(f"process start to first paint of the main window, {args.runs} runs:")
-    print(f"  median {statistics.median(times):.3f} s   min {min(times):.3f} s   max {max(times):.3f} s")
-    print(f"  (an empty `python -c pass` takes {bare:.3f} s here)")
-    print(f"  pyqtgraph imported before the first paint: {'yes' if any(loaded) else 'no'}")
+    print(f"process start to first paint of the main window, median of {args.runs} runs "
+          f"(an empty `python -c pass` takes {bare:.3f} s here):")
+    for tree, runs in results.items():
+        wall = [r[0] for r in runs]
+        cpu = [r[1] for r in runs]
+        loaded = "yes" if any(r[2] for r in runs) else "no"
+        print(f"  {tree}: wall {statistics.median(wall):.3f} s (min {min(wall):.3f}, max {max(wall):.3f}), "
+              f"CPU {statistics.median(cpu):.3f} s, pyqtgraph before the paint: {loaded}")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,7 @@ def _run(args):
         window.mark_lesson(lesson)
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, errors)
+    _after_first_paint(window, window.build_plot_views)
     window.show()
     window.fit()
     from .recovery import offer_orphans
@@ -122,8 +123,30 @@ def _install_desktop_entry():
     return 0
 
 
+def _after_first_paint(window, build):
+    """Run ``build`` once the window has painted itself for the first time.
+
+    The window appears without waiting for what only the Plots dock needs
+    (pyqtgraph and the plots, about half of the start-up time); they follow
+    at once, in the same event loop, before the person can do anything.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                window.removeEventFilter(self)
+                # after the paint pass is drawn and shown, not inside it
+                QTimer.singleShot(0, build)
+                self.deleteLater()
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+
+
 def _screenshot(app, window, path, errors):
     width, height = SCREENSHOT_SIZE
+    window.build_plot_views()
     window.resize(width, height)
     window.show()
     for _ in range(3):

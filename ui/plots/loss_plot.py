@@ -57,6 +57,9 @@ class LossPlot(QWidget):
             # redrawn at 30 Hz costs more than the curves
             plot.disableAutoRange()
             plot.hideButtons()
+            for axis in ("left", "bottom"):  # readable on the theme's background
+                plot.getAxis(axis).setPen(pg.mkPen(plot_colours()["axis"]))
+                plot.getAxis(axis).setTextPen(pg.mkPen(plot_colours()["text"]))
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
         self._x_max = None
         self._y_range = None
