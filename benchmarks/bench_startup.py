@@ -18,6 +18,10 @@ With ``--tree DIR`` (repeatable) the same is measured for other checkouts of
 the project, runs interleaved, so a before/after comparison shares the
 machine's load.
 
+Bytecode caching is on in the child (``PYTHONDONTWRITEBYTECODE`` is removed),
+as on a person's machine; the first, uncounted run writes the caches.
+``--no-cache`` measures the worst case instead: every module compiled from
+source in every run (the cache goes to an empty folder and is not written).
 Settings and recovery files go to a temporary folder, so runs neither read
 nor change the person's own. The platform is ``offscreen`` unless
 ``QT_QPA_PLATFORM`` says otherwise (a real display paints a little later).
@@ -62,11 +66,16 @@ sys.exit(main([]))
 """
 
 
-def one_run(python, root=ROOT):
+def one_run(python, root=ROOT, cache=True):
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, BENCH_ROOT=str(root), XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
                    XDG_CACHE_HOME=home, TMPDIR=home)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # A person's Python keeps compiled bytecode (pip even compiles at install);
+        # without it every run would compile the project again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        if not cache:  # the worst case: every module compiled from source
+            env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=os.path.join(home, "pycache"))
         started = time.time()
         out = subprocess.run([python, "-c", PROBE], env=env, capture_output=True, text=True,
                              timeout=60, cwd=home)
@@ -88,14 +97,16 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--tree", action="append", default=[], help="another checkout to measure alongside")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="compile every module from source in every run (no bytecode cache)")
     args = parser.parse_args()
     trees = [ROOT] + [Path(t).resolve() for t in args.tree]
     for tree in trees:
-        one_run(args.python, tree)  # warm the file cache; not counted
+        one_run(args.python, tree, not args.no_cache)  # warm the file cache; not counted
     results = {tree: [] for tree in trees}
     for _ in range(args.runs):
         for tree in trees:
-            results[tree].append(one_run(args.python, tree))
+            results[tree].append(one_run(args.python, tree, not args.no_cache))
     bare = statistics.median(interpreter_only(args.python) for _ in range(5))
     print(f"process start to first paint of the main window, median of {args.runs} runs "
           f"(an empty `python -c pass` takes {bare:.3f} s here):")
