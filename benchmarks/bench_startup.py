@@ -41,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Runs in the child: the app's own main(), plus an event filter that notes the
-# first paint of the main window and ends the process at once.
+# first paint of the main window, then the first paint of the loss plot (the
+# Plots dock's first tab), and ends the process at once.
 PROBE = r"""
 import json, os, sys, time
 sys.path.insert(0, os.environ["BENCH_ROOT"])
@@ -49,13 +50,22 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 class FirstPaint(QObject):
+    result = {}
+
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Paint and isinstance(obj, QMainWindow):
-            painted = time.time()
-            sys.stdout.write(json.dumps({"painted": painted, "cpu": time.process_time(),
-                                         "pyqtgraph": "pyqtgraph" in sys.modules}) + "\n")
-            sys.stdout.flush()
-            os._exit(0)
+        if event.type() != QEvent.Paint:
+            return False
+        if not self.result and isinstance(obj, QMainWindow):
+            self.result.update(painted=time.time(), cpu=time.process_time(),
+                               pyqtgraph="pyqtgraph" in sys.modules)
+        parent = obj.parent()
+        if self.result and parent is not None and type(parent).__name__ == "GraphicsLayoutWidget":
+            loss_plot = parent.parent()
+            if loss_plot is not None and type(loss_plot).__name__ == "LossPlot":
+                self.result["plots"] = time.time()
+                sys.stdout.write(json.dumps(self.result) + "\n")
+                sys.stdout.flush()
+                os._exit(0)
         return False
 
 app = QApplication([sys.argv[0]])
@@ -83,7 +93,7 @@ def one_run(python, root=ROOT, cache=True):
     if not lines:
         raise SystemExit(f"the app did not paint its window:\n{out.stderr[-2000:]}")
     result = json.loads(lines[-1])
-    return result["painted"] - started, result["cpu"], result["pyqtgraph"]
+    return result["painted"] - started, result["cpu"], result["pyqtgraph"], result["plots"] - started
 
 
 def interpreter_only(python):
@@ -114,8 +124,10 @@ def main():
         wall = [r[0] for r in runs]
         cpu = [r[1] for r in runs]
         loaded = "yes" if any(r[2] for r in runs) else "no"
+        plots = statistics.median(r[3] for r in runs)
         print(f"  {tree}: wall {statistics.median(wall):.3f} s (min {min(wall):.3f}, max {max(wall):.3f}), "
-              f"CPU {statistics.median(cpu):.3f} s, pyqtgraph before the paint: {loaded}")
+              f"CPU {statistics.median(cpu):.3f} s, pyqtgraph before the paint: {loaded}; "
+              f"the loss plot painted at {plots:.3f} s")
 
 
 if __name__ == "__main__":
