@@ -2,6 +2,7 @@
 
     backprop-studio [FILE]                      (installed by pip; or python main.py)
     backprop-studio --screenshot OUT.png [FILE]
+    backprop-studio --install-desktop-entry     (adds the app to the desktop's menu)
 
 Any problem before the window can be up (bad arguments, no display to show
 it on, a screenshot that cannot be written or of a file that cannot be opened)
@@ -40,6 +41,8 @@ def parse_args(argv):
     parser.add_argument("file", nargs="?", help="a project file to open")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="draw the main window at 1400x900 into OUT.png and exit")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add Backprop Studio, with its icon, to the desktop's applications menu and exit")
     return parser.parse_args(argv)
 
 
@@ -49,7 +52,9 @@ def main(argv=None):
     try:
         args = parse_args(argv)
     except UsageError as error:
-        return _fail(f"{error} (usage: {_command()} [--screenshot OUT.png] [FILE])")
+        return _fail(f"{error} (usage: {_command()} [--screenshot OUT.png] [--install-desktop-entry] [FILE])")
+    if args.install_desktop_entry:
+        return _install_desktop_entry()
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from . import qt_problem
@@ -73,6 +78,12 @@ def _run(args):
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
+    from .desktop_entry import APP_ID
+    from .icons import app_icon
+    from .theme import follow_system_theme
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the desktop entry's icon by this
+    app.setWindowIcon(app_icon())
+    follow_system_theme(app)
     errors = install_excepthook(interactive=not args.screenshot)
 
     from .main_window import MainWindow
@@ -106,6 +117,7 @@ def open_window(path=None, dialogs=None):
     window = MainWindow(document, dialogs=dialogs)
     if lesson is not None:
         window.mark_lesson(lesson)
+    _after_first_paint(window, window.build_plot_views)
     window.show()
     window.fit()
     if problem:
@@ -161,8 +173,41 @@ def _sentence(text):
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _install_desktop_entry():
+    from .desktop_entry import install
+    try:
+        entry, icon = install()
+    except OSError as error:
+        return _fail(f"cannot install the desktop entry: {_plain(error)}")
+    print(f"Installed {entry} and the icon {icon}; Backprop Studio is in the applications menu "
+          "(log out and in again if it does not show yet).")
+    return 0
+
+
+def _after_first_paint(window, build):
+    """Run ``build`` once the window has painted itself for the first time.
+
+    The window appears without waiting for what only the Plots dock needs
+    (pyqtgraph and the plots, about half of the start-up time); they follow
+    at once, in the same event loop, before the person can do anything.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                window.removeEventFilter(self)
+                # after the paint pass is drawn and shown, not inside it
+                QTimer.singleShot(0, build)
+                self.deleteLater()
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+
+
 def _screenshot(app, window, path, errors):
     width, height = SCREENSHOT_SIZE
+    window.build_plot_views()
     window.resize(width, height)
     window.show()
     for _ in range(3):

@@ -1,5 +1,8 @@
 """Texts of the Help menu."""
 
+import platform
+from importlib import metadata
+
 HOW_TO = """\
 <h3>Building a network</h3>
 <ul>
@@ -44,3 +47,34 @@ ABOUT = """\
 <p>Build a neural network by dragging nodes and edges, train it, and watch what happens inside:
 the loss falling, each neuron's activation, and the gradient flowing backwards through every layer.</p>
 """
+
+
+def versions():
+    """``[(name, version), ...]`` of Python, Qt, PySide6, NumPy and pyqtgraph in use.
+
+    pyqtgraph's version is read from its installed metadata, so asking does not
+    import it (the plots load it after the window first appears).
+    """
+    import numpy
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    try:
+        pyqtgraph = metadata.version("pyqtgraph")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        import pyqtgraph as pg
+        pyqtgraph = pg.__version__
+    return [("Python", platform.python_version()), ("Qt", qVersion()), ("PySide6", PySide6.__version__),
+            ("NumPy", numpy.__version__), ("pyqtgraph", pyqtgraph)]
+
+
+def about_text(version=None):
+    """The About box: what the app is, its version, and the versions of what it runs on."""
+    if version is None:
+        try:
+            version = metadata.version("backprop-studio")
+        except metadata.PackageNotFoundError:
+            version = ""
+    rows = "".join(f"<tr><td>{name}</td><td>&nbsp;{number}</td></tr>" for name, number in versions())
+    heading = f"<h3>Backprop Studio {version}</h3>" if version else "<h3>Backprop Studio</h3>"
+    return ABOUT.replace("<h3>Backprop Studio</h3>", heading) + f"<p>Running on:</p><table>{rows}</table>"

@@ -1,23 +1,45 @@
 """Toolbar icons drawn with QPainter, so they look the same on every platform
-and need no image files."""
+and need no image files, and the app icon (resources/backprop-studio.svg).
+
+Each toolbar icon is drawn at 1x, 2x and 3x the pixel density, so it stays
+sharp on HiDPI screens, in the colour of the theme's text (dark ink on a light
+window, light ink on a dark one).
+"""
+
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 SIZE = 32
-INK = QColor("#3a3f44")
+DENSITIES = (1, 2, 3)
+LIGHT_INK = QColor("#3a3f44")
+DARK_INK = QColor("#d5dade")
+INK = QColor(LIGHT_INK)  # set by _icon for the theme in use
 BLUE = QColor("#2f6fb0")
 ORANGE = QColor("#d35f00")
+APP_ICON_FILE = Path(__file__).resolve().parent / "resources" / "backprop-studio.svg"
+
+
+def app_icon():
+    """The app's icon: a small network with the gradient flowing back (SVG, any size)."""
+    return QIcon(str(APP_ICON_FILE))
 
 
 def _icon(draw):
-    pixmap = QPixmap(SIZE, SIZE)
-    pixmap.fill(Qt.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.Antialiasing)
-    draw(painter)
-    painter.end()
-    return QIcon(pixmap)
+    from .theme import is_dark
+    INK.setRgba((DARK_INK if is_dark() else LIGHT_INK).rgba())
+    icon = QIcon()
+    for density in DENSITIES:
+        pixmap = QPixmap(SIZE * density, SIZE * density)
+        pixmap.setDevicePixelRatio(density)
+        pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        draw(painter)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 def _pen(colour=INK, width=2.6):

@@ -24,8 +24,6 @@ from .inspector import Inspector
 from .lesson_view import LessonView
 from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
-from .plots import LossPlot
-from .plots.views_panel import TrainingViews
 from .recovery import Recovery
 from .settings_dock import SettingsPanel
 from .training.controller import TrainingController
@@ -80,17 +78,8 @@ class MainWindow(QMainWindow):
         self.lesson_text.message.connect(self.show_message)
         self.lesson_text.setToolTip("What this project is about")
         self.training = TrainingController(self.document, self)
-        self.loss_plot = LossPlot()
-        self.loss_plot.set_history(self.training.history)
-        # the loss first, then the output, activation and gradient-flow views
-        self.training_views = TrainingViews()
-        self.plot_tabs = self.training_views.tabs
-        self.plot_tabs.setToolTip("")
-        self.plot_tabs.insertTab(0, self.loss_plot, "Loss")
-        self.plot_tabs.setTabToolTip(0, "Training and test loss per step, and accuracy for classification.")
-        self.plot_tabs.setCurrentIndex(0)
-        for button in self.plot_tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
-            button.setToolTip("Show more plot tabs")
+        self._plot_views = None  # (loss plot, training views): built by build_plot_views
+        self._views_neuron = None
         self.plots = QWidget()  # filled once the actions exist: the training panel above the plot tabs
         self.undo_view = QUndoView(self.document.undo_stack)
         self.undo_view.setEmptyLabel("Opened project")
@@ -150,20 +139,61 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(self.plots)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.training_panel)
-        layout.addWidget(self.training_views, 1)
         self.resizeDocks([self.docks[4]], [400], Qt.Vertical)
         self.resizeDocks([self.docks[3], self.docks[4]], [280, 1100], Qt.Horizontal)
-        self.training.add_view(self.loss_plot)
         self.training.add_view(self.view)
         self.training.add_view(self.inspector)
-        self.training.add_view(self.training_views)
         self._traced = None
-        self.training_views.sample_clicked.connect(self.trace_sample)
         self.view.scene().current_changed.connect(self._on_current_for_views)
         self.training.running_changed.connect(self._on_running_changed)
         self.training.message.connect(self.show_message)
         self.training.problem.connect(self._on_training_problem)
         self._space = SpaceToPlay(self.view, self.toggle_training)
+
+    def build_plot_views(self):
+        """Make the loss plot and the training views (the Plots dock's tabs), once.
+
+        They need pyqtgraph, which takes longer to import than the rest of the
+        window takes to appear, so the app builds them just after the window's
+        first paint (ui/app.py); asking for ``loss_plot``, ``training_views`` or
+        ``plot_tabs`` builds them at once.
+        """
+        if self._plot_views is not None:
+            return
+        from .plots import LossPlot
+        from .plots.views_panel import TrainingViews
+
+        loss_plot = LossPlot()
+        loss_plot.set_history(self.training.history)
+        views = TrainingViews()
+        self._plot_views = (loss_plot, views)
+        # the loss first, then the output, activation and gradient-flow views
+        tabs = views.tabs
+        tabs.setToolTip("")
+        tabs.insertTab(0, loss_plot, "Loss")
+        tabs.setTabToolTip(0, "Training and test loss per step, and accuracy for classification.")
+        tabs.setCurrentIndex(0)
+        for button in tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
+            button.setToolTip("Show more plot tabs")
+        self.plots.layout().addWidget(views, 1)
+        self.training.add_view(loss_plot)
+        self.training.add_view(views)
+        views.sample_clicked.connect(self.trace_sample)
+        views.set_neuron(self._views_neuron)
+
+    @property
+    def loss_plot(self):
+        self.build_plot_views()
+        return self._plot_views[0]
+
+    @property
+    def training_views(self):
+        self.build_plot_views()
+        return self._plot_views[1]
+
+    @property
+    def plot_tabs(self):
+        return self.training_views.tabs
 
     def add_plot_view(self, widget, title):
         """A view of training in the Plots dock: a tab, fed with ``show_snapshot`` (and ``set_datasets``)."""
@@ -195,8 +225,9 @@ class MainWindow(QMainWindow):
         self.view.show_trace(None)
 
     def _on_current_for_views(self, current):
-        neuron = current[1] if current is not None and current[0] == "neuron" else None
-        self.training_views.set_neuron(neuron)
+        self._views_neuron = current[1] if current is not None and current[0] == "neuron" else None
+        if self._plot_views is not None:
+            self.training_views.set_neuron(self._views_neuron)
 
     def toggle_training(self):
         self.training.toggle()
@@ -489,7 +520,7 @@ class MainWindow(QMainWindow):
         self.dialogs.show_info("How to use Backprop Studio", help_text.HOW_TO)
 
     def show_about(self):
-        self.dialogs.show_info(f"About {APP_NAME}", help_text.ABOUT)
+        self.dialogs.show_info(f"About {APP_NAME}", help_text.about_text())
 
     # -------------------------------------------------------------- layout
     def reset_layout(self):

@@ -44,7 +44,7 @@ def test_the_app_command_starts_from_any_folder_and_names_itself(tmp_path):
     r = run_script("backprop-studio", "--bogus", cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.strip() == ("backprop-studio: unrecognized arguments: --bogus "
-                                "(usage: backprop-studio [--screenshot OUT.png] [FILE])")
+                                "(usage: backprop-studio [--screenshot OUT.png] [--install-desktop-entry] [FILE])")
 
 
 def test_the_command_line_command_names_itself(tmp_path):

@@ -14,11 +14,12 @@ Navigation, as in most diagram editors:
 import math
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QTransform
+from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QToolTip
 
 from .legend import LEGEND_SIZES, LEGEND_TIPS, paint_gradient_legend, paint_legend, width_key  # noqa: F401
 from .scene import NetworkScene
+from ..theme import canvas_background
 from .tooltips import BACKGROUND_HELP
 
 ZOOM_STEP = 1.25
@@ -50,7 +51,7 @@ class NetworkView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.NoAnchor)
         self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
-        self.setBackgroundBrush(QColor(255, 255, 255))
+        self.setBackgroundBrush(canvas_background())  # ui/theme.py: light or dark paper
         self.setFocusPolicy(Qt.StrongFocus)
         self.setMouseTracking(True)
         self.setToolTip(BACKGROUND_HELP)

@@ -9,6 +9,7 @@ from simulator.names import layer_title
 from .activation_stats import (DEAD_KINDS, RAILS, SATURATED_SHARE, SATURATION_MARGIN,
                                activations_over, dead_units, histogram, saturated_units)
 from .view_support import ACTIVATION_RANGE, CLASS_COLOURS, message_label, nice_bound, style_plot
+from ..theme import plot_colours
 
 BINS = 40
 MAX_TRAINING_ROWS = 256
@@ -39,7 +40,7 @@ class LayerHistograms(QWidget):
         super().__init__(parent)
         self.train = None
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
+        self.canvas.setBackground(plot_colours()["background"])
         self.plots, self.curves, self.edges, self.y_tops, self.titles = [], [], [], [], []
         self._key = None
         self.source = ""

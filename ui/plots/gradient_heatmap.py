@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QStackedWidget, QVBoxLa
 from simulator.names import layer_title
 
 from .view_support import NAN_BACKGROUND, label_colour_bar, message_label, sequential_map, style_plot
+from ..theme import plot_colours
 
 CAPACITY = 400
 """Most columns kept; when full, the older half is thinned to every other column's worth."""
@@ -68,7 +69,7 @@ class GradientHeatmap(QWidget):
         self._sizes = None
         self._stale = False
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
+        self.canvas.setBackground(plot_colours()["background"])
         self.step_axis = StepAxis()
         self.plot = self.canvas.addPlot(axisItems={"bottom": self.step_axis})
         style_plot(self.plot, x_label="training step")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from ..theme import plot_colours
 
 TRAIN_COLOUR = "#1f77b4"
 TEST_COLOUR = "#ff7f0e"
@@ -39,7 +40,7 @@ class LossPlot(QWidget):
         self.setToolTip("Loss per step: the batch's loss when training (blue) and the test set's "
                         "(orange, evaluated about 30 times a second). Lower is better.")
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(plot_colours()["background"])
         self.loss_plot = self.graphics.addPlot(row=0, col=0)
         self.loss_plot.setLabel("left", "loss")
         # no grid: pyqtgraph paints it with the axes, at a cost every frame
@@ -56,6 +57,9 @@ class LossPlot(QWidget):
             # redrawn at 30 Hz costs more than the curves
             plot.disableAutoRange()
             plot.hideButtons()
+            for axis in ("left", "bottom"):  # readable on the theme's background
+                plot.getAxis(axis).setPen(pg.mkPen(plot_colours()["axis"]))
+                plot.getAxis(axis).setTextPen(pg.mkPen(plot_colours()["text"]))
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
         self._x_max = None
         self._y_range = None

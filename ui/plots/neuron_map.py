@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QStackedWidget, QVBoxLayout, QW
 
 from simulator.names import neuron_name
 
+from ..theme import plot_colours
 from .view_support import (ACTIVATION_RANGE, CLASS_COLOURS, NAN_BACKGROUND, activation_levels, as_image,
                            diverging_map, grid_shape, label_colour_bar, message_label, style_plot)
 
@@ -23,7 +24,7 @@ class NeuronMap(QWidget):
         self._levels = (-1.0, 1.0)
         self._pending_rect = False
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
+        self.canvas.setBackground(plot_colours()["background"])
         self.plot = self.canvas.addPlot()
         style_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsRectItem, QHBoxLayout, QLabel,
 
 from simulator.names import neuron_name
 
+from ..theme import plot_colours
 from .data_points import DataPoints
 from .view_support import (DECISION_THRESHOLD, MAP_STRENGTH, NAN_BACKGROUND, NEUTRAL, GridShape, as_image,
                            class_colour, diverging_map, grid_shape, label_colour_bar, message_label, nice_bound,
@@ -96,7 +97,7 @@ class OutputMap(QWidget):
         top.addWidget(self.discretise)
 
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
+        self.canvas.setBackground(plot_colours()["background"])
         self.plot = self.canvas.addPlot()
         style_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)

@@ -11,6 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel
 
+from ..theme import plot_colours
+
 # Class 0 and class 1 use the app's blue and orange (see ui/activation_plot.py);
 # further classes follow a palette a colour-blind reader can still tell apart.
 CLASS_COLOURS = ("#2f6fb0", "#e07b00", "#3a9d3a", "#c43c3c", "#8a5cc2",
@@ -105,12 +107,12 @@ def as_image(values, n):
 
 
 def style_plot(plot, x_label="", y_label=""):
-    """Give a PlotItem the app's look: white background, grey axes, no context menu."""
+    """Give a PlotItem the app's look: grey axes and text for the theme (ui/theme.py), no context menu."""
     plot.setMenuEnabled(False)
     plot.hideButtons()
     for axis in ("left", "bottom"):
-        plot.getAxis(axis).setPen(pg.mkPen(AXIS))
-        plot.getAxis(axis).setTextPen(pg.mkPen(TEXT))
+        plot.getAxis(axis).setPen(pg.mkPen(plot_colours()["axis"]))
+        plot.getAxis(axis).setTextPen(pg.mkPen(plot_colours()["text"]))
     if x_label:
         plot.setLabel("bottom", x_label)
     if y_label:
@@ -120,9 +122,9 @@ def style_plot(plot, x_label="", y_label=""):
 def label_colour_bar(bar, text):
     """Give a ColorBarItem a dark, readable label beside its scale."""
     axis = bar.getAxis("right")
-    axis.setTextPen(pg.mkPen(TEXT))
-    axis.setPen(pg.mkPen(AXIS))
-    axis.setLabel(text, color=TEXT)
+    axis.setTextPen(pg.mkPen(plot_colours()["text"]))
+    axis.setPen(pg.mkPen(plot_colours()["axis"]))
+    axis.setLabel(text, color=plot_colours()["text"])
 
 
 def message_label(text=""):
@@ -131,7 +133,7 @@ def message_label(text=""):
     label.setAlignment(Qt.AlignCenter)
     label.setWordWrap(True)
     label.setMargin(16)
-    label.setStyleSheet(f"color: {TEXT};")
+    label.setStyleSheet(f"color: {plot_colours()['text']};")
     return label
 
 
