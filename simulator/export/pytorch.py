@@ -197,7 +197,8 @@ def _constant(name, values, big, side, ints=False):
 
 def _module(net):
     sizes, acts = net.sizes, net.activations
-    layers = "; ".join(f"{k}: {sizes[k]} {acts[k - 1]}" for k in range(1, len(sizes)))
+    layers = "\n    ".join(f"Layer {k}: {sizes[k]} {acts[k - 1]} neuron{'s' if sizes[k] != 1 else ''}."
+                           for k in range(1, len(sizes)))
     init, body = [], []
     for k in range(1, len(sizes)):
         sources = sorted(i for (i, j) in net.blocks if j == k)
@@ -213,7 +214,9 @@ def _module(net):
             came = ", ".join(map(str, sources))
             body.append(f"        # layer {k} ({sizes[k]} {acts[k - 1]}): edges from "
                         f"layer{'s' if len(sources) > 1 else ''} {came}")
-            body.append(f"        z.append({' + '.join(terms)} + self.b_{k})")
+            # one term per line: a layer fed by several layers reads as a sum
+            joint = " + " if len(terms) == 1 else "\n                 + "
+            body.append("        z.append(" + joint.join(terms + [f"self.b_{k}"]) + ")")
         else:
             body.append(f"        # layer {k} ({sizes[k]} {acts[k - 1]}): no edges reach it, "
                         "so every sample gets its biases")
@@ -225,7 +228,9 @@ def _module(net):
             else "        pass  # no edge was removed")
     return f'''# ------------------------------------------------------------------ 4. network
 class Network(nn.Module):
-    """The network: layers of {' -> '.join(map(str, sizes))} neurons ({layers}).
+    """The network: layers of {' -> '.join(map(str, sizes))} neurons.
+
+    {layers}
 
     Layer 0 is the inputs. Layer k's pre-activations z[k] add up, for every
     earlier layer i with edges into layer k, a[i] @ w_i_k (a matrix of shape

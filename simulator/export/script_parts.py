@@ -201,8 +201,8 @@ def loss_on(model, X, Y):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Train the exported network and print its loss as JSON.")
-    parser.add_argument("--steps", type=int, default=100, help="training steps (mini-batches) to run")
+    parser = argparse.ArgumentParser(description="Train the network and print its loss as JSON.")
+    parser.add_argument("--steps", type=int, default=100, help="training steps to run")
     args = parser.parse_args()
     model = Network()
     train(model, args.steps)
