@@ -23,6 +23,7 @@ from simulator.export.tables import history_csv, write_csv
 from .wording import file_stem
 
 IMAGE_SCALE = 2.0  # PNG pixels per scene unit: sharp when pasted into a report
+MAX_IMAGE_SIDE = 4096  # pixels: a big network's picture stays quick to draw and to open
 MARGIN = 20.0      # scene units of white around the drawing
 
 
@@ -129,8 +130,10 @@ def _area(scene):
 
 
 def canvas_png(scene, scale=IMAGE_SCALE):
-    """The PNG bytes of everything on ``scene``, on white, ``scale`` pixels per scene unit."""
+    """The PNG bytes of everything on ``scene``, on white, ``scale`` pixels per scene unit
+    (less if the picture would be more than ``MAX_IMAGE_SIDE`` pixels wide or high)."""
     area = _area(scene)
+    scale = min(scale, MAX_IMAGE_SIDE / max(area.width(), area.height(), 1.0))
     image = QImage(QSize(max(1, round(area.width() * scale)), max(1, round(area.height() * scale))),
                    QImage.Format_ARGB32)
     image.fill(QColor("white"))
