@@ -84,7 +84,8 @@ def pytorch_script(project, side_name="model.npz"):
     big_weights, big_data = _split(project)
     side = {}
     parts = [HEADER.format(title=repr(project.title or "untitled"), sizes=" -> ".join(map(str, net.sizes)),
-                           note=_note(project, side_name if (big_weights or big_data) else None))]
+                           note=_note(project, side_name if (big_weights or big_data) else None),
+                           path_import="\nfrom pathlib import Path" if (big_weights or big_data) else "")]
     parts.append(_settings(settings))
     parts.append(_data(train, test, big_data, side, side_name if (big_weights or big_data) else None))
     parts.append(_weights(net, big_weights, side, side_name))

@@ -32,8 +32,7 @@ The script, top to bottom:
 
 import argparse
 import json
-import math
-from pathlib import Path
+import math{path_import}
 
 import numpy as np
 import torch

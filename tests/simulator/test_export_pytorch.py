@@ -217,3 +217,22 @@ def test_the_script_reads_top_to_bottom(tmp_path):
         assert (f"self.mask_{i}_{j}" in text) == (not block.full)
     assert "PyTorch keeps b = MOMENTUM * b + gradient" in text  # the momentum form is explained
     assert max(len(line) for line in text.splitlines()) <= 120
+
+
+def test_a_layer_no_edge_reaches_still_trains_its_biases(tmp_path):
+    project = make_preset("multiclass")  # Adam, softmax, categorical cross-entropy
+    net = project.network
+    net.connect_layers(0, 2)
+    net.disconnect_layers(0, 1)  # layer 1 now feeds the output from its biases alone
+    net.layers[1].bias[:] = np.linspace(-0.2, 0.5, net.sizes[1])  # ReLU passes a gradient where > 0
+    module = load_script(project, tmp_path)
+    model = module.Network()
+    optimizer = module.make_optimizer(model)
+    train, test = project.datasets()
+    trainer = Trainer(net, train, test, project.settings)
+    before = net.layers[1].bias.copy()
+    for step in range(1, 21):
+        module.train_step(model, optimizer, torch.tensor(train.X), torch.tensor(train.y))
+        trainer.step()
+        assert_same_parameters(model, net, step)
+    assert not np.array_equal(net.layers[1].bias, before)
