@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle, QToolBar, QToolButton
 
 from . import icons
+from .export_actions import ExportActions
 from .wording import activation_label
 
 from simulator.activations import ACTIVATION_NAMES
@@ -199,6 +200,8 @@ def build_menus(win, a, docks, lessons):
     win.recent_menu.setToolTipsVisible(True)
     file.addSeparator()
     file.addActions([a.save, a.save_as])
+    win.export_menu = file.addMenu("&Export")
+    win.exports = ExportActions(win, win.export_menu)
     file.addSeparator()
     file.addAction(a.quit)
 

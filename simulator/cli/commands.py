@@ -1,4 +1,4 @@
-"""The commands ``new``, ``train``, ``validate`` and ``presets``, and their messages.
+"""The commands ``new``, ``train``, ``validate``, ``presets`` and ``export``, and their messages.
 
 Every problem a person can cause is one line on stderr that says what is
 wrong and what to change, with exit status 2; nothing is written unless the
@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from ..errors import SimulatorError, TrainingError
+from ..export import FORMATS
 from ..history import COLUMNS
 from ..limits import MAX_SEED, MAX_STEPS
 from ..presets import PRESET_NAMES, make_preset
@@ -55,6 +56,15 @@ def whole(lo, hi):
     return parse
 
 
+def one_of(names):
+    """An argparse type: one of ``names``, refused in the app's words."""
+    def parse(text):
+        if text not in names:
+            raise argparse.ArgumentTypeError(f"must be one of {', '.join(names)}, not {_show(text)}")
+        return text
+    return parse
+
+
 def _show(text):
     if not text.strip():
         return repr(text)
@@ -84,6 +94,11 @@ def _parser():
     validate = sub.add_parser("validate", help="check a project file")
     validate.add_argument("file")
     sub.add_parser("presets", help="list the preset lessons")
+    export = sub.add_parser("export", help="write the network as a PyTorch script, NumPy weights or CSV")
+    export.add_argument("file")
+    export.add_argument("--to", type=one_of(FORMATS), required=True,
+                        help="pytorch (a training script), npz (weights) or csv (weights, one a row)")
+    export.add_argument("--out", required=True, help="file to write (a big PyTorch export adds OUT's .npz beside it)")
     return p
 
 
@@ -222,8 +237,48 @@ def _report(args, trainer, train, test, seconds, out):
         print(f"trained {plural(trainer.steps, 'step')}: training loss {train_loss:.6g}{acc}; wrote {written}")
 
 
+def cmd_export(args, interrupts, outcome):
+    from ..export import npz, pytorch, tables  # only this command needs them
+    project = _load(args.file)
+    outputs = [args.out]
+    if args.to == "pytorch":
+        reason = pytorch.check_exportable(project)
+        if reason is not None:
+            raise SimulatorError(f"{args.file} cannot be exported as a PyTorch script: {reason}")
+        if pytorch.needs_side_file(project):
+            outputs.insert(0, pytorch.side_file_name(args.out))
+    # every output is checked before anything is written
+    for path in outputs:
+        with interrupts.deferred():  # the check's probe file is removed even on Ctrl-C
+            check_output(path, "--out")
+        interrupts.check()
+        refuse_same(path, "--out", [(args.file, "the project being exported")])
+    outcome.unchanged.extend(p for p in outputs if os.path.exists(p))
+    net = project.network
+    with interrupts.deferred():
+        if args.to == "pytorch":
+            written = pytorch.write_pytorch(project, args.out)
+        elif args.to == "npz":
+            npz.write_npz(net, args.out)
+            written = [args.out]
+        else:
+            tables.write_csv(tables.weights_csv(net), args.out)
+            written = [args.out]
+        outcome.written.extend(written)
+    interrupts.check()
+    what = {"pytorch": f"a PyTorch script (run it: python {args.out} --steps 100)",
+            "npz": f"the weights, masks and biases of layers {net.sizes} as NumPy arrays",
+            "csv": f"{plural(net.edge_count, 'weight')} and {sum(net.sizes[1:]):,} bias{'' if sum(net.sizes[1:]) == 1 else 'es'}, one a row"}[args.to]
+    state = project.training_state
+    resumed = ("; it starts from the saved weights with a fresh optimiser and shuffle"
+               if args.to == "pytorch" and state is not None and state.step else "")
+    side = f" (its numbers in {written[0]})" if len(written) > 1 else ""
+    print(f"wrote {args.out}: {what}{side}{resumed}")
+
+
 COMMANDS = {"new": cmd_new, "train": cmd_train, "validate": cmd_validate,
-            "presets": lambda args, interrupts, outcome: print("\n".join(PRESET_NAMES))}
+            "presets": lambda args, interrupts, outcome: print("\n".join(PRESET_NAMES)),
+            "export": cmd_export}
 
 
 def run(argv, interrupts, outcome):

@@ -74,8 +74,8 @@ def test_every_preset_is_written_and_valid(tmp_path):
     (("train", "p.json", "--steps", "ten"), "--steps must be a whole number from 0 to 100,000,000, not ten"),
     (("new", "--preset", "nope", "--out", "x.json"), "unknown preset 'nope'"),
     (("new", "--preset", "mlp-xor", "--out", "no/such/dir/x.json"), "x.json"),
-    (("fly",), "unknown command 'fly' (known: new, train, validate, presets)"),
-    ((), "a command is needed: one of new, train, validate, presets"),
+    (("fly",), "unknown command 'fly' (known: new, train, validate, presets, export)"),
+    ((), "a command is needed: one of new, train, validate, presets, export"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, args, fragment):
     cli("new", "--preset", "mlp-xor", "--out", "p.json", cwd=tmp_path)

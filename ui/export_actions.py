@@ -1,0 +1,174 @@
+"""File > Export: the network as a PyTorch script or NumPy weights, the loss
+history as CSV, and the canvas as PNG or SVG.
+
+The formats are ``simulator.export``'s (docs/export.md); this module only asks
+where to write and reports. Each file is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QFileDialog
+
+from simulator.atomic_write import write_atomically
+from simulator.errors import SimulatorError
+from simulator.export.npz import write_npz
+from simulator.export.pytorch import write_pytorch
+from simulator.export.tables import history_csv, write_csv
+
+from .wording import file_stem
+
+IMAGE_SCALE = 2.0  # PNG pixels per scene unit: sharp when pasted into a report
+MAX_IMAGE_SIDE = 4096  # pixels: a big network's picture stays quick to draw and to open
+MARGIN = 20.0      # scene units of white around the drawing
+
+
+class ExportActions:
+    """The Export submenu of ``win`` (a MainWindow) and what its entries do.
+
+    ``ask_path`` is the one question asked; tests replace it.
+    """
+
+    def __init__(self, win, menu):
+        self.win = win
+        menu.setToolTipsVisible(True)
+        entries = (
+            ("&PyTorch Script…", "A standalone Python script that builds this network in PyTorch and trains "
+             "it as the app does", self.export_pytorch),
+            ("&Weights (.npz)…", "Every weight, mask and bias as NumPy arrays", self.export_weights),
+            ("Loss &History (.csv)…", "The loss and accuracy of every step trained so far", self.export_history),
+            (None, None, None),
+            ("Canvas as P&NG…", "A picture of the network as drawn", self.export_png),
+            ("Canvas as &SVG…", "The network as a vector drawing (text stays text)", self.export_svg),
+        )
+        self.actions = {}
+        for text, tip, slot in entries:
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, win)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda checked=False, slot=slot: slot())
+            menu.addAction(action)
+            self.actions[slot.__name__] = action
+
+    # ------------------------------------------------------------ questions
+    def ask_path(self, title, suggestion, file_filter):
+        """A file name to write, or "" if the person cancelled."""
+        path, _ = QFileDialog.getSaveFileName(self.win, title, suggestion, file_filter)
+        return path
+
+    def _path(self, title, suffix, file_filter):
+        doc = self.win.document
+        folder = os.path.dirname(doc.path) if doc.path else os.path.expanduser("~")
+        suggestion = os.path.join(folder, file_stem(doc.title) + suffix)
+        path = self.ask_path(title, suggestion, f"{file_filter};;All files (*)")
+        if path and "." not in os.path.basename(path):
+            path += suffix
+        return path
+
+    def _write(self, what, path, write):
+        """Run ``write()``; report success in the status bar, failure in a message box."""
+        try:
+            written = write() or [path]
+        except (SimulatorError, OSError, ValueError) as error:
+            self.win.dialogs.show_error("Could not export", f"The {what} could not be written to "
+                                        f"“{os.path.basename(path)}”.", str(error))
+            return False
+        self.win.show_message("Exported " + " and ".join(os.path.basename(p) for p in written))
+        return True
+
+    # -------------------------------------------------------------- exports
+    def export_pytorch(self):
+        path = self._path("Export as a PyTorch script", ".py", "Python scripts (*.py)")
+        if not path:
+            return False
+        with self.win.training.edit_guard():  # a run goes on between two steps
+            project = self.win.document.to_project()
+        return self._write("PyTorch script", path, lambda: write_pytorch(project, path))
+
+    def export_weights(self):
+        path = self._path("Export the weights", ".npz", "NumPy arrays (*.npz)")
+        if not path:
+            return False
+        with self.win.training.edit_guard():
+            network = self.win.document.network.copy()
+        return self._write("weights", path, lambda: write_npz(network, path))
+
+    def export_history(self):
+        history = self.win.training.history
+        if not len(history):
+            self.win.show_message("Nothing to export yet: train a few steps first")
+            return False
+        path = self._path("Export the loss history", ".csv", "CSV files (*.csv)")
+        if not path:
+            return False
+        text = history_csv(history)
+        return self._write("loss history", path, lambda: write_csv(text, path))
+
+    def export_png(self):
+        path = self._path("Export the canvas as PNG", ".png", "PNG images (*.png)")
+        if not path:
+            return False
+        return self._write("picture", path, lambda: write_atomically(path, canvas_png(self.win.view.scene())))
+
+    def export_svg(self):
+        path = self._path("Export the canvas as SVG", ".svg", "SVG drawings (*.svg)")
+        if not path:
+            return False
+        title = self.win.document.title or "network"
+        return self._write("drawing", path, lambda: write_atomically(path, canvas_svg(self.win.view.scene(), title)))
+
+
+def _area(scene):
+    return scene.itemsBoundingRect().marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
+
+
+def canvas_png(scene, scale=IMAGE_SCALE):
+    """The PNG bytes of everything on ``scene``, on white, ``scale`` pixels per scene unit
+    (less if the picture would be more than ``MAX_IMAGE_SIDE`` pixels wide or high)."""
+    area = _area(scene)
+    scale = min(scale, MAX_IMAGE_SIDE / max(area.width(), area.height(), 1.0))
+    image = QImage(QSize(max(1, round(area.width() * scale)), max(1, round(area.height() * scale))),
+                   QImage.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    scene.render(painter, QRectF(image.rect()), area, Qt.KeepAspectRatio)
+    painter.end()
+    return _bytes(lambda device: image.save(device, "PNG"))
+
+
+def canvas_svg(scene, title):
+    """The SVG bytes of everything on ``scene``: vector shapes, its text as text."""
+    area = _area(scene)
+    buffer = QBuffer()
+    buffer.open(QIODevice.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setTitle(title)
+    generator.setDescription("Drawn by Backprop Studio")
+    generator.setSize(QSize(round(area.width()), round(area.height())))
+    generator.setViewBox(QRectF(0, 0, area.width(), area.height()))
+    painter = QPainter(generator)
+    painter.fillRect(QRectF(0, 0, area.width(), area.height()), QColor("white"))
+    scene.render(painter, QRectF(0, 0, area.width(), area.height()), area, Qt.KeepAspectRatio)
+    painter.end()
+    buffer.close()
+    return bytes(buffer.data())
+
+
+def _bytes(save):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    if not save(buffer):
+        raise OSError("the image could not be encoded")
+    buffer.close()
+    return bytes(data)
