@@ -18,6 +18,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
+
 from .errors import ProjectFileError, SimulatorError
 from .limits import MAX_DESCRIPTION_CHARS
 from .project_file import load_project
@@ -57,11 +59,14 @@ def network_fingerprint(network):
     The weights and biases are left out: training a lesson keeps it the
     same lesson, while adding a neuron or changing an activation does not.
     """
-    shape = {"sizes": list(network.sizes),
-             "activations": [layer.activation for layer in network.layers[1:]],
-             "edges": [[i, j, "".join("1" if m else "0" for m in block.mask.ravel())]
-                       for (i, j), block in sorted(network.blocks.items()) if block.mask.any()]}
-    return hashlib.sha256(json.dumps(shape, separators=(",", ":")).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(json.dumps({"sizes": list(network.sizes),
+                                        "activations": [layer.activation for layer in network.layers[1:]]},
+                                       separators=(",", ":")).encode())
+    for (i, j), block in sorted(network.blocks.items()):
+        if block.mask.any():  # packed bits: cheap even for the largest blocks, so the window can ask often
+            digest.update(f";{i},{j}:".encode())
+            digest.update(np.packbits(block.mask.astype(bool)).tobytes())
+    return digest.hexdigest()[:16]
 
 
 def load_lesson(name, seed=0, folder=None):
