@@ -128,7 +128,7 @@ def lesson_text(project, network=None):
     """The Markdown for the Lesson dock: the project's description while it still describes
     the network, otherwise a note that the network is based on a lesson and changed."""
     if lesson_changed(project, network):
-        return (f"*Based on the lesson “{project.lesson['name']}”, changed.*\n\n"
+        return (f"*Based on the lesson “{project.title or project.lesson['name']}”, changed.*\n\n"
                 "The network is no longer the lesson's, so the lesson's text may not be true of it "
                 "any more and is not shown. Undo your changes, or open the lesson again from the "
                 "Lessons menu, to read it.")
