@@ -297,3 +297,9 @@ def _central_difference(trainer, weights, index, h=1e-6):
     down = trainer.evaluate(trainer.train)[0]
     weights[index] = keep
     return (up - down) / (2 * h)
+
+
+def test_the_documented_lesson_field_is_mlp_xors():
+    doc = (ROOT / "docs" / "file-format.md").read_text(encoding="utf-8")
+    example = re.search(r'```json\n(\{"name": "mlp-xor".*\})\n```', doc).group(1)
+    assert json.loads(example) == load_project(FOLDER / "mlp-xor.json").lesson
