@@ -11,10 +11,10 @@ def test_the_lesson_text_gives_way_to_a_note_once_the_network_changes(qtbot, tmp
     qtbot.addWidget(win)
     assert win.open_lesson("mlp-xor")
     shown = win.lesson_text.toPlainText
-    assert "four tanh neurons" in shown() and "A hidden layer solves XOR" in shown()
+    assert "four tanh neurons" in shown() and "Multilayer perceptron: XOR" in shown()
 
     win.document.add_neuron(1)
-    assert "four tanh" not in shown() and "Based on the lesson “3. A hidden layer solves XOR”, changed" in shown()
+    assert "four tanh" not in shown() and "Based on the lesson “Multilayer perceptron: XOR”, changed" in shown()
     win.document.undo_stack.undo()
     assert "four tanh neurons" in shown()
 
