@@ -132,6 +132,16 @@ def lesson_text(project, network=None):
                 "The network is no longer the lesson's, so the lesson's text may not be true of it "
                 "any more and is not shown. Undo your changes, or open the lesson again from the "
                 "Lessons menu, to read it.")
+    if not project.description and project.lesson:
+        # a lesson's own file (opened directly) has no description: its text is beside it
+        name = project.lesson["name"]
+        if name in lesson_names():  # only an installed lesson's name: never a path taken from a file
+            try:
+                text = _read_text(lessons_dir() / f"{name}.md")
+            except SimulatorError:
+                text = None
+            if text:
+                return text
     return project.description or "Build a network, then train it on the data."
 
 

@@ -126,6 +126,13 @@ def test_the_lesson_text_stays_only_while_the_network_matches(tmp_path):
     assert lesson_changed(current, network=other.network)  # the window asks with its own network
 
 
+def test_a_lesson_file_opened_directly_shows_its_text():
+    project = load_project(FOLDER / "mlp-xor.json")
+    assert project.description == "" and "four tanh neurons" in lesson_text(project)
+    project.lesson["name"] = "../../README"  # a name from a file is never a path
+    assert lesson_text(project) == "Build a network, then train it on the data."
+
+
 def test_a_project_without_a_lesson_shows_its_description():
     project = make_preset("sine")
     project.lesson = None
