@@ -25,7 +25,7 @@ from .limits import MAX_DESCRIPTION_CHARS
 from .project_file import load_project
 
 ORDER_FILE = "order.txt"
-MAX_TEXT_BYTES = MAX_DESCRIPTION_CHARS * 4  # at most 4 bytes per character in UTF-8
+_TEXT_BYTES = MAX_DESCRIPTION_CHARS * 4  # at most 4 bytes per character in UTF-8
 
 
 def lessons_dir():
@@ -149,14 +149,14 @@ def _read_text(path):
     """The text of a lesson's ``.md`` file, or None if it has none."""
     try:
         with open(path, "rb") as f:
-            raw = f.read(MAX_TEXT_BYTES + 1)
+            raw = f.read(_TEXT_BYTES + 1)
     except OSError:
         return None
     try:
         text = raw.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
         raise SimulatorError(f"the lesson text {path.name} is not UTF-8") from None
-    if len(raw) > MAX_TEXT_BYTES or len(text) > MAX_DESCRIPTION_CHARS:
+    if len(raw) > _TEXT_BYTES or len(text) > MAX_DESCRIPTION_CHARS:
         raise SimulatorError(f"the lesson text {path.name} is too long: at most "
                              f"{MAX_DESCRIPTION_CHARS:,} characters")
     return text
