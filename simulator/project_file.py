@@ -24,7 +24,7 @@ from .network import Network
 from .atomic_write import write_atomically
 from .json_text import check_measures, load_json, parse_json  # noqa: F401 (parse_json: part of this module's interface)
 from .project_schema import (
-    build_dataset, check_keys, fail, json_copy, layout_from_dict,
+    build_dataset, check_keys, fail, json_copy, layout_from_dict, lesson_from_dict,
     network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
 from .settings import TrainingSettings
 from .train_state import state_from_dict, state_to_dict
@@ -33,7 +33,7 @@ FORMAT_NAME = "backprop-studio-project"
 FORMAT_VERSION = 1
 
 _TOP_REQUIRED = ("format", "version", "network", "data")
-_TOP_OPTIONAL = ("title", "description", "training", "layout", "training_state")
+_TOP_OPTIONAL = ("title", "description", "training", "layout", "training_state", "lesson")
 
 
 @dataclass
@@ -57,6 +57,11 @@ class Project:
     training_state : TrainState or None
         Where training stands (train_state.py): a Trainer built with it
         resumes bit-identically. None for a network never trained.
+    lesson : dict or None
+        The lesson the project came from: ``{"name", "fingerprint"}`` and
+        optionally ``"steps"`` (``project_schema.lesson_from_dict``). The
+        fingerprint is the lesson network's (``lessons.network_fingerprint``),
+        so ``lessons.lesson_changed`` can tell when the network differs.
     """
 
     network: Network
@@ -66,6 +71,7 @@ class Project:
     title: str = ""
     description: str = ""
     training_state: object = None
+    lesson: dict = None
 
     def datasets(self):
         """The (train, test) Datasets, split with ``test_fraction`` and ``split_seed``.
@@ -187,6 +193,7 @@ def project_to_dict(project):
         "training": project.settings.to_dict(),
         "layout": layout_from_dict(project.layout, "layout", project.network.sizes),
         **({"training_state": state_to_dict(project.training_state)} if project.training_state else {}),
+        **({"lesson": lesson_from_dict(project.lesson)} if project.lesson else {}),
     }
 
 
@@ -225,10 +232,11 @@ def _project_from_dict(data, copy):
     state = None
     if "training_state" in data:
         state = state_from_dict(data["training_state"], "training_state", network)
+    lesson = lesson_from_dict(data["lesson"], "lesson") if "lesson" in data else None
     # Checked completely above, so an uncopied value is plain JSON already.
     data = json_copy(data["data"], "data") if copy else data["data"]
     return Project(network=network, data=data, settings=settings, layout=layout,
-                   title=title, description=description, training_state=state)
+                   title=title, description=description, training_state=state, lesson=lesson)
 
 
 # -------------------------------------------------------------------- reading

@@ -19,7 +19,7 @@ from .activations import ACTIVATION_NAMES
 from .datasets import TASKS, Dataset, make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
 from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_LAYOUT_TEXT, MAX_LAYOUT_VALUES, MAX_NAME_CHARS, MAX_NESTING,
-                     MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED, MAX_TEST_FRACTION)
+                     MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED, MAX_STEPS, MAX_TEST_FRACTION)
 from .network import Block, Network
 from .network_rules import activation_reason
 from .settings import TrainingSettings
@@ -561,4 +561,28 @@ def _positions(entries, path, sizes):
             fail(where, f"a second position for neuron {index} of layer {layer}")
         seen.add((layer, index))
         out.append([layer, index, x, y])
+    return out
+
+
+# ------------------------------------------------------------------- lesson
+FINGERPRINT_CHARS = 64  # a SHA-256 in hexadecimal; shorter prefixes are allowed
+
+
+def lesson_from_dict(value, path="lesson"):
+    """The ``lesson`` object: which lesson a project came from, checked.
+
+    ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number}``;
+    ``steps`` (how many training steps the lesson's text speaks of) is optional.
+    Returns a new plain dict.
+    """
+    check_keys(value, path, ("name", "fingerprint"), ("steps",))
+    name = text(value["name"], key_path(path, "name"), MAX_NAME_CHARS)
+    if not name:
+        fail(key_path(path, "name"), "must not be empty")
+    fingerprint = text(value["fingerprint"], key_path(path, "fingerprint"), FINGERPRINT_CHARS)
+    if not fingerprint or any(c not in "0123456789abcdef" for c in fingerprint):
+        fail(key_path(path, "fingerprint"), f"must be lower-case hexadecimal, not {show(fingerprint)}")
+    out = {"name": name, "fingerprint": fingerprint}
+    if "steps" in value:
+        out["steps"] = whole(value["steps"], key_path(path, "steps"), 1, MAX_STEPS)
     return out

@@ -31,6 +31,7 @@ from .training.controls import TrainingPanel
 from .training.parts import SpaceToPlay
 from .wording import file_stem, plural, sentence
 
+from simulator.lessons import lesson_text
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 
 APP_NAME = "Backprop Studio"
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
 
         doc = self.document
         doc.structure_changed.connect(self._on_structure_changed)
+        doc.structure_changed.connect(self._show_lesson_text)  # activations included
         doc.modified_changed.connect(self._update_title)
         doc.modified_changed.connect(self._update_lessons)
         doc.path_changed.connect(self._update_title)
@@ -307,15 +309,21 @@ class MainWindow(QMainWindow):
         self._update_layer_actions()
 
     def _on_project_replaced(self):
-        project = self.document.project
-        title = project.title or "Untitled project"
-        description = project.description or "Build a network, then train it on the data."
-        self.lesson_text.show_lesson(title, description)
+        self._lesson_shown = None
+        self._show_lesson_text()
         self.lesson = None  # open_lesson names it once the lesson is in
         self.statusBar().clearMessage()  # what was said of the old project does not linger
         self._update_title()
         self._update_lessons()
         self.inspector.set_current(None)
+
+    def _show_lesson_text(self):
+        """The lesson's text while the network is still the lesson's; otherwise a note that it changed."""
+        project = self.document.project
+        shown = (project.title or "Untitled project", lesson_text(project, self.document.network))
+        if shown != getattr(self, "_lesson_shown", None):  # re-render only when it changes
+            self._lesson_shown = shown
+            self.lesson_text.show_lesson(*shown)
 
     # --------------------------------------------------------------- files
     def maybe_save(self):
