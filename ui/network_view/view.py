@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QToolTip
 
-from .legend import LEGEND_SIZES, LEGEND_TIPS, paint_gradient_legend, paint_legend, width_key  # noqa: F401  # noqa: F401 (importable from here, as before)
+from .legend import LEGEND_SIZES, LEGEND_TIPS, paint_gradient_legend, paint_legend, width_key  # noqa: F401 (width_key: importable from here, as before)
 from .scene import NetworkScene
 from ..theme import canvas_background
 from .tooltips import BACKGROUND_HELP
