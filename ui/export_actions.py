@@ -1,5 +1,6 @@
 """File > Export: the network as a PyTorch script or NumPy weights, the loss
-history as CSV, and the canvas as PNG or SVG.
+history as CSV, the canvas as PNG or SVG, and the plot in front in the Plots
+dock through pyqtgraph's exporters (PNG, CSV; SVG through Qt's generator).
 
 The formats are ``simulator.export``'s (docs/export.md); this module only asks
 where to write and reports. Each file is written whole or not at all.
@@ -44,6 +45,12 @@ class ExportActions:
             (None, None, None),
             ("Canvas as P&NG…", "A picture of the network as drawn", self.export_png),
             ("Canvas as &SVG…", "The network as a vector drawing (text stays text)", self.export_svg),
+            (None, None, None),
+            ("Current Plot as PN&G…", "The plot in front in the Plots dock, as a picture", self.export_plot_png),
+            ("Current Plot as S&VG…", "The plot in front in the Plots dock, as a vector drawing",
+             self.export_plot_svg),
+            ("Current Plot's &Data (.csv)…", "The curves of the plot in front in the Plots dock, as columns "
+             "of numbers", self.export_plot_csv),
         )
         self.actions = {}
         for text, tip, slot in entries:
@@ -125,6 +132,69 @@ class ExportActions:
         return self._write("drawing", path, lambda: write_atomically(path, canvas_svg(self.win.view.scene(), title)))
 
 
+    # ---------------------------------------------------- pyqtgraph's own exporters
+    def export_plot_png(self):
+        return self._export_plot("PNG", ".png", "PNG images (*.png)")
+
+    def export_plot_svg(self):
+        return self._export_plot("SVG", ".svg", "SVG drawings (*.svg)")
+
+    def export_plot_csv(self):
+        return self._export_plot("CSV", ".csv", "CSV files (*.csv)")
+
+    def _export_plot(self, kind, suffix, file_filter):
+        tabs = self.win.plot_tabs
+        scene = current_plot_scene(tabs.currentWidget())
+        name = tabs.tabText(tabs.currentIndex()).replace("&", "") or "plot"
+        if scene is None:
+            self.win.show_message(f"The {name} tab has no plot to export yet: train a step first")
+            return False
+        path = self._path(f"Export the {name} plot as {kind}", suffix, file_filter)
+        if not path:
+            return False
+        return self._write(f"{name} plot", path, lambda: write_atomically(path, plot_bytes(scene, kind)))
+
+
+def current_plot_scene(widget):
+    """The pyqtgraph scene shown in ``widget`` (a tab of the Plots dock), or None."""
+    import pyqtgraph as pg
+
+    if widget is None:
+        return None
+    views = [v for v in widget.findChildren(pg.GraphicsView) if v.isVisible()]
+    if isinstance(widget, pg.GraphicsView):
+        views.insert(0, widget)
+    return views[0].scene() if views else None
+
+
+def plot_bytes(scene, kind):
+    """A pyqtgraph scene through pyqtgraph's own exporter: "PNG", "SVG", or "CSV"
+    (the data of every curve of the scene's plots, side by side)."""
+    import tempfile
+
+    import pyqtgraph as pg
+    import pyqtgraph.exporters as exporters
+
+    if kind == "CSV":
+        plots = [item for item in scene.items() if isinstance(item, pg.PlotItem)]
+        plots = [p for p in plots if any(hasattr(c, "getData") and c.getData()[0] is not None
+                                         and len(c.getData()[0]) for c in p.curves)]
+        if not plots:
+            raise ValueError("the plot holds no curves of numbers (a map is an image: export it as PNG)")
+        exporter = exporters.CSVExporter(plots[0])
+    elif kind == "SVG":
+        # pyqtgraph 0.14's SVGExporter fails on some curves ("not enough values to
+        # unpack" in correctCoordinates); Qt's own SVG generator draws any scene
+        return scene_svg(scene, scene.sceneRect(), "plot")
+    else:
+        exporter = exporters.ImageExporter(scene)
+    with tempfile.TemporaryDirectory() as folder:  # the exporters write to a file name of their own
+        name = os.path.join(folder, "plot." + kind.lower())
+        exporter.export(name)
+        with open(name, "rb") as f:
+            return f.read()
+
+
 def _area(scene):
     return scene.itemsBoundingRect().marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
 
@@ -147,7 +217,11 @@ def canvas_png(scene, scale=IMAGE_SCALE):
 
 def canvas_svg(scene, title):
     """The SVG bytes of everything on ``scene``: vector shapes, its text as text."""
-    area = _area(scene)
+    return scene_svg(scene, _area(scene), title)
+
+
+def scene_svg(scene, area, title):
+    """The SVG bytes of ``area`` of ``scene``, on white."""
     buffer = QBuffer()
     buffer.open(QIODevice.WriteOnly)
     generator = QSvgGenerator()

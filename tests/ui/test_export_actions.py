@@ -34,7 +34,8 @@ def test_the_file_menu_offers_every_export(qtbot):
     assert win.export_menu.menuAction() in file_menu.actions()
     texts = [a.text().replace("&", "") for a in win.export_menu.actions() if not a.isSeparator()]
     assert texts == ["PyTorch Script…", "Weights (.npz)…", "Loss History (.csv)…", "Canvas as PNG…",
-                     "Canvas as SVG…"]
+                     "Canvas as SVG…", "Current Plot as PNG…", "Current Plot as SVG…",
+                     "Current Plot's Data (.csv)…"]
     assert all(a.toolTip() for a in win.export_menu.actions() if not a.isSeparator())
 
 
@@ -93,3 +94,27 @@ def test_a_failed_export_says_why_and_writes_nothing(qtbot, tmp_path):
     answer(win, "")  # cancelled: nothing happens
     assert not win.exports.export_weights() and len(win.dialogs.errors) == 1
     assert list(out.iterdir()) == []
+
+
+def test_the_plot_in_front_exports_through_pyqtgraphs_exporters(qtbot, tmp_path):
+    win = window(qtbot)
+    with qtbot.waitSignal(win.training.running_changed, timeout=20000, check_params_cb=lambda r: not r):
+        win.training.run_epochs(20)
+    qtbot.wait(100)
+    win.plot_tabs.setCurrentIndex(0)  # the loss
+    answer(win, tmp_path / "loss.csv")
+    assert win.exports.export_plot_csv()
+    with open(tmp_path / "loss.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) > 10 and all(len(r) >= 2 for r in rows[1:])  # step and loss columns, a row per point
+    answer(win, tmp_path / "loss.svg")
+    assert win.exports.export_plot_svg()
+    ET.parse(tmp_path / "loss.svg")  # well-formed SVG
+    win.plot_tabs.setCurrentWidget(win.training_views.output)  # the sine fit
+    qtbot.wait(100)
+    answer(win, tmp_path / "fit.png")
+    assert win.exports.export_plot_png()
+    image = QImage(str(tmp_path / "fit.png"))
+    assert not image.isNull() and image.width() > 100
+    pixels = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
+    assert len(pixels) > 10
