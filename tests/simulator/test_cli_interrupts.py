@@ -33,7 +33,12 @@ def start(folder, *args):
 
 def interrupt(proc):
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # it ignored the Ctrl-C: fail, and leave no process behind
+        proc.kill()
+        proc.communicate()
+        raise
     return proc.returncode, out, err
 
 
