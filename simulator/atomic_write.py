@@ -6,11 +6,19 @@ so the rename itself survives a crash. A symbolic link is written through, to
 the file it points at, so the link stays a link and its target gets the new
 bytes. Anything at the path that is not a regular file (a folder, a FIFO, a
 device) is refused untouched. Temporary files that a killed save left behind
-are removed by the next save of the same file.
+are removed by the next save of the same file. A save in progress holds a lock
+on its temporary file, so two saves of one file at once never remove each
+other's temporary file.
 """
 
 import hashlib
 import os
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; leftovers are then removed only when old
+    fcntl = None
+import time
 import re
 import secrets
 import stat
@@ -38,18 +46,18 @@ def write_atomically(path, body):
     target = os.path.realpath(name)  # through every link, to the file itself
     folder, base = os.path.split(target)
     mode = _existing_mode(name, target)
-    _remove_leftovers(folder, base)
+    remove_leftovers(folder, base)
     temp = None
     try:
-        fd, temp = _create_temp(folder, base)
+        fd, temp = create_temp(folder, base)
         with os.fdopen(fd, "wb") as f:
             if mode is not None:
                 os.chmod(temp, mode)
             f.write(body)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(temp, target)
-        temp = None
+            os.replace(temp, target)  # while the lock is held: no other save takes it for a leftover
+            temp = None
         _sync_folder(folder)
     except OSError as exc:
         raise ProjectFileError(f"cannot save {name}: {exc.strerror or exc}") from exc
@@ -99,19 +107,44 @@ def temp_stem(folder, base):
     return "." + short + digest
 
 
-def _create_temp(folder, base):
+def create_temp(folder, base):
+    """Open a new temporary file for a save of ``base`` in ``folder``: (descriptor, path).
+
+    The file is locked for as long as the descriptor is open, so that
+    ``remove_leftovers`` run by another save leaves it alone.
+    """
     stem = temp_stem(folder, base)
     for _ in range(100):
         temp = os.path.join(folder, f"{stem}.{secrets.token_hex(_TOKEN_CHARS // 2)}{_SUFFIX}")
         try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        if _lock(fd, wait=True) and os.fstat(fd).st_nlink > 0:
+            return fd, temp
+        os.close(fd)  # another save took it for a leftover between open and lock: try again
     raise FileExistsError(f"no free temporary file name in {folder}")
 
 
-def _remove_leftovers(folder, base):
-    """Remove the temporary files of earlier saves of ``base`` that were killed before renaming."""
+def _lock(fd, wait):
+    """Take the lock on an open temporary file; False if another save holds it."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+_UNLOCKED_AGE = 3600  # seconds; where there are no locks, only leftovers this old go
+
+
+def remove_leftovers(folder, base):
+    """Remove the temporary files of earlier saves of ``base`` that were killed before renaming.
+
+    A temporary file another save is still writing is locked and stays.
+    """
     pattern = re.compile(re.escape(temp_stem(folder, base)) + rf"\.[0-9a-f]{{{_TOKEN_CHARS}}}"
                          + re.escape(_SUFFIX))
     try:
@@ -120,12 +153,26 @@ def _remove_leftovers(folder, base):
         return  # the save itself will say what is wrong with the folder
     for entry in names:
         if pattern.fullmatch(entry):
-            leftover = os.path.join(folder, entry)
-            try:
-                if stat.S_ISREG(os.lstat(leftover).st_mode):
-                    os.unlink(leftover)
-            except OSError:
-                pass  # another save removed it, or it is not ours to remove
+            _remove_if_abandoned(os.path.join(folder, entry))
+
+
+def _remove_if_abandoned(leftover):
+    try:
+        fd = os.open(leftover, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return  # another save removed it, or it is not ours to remove
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return
+        if fcntl is None and time.time() - info.st_mtime < _UNLOCKED_AGE:
+            return
+        if _lock(fd, wait=False):  # nobody is writing it: a killed save's
+            os.unlink(leftover)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _sync_folder(folder):

@@ -8,13 +8,11 @@ steps run, and only renamed over the target once the project is saved too.
 
 import csv
 import os
-import re
 import secrets
 import stat
 
+from ..atomic_write import create_temp, remove_leftovers
 from ..errors import SimulatorError
-
-_TEMP_STEM = 100  # characters of the target's name kept in its temporary file's name
 
 
 def check_output(path, option):
@@ -87,33 +85,6 @@ def _reason(exc):
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
-def _create_temp(real):
-    folder, base = os.path.split(real)
-    for _ in range(100):
-        temp = os.path.join(folder, f".{base[:_TEMP_STEM]}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary file name in {folder}")
-
-
-def _remove_stale_temps(real):
-    """Remove temporary files a killed run left beside ``real`` (Ctrl-C removes its own)."""
-    folder, base = os.path.split(real)
-    stale = re.compile(re.escape(f".{base[:_TEMP_STEM]}.") + r"[0-9a-f]{8}\.tmp")
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        if stale.fullmatch(name):
-            try:
-                os.unlink(os.path.join(folder, name))
-            except OSError:
-                pass
-
-
 class StreamedCSV:
     """A CSV file written row by row to a temporary file, then put in place whole.
 
@@ -129,7 +100,7 @@ class StreamedCSV:
     def __init__(self, path, real, header):
         self.path, self._real = path, real
         try:
-            fd, self._temp = _create_temp(real)
+            fd, self._temp = create_temp(*os.path.split(real))
         except OSError as exc:
             raise SimulatorError(f"cannot write {path}: {_reason(exc)}") from None
         try:
@@ -153,12 +124,12 @@ class StreamedCSV:
         try:
             self._file.flush()
             os.fsync(self._file.fileno())
+            os.replace(self._temp, self._real)  # before closing: the lock keeps it ours
+            self._temp = None
             self._file.close()
-            os.replace(self._temp, self._real)
         except OSError as exc:
             raise SimulatorError(f"cannot write {self.path}: {_reason(exc)}") from None
-        self._temp = None
-        _remove_stale_temps(self._real)
+        remove_leftovers(*os.path.split(self._real))
 
     def discard(self):
         """Remove the temporary file unless it was committed."""

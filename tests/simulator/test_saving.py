@@ -78,6 +78,21 @@ def test_the_leftovers_of_killed_saves_are_removed_by_the_next_save(tmp_path):
     assert sorted(os.listdir(tmp_path)) == sorted(others + ["p.json"])
 
 
+def test_a_save_under_way_keeps_its_temporary_file_when_another_save_of_the_file_runs(tmp_path):
+    target = tmp_path / "p.json"
+    save_project(project(), target)
+    fd, writing = atomic_write.create_temp(str(tmp_path), "p.json")  # a second save, mid-write
+    try:
+        os.write(fd, b'{"half": ')
+        save_project(project(seed=1), target)
+        assert os.path.exists(writing)  # still there for its own save to finish
+    finally:
+        os.close(fd)
+    save_project(project(title="last"), target)  # once that save is gone, its file is a leftover
+    assert sorted(os.listdir(tmp_path)) == ["p.json"]
+    assert load_project(target).title == "last"
+
+
 def test_a_name_of_250_characters_saves_and_its_leftovers_are_found(tmp_path):
     base = "l" * 245 + ".json"
     target = tmp_path / base
