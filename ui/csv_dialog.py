@@ -123,7 +123,7 @@ class ImportDataDialog(QDialog):
         form = QFormLayout()
         form.addRow("Task:", self.task)
         form.addRow("", self.detected)
-        form.addRow("Test fraction:", self.test_fraction)
+        form.addRow("Test share:", self.test_fraction)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.file_label)
@@ -200,7 +200,11 @@ class ImportDataDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if name == chosen else Qt.Unchecked)
             self.targets.addItem(item)
+            if name == chosen:
+                shown = item
         self.targets.blockSignals(False)
+        if chosen is not None:
+            self.targets.scrollToItem(shown)
 
     # --------------------------------------------------------------- reading
     def chosen_targets(self):

@@ -18,7 +18,9 @@ from ..theme import plot_colours
 SIDE = 8
 """Pixels per side of an image: 64 inputs are an 8x8 image, row by row."""
 ROWS, COLUMNS = 6, 8
-"""Images shown: the first ROWS x COLUMNS of the test set (of the training set if there is none)."""
+"""Images shown: the first ROWS x COLUMNS of the test set (of the training set if there is none),
+laid out 6 x 8 or in another grid of the same count where that draws them larger."""
+GRIDS = ((6, 8), (4, 12), (3, 16), (8, 6), (2, 24))
 WRONG = QColor("#c62828")
 
 
@@ -131,11 +133,16 @@ class DigitsView(QWidget):
         font.setBold(True)
         painter.setFont(font)
         label_h = self.fontMetrics().height() + 4
-        cell_w = self.width() / COLUMNS
-        cell_h = (self.height() - title_h) / ROWS
-        side = max(8.0, min(cell_w - 8, cell_h - label_h - 6))
+
+        def side_of(grid):
+            return min(self.width() / grid[1] - 8, (self.height() - title_h) / grid[0] - label_h - 6)
+
+        rows, columns = max(GRIDS, key=side_of)  # the first of the best: 6 x 8 where it is as good
+        cell_w = self.width() / columns
+        cell_h = (self.height() - title_h) / rows
+        side = max(8.0, side_of((rows, columns)))
         for k in range(n):
-            r, c = divmod(k, COLUMNS)
+            r, c = divmod(k, columns)
             x = c * cell_w + (cell_w - side) / 2
             y = title_h + r * cell_h
             image = QImage(self.images[k].data, SIDE, SIDE, SIDE, QImage.Format_Grayscale8)
