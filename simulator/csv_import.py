@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from simulator.errors import DatasetError
-from simulator.limits import MAX_CLASSES, MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS, MAX_LAYER_SIZE
+from simulator.limits import (MAX_CLASSES, MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS, MAX_LAYER_SIZE,
+                              MAX_NAME_CHARS)
 
 
 
@@ -69,7 +70,6 @@ def read_csv(path, target_column, task, max_rows):
     path = _as_path(path)
     table = _read_table(path, max_rows, target_column)
     header, values, targets = table.header, table.values, table.targets
-    width = values.shape[1]
     t = values[:, targets]
     X = np.delete(values, targets, axis=1)
     if X.shape[1] == 0:
@@ -293,6 +293,10 @@ class _Table:
             self.cells.append(cell)
             if self.first_text is None and cell and not _is_number(cell):
                 self.first_text = (line, cell)
+            if len(cell) > MAX_NAME_CHARS:
+                raise DatasetError(f"'{self.name}', line {line}, {self.columns[t]}: the class name is "
+                                   f"{len(cell):,} characters long; at most {MAX_NAME_CHARS} are allowed.",
+                                   line=line, column=t)
             if self.first_text is not None and cell:  # an empty one is reported missing
                 cells = cells[:t] + ["0"] + cells[t + 1:]
         self.rows.append(_numbers(cells, line, self.columns, self.name, self.decimal_comma))

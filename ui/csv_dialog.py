@@ -23,6 +23,7 @@ from simulator.datasets import load_csv
 from simulator.errors import DatasetError, SimulatorError
 from simulator.limits import MAX_TEST_FRACTION
 from simulator.project_file import inline_data
+from simulator.project_schema import build_dataset
 
 from .wording import sentence
 
@@ -269,7 +270,7 @@ class ImportDataDialog(QDialog):
             self.message.setText(sentence(str(error)))
             self.summary.setText("")
             self.detected.setText("")
-            self._mark_line(error.line)
+            self._mark_line(getattr(error, "line", None))
             return
         if data is None:
             self.message.setText("")
@@ -315,10 +316,10 @@ class ImportDataDialog(QDialog):
                 item = QTableWidgetItem("")
                 self.preview.setItem(row, c, item)
             item.setBackground(ERROR_ROW)
-        column = self.error.column if self.error is not None and self.error.column is not None else 0
-        if self.error is not None and self.error.column is not None and self.preview.item(row, column):
+        column = getattr(self.error, "column", None)
+        if column is not None and self.preview.item(row, column):
             self.preview.item(row, column).setBackground(ERROR_CELL)
-        self.preview.scrollToItem(self.preview.item(row, column))
+        self.preview.scrollToItem(self.preview.item(row, column or 0))
 
     # -------------------------------------------------------------- import
     def import_data(self):
@@ -328,6 +329,12 @@ class ImportDataDialog(QDialog):
             return False
         fit = self._needs_fit and self.fit.isChecked()
         stored = inline_data(data, round(self.test_fraction.value(), 4), 0)
+        try:
+            build_dataset(stored, "data")  # what a project file may hold (names' lengths...)
+        except SimulatorError as error:
+            self.dataset, self.error = None, error
+            self._show_result()
+            return False
         if not self.doc.import_data(stored, fit=fit, name=data.name):
             return False
         self.accept()

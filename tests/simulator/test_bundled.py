@@ -107,3 +107,10 @@ def test_a_preview_shows_the_first_rows_as_text_with_their_lines(tmp_path):
     assert preview.rows == (("0,5", "1", "a"), ("2", "bad", "b"))  # as written, even what will not load
     assert preview.lines == (3, 5)
     assert preview_csv(_write(tmp_path, "", "empty.csv")).rows == ()
+
+
+def test_a_class_name_longer_than_a_name_may_be_is_refused_at_its_line(tmp_path):
+    path = _write(tmp_path, "a,kind\n1,cat\n2," + "x" * 201 + "\n")
+    with pytest.raises(DatasetError, match="line 3, column 'kind': the class name is 201 characters") as error:
+        load_csv(path)
+    assert error.value.line == 3

@@ -83,6 +83,10 @@ def test_a_malformed_file_shows_the_readers_message_at_its_line_and_imports_noth
     d.set_path(write(tmp_path, "a,b\n1,2\n3,4\n", "fine.csv"))
     d.set_targets([])
     assert "Choose the target column" in d.message.text() and not d.import_button.isEnabled()
+    # read, but not what a project may hold: said in the dialog, nothing imported
+    d.set_path(write(tmp_path, "x" * 201 + ",y\n1,0\n2,1\n", "long.csv"))
+    assert d.import_button.isEnabled() and not d.import_data()
+    assert "feature_names[0]" in d.message.text() and doc.undo_stack.count() == 0
     d.set_path(tmp_path / "missing.csv")
     assert "no such file" in d.message.text() and d.preview.rowCount() == 0
 
