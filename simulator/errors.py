@@ -35,7 +35,15 @@ class EditError(SimulatorError):
 
 
 class DatasetError(SimulatorError):
-    """A dataset recipe or a CSV file could not be used."""
+    """A dataset recipe or a CSV file could not be used.
+
+    ``line`` (1-based, the header counted) and ``column`` (0-based position)
+    say where in a CSV file the problem is, when it is at one place; else None.
+    """
+
+    def __init__(self, reason="", field=None, label=None, line=None, column=None):
+        super().__init__(reason, field, label)
+        self.line, self.column = line, column
 
 
 class ProjectFileError(SimulatorError):

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle, QToolBar, QToolButton
 
 from . import icons
+from .csv_dialog import open_import_dialog
 from .export_actions import ExportActions
 from .wording import activation_label
 
@@ -101,6 +102,8 @@ def build_actions(win):
                     sp.SP_FileIcon)
     a.open = _action(win, "&Open…", "Open a project file", win.open_dialog, QKeySequence.Open,
                      sp.SP_DialogOpenButton)
+    a.import_data = _action(win, "&Import Data…", "Replace the data with a CSV file or a bundled data set "
+                            "(iris, wine, breast cancer, handwritten digits)", lambda: open_import_dialog(win))
     a.save = _action(win, "&Save", "Save the project", win.save, QKeySequence.Save, sp.SP_DialogSaveButton)
     a.save_as = _action(win, "Save &As…", "Save the project under a new file name", win.save_as,
                         QKeySequence.SaveAs)
@@ -198,6 +201,8 @@ def build_menus(win, a, docks, lessons):
     file.addActions([a.new, a.open])
     win.recent_menu = file.addMenu("Open &Recent")
     win.recent_menu.setToolTipsVisible(True)
+    file.addSeparator()
+    file.addAction(a.import_data)
     file.addSeparator()
     file.addActions([a.save, a.save_as])
     win.export_menu = file.addMenu("&Export")

@@ -181,6 +181,11 @@ class Document(QObject):
         (spin-box steps) become one undo step."""
         return self._push(cmd.SetDataCommand(self, data, merge))
 
+    def import_data(self, data, fit=False, name=""):
+        """Replace the data with ``data`` (inline points) in one undo step; with ``fit``,
+        resize the input and output layers to it (``simulator.data_fit.fitted``)."""
+        return self._push(cmd.ImportDataCommand(self, data, fit, name))
+
     # ---------------------------------------------------------- file methods
     def new_project(self, project=None):
         """Replace everything with ``project`` (default: a small blank network)."""

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 
 from simulator.backprop import Pass
+from simulator.bundled import load_bundled
 from simulator.datasets import make_linear_outliers
 from simulator.errors import ProjectFileError, SimulatorError
 from simulator.lessons import (lesson_changed, lesson_names, lesson_text, lessons_dir, load_lesson,
                                network_fingerprint)
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
+from simulator.project_schema import build_dataset
 from simulator.project_file import load_project, project_from_dict, project_to_dict, save_project
 from simulator.trainer import Trainer
 
@@ -293,6 +295,19 @@ def test_10_capacity_too_small_and_large_enough():
 def test_softmax_lesson_classifies_three_classes():
     _, trainer = trained("multiclass")
     assert trainer.evaluate(trainer.test)[1] == 1.0
+
+
+def test_11_a_64_32_10_softmax_network_reads_handwritten_digits():
+    project, trainer = trained("digits")
+    net = project.network
+    assert net.sizes == [64, 32, 10] and net.activations[-1] == "softmax"
+    assert project.settings.loss == "categorical_cross_entropy" and project.lesson["steps"] == 100
+    train, test = trainer.train, trainer.test
+    assert (train.n_samples, test.n_samples) == (1438, 359)  # the numbers the text gives
+    assert trainer.evaluate(test)[1] > 0.95
+    # the lesson's data is the bundled CSV file, as File > Import Data reads it
+    bundled, stored = load_bundled("digits"), build_dataset(project.data)
+    assert np.array_equal(stored.X, bundled.X) and np.array_equal(stored.y, bundled.y)
 
 
 def _central_difference(trainer, weights, index, h=1e-6):

@@ -21,6 +21,7 @@ Two ways to be exact:
 """
 
 from .base import DocumentCommand, SetValueCommand
+from .data import ImportDataCommand
 from .structure import (AddNeuronCommand, ConnectLayersCommand, DeleteItemsCommand, DisconnectLayersCommand,
                         InsertLayerCommand, RemoveLayerCommand, RemoveNeuronCommand, ResizeLayerCommand,
                         rewire_note)
@@ -30,7 +31,7 @@ from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, M
                      setting_label)
 
 __all__ = ["AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
-           "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand",
+           "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand", "ImportDataCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",
            "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetSettingCommand",
            "SetValueCommand", "SetWeightCommand", "TrainCommand", "rewire_note", "setting_label", "train_text"]
