@@ -27,7 +27,7 @@ from simulator.optimizers import make_optimizer
 H = 1e-4          # finite-difference step
 TOL = 1e-6        # relative error allowed
 FLOOR = 1e-4      # gradients smaller than this are compared at this scale (round-off)
-KINK = 1e-4       # how close to a kink an example may come
+KINK = 3 * H      # how close to a kink an example may come: beyond the 2H reach of a difference
 
 HIDDEN = ["linear", "sigmoid", "tanh", "relu", "leaky_relu"]
 OUTPUT = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
