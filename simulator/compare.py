@@ -283,25 +283,19 @@ class CompareRun:
         A plain generator: it yields the state it starts from, checks
         ``should_stop()`` (if given) between steps, stops after ``max_steps``
         steps or once both sides have stopped, and yields a last result. The
-        test sets are evaluated with each result rather than after every step.
+        test sets are evaluated as the settings say (``test_every``), so the
+        test curves are as fine as the training curves.
         """
-        sides = (self.a.trainer, self.b.trainer)
-        for trainer in sides:
-            trainer.test_each_step = False
-        try:
-            yield self.result()
-            last = time.monotonic()
-            done = 0
-            while (max_steps is None or done < max_steps) and not self.done:
-                if should_stop is not None and should_stop():
-                    break
-                self.step()
-                done += 1
-                now = time.monotonic()
-                if now - last >= interval:
-                    last = now
-                    yield self.result()
-            yield self.result()
-        finally:
-            for trainer in sides:
-                trainer.test_each_step = True
+        yield self.result()
+        last = time.monotonic()
+        done = 0
+        while (max_steps is None or done < max_steps) and not self.done:
+            if should_stop is not None and should_stop():
+                break
+            self.step()
+            done += 1
+            now = time.monotonic()
+            if now - last >= interval:
+                last = now
+                yield self.result()
+        yield self.result()
