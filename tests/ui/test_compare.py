@@ -120,3 +120,15 @@ def test_use_b_applies_b_to_the_project_as_one_undoable_edit(qtbot):
     # Reset reads the project again: A is now the project with B's setting
     cw.reset()
     assert cw.a_value.text() == "Gradient descent (SGD)" and "B's optimiser is A's" in cw.status.text()
+
+
+def test_a_b_that_diverges_stops_says_why_and_a_trains_on(qtbot):
+    win = window(qtbot, "outliers")
+    cw = open_compare(qtbot, win)
+    cw.set_change("learning_rate", 5.0)
+    cw.play_button.click()
+    qtbot.waitUntil(lambda: not cw.running, timeout=20000)
+    assert cw.status.text().startswith("B stopped: the loss became infinite") and "lower the learning rate" in \
+        cw.status.text()
+    assert cw.loss_plot.log_scale.isChecked()  # else A's curve would be a flat line under B's
+    assert cw.loss_plot.train["a"].xData[-1] == 200 > cw.loss_plot.train["b"].xData[-1]

@@ -130,8 +130,10 @@ class CompareOutputs(QWidget):
         self.shape = shape
         if shape is None:
             self.mode = None
-            self.message.setText(f"The outputs can be drawn over one input (as curves) or two (as maps); this "
-                                 f"network has {train.n_inputs} inputs. The loss plot shows how the two runs go.")
+            why = (f"this network has {train.n_inputs} inputs" if train.n_inputs not in (1, 2) else
+                   "the inputs span no range to draw over")
+            self.message.setText(f"The outputs can be drawn over one input (as curves) or two (as maps), but "
+                                 f"{why}. The loss plot shows how the two runs go.")
             self.pages.setCurrentWidget(self.message)
             return
         self.pages.setCurrentWidget(self.graphics)

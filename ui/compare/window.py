@@ -380,9 +380,13 @@ class CompareWindow(QDialog):
                     score += f", accuracy {side.train_accuracy:.0%}"
             titles[name] = f"{self._labels[name]} — {score}"
         self.outputs.set_titles(titles)
-        stopped = [f"{name.upper()} stopped at step {side.steps:,}: {side.message}"
+        stopped = [f"{name.upper()} stopped: {side.message.removeprefix('training paused: ')}"
                    for name, side in (("a", result.a), ("b", result.b)) if side.message]
         if stopped:
+            if not self.loss_plot.log_scale.isChecked():
+                # a loss on its way to infinity flattens the other curve to a line on a linear axis
+                self.loss_plot.log_scale.setChecked(True)
+                stopped.append("the loss axis is now logarithmic")
             self._say(" ".join(sentence(s) for s in stopped), problem=True)
         if result.done:
             self._update_buttons()
