@@ -129,7 +129,7 @@ def test_results_are_frozen_throttled_and_carry_only_new_history_rows():
         assert not array.flags.writeable
     with pytest.raises(dataclasses.FrozenInstanceError):
         last.a.steps = 3
-    # every step yields when the interval is 0; rows never repeat
+    # however often it yields, every row comes once
     _, every = run(project, Change("learning_rate", 0.01), 10, interval=0)
     rows = np.concatenate([r.b.history[0] for r in every])
     assert list(rows) == list(range(1, 11))

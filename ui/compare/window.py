@@ -371,14 +371,14 @@ class CompareWindow(QDialog):
         titles = {}
         for name, side in (("a", result.a), ("b", result.b)):
             if math.isfinite(side.test_loss):
-                score = f"test loss {side.test_loss:.4g}"
+                score = f"test loss {side.test_loss:.3g}"
                 if math.isfinite(side.test_accuracy):
-                    score += f", accuracy {side.test_accuracy:.0%}"
+                    score += f" · accuracy {side.test_accuracy:.0%}"
             else:
-                score = f"loss {side.train_loss:.4g}"
+                score = f"loss {side.train_loss:.3g}"
                 if math.isfinite(side.train_accuracy):
-                    score += f", accuracy {side.train_accuracy:.0%}"
-            titles[name] = f"{self._labels[name]} — {score}"
+                    score += f" · accuracy {side.train_accuracy:.0%}"
+            titles[name] = (self._labels[name], score)
         self.outputs.set_titles(titles)
         stopped = [f"{name.upper()} stopped: {side.message.removeprefix('training paused: ')}"
                    for name, side in (("a", result.a), ("b", result.b)) if side.message]
