@@ -132,3 +132,21 @@ def test_a_b_that_diverges_stops_says_why_and_a_trains_on(qtbot):
         cw.status.text()
     assert cw.loss_plot.log_scale.isChecked()  # else A's curve would be a flat line under B's
     assert cw.loss_plot.train["a"].xData[-1] == 200 > cw.loss_plot.train["b"].xData[-1]
+
+
+def test_opening_compare_while_the_project_trains_copies_it_and_training_goes_on(qtbot):
+    win = window(qtbot, "spiral")
+    win.acts.train_play.trigger()
+    qtbot.waitUntil(lambda: win.training.trainer.steps > 10, timeout=20000)
+    cw = open_compare(qtbot, win)
+    assert win.training.running  # held between two steps for the copy, then let go on
+    assert cw.windowTitle() == f"Compare — {win.document.title}"
+    steps = win.training.trainer.steps
+    qtbot.waitUntil(lambda: win.training.trainer.steps > steps + 10, timeout=20000)
+    # A starts from the weights the project had when the window opened, not from the lesson's first ones
+    start = cw.compare.a.trainer.network.plan().flat
+    assert not np.array_equal(start, make_preset("spiral").network.plan().flat)
+    assert not np.shares_memory(start, win.document.network.plan().flat)
+    assert open_compare(qtbot, win) is cw  # asked again, the open window comes to the front
+    win.close()
+    assert not cw.running and not win.training.running

@@ -89,12 +89,12 @@ class CompareWindow(QDialog):
 
     def __init__(self, source, document=None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Compare")
         self.setModal(False)
         self.setWindowFlag(Qt.WindowMaximizeButtonHint, True)
         self.source = source
         self.document = document
         self.project = source()
+        self.setWindowTitle(f"Compare — {self.project.title or 'Untitled'}")
         self.compare = None
         self._thread = None
         self._tag = 0
@@ -321,6 +321,7 @@ class CompareWindow(QDialog):
         """Both again at step 0, from the project as it is now."""
         self._stop_thread()
         self.project = self.source()
+        self.setWindowTitle(f"Compare — {self.project.title or 'Untitled'}")
         self._on_field_changed_keeping_value()
 
     def _on_field_changed_keeping_value(self):
