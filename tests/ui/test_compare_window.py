@@ -2,6 +2,7 @@
 refusals with the model's reason, Use B as one undoable edit, and no thread left behind."""
 
 import numpy as np
+from PySide6.QtCore import Qt
 
 from simulator.compare import Change
 from simulator.presets import make_preset
@@ -150,3 +151,19 @@ def test_opening_compare_while_the_project_trains_copies_it_and_training_goes_on
     assert open_compare(qtbot, win) is cw  # asked again, the open window comes to the front
     win.close()
     assert not cw.running and not win.training.running
+
+
+def test_escape_closes_the_window_and_stops_the_run_and_fresh_weights_start_from_the_seed(qtbot):
+    win = window(qtbot, "mlp-xor")
+    win.acts.train_step.trigger()  # the project's weights move away from the seed's
+    cw = open_compare(qtbot, win)
+    cw.fresh.setChecked(True)
+    seeded = make_preset("mlp-xor").network
+    seeded.initialize("xavier", seed=win.document.settings.seed)
+    assert np.array_equal(cw.compare.b.trainer.network.plan().flat, seeded.plan().flat)
+    assert not np.array_equal(win.document.network.plan().flat, seeded.plan().flat)  # so the box mattered
+    cw.stop_at.setValue(1_000_000)
+    cw.play_button.click()
+    qtbot.waitUntil(lambda: curve_points(cw.loss_plot.train["b"]) > 5, timeout=20000)
+    qtbot.keyClick(cw, Qt.Key_Escape)
+    assert not cw.isVisible() and not cw.running
