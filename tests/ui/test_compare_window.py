@@ -82,13 +82,18 @@ def test_pause_and_play_go_on_and_a_new_value_starts_again(qtbot):
     cw.play_button.click()
     qtbot.waitUntil(lambda: cw.compare.steps > 20, timeout=20000)
     cw.play_button.click()
-    assert not cw.running
+    assert not cw.running and cw.play_button.text() == "Play"  # at once, without waiting for the step
+    qtbot.waitUntil(cw.play_button.isEnabled, timeout=20000)  # the step under way is done
     paused = cw.compare.steps
     cw.play_button.click()
     qtbot.waitUntil(lambda: cw.compare.steps > paused + 5, timeout=20000)
+    cw.speed.setCurrentIndex(cw.speed.findData(10))
     cw.number.setValue(0.25)  # a new B while running: both start again at step 0 and go on
     assert cw.running and cw.compare.change == Change("learning_rate", 0.25)
-    assert cw.compare.steps < paused
+    qtbot.waitUntil(lambda: curve_points(cw.loss_plot.train["b"]) >= 2, timeout=20000)
+    # late results of the old run never reach the plots
+    assert cw.compare.steps < paused and cw.loss_plot.train["b"].xData[-1] <= cw.compare.steps
+    assert legend_texts(cw)[1] == "B: learning rate 0.25"
     win.close()  # closing the main window stops the comparison too
     assert not cw.running
 

@@ -96,7 +96,8 @@ class CompareWindow(QDialog):
         self.project = source()
         self.setWindowTitle(f"Compare — {self.project.title or 'Untitled'}")
         self.compare = None
-        self._thread = None
+        self._thread = None  # the thread training self.compare, until it has ended
+        self._ending = set()  # threads of earlier comparisons, asked to stop and not yet ended
         self._tag = 0
         self._quiet = False
         self._build()
@@ -257,12 +258,16 @@ class CompareWindow(QDialog):
     # ---------------------------------------------------------- the run
     @property
     def running(self):
-        return self._thread is not None and self._thread.running
+        """Training, and not asked to pause."""
+        return self._thread is not None and not self._thread.stopping
 
     def _rebuild(self):
-        """A new comparison for the current change: stopped, then started again if it was running."""
+        """A new comparison for the current change, started at once if the old one was running.
+
+        The old one's thread is asked to stop and left to end by itself (its
+        late results are dropped): a new value never waits for a step."""
         resume = self.running
-        self._stop_thread()
+        self._let_go()
         self.compare = None
         self._tag += 1
         change = self.change()
@@ -295,8 +300,8 @@ class CompareWindow(QDialog):
             self.play()
 
     def play(self):
-        """Train both until paused (nothing happens if B is refused or a run is already going)."""
-        if self.running or self.compare is None or self.compare.done:
+        """Train both until paused (nothing happens if B is refused or the run has not ended yet)."""
+        if self._thread is not None or self.compare is None or self.compare.done:
             return
         left = self.stop_at.value() - self.compare.steps
         if left <= 0:
@@ -313,13 +318,16 @@ class CompareWindow(QDialog):
             self._thread.set_speed(self.speed.currentData())
 
     def pause(self):
-        """Stop both between two steps; the curves stay and Play goes on from there."""
-        self._stop_thread()
+        """Stop both between two steps; the curves stay and Play goes on from there.
+
+        Returns at once; Play is offered again once the step under way is done."""
+        if self._thread is not None:
+            self._thread.request_stop()
         self._update_buttons()
 
     def reset(self):
         """Both again at step 0, from the project as it is now."""
-        self._stop_thread()
+        self._let_go()
         self.project = self.source()
         self.setWindowTitle(f"Compare — {self.project.title or 'Untitled'}")
         self._on_field_changed_keeping_value()
@@ -348,14 +356,27 @@ class CompareWindow(QDialog):
             self._say(f"The project now uses B's {FIELD_LABELS[change.field].lower()} "
                       f"({value_label(change.field, change.value)}); Edit > Undo takes it back")
 
-    def _stop_thread(self):
+    def _let_go(self):
+        """Ask the current run's thread to stop, without waiting for it."""
         thread, self._thread = self._thread, None
         if thread is not None:
+            thread.request_stop()
+            self._ending.add(thread)  # kept until it has ended: a running QThread must not be freed
+
+    def _end_all(self):
+        """Stop every thread and wait for each (one step at most)."""
+        threads = [t for t in (self._thread, *self._ending) if t is not None]
+        for thread in threads:
+            thread.request_stop()
+        for thread in threads:
             thread.stop_and_wait()
+        self._thread, self._ending = None, set()
 
     def _on_finished(self, thread, message):
-        if thread is self._thread:
-            self._thread = None
+        self._ending.discard(thread)
+        if thread is not self._thread:
+            return  # an earlier comparison's
+        self._thread = None
         if message:
             self._say(message, problem=True)
         self._update_buttons()
@@ -402,7 +423,8 @@ class CompareWindow(QDialog):
         style = self.style()
         self.play_button.setText("Pause" if running else "Play")
         self.play_button.setIcon(style.standardIcon(QStyle.SP_MediaPause if running else QStyle.SP_MediaPlay))
-        self.play_button.setEnabled(running or (self.compare is not None and not self.compare.done))
+        self.play_button.setEnabled(running or (self._thread is None and self.compare is not None
+                                                and not self.compare.done))
         ok = self.compare is not None
         field = self.field.currentData()
         self.use_b_button.setEnabled(ok)
@@ -412,9 +434,11 @@ class CompareWindow(QDialog):
 
     # ------------------------------------------------------------- closing
     def closeEvent(self, event):
-        self._stop_thread()  # no thread is left behind
+        self._end_all()  # no thread is left behind
+        self._update_buttons()
         super().closeEvent(event)
 
     def done(self, result):  # Esc closes the dialog without a closeEvent
-        self._stop_thread()
+        self._end_all()
+        self._update_buttons()
         super().done(result)

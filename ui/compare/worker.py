@@ -91,6 +91,10 @@ class CompareThread(QObject):
     def start(self):
         self.thread.start()
 
+    def request_stop(self):
+        """Stop after the step under way (returns at once; ``finished`` follows)."""
+        self.worker.request_stop()
+
     def set_speed(self, steps_per_second):
         self.worker.steps_per_second = steps_per_second
 
@@ -102,8 +106,9 @@ class CompareThread(QObject):
         self._on_thread_finished()
 
     @property
-    def running(self):
-        return not self._ended
+    def stopping(self):
+        """Asked to stop (it may still be finishing a step)."""
+        return self.worker._stop
 
     def _on_thread_finished(self):
         if self._ended:
