@@ -27,6 +27,13 @@ def _pen(side, width=2.0, alpha=255):
     return pg.mkPen(colour, width=width)
 
 
+def _legend(plot, offset):
+    """A legend whose background lets the curves it lies over show through."""
+    background = pg.mkColor(plot_colours()["background"])
+    background.setAlpha(150)
+    return plot.addLegend(offset=offset, labelTextColor=plot_colours()["text"], brush=pg.mkBrush(background))
+
+
 def _curve(plot, pen, name=None):
     curve = plot.plot([], [], pen=pen, name=name)
     curve.setDownsampling(auto=True, method="peak")
@@ -45,8 +52,7 @@ class CompareLossPlot(QWidget):
         self.plot = self.graphics.addPlot()
         style_plot(self.plot, "step", "loss")
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" reads as a different quantity
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=plot_colours()["text"],
-                                          brush=pg.mkBrush(plot_colours()["background"]))
+        self.legend = _legend(self.plot, (-10, 10))
         self.train = {s: _curve(self.plot, _pen(s)) for s in "ab"}
         self.test = {s: _curve(self.plot, _pen(s, width=2.5)) for s in "ab"}
         self.log_scale = QCheckBox("Log scale")
@@ -148,8 +154,7 @@ class CompareOutputs(QWidget):
         plot = self.plots["one"] = self.graphics.addPlot()
         style_plot(plot, features[0], "y (data) and ŷ (network)")
         plot.setMouseEnabled(x=False, y=False)
-        legend = plot.addLegend(offset=(10, 10), labelTextColor=plot_colours()["text"],
-                                brush=pg.mkBrush(plot_colours()["background"]))
+        legend = _legend(plot, (10, 10))
         classification = self.train.task == "classification"
         for data, filled in ((self.train, True), (self.test, False)):
             if data is None or not data.n_samples:

@@ -101,8 +101,7 @@ class CompareWindow(QDialog):
         self._tag = 0
         self._quiet = False
         self._build()
-        self.field.setCurrentIndex(FIELDS.index("loss") if "loss" in FIELDS else 0)
-        self._on_field_changed()
+        self._on_field_changed()  # the first field, the loss, with its classic partner for B
         self.resize(1060, 860)
 
     # ------------------------------------------------------------ building
