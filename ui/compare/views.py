@@ -14,15 +14,22 @@ from simulator.history import History
 
 from ..plots.view_support import (NAN_BACKGROUND, as_image, class_colour, diverging_map, grid_shape,
                                   label_colour_bar, message_label, nice_bound, paler, style_plot)
-from ..theme import plot_colours
+from ..theme import is_dark, plot_colours
 
 COLOURS = {"a": "#0072b2", "b": "#d55e00"}
 """A blue and B vermilion (Okabe and Ito's palette: told apart by colour-blind eyes too)."""
+DARK_COLOURS = {"a": "#56a8e8", "b": "#f0793a"}
+"""The same two, lighter, for a dark background."""
+
+
+def side_colour(side):
+    """The colour of run ``side`` ("a" or "b") in the current theme."""
+    return (DARK_COLOURS if is_dark() else COLOURS)[side]
 DATA_COLOUR = "#555555"
 
 
 def _pen(side, width=2.0, alpha=255):
-    colour = pg.mkColor(COLOURS[side])
+    colour = pg.mkColor(side_colour(side))
     colour.setAlpha(alpha)
     return pg.mkPen(colour, width=width)
 
@@ -191,7 +198,7 @@ class CompareOutputs(QWidget):
         for col, side in enumerate("ab"):
             plot = self.plots[side] = self.graphics.addPlot(row=0, col=col)
             style_plot(plot, features[0], features[1])
-            plot.setTitle(f"<b>{labels[side]}</b><br>&nbsp;", color=COLOURS[side], size="11pt")
+            plot.setTitle(f"<b>{labels[side]}</b><br>&nbsp;", color=side_colour(side), size="11pt")
             self.graphics.ci.layout.setColumnStretchFactor(col, 1)
             plot.setMouseEnabled(x=False, y=False)
             plot.setAspectLocked(0.25 <= rect.width() / rect.height() <= 4.0)
@@ -240,10 +247,10 @@ class CompareOutputs(QWidget):
         for side, plot in self.plots.items():
             if side in titles:
                 label, score = titles[side]
-                plot.setTitle(f"<p align='center'><b>{label}</b><br>{score}</p>", color=COLOURS[side], size="11pt")
+                plot.setTitle(f"<p align='center'><b>{label}</b><br>{score}</p>", color=side_colour(side), size="11pt")
         if "one" in self.plots:
             self.plots["one"].setTitle("&nbsp;&nbsp;&nbsp;&nbsp;".join(
-                f"<span style='color: {COLOURS[side]};'><b>{titles[side][0]}</b> — {titles[side][1]}</span>"
+                f"<span style='color: {side_colour(side)};'><b>{titles[side][0]}</b> — {titles[side][1]}</span>"
                 for side in "ab" if side in titles), size="11pt")
 
 

@@ -21,7 +21,7 @@ from simulator.limits import MAX_BATCH_SIZE, MAX_STEPS
 from ..number_box import NumberBox
 from ..settings_dock import LOSS_LABELS, OPTIMIZER_LABELS
 from ..wording import activation_label, sentence
-from .views import COLOURS, CompareLossPlot, CompareOutputs
+from .views import CompareLossPlot, CompareOutputs, side_colour
 from .worker import CompareThread
 
 FIELD_LABELS = {"loss": "Loss", "activation": "Hidden activation", "learning_rate": "Learning rate",
@@ -113,7 +113,7 @@ class CompareWindow(QDialog):
             self.field.addItem(FIELD_LABELS[name], name)
         self.field.setToolTip("The one setting in which B differs from A")
         self.a_value = QLabel()
-        self.a_value.setStyleSheet(f"color: {COLOURS['a']}; font-weight: bold;")
+        self.a_value.setStyleSheet(f"color: {side_colour('a')}; font-weight: bold;")
         self.a_value.setToolTip("A's value: the project's own")
         self.choice = QComboBox()
         self.choice.setToolTip("B's value")
@@ -141,7 +141,7 @@ class CompareWindow(QDialog):
         choose.addWidget(QLabel("A:"))
         choose.addWidget(self.a_value)
         b_label = QLabel("B:")
-        b_label.setStyleSheet(f"color: {COLOURS['b']}; font-weight: bold;")
+        b_label.setStyleSheet(f"color: {side_colour('b')}; font-weight: bold;")
         choose.addWidget(b_label)
         choose.addWidget(self.value)
         choose.addWidget(self.fresh)
