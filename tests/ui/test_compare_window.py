@@ -172,3 +172,18 @@ def test_escape_closes_the_window_and_stops_the_run_and_fresh_weights_start_from
     qtbot.waitUntil(lambda: curve_points(cw.loss_plot.train["b"]) > 5, timeout=20000)
     qtbot.keyClick(cw, Qt.Key_Escape)
     assert not cw.isVisible() and not cw.running
+
+
+def test_stop_at_step_applies_while_running(qtbot):
+    win = window(qtbot, "mlp-xor")
+    cw = open_compare(qtbot, win)
+    cw.stop_at.setValue(1_000_000)
+    cw.speed.setCurrentIndex(cw.speed.findData(10))
+    cw.play_button.click()
+    qtbot.waitUntil(lambda: cw.compare.steps >= 2, timeout=20000)
+    target = cw.compare.steps + 3
+    cw.stop_at.setValue(target)
+    qtbot.waitUntil(lambda: not cw.running, timeout=20000)
+    assert cw.compare.steps == target and cw.steps.text() == f"Step {target}"
+    cw.play_button.click()  # at the limit, Play says what to do instead of training
+    assert not cw.running and "raise “Stop at step”" in cw.status.text()

@@ -247,7 +247,7 @@ class CompareOutputs(QWidget):
         for side, plot in self.plots.items():
             if side in titles:
                 label, score = titles[side]
-                plot.setTitle(f"<p align='center'><b>{label}</b><br>{score}</p>", color=side_colour(side), size="11pt")
+                plot.setTitle(f"<b>{label}</b><br>{score}", color=side_colour(side), size="11pt")
         if "one" in self.plots:
             self.plots["one"].setTitle("&nbsp;&nbsp;&nbsp;&nbsp;".join(
                 f"<span style='color: {side_colour(side)};'><b>{titles[side][0]}</b> — {titles[side][1]}</span>"

@@ -169,6 +169,7 @@ class CompareWindow(QDialog):
             self.speed.addItem(text, rate)
         self.speed.setToolTip("How fast both runs train: slower, you can watch the two curves part")
         self.speed.currentIndexChanged.connect(self._on_speed_changed)
+        self.stop_at.valueChanged.connect(self._on_stop_at_changed)
         self.steps = QLabel("Step 0")
         self.steps.setToolTip("Steps trained by each run")
         self.steps.setMinimumWidth(90)
@@ -302,11 +303,10 @@ class CompareWindow(QDialog):
         """Train both until paused (nothing happens if B is refused or the run has not ended yet)."""
         if self._thread is not None or self.compare is None or self.compare.done:
             return
-        left = self.stop_at.value() - self.compare.steps
-        if left <= 0:
+        if self.compare.steps >= self.stop_at.value():
             self._say(f"Both runs are at step {self.compare.steps:,}: raise “Stop at step” to train on")
             return
-        thread = self._thread = CompareThread(self.compare, self._tag, left, self.speed.currentData())
+        thread = self._thread = CompareThread(self.compare, self._tag, self.stop_at.value(), self.speed.currentData())
         thread.result_ready.connect(self._on_result)
         thread.finished.connect(lambda message, t=thread: self._on_finished(t, message))
         thread.start()
@@ -315,6 +315,10 @@ class CompareWindow(QDialog):
     def _on_speed_changed(self, *_):
         if self._thread is not None:
             self._thread.set_speed(self.speed.currentData())
+
+    def _on_stop_at_changed(self, step):
+        if self._thread is not None:
+            self._thread.set_stop_at(step)
 
     def pause(self):
         """Stop both between two steps; the curves stay and Play goes on from there.

@@ -28,11 +28,11 @@ class CompareWorker(QObject):
     result_ready = Signal(object)
     finished = Signal()
 
-    def __init__(self, compare, tag=None, max_steps=None, steps_per_second=None):
+    def __init__(self, compare, tag=None, stop_at=None, steps_per_second=None):
         super().__init__()  # no parent: it moves to its thread
         self.compare = compare
         self.tag = tag
-        self.max_steps = max_steps
+        self.stop_at = stop_at  # the step at which it pauses by itself; may change while it runs
         self.steps_per_second = steps_per_second  # None: as fast as it goes; may change while it runs
         self.message = ""
         self._stop = False
@@ -44,7 +44,7 @@ class CompareWorker(QObject):
 
     def run(self):
         try:
-            for result in self.compare.results(self.max_steps, should_stop=self._should_stop):
+            for result in self.compare.results(should_stop=self._should_stop):
                 self.result_ready.emit((self.tag, result))
         except Exception as exc:  # a person never sees a traceback; the comparison stops and says why
             self.message = f"the comparison stopped: unexpected {type(exc).__name__}: {exc}"
@@ -52,7 +52,9 @@ class CompareWorker(QObject):
             self.finished.emit()
 
     def _should_stop(self):
-        """Checked before each step: waits for the step's turn at the chosen speed."""
+        """Checked before each step: stop, or wait for the step's turn at the chosen speed."""
+        if self.stop_at is not None and self.compare.steps >= self.stop_at:
+            return True
         rate = self.steps_per_second
         now = time.monotonic()
         if rate:
@@ -77,10 +79,10 @@ class CompareThread(QObject):
     result_ready = Signal(object)
     finished = Signal(str)
 
-    def __init__(self, compare, tag, max_steps=None, steps_per_second=None, parent=None):
+    def __init__(self, compare, tag, stop_at=None, steps_per_second=None, parent=None):
         super().__init__(parent)
         self.thread = QThread()
-        self.worker = CompareWorker(compare, tag, max_steps, steps_per_second)
+        self.worker = CompareWorker(compare, tag, stop_at, steps_per_second)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.result_ready.connect(self.result_ready)
@@ -97,6 +99,9 @@ class CompareThread(QObject):
 
     def set_speed(self, steps_per_second):
         self.worker.steps_per_second = steps_per_second
+
+    def set_stop_at(self, step):
+        self.worker.stop_at = step
 
     def stop_and_wait(self):
         """Stop the run and wait for its thread to end (one step at most)."""
