@@ -120,7 +120,8 @@ def make_pair(project, change, fresh_weights=False):
         try:
             b.settings = dataclasses.replace(b.settings, **{field: value}).validate()
         except SimulatorError as exc:
-            raise SimulatorError(f"B's {WORDS[field]} {exc.reason}", field) from None
+            joint = " " if exc.reason.startswith("must") else ": "  # "B's learning rate must be..."
+            raise SimulatorError(f"B's {WORDS[field]}{joint}{exc.reason}", field) from None
         differs = getattr(a.settings, field) != getattr(b.settings, field)
     if not differs:
         raise SimulatorError(f"B's {WORDS[field]} is A's: choose another value for B", field)

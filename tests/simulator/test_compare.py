@@ -107,7 +107,7 @@ def test_l1_fits_the_slope_of_the_line_with_outliers_better_than_l2():
     ("mlp-xor", Change("learning_rate", -1.0), "B's learning rate must not be negative"),
     ("mlp-xor", Change("learning_rate", 0), "B's learning rate must be greater than 0"),
     ("mlp-xor", Change("batch_size", 2.5), "B's batch size must be a whole number"),
-    ("mlp-xor", Change("optimizer", "rmsprop"), "B's optimiser unknown optimizer 'rmsprop'"),
+    ("mlp-xor", Change("optimizer", "rmsprop"), "B's optimiser: unknown optimizer 'rmsprop'"),
     ("mlp-xor", Change("seed", 3), "cannot compare 'seed'"),
 ])
 def test_a_refused_change_gives_the_models_reason(lesson, change, words):
