@@ -118,6 +118,9 @@ def test_use_b_applies_b_to_the_project_as_one_undoable_edit(qtbot):
     cw.use_b_button.click()
     assert doc.network.activations == ["relu", "relu", "sigmoid"]
     assert "Edit > Undo" in cw.status.text()
+    count = doc.undo_stack.count()
+    cw.use_b_button.click()  # again: nothing to change, and no empty step to undo
+    assert doc.undo_stack.count() == count and "already use ReLU" in cw.status.text()
     win.acts.undo.trigger()
     assert doc.network.activations == make_preset("spiral").network.activations
     cw.set_change("optimizer", "sgd")

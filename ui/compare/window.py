@@ -347,10 +347,15 @@ class CompareWindow(QDialog):
         change = self.change()
         doc = self.document
         if change.field == "activation":
+            layers = [k for k in hidden_layers(doc.network) if doc.network.layers[k].activation != change.value]
+            if not layers:  # an empty step on the undo stack would undo nothing
+                self._say(f"The project's hidden layers already use {activation_label(change.value)}"
+                          if hidden_layers(doc.network) else "The project has no hidden layer now")
+                return
             stack = doc.undo_stack
             stack.beginMacro(f"Set Hidden Activations to {activation_label(change.value)}")
             try:
-                done = all([doc.set_activation(k, change.value) for k in hidden_layers(doc.network)])
+                done = all([doc.set_activation(k, change.value) for k in layers])
             finally:
                 stack.endMacro()
         else:
