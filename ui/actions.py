@@ -187,6 +187,8 @@ def build_actions(win):
     a.train_reset = _action(win, "Re&set Weights", "Draw fresh random weights from the seed and start "
                             "training again at step 0 (undoable)", win.reset_training, icon=sp.SP_BrowserReload)
     a.train_cancel.setEnabled(False)
+    a.compare = _action(win, "&Compare…", "Train the project against a copy that differs in one setting (loss, "
+                        "activation, learning rate...), side by side on the same data and seed", win.open_compare)
 
     a.how_to = _action(win, "&How to Use", "The mouse gestures and keys of the editor", win.show_how_to,
                        QKeySequence.HelpContents)
@@ -249,6 +251,8 @@ def build_menus(win, a, docks, lessons):
     train.addActions([a.train_run, a.train_cancel])
     train.addSeparator()
     train.addAction(a.train_reset)
+    train.addSeparator()
+    train.addAction(a.compare)
 
     lesson_menu = bar.addMenu("&Lessons")
     lesson_menu.setToolTipsVisible(True)

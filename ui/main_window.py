@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.remember = remember
         self.recent = RecentFiles(open_settings()) if remember else None
         self.lesson = None  # the lesson the document was opened from, if it was
+        self.compare_window = None  # Train > Compare…, built when first asked for
         self.recovery = Recovery(self.document, parent=self) if remember else None
 
         self.view = NetworkView(self.document)
@@ -255,6 +256,11 @@ class MainWindow(QMainWindow):
 
     def reset_training(self):
         self.training.reset()
+
+    def open_compare(self):
+        """Train > Compare…: the project against a copy differing in one setting (ui/compare/)."""
+        from .compare import show_compare  # pyqtgraph: imported when first needed
+        return show_compare(self)
 
     def undo(self):
         self.training.stop()  # a run goes on the stack first, so this undoes it
@@ -599,6 +605,8 @@ class MainWindow(QMainWindow):
             settings.sync()
         if self.recovery is not None:
             self.recovery.close()
+        if self.compare_window is not None:
+            self.compare_window.close()  # its thread ends with it
         event.accept()
 
 
