@@ -116,22 +116,26 @@ def chain_lines(chain, sizes):
     n = number
     f = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu",
          "linear": "linear", "step": "step"}.get(chain.activation, chain.activation)
-    lines = [f"∂L/∂w({i}→{j}) = δ({j}) × a({i})",
-             f"             = {n(chain.delta_dst)} × {n(chain.a_src)} = {n(chain.product)}", ""]
+    lines = _aligned(f"∂L/∂w({i}→{j})", [f"δ({j}) × a({i})", f"{n(chain.delta_dst)} × {n(chain.a_src)} = "
+                                           f"{n(chain.product)}"]) + [""]
     if chain.output and chain.activation == "softmax":
-        lines += [f"δ({j}) = ∂L/∂z({j}) = a({j}) × (∂L/∂a({j}) − Σₘ aₘ·∂L/∂aₘ)   (softmax: every output "
-                  "depends on every z)", f"      = {n(chain.delta_dst)}"]
+        lines += _aligned(f"δ({j})", [f"∂L/∂z({j}) = a({j}) × (∂L/∂a({j}) − Σₘ aₘ·∂L/∂aₘ)   (softmax: every "
+                                     "output depends on every z)", n(chain.delta_dst)])
     elif chain.output:
-        lines += [f"δ({j}) = ∂L/∂a({j}) × {f}′(z({j}))",
-                  f"      = {n(chain.grad_a)} × {f}′({n(chain.z_dst)})",
-                  f"      = {n(chain.grad_a)} × {n(chain.slope)} = {n(chain.delta_dst)}"]
+        lines += _aligned(f"δ({j})", [f"∂L/∂a({j}) × {f}′(z({j}))", f"{n(chain.grad_a)} × {f}′({n(chain.z_dst)})",
+                                     f"{n(chain.grad_a)} × {n(chain.slope)} = {n(chain.delta_dst)}"])
     else:
         total = sum(w * d for _, w, d in chain.terms)
         products = " + ".join(f"{n(w)} × {n(d)}" for _, w, d in chain.terms) or "0"
         names = " + ".join(f"w({j}→{neuron_symbol(k, sizes)})·δ({neuron_symbol(k, sizes)})"
                            for k, _, _ in chain.terms) or "0"
-        lines += [f"δ({j}) = {f}′(z({j})) × Σₖ w({j}→k)·δ(k)",
-                  f"      = {f}′({n(chain.z_dst)}) × ({names})",
-                  f"      = {n(chain.slope)} × ({products})",
-                  f"      = {n(chain.slope)} × {n(total)} = {n(chain.delta_dst)}"]
+        lines += _aligned(f"δ({j})", [f"{f}′(z({j})) × Σₖ w({j}→k)·δ(k)", f"{f}′({n(chain.z_dst)}) × ({names})",
+                                     f"{n(chain.slope)} × ({products})",
+                                     f"{n(chain.slope)} × {n(total)} = {n(chain.delta_dst)}"])
     return lines
+
+
+def _aligned(left, right):
+    """``left = right[0]``, then each further right side under the first ``=``."""
+    pad = " " * len(left)
+    return [f"{left} = {right[0]}"] + [f"{pad} = {r}" for r in right[1:]]

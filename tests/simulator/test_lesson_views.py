@@ -190,3 +190,18 @@ def test_the_chain_follows_skip_connections_and_softmax():
     out = edge_chain(net, trace, (2, 1), (3, 2))
     assert out.product == pytest.approx(trace.grad_w[(2, 3)][1, 2], rel=1e-12)
     assert "softmax" in chain_lines(out, net.sizes)[3]
+
+
+# ------------------------------------------------------- the lesson's view
+def test_a_lesson_names_the_view_it_opens_on_and_a_wrong_name_is_refused():
+    from simulator.errors import ProjectFileError
+    from simulator.project_schema import LESSON_VIEWS, lesson_from_dict
+    assert load_lesson("mlp-xor").lesson["view"] == "hidden-space"
+    assert load_lesson("derivative").lesson["view"] == "derivative"
+    assert load_lesson("backprop-trace").lesson["view"] == "chain-rule"
+    assert "view" not in load_lesson("circles").lesson
+    good = {"name": "x", "fingerprint": "ab", "view": "derivative"}
+    assert lesson_from_dict(good)["view"] in LESSON_VIEWS
+    with pytest.raises(ProjectFileError) as error:
+        lesson_from_dict({**good, "view": "hidden space"})
+    assert error.value.field == "lesson.view" and "hidden-space" in str(error.value)
