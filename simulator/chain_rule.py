@@ -68,6 +68,10 @@ class EdgeChain:
     terms: tuple
     output: bool
     activation: str
+    a_dst: float = float("nan")
+    target: float = float("nan")
+    loss: str = ""
+    outputs: int = 1
 
     @property
     def product(self):
@@ -75,8 +79,9 @@ class EdgeChain:
         return self.delta_dst * self.a_src
 
 
-def edge_chain(network, trace, src, dst):
-    """The chain rule's numbers for the edge ``src -> dst`` in ``trace`` (of ``network``)."""
+def edge_chain(network, trace, src, dst, loss=""):
+    """The chain rule's numbers for the edge ``src -> dst`` in ``trace`` (of ``network``);
+    ``loss``, the loss's name, lets :func:`chain_lines` write dL/da at the output as a formula."""
     (si, sn), (di, dn) = src, dst
     if not network.has_edge(src, dst):
         raise ValueError(f"there is no edge {src} -> {dst}")
@@ -94,7 +99,8 @@ def edge_chain(network, trace, src, dst):
                 terms.append(((k_layer, int(kn)), float(block.weights[dn, kn]), float(trace.delta[k_layer][kn])))
     return EdgeChain(src, dst, float(trace.a[si][sn]), float(trace.delta[di][dn]),
                      float(trace.grad_w[(si, di)][sn, dn]), float(z[dn]), slope, float(trace.grad_a[di][dn]),
-                     tuple(terms), output, name)
+                     tuple(terms), output, name, float(a[dn]),
+                     float(trace.y[dn]) if output else float("nan"), loss, len(a))
 
 
 def number(value):
@@ -124,6 +130,12 @@ def chain_lines(chain, sizes):
     elif chain.output:
         lines += _aligned(f"δ({j})", [f"∂L/∂a({j}) × {f}′(z({j}))", f"{n(chain.grad_a)} × {f}′({n(chain.z_dst)})",
                                      f"{n(chain.grad_a)} × {n(chain.slope)} = {n(chain.delta_dst)}"])
+        formula = LOSS_SLOPES.get(chain.loss)
+        if formula is not None:
+            a, y, m = n(chain.a_dst), n(chain.target), chain.outputs
+            per = "" if m == 1 else f" / {m}"
+            lines += [""] + _aligned(f"∂L/∂a({j})", [formula[0].format(a=j, y="y") + per,
+                                                    formula[1].format(a=a, y=y) + per + f" = {n(chain.grad_a)}"])
     else:
         total = sum(w * d for _, w, d in chain.terms)
         products = " + ".join(f"{n(w)} × {n(d)}" for _, w, d in chain.terms) or "0"
@@ -132,7 +144,26 @@ def chain_lines(chain, sizes):
         lines += _aligned(f"δ({j})", [f"{f}′(z({j})) × Σₖ w({j}→k)·δ(k)", f"{f}′({n(chain.z_dst)}) × ({names})",
                                      f"{n(chain.slope)} × ({products})",
                                      f"{n(chain.slope)} × {n(total)} = {n(chain.delta_dst)}"])
+    slope = SLOPES.get(chain.activation)
+    if slope is not None:
+        lines += [""] + _aligned(f"{f}′(z({j}))", [slope[0].format(a=f"a({j})"),
+                                                 slope[1].format(a=n(chain.a_dst)) + f" = {n(chain.slope)}"])
     return lines
+
+
+LOSS_SLOPES = {  # dL/da of one output of one example: (in symbols, with the numbers)
+    "l2": ("2({a} − {y})", "2 × ({a} − {y})"),
+    "l1": ("sign({a} − {y})", "sign({a} − {y})"),
+    "huber": ("clip({a} − {y}, −1, 1)", "clip({a} − {y}, −1, 1)"),
+    "binary_cross_entropy": ("({a} − {y}) / ({a}(1 − {a}))", "({a} − {y}) / ({a} × (1 − {a}))"),
+}
+"""With m outputs each is divided by m: these losses average over the output values."""
+
+
+SLOPES = {  # f'(z) written with the activation a = f(z): (in symbols, with the numbers)
+    "sigmoid": ("{a} × (1 − {a})", "{a} × (1 − {a})"),
+    "tanh": ("1 − {a}²", "1 − {a}²"),
+}
 
 
 def _aligned(left, right):

@@ -116,7 +116,7 @@ def switch_point(activation_name, above=CLASS_ONE_ABOVE):
     for _ in range(80):  # bisection: every element-wise activation here never decreases
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if value(mid) <= above else (lo, mid)
-    return 0.5 * (lo + hi)
+    return round(0.5 * (lo + hi), 12) + 0.0  # 0, not 2e-16 or -0
 
 
 def input_grid_lines(x_range, y_range=None, count=9, samples=48):

@@ -179,6 +179,19 @@ def test_the_printed_product_is_the_gradient_the_core_computes():
             assert len(chain.terms) == 1 and "δ(ŷ)" in lines[4]
 
 
+def test_the_output_delta_is_written_from_the_loss_and_the_sigmoid_slope():
+    project, trainer = trained("backprop-trace", 0)
+    net = project.network
+    trace = trace_example(net, trainer.train.X[0], trainer.train.y[0], trainer.loss)
+    chain = edge_chain(net, trace, (1, 1), (2, 0), "l2")
+    assert chain.grad_a == pytest.approx(2 * (chain.a_dst - chain.target), rel=1e-12)  # L = (ŷ - y)²
+    assert chain.slope == pytest.approx(chain.a_dst * (1 - chain.a_dst), rel=1e-12)   # σ' = a(1 - a)
+    text = "\n".join(chain_lines(chain, net.sizes))
+    assert "∂L/∂a(ŷ) = 2(ŷ − y)" in text
+    assert f"2 × ({number(chain.a_dst)} − 1) = {number(chain.grad_a)}" in text
+    assert f"{number(chain.a_dst)} × (1 − {number(chain.a_dst)}) = {number(chain.slope)}" in text
+
+
 def test_the_chain_follows_skip_connections_and_softmax():
     net = Network([2, 3, 2, 3], ["tanh", "relu", "softmax"], seed=9)
     net.connect((1, 0), (3, 1), 0.4)

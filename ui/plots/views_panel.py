@@ -4,7 +4,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from .activation_view import ActivationView
+from .chain_rule_view import ChainRuleView
+from .derivative_view import DerivativeView
 from .gradient_heatmap import GradientHeatmap
+from .hidden_space_view import HiddenSpaceView
 from .output_map import OutputMap
 
 
@@ -35,6 +38,19 @@ class TrainingViews(QWidget):
         self.tabs.setTabToolTip(0, "The network's output over the input space, with the data.")
         self.tabs.setTabToolTip(1, "Each layer's activations, and the selected neuron's activation map.")
         self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
+        # the lesson views: a lesson opens on one of them by name (project_schema.LESSON_VIEWS)
+        self.hidden_space, self.derivative, self.chain_rule = HiddenSpaceView(), DerivativeView(), ChainRuleView()
+        self.lesson_views = (self.hidden_space, self.derivative, self.chain_rule)
+        for view, title, tip in ((self.hidden_space, "Hidden space", "The data as a hidden layer sees it, with "
+                                  "the input grid bent into that space and the output's decision line."),
+                                 (self.derivative, "Derivative", "The loss along one weight, with the "
+                                  "tangent whose slope backpropagation computes."),
+                                 (self.chain_rule, "Chain rule", "dL/dw of one edge for one example, "
+                                  "written out with its numbers.")):
+            self.tabs.setTabToolTip(self.tabs.addTab(view, title), tip)
+        self.view_names = {"output": self.output, "activations": self.activations, "gradient-flow": self.gradients,
+                           "hidden-space": self.hidden_space, "derivative": self.derivative,
+                           "chain-rule": self.chain_rule}  # the main window adds "loss"
         self.output.sample_clicked.connect(self.sample_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -45,16 +61,47 @@ class TrainingViews(QWidget):
         self.output.show_snapshot(snapshot)
         self.activations.show_snapshot(snapshot)
         self.gradients.show_snapshot(snapshot)
+        for view in self.lesson_views:
+            view.show_snapshot(snapshot)
 
     def set_datasets(self, train, test):
         """The training and test Datasets (either may be None) changed; the gradient history restarts."""
         self.output.set_datasets(train, test)
         self.activations.set_datasets(train, test)
         self.gradients.set_datasets(train, test)
+        for view in self.lesson_views:
+            view.set_datasets(train, test)
 
     def set_neuron(self, neuron):
         """Show ``(layer, index)`` large in the activations tab (None: no neuron)."""
         self.activations.set_neuron(neuron)
+
+    def set_edge(self, edge):
+        """The edge ``(src, dst)`` selected on the canvas (None: none), for the derivative and chain rule."""
+        self.derivative.set_edge(edge)
+        self.chain_rule.set_edge(edge)
+
+    def set_settings_source(self, source, changed=None):
+        """``source()`` returns the TrainingSettings (the loss and the rule the lesson views use);
+        ``changed``, a signal emitted when they change."""
+        for view in self.lesson_views:
+            view.settings_source = source
+        if changed is not None:
+            changed.connect(self._on_settings_changed)
+        self._on_settings_changed()
+
+    def _on_settings_changed(self):
+        for view in self.lesson_views:
+            view.refresh()
+
+    def set_example(self, dataset_name, index):
+        """The example traced on the canvas; the chain rule follows it."""
+        self.chain_rule.set_example(dataset_name, index)
+
+    def show_view(self, name):
+        """Bring the view called ``name`` (see ``project_schema.LESSON_VIEWS``) to the front."""
+        if name in self.view_names:
+            self.tabs.setCurrentWidget(self.view_names[name])
 
     def clear(self):
         """Forget the gradient history (training was reset)."""
