@@ -128,13 +128,13 @@ def chain_lines(chain, sizes):
         lines += _aligned(f"δ({j})", [f"∂L/∂z({j}) = a({j}) × (∂L/∂a({j}) − Σₘ aₘ·∂L/∂aₘ)   (softmax: every "
                                      "output depends on every z)", n(chain.delta_dst)])
     elif chain.output:
-        lines += _aligned(f"δ({j})", [f"∂L/∂a({j}) × {f}′(z({j}))", f"{n(chain.grad_a)} × {f}′({n(chain.z_dst)})",
+        lines += _aligned(f"δ({j})", [f"∂L/∂{j} × {f}′(z({j}))", f"{n(chain.grad_a)} × {f}′({n(chain.z_dst)})",
                                      f"{n(chain.grad_a)} × {n(chain.slope)} = {n(chain.delta_dst)}"])
         formula = LOSS_SLOPES.get(chain.loss)
         if formula is not None:
             a, y, m = n(chain.a_dst), n(chain.target), chain.outputs
             per = "" if m == 1 else f" / {m}"
-            lines += [""] + _aligned(f"∂L/∂a({j})", [formula[0].format(a=j, y="y") + per,
+            lines += [""] + _aligned(f"∂L/∂{j}", [formula[0].format(a=j, y="y") + per,
                                                     formula[1].format(a=a, y=y) + per + f" = {n(chain.grad_a)}"])
     else:
         total = sum(w * d for _, w, d in chain.terms)
@@ -146,7 +146,7 @@ def chain_lines(chain, sizes):
                                      f"{n(chain.slope)} × {n(total)} = {n(chain.delta_dst)}"])
     slope = SLOPES.get(chain.activation)
     if slope is not None:
-        lines += [""] + _aligned(f"{f}′(z({j}))", [slope[0].format(a=f"a({j})"),
+        lines += [""] + _aligned(f"{f}′(z({j}))", [slope[0].format(a=j if chain.output else f"a({j})"),
                                                  slope[1].format(a=n(chain.a_dst)) + f" = {n(chain.slope)}"])
     return lines
 

@@ -187,7 +187,7 @@ def test_the_output_delta_is_written_from_the_loss_and_the_sigmoid_slope():
     assert chain.grad_a == pytest.approx(2 * (chain.a_dst - chain.target), rel=1e-12)  # L = (ŷ - y)²
     assert chain.slope == pytest.approx(chain.a_dst * (1 - chain.a_dst), rel=1e-12)   # σ' = a(1 - a)
     text = "\n".join(chain_lines(chain, net.sizes))
-    assert "∂L/∂a(ŷ) = 2(ŷ − y)" in text
+    assert "∂L/∂ŷ = 2(ŷ − y)" in text and "σ′(z(ŷ)) = ŷ × (1 − ŷ)" in text
     assert f"2 × ({number(chain.a_dst)} − 1) = {number(chain.grad_a)}" in text
     assert f"{number(chain.a_dst)} × (1 − {number(chain.a_dst)}) = {number(chain.slope)}" in text
 
