@@ -20,6 +20,7 @@ Shapes: ``n`` points; the layer has ``s`` neurons.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -105,6 +106,7 @@ class HiddenSpace:
     axes: Axes
 
 
+@lru_cache(maxsize=None)
 def switch_point(activation_name, above=CLASS_ONE_ABOVE):
     """The pre-activation z at which ``f(z)`` passes ``above``: 0 for a sigmoid or step,
     atanh(0.5) for tanh, 0.5 for linear and ReLU. NaN if ``f`` never passes it."""

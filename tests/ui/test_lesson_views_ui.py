@@ -114,3 +114,25 @@ def test_a_lesson_opens_on_the_view_it_names(qtbot):
     assert "∂L/∂w(h1.1→ŷ)" in views.chain_rule.text.text()
     views.show_view("derivative")
     assert views.derivative.edges.edge() == ((1, 0), (2, 0))
+
+
+def test_a_large_training_set_is_drawn_from_an_even_subset_and_says_so(panel):
+    from simulator.datasets import Dataset
+    from simulator.history import History
+    from simulator.network import Network
+    from simulator.settings import TrainingSettings
+    from simulator.snapshot import take_snapshot
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(5000, 2))
+    train = Dataset(X, (X[:, :1] * X[:, 1:] > 0).astype(float), "classification")
+    net = Network([2, 3, 1], seed=1)
+    panel.set_settings_source(lambda: TrainingSettings(loss="binary_cross_entropy"))
+    panel.set_datasets(train, None)
+    panel.show_snapshot(take_snapshot(net, None, History(), 0, 0))
+    panel.show_view("hidden-space")
+    assert len(panel.hidden_space.points.getData()[0]) == 2000
+    assert "2,000 of the 5,000" in panel.hidden_space.note.text()
+    panel.show_view("derivative")
+    assert "2,000 of the 5,000" in panel.derivative.numbers.text()
+    s = panel.derivative.slice
+    assert s.gradient == pytest.approx(s.finite_difference, rel=1e-6)

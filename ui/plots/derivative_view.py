@@ -89,10 +89,11 @@ class DerivativeView(LessonView):
         if reason:
             return f"The loss cannot be computed: {reason}."
         span = self.span_box.currentData()
-        s = self.slice = weight_slice(snapshot_network(snap), train.X, train.y, loss, edge, span=span)
+        rows, note = self.subset(train)
+        s = self.slice = weight_slice(snapshot_network(snap), train.X[rows], train.y[rows], loss, edge, span=span)
         self.curve.setData(s.ws, s.losses)
         half = span / 2
         self.tangent.setData([s.w - half, s.w + half], [s.loss - s.gradient * half, s.loss + s.gradient * half])
         self.marker.setData([s.w], [s.loss])
-        self.numbers.setText(slope_text(s, snap.sizes))
+        self.numbers.setText(slope_text(s, snap.sizes) + (f"<p><i>The loss {note}.</i></p>" if note else ""))
         return None

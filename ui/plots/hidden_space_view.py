@@ -144,15 +144,26 @@ class HiddenSpaceView(LessonView):
         if train is None:
             return "The hidden space shows the training data: the data does not fit this network."
         network = snapshot_network(snap)
-        space = hidden_space(network, train.X, layer, axes, self._grid_lines(snap, train), self._axes)
+        rows, self._subset_note = self.subset(train)
+        space = hidden_space(network, train.X[rows], layer, axes, self._grid_lines(snap, train), self._axes)
         self._axes = space.axes
-        self.points.setData(space.points[:, 0], space.points[:, 1], brush=point_colours(train))
+        brushes = self._brushes(train)
+        brushes = brushes if isinstance(rows, slice) else [brushes[k] for k in rows]
+        self.points.setData(space.points[:, 0], space.points[:, 1], brush=brushes)
         n_lines = len(space.lines) // 2 if train.n_inputs == 2 else len(space.lines)
         self.grid_h.setData(*_with_breaks(space.lines[:n_lines]))
         self.grid_v.setData(*_with_breaks(space.lines[n_lines:]))
         self._draw_line(space, snap)
         self._label_axes(space.axes, snap, layer)
         return None
+
+    def _brushes(self, train):
+        """One brush per point, shared between the points of a colour: the scatter draws each symbol once."""
+        if getattr(self, "_brush_source", None) is not train:
+            shared = {}
+            self._brush_list = [shared.setdefault(c.rgba(), pg.mkBrush(c)) for c in point_colours(train)]
+            self._brush_source = train
+        return self._brush_list
 
     def _grid_lines(self, snap, train):
         if train.n_inputs > 2:
@@ -181,7 +192,7 @@ class HiddenSpaceView(LessonView):
         if line.agree < 1.0:
             text += (f" Drawn in a plane of the layer's space, it puts {line.agree:.0%} of the points on the "
                      "side the network does; the “Output's direction” axes make it exact.")
-        self.note.setText(text)
+        self.note.setText(text + (f" Points {self._subset_note}." if self._subset_note else ""))
 
     def _label_axes(self, axes, snap, layer):
         if axes.kind == "neurons":

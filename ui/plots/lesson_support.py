@@ -11,6 +11,10 @@ from simulator.names import neuron_symbol
 
 from .view_support import message_label
 
+MAX_ROWS = 2000
+"""The lesson views compute on the UI thread at frame rate: beyond this many training examples
+they use an evenly spread subset of this size, and say so."""
+
 
 class LessonView(QWidget):
     """A view fed with snapshots that computes only while it is on screen.
@@ -92,6 +96,16 @@ class LessonView(QWidget):
     def rule(self):
         settings = self.settings_source() if self.settings_source is not None else None
         return settings.rule if settings is not None else "backprop"
+
+    @staticmethod
+    def subset(train):
+        """``(rows, note)``: every training example (rows ``slice(None)``, no note), or beyond
+        MAX_ROWS an evenly spread MAX_ROWS of them, with a note saying so."""
+        n = train.n_samples
+        if n <= MAX_ROWS:
+            return slice(None), ""
+        rows = np.linspace(0, n - 1, MAX_ROWS).round().astype(int)
+        return rows, f"on {MAX_ROWS:,} of the {n:,} training examples, evenly spread"
 
     def data_fits(self):
         """The training set, if its inputs and targets fit the snapshot's network (else None)."""
