@@ -280,3 +280,28 @@ def hidden_space(network, X, layer, choice, grid_lines=(), previous=None):
             agree = float(np.mean(drawn == actual)) if len(X) else 1.0
             line = DecisionLine(normal, offset, float(threshold), agree)
     return HiddenSpace(pieces[0], pieces[1:len(lines) + 1], line, reason, axes)
+
+
+def half_plane(line, box):
+    """The corners of the part of ``box`` on the class-1 side of ``line`` (a polygon, maybe empty).
+
+    Parameters
+    ----------
+    line : DecisionLine
+    box : (x0, y0, x1, y1)
+
+    Returns
+    -------
+    ndarray of shape (k, 2)
+    """
+    x0, y0, x1, y1 = box
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+    side = corners @ line.normal + line.offset
+    out = []
+    for k in range(4):  # one pass of Sutherland-Hodgman: keep the inside, add where an edge crosses
+        a, b, sa, sb = corners[k], corners[(k + 1) % 4], side[k], side[(k + 1) % 4]
+        if sa > 0:
+            out.append(a)
+        if (sa > 0) != (sb > 0):
+            out.append(a + (b - a) * (sa / (sa - sb)))
+    return np.array(out).reshape(-1, 2)

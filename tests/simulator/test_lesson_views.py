@@ -218,3 +218,11 @@ def test_a_lesson_names_the_view_it_opens_on_and_a_wrong_name_is_refused():
     with pytest.raises(ProjectFileError) as error:
         lesson_from_dict({**good, "view": "hidden space"})
     assert error.value.field == "lesson.view" and "hidden-space" in str(error.value)
+
+
+def test_the_class_one_half_plane_is_cut_from_the_box_by_the_line():
+    from simulator.hidden_space import DecisionLine, half_plane
+    line = DecisionLine(np.array([1.0, 0.0]), -0.5, 0.0, 1.0)  # class 1 where x > 0.5
+    poly = half_plane(line, (0, 0, 2, 1))
+    assert sorted(map(tuple, poly.round(9))) == [(0.5, 0.0), (0.5, 1.0), (2.0, 0.0), (2.0, 1.0)]
+    assert len(half_plane(DecisionLine(np.array([1.0, 1.0]), -10.0, 0.0, 1.0), (0, 0, 1, 1))) == 0

@@ -45,6 +45,10 @@ def test_the_hidden_space_shows_xor_separated_by_the_outputs_line(panel):
     labels = trainer.train.y[:, 0] > 0.5
     assert len(set(side[labels])) == 1 and len(set(side[~labels])) == 1 and set(side[labels]) != set(side[~labels])
     assert view.grid_h.getData()[0].size > 100  # the warped grid is drawn
+    from PySide6.QtCore import QPointF, Qt
+    tint = view.sides[1].polygon()  # class 1's side is tinted orange, and holds exactly the class-1 points
+    inside = [tint.containsPoint(QPointF(a, b), Qt.OddEvenFill) for a, b in zip(x, y)]
+    assert inside == list(labels)
     # two neurons as axes: their activations are the coordinates
     view.choose_axes((0, 2))
     assert view.axes_box.currentText() == "h1.1 and h1.3"

@@ -3,16 +3,18 @@ space, and the output's decision line, straight there (simulator/hidden_space.py
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPolygonF
+from PySide6.QtWidgets import QComboBox, QGraphicsPolygonItem, QLabel, QVBoxLayout, QWidget
 
-from simulator.hidden_space import hidden_space, input_grid_lines
+from simulator.hidden_space import DecisionLine, half_plane, hidden_space, input_grid_lines
 from simulator.names import layer_title, neuron_symbol
 from simulator.snapshot import snapshot_network
 
 from ..theme import plot_colours
 from .data_points import point_colours
 from .lesson_support import LessonView
-from .view_support import ACTIVATION_RANGE, grid_shape, style_plot
+from .view_support import ACTIVATION_RANGE, class_colour, grid_shape, style_plot
 
 GRID_PEN = (120, 120, 120, 190)
 LINE_COLOUR = "#c43c3c"
@@ -62,6 +64,16 @@ class HiddenSpaceView(LessonView):
         for item in (self.grid_h, self.grid_v, self.points):
             self.plot.addItem(item)
         self.plot.addItem(self.decision, ignoreBounds=True)
+        self.sides = []  # the two sides of the line, tinted with their classes' colours
+        for k in (0, 1):
+            side = QGraphicsPolygonItem()
+            side.setPen(pg.mkPen(None))
+            colour = pg.mkColor(class_colour(k))
+            colour.setAlpha(40)
+            side.setBrush(pg.mkBrush(colour))
+            side.setZValue(-10)
+            self.plot.addItem(side, ignoreBounds=True)
+            self.sides.append(side)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {plot_colours()['text']}; padding: 2px 6px;")
@@ -74,7 +86,8 @@ class HiddenSpaceView(LessonView):
         self.plot_widget.setToolTip(
             "Each dot is a training example, placed where the chosen hidden layer puts it. The grey lines "
             "are the input plane's grid lines (solid: x2 fixed, dashed: x1 fixed), carried through the "
-            "network into this space. The red line is where the output's decision changes.")
+            "network into this space. The red line is where the output's decision changes; each side is "
+            "tinted with the colour of the class the network gives there.")
 
     # ------------------------------------------------------------- choices
     def choice(self):
@@ -179,16 +192,24 @@ class HiddenSpaceView(LessonView):
     def _draw_line(self, space, snap):
         line = space.line
         self.decision.setVisible(line is not None)
+        for side in self.sides:
+            side.setVisible(line is not None)
         if line is None:
             self.note.setText(f"No decision line: {space.reason}.")
             return
         n = line.normal
         self.decision.setPos(pg.Point(*(-line.offset * n / float(n @ n))))
         self.decision.setAngle(float(np.degrees(np.arctan2(-n[0], n[1]))))
+        drawn = np.concatenate([space.points] + space.lines)
+        lo, hi = drawn.min(axis=0), drawn.max(axis=0)
+        reach = 100.0 * max(float(np.max(hi - lo)), 1.0)  # far beyond anything the view will show
+        box = (lo[0] - reach, lo[1] - reach, hi[0] + reach, hi[1] + reach)
+        for side, which in zip(self.sides, (DecisionLine(-n, -line.offset, 0.0, 1.0), line)):
+            side.setPolygon(QPolygonF([QPointF(*p) for p in half_plane(which, box)]))
         output = snap.activations[-1]
         where = (f"z = {line.threshold:.3g}, where the {output} output is 0.5" if snap.sizes[-1] == 1
                  else "z2 = z1, where the two outputs are equal")
-        text = f"Red line: the output's decision, {where}."
+        text = f"Red line: the output's decision, {where}; each side is tinted with the class it gives."
         if line.agree < 1.0:
             text += (f" Drawn in a plane of the layer's space, it puts {line.agree:.0%} of the points on the "
                      "side the network does; the “Output's direction” axes make it exact.")
