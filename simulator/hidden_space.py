@@ -255,8 +255,11 @@ def hidden_space(network, X, layer, choice, grid_lines=(), previous=None):
     X = np.asarray(X, dtype=float)
     lines = [np.asarray(line, dtype=float) for line in grid_lines]
     everything = np.concatenate([X] + lines) if lines else X
-    _, a = forward(network, everything, dtype=np.float64, keep_z=False)
+    with np.errstate(all="ignore"):  # diverged weights are caught below, with a reason
+        _, a = forward(network, everything, dtype=np.float64, keep_z=False)
     H = a[layer]
+    if not np.all(np.isfinite(H)):
+        raise ValueError("some activations of this layer are not numbers: the weights have diverged")
     H_data = H[:len(X)]
     reading = output_reading(network, layer)
     if choice == "output" and isinstance(reading, str):

@@ -89,6 +89,22 @@ def test_output_axes_make_the_line_exact_for_every_point():
     assert abs(space.line.normal[1]) < 1e-12  # the decision reads the first axis only
 
 
+def test_two_softmax_outputs_decide_where_their_pre_activations_are_equal():
+    net = Network([2, 3, 2], ["tanh", "softmax"], seed=6)
+    X = np.random.default_rng(5).uniform(-2, 2, size=(60, 2))
+    space = hidden_space(net, X, 1, "output")
+    z = forward(net, X)[0][-1]
+    side = space.points @ space.line.normal + space.line.offset
+    assert np.allclose(side, z[:, 1] - z[:, 0]) and space.line.agree == 1.0
+
+
+def test_diverged_activations_are_refused_with_a_reason():
+    net = Network([2, 3, 1], ["relu", "sigmoid"], seed=6)
+    net.blocks[(0, 1)].weights[:] = np.inf
+    with pytest.raises(ValueError, match="diverged"):
+        hidden_space(net, np.ones((3, 2)), 1, "pca")
+
+
 def test_switch_points_follow_the_trainers_half_way_rule():
     assert switch_point("sigmoid") == pytest.approx(0.0, abs=1e-9)
     assert switch_point("tanh") == pytest.approx(np.arctanh(0.5), abs=1e-9)
