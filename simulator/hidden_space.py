@@ -236,7 +236,7 @@ def output_reading(network, layer):
     return f"{size} outputs split the space by several lines; a single line needs one or two outputs"
 
 
-def hidden_space(network, X, layer, choice, grid_lines=(), previous=None):
+def hidden_space(network, X, layer, choice, grid_lines=(), previous=None, classify=True):
     """The data and the input grid seen from ``layer``, and the output's decision line.
 
     Parameters
@@ -251,6 +251,8 @@ def hidden_space(network, X, layer, choice, grid_lines=(), previous=None):
     grid_lines : sequence of ndarray of shape (m, s_0)
         Input points along lines (:func:`input_grid_lines`).
     previous : Axes, optional
+    classify : bool
+        False for regression: the output is a number, not a decision, so no line.
     """
     X = np.asarray(X, dtype=float)
     lines = [np.asarray(line, dtype=float) for line in grid_lines]
@@ -261,7 +263,8 @@ def hidden_space(network, X, layer, choice, grid_lines=(), previous=None):
     if not np.all(np.isfinite(H)):
         raise ValueError("some activations of this layer are not numbers: the weights have diverged")
     H_data = H[:len(X)]
-    reading = output_reading(network, layer)
+    reading = output_reading(network, layer) if classify else \
+        "the output is a number to fit (regression), not a decision between classes"
     if choice == "output" and isinstance(reading, str):
         choice = "pca"
     axes = make_axes(H_data, choice, None if isinstance(reading, str) else reading[0], previous)

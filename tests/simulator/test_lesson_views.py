@@ -98,6 +98,13 @@ def test_two_softmax_outputs_decide_where_their_pre_activations_are_equal():
     assert np.allclose(side, z[:, 1] - z[:, 0]) and space.line.agree == 1.0
 
 
+def test_regression_has_no_decision_line():
+    net = Network([1, 4, 1], ["tanh", "linear"], seed=2)
+    space = hidden_space(net, np.linspace(-1, 1, 9)[:, None], 1, "pca", input_grid_lines((-1, 1)), classify=False)
+    assert space.line is None and "regression" in space.reason
+    assert space.lines[0].shape == (48, 2)  # the input line, carried into the hidden space
+
+
 def test_diverged_activations_are_refused_with_a_reason():
     net = Network([2, 3, 1], ["relu", "sigmoid"], seed=6)
     net.blocks[(0, 1)].weights[:] = np.inf

@@ -158,7 +158,8 @@ class HiddenSpaceView(LessonView):
             return "The hidden space shows the training data: the data does not fit this network."
         network = snapshot_network(snap)
         rows, self._subset_note = self.subset(train)
-        space = hidden_space(network, train.X[rows], layer, axes, self._grid_lines(snap, train), self._axes)
+        space = hidden_space(network, train.X[rows], layer, axes, self._grid_lines(snap, train), self._axes,
+                             classify=train.task == "classification")
         self._axes = space.axes
         brushes = self._brushes(train)
         brushes = brushes if isinstance(rows, slice) else [brushes[k] for k in rows]
