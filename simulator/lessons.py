@@ -102,9 +102,8 @@ def load_lesson(name, seed=0, folder=None):
     if seed:
         project.network.initialize("xavier", seed=seed)
         project.training_state = None
-    steps = (project.lesson or {}).get("steps")
-    project.lesson = {"name": name, "fingerprint": network_fingerprint(project.network),
-                      **({"steps": steps} if steps else {})}
+    kept = {k: v for k, v in (project.lesson or {}).items() if k in ("steps", "view")}
+    project.lesson = {"name": name, "fingerprint": network_fingerprint(project.network), **kept}
     return project
 
 

@@ -37,3 +37,11 @@ def layer_phrase(layer, n_layers):
     if layer == 0:
         return "the input layer"
     return "the output layer" if layer == n_layers - 1 else layer_title(layer, n_layers)
+
+
+def neuron_symbol(neuron, sizes):
+    """A short name for formulas: "x1", "ŷ" (or "ŷ2"), "h1.3" (neuron 3 of Hidden 1)."""
+    layer, index = neuron
+    if layer == 0 or layer == len(sizes) - 1:
+        return neuron_name(neuron, sizes)
+    return f"h{layer}.{index + 1}"

@@ -566,16 +566,19 @@ def _positions(entries, path, sizes):
 
 # ------------------------------------------------------------------- lesson
 FINGERPRINT_CHARS = 64  # a SHA-256 in hexadecimal; shorter prefixes are allowed
+LESSON_VIEWS = ("loss", "output", "activations", "gradient-flow", "hidden-space", "derivative", "chain-rule")
+"""The training views a lesson may open on (its ``view``): the Plots dock's tabs."""
 
 
 def lesson_from_dict(value, path="lesson"):
     """The ``lesson`` object: which lesson a project came from, checked.
 
     ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number}``;
-    ``steps`` (how many training steps the lesson's text speaks of) is optional.
-    Returns a new plain dict.
+    ``steps`` (how many training steps the lesson's text speaks of) and
+    ``view`` (the training view it opens on, one of ``LESSON_VIEWS``) are
+    optional. Returns a new plain dict.
     """
-    check_keys(value, path, ("name", "fingerprint"), ("steps",))
+    check_keys(value, path, ("name", "fingerprint"), ("steps", "view"))
     name = text(value["name"], key_path(path, "name"), MAX_NAME_CHARS)
     if not name:
         fail(key_path(path, "name"), "must not be empty")
@@ -585,4 +588,9 @@ def lesson_from_dict(value, path="lesson"):
     out = {"name": name, "fingerprint": fingerprint}
     if "steps" in value:
         out["steps"] = whole(value["steps"], key_path(path, "steps"), 1, MAX_STEPS)
+    if "view" in value:
+        view = text(value["view"], key_path(path, "view"), MAX_NAME_CHARS)
+        if view not in LESSON_VIEWS:
+            fail(key_path(path, "view"), f"must be one of {', '.join(LESSON_VIEWS)}, not {show(view)}")
+        out["view"] = view
     return out

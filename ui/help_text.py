@@ -36,6 +36,10 @@ HOW_TO = """\
 <li>The Plots panel runs a number of epochs, stops early at a target loss or accuracy, and sets the speed
  from one step a second to as fast as possible.</li>
 <li>You can edit while training: the run pauses between two steps, the edit is made, and training goes on.</li>
+<li>Three Plots tabs take one idea apart: <b>Hidden space</b> draws the data where a hidden layer puts it,
+ with the output's decision line; <b>Derivative</b> the loss along one weight, its tangent and the slope
+ measured two ways; <b>Chain rule</b> ∂L/∂w of one edge written out with its numbers. Select an edge on the
+ canvas to choose the weight.</li>
 </ul>
 <h3>Undo</h3>
 <p>Every edit can be undone (Ctrl+Z) and redone, and so can every training run ("Train 1,240 steps")

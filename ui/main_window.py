@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
         tabs = views.tabs
         tabs.setToolTip("")
         tabs.insertTab(0, loss_plot, "Loss")
+        views.view_names["loss"] = loss_plot
+        views.set_settings_source(lambda: self.document.settings, self.document.settings_changed)
         tabs.setTabToolTip(0, "Training and test loss per step, and accuracy for classification.")
         tabs.setCurrentIndex(0)
         for button in tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         self.training.add_view(views)
         views.sample_clicked.connect(self.trace_sample)
         views.set_neuron(self._views_neuron)
+        self._show_lesson_view()
 
     @property
     def loss_plot(self):
@@ -216,6 +219,7 @@ class MainWindow(QMainWindow):
         if trace is None or not self.view.show_trace(trace):
             return
         self._traced = (dataset_name, index)
+        self.training_views.set_example(dataset_name, index)
         which = "training" if dataset_name == "train" else "test"
         inputs = ", ".join(f"{v:.3g}" for v in trace.x)
         targets = ", ".join(f"{v:.3g}" for v in trace.y)
@@ -232,6 +236,7 @@ class MainWindow(QMainWindow):
         self._views_neuron = current[1] if current is not None and current[0] == "neuron" else None
         if self._plot_views is not None:
             self.training_views.set_neuron(self._views_neuron)
+            self.training_views.set_edge(current[1] if current is not None and current[0] == "edge" else None)
 
     def toggle_training(self):
         self.training.toggle()
@@ -323,6 +328,13 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_lessons()
         self.inspector.set_current(None)
+        self._show_lesson_view()
+
+    def _show_lesson_view(self):
+        """Bring the training view a lesson names (its ``view``) to the front of the Plots dock."""
+        view = (self.document.project.lesson or {}).get("view")
+        if view and self._plot_views is not None:
+            self.training_views.show_view(view)
 
     def _show_lesson_text(self):
         """The lesson's text while the network is still the lesson's; otherwise a note that it changed."""

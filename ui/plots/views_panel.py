@@ -1,11 +1,15 @@
-"""The training views in one widget: output, activations, gradient flow, and digits for 8x8 images."""
+"""The training views in one widget: output, activations, gradient flow, digits for 8x8 images,
+and the lesson views (hidden space, derivative, chain rule)."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from .activation_view import ActivationView
+from .chain_rule_view import ChainRuleView
+from .derivative_view import DerivativeView
 from .digits_view import DigitsView, is_image_input
 from .gradient_heatmap import GradientHeatmap
+from .hidden_space_view import HiddenSpaceView
 from .output_map import OutputMap
 
 
@@ -40,6 +44,19 @@ class TrainingViews(QWidget):
         self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
         self.tabs.setTabToolTip(3, "Test images (8x8 pixels) with the network's answer under each; wrong ones in red.")
         self.tabs.setTabVisible(3, False)
+        # the lesson views: a lesson opens on one of them by name (project_schema.LESSON_VIEWS)
+        self.hidden_space, self.derivative, self.chain_rule = HiddenSpaceView(), DerivativeView(), ChainRuleView()
+        self.lesson_views = (self.hidden_space, self.derivative, self.chain_rule)
+        for view, title, tip in ((self.hidden_space, "Hidden space", "The data as a hidden layer sees it, with "
+                                  "the input grid bent into that space and the output's decision line."),
+                                 (self.derivative, "Derivative", "The loss along one weight, with the "
+                                  "tangent whose slope backpropagation computes."),
+                                 (self.chain_rule, "Chain rule", "dL/dw of one edge for one example, "
+                                  "written out with its numbers.")):
+            self.tabs.setTabToolTip(self.tabs.addTab(view, title), tip)
+        self.view_names = {"output": self.output, "activations": self.activations, "gradient-flow": self.gradients,
+                           "hidden-space": self.hidden_space, "derivative": self.derivative,
+                           "chain-rule": self.chain_rule}  # the main window adds "loss"
         self.output.sample_clicked.connect(self.sample_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -51,6 +68,8 @@ class TrainingViews(QWidget):
         self.activations.show_snapshot(snapshot)
         self.gradients.show_snapshot(snapshot)
         self.digits.show_snapshot(snapshot)
+        for view in self.lesson_views:
+            view.show_snapshot(snapshot)
 
     def set_datasets(self, train, test):
         """The training and test Datasets (either may be None) changed; the gradient history restarts."""
@@ -61,10 +80,39 @@ class TrainingViews(QWidget):
         images = next((d for d in (train, test) if d is not None), None)
         self.tabs.setTabVisible(self.tabs.indexOf(self.digits),
                                 images is not None and is_image_input(images.n_inputs))
+        for view in self.lesson_views:
+            view.set_datasets(train, test)
 
     def set_neuron(self, neuron):
         """Show ``(layer, index)`` large in the activations tab (None: no neuron)."""
         self.activations.set_neuron(neuron)
+
+    def set_edge(self, edge):
+        """The edge ``(src, dst)`` selected on the canvas (None: none), for the derivative and chain rule."""
+        self.derivative.set_edge(edge)
+        self.chain_rule.set_edge(edge)
+
+    def set_settings_source(self, source, changed=None):
+        """``source()`` returns the TrainingSettings (the loss and the rule the lesson views use);
+        ``changed``, a signal emitted when they change."""
+        for view in self.lesson_views:
+            view.settings_source = source
+        if changed is not None:
+            changed.connect(self._on_settings_changed)
+        self._on_settings_changed()
+
+    def _on_settings_changed(self):
+        for view in self.lesson_views:
+            view.refresh()
+
+    def set_example(self, dataset_name, index):
+        """The example traced on the canvas; the chain rule follows it."""
+        self.chain_rule.set_example(dataset_name, index)
+
+    def show_view(self, name):
+        """Bring the view called ``name`` (see ``project_schema.LESSON_VIEWS``) to the front."""
+        if name in self.view_names:
+            self.tabs.setCurrentWidget(self.view_names[name])
 
     def clear(self):
         """Forget the gradient history (training was reset)."""
