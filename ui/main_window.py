@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
 
         loss_plot = LossPlot()
         loss_plot.set_history(self.training.history)
-        views = TrainingViews()
+        views = TrainingViews(self.document)
         self._plot_views = (loss_plot, views)
         # the loss first, then the output, activation and gradient-flow views
         tabs = views.tabs

@@ -1,10 +1,12 @@
-"""The training views in one widget: output, activations, gradient flow."""
+"""The training views in one widget: output, activations, gradient flow, contributions, loss shapes."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from .activation_view import ActivationView
+from .contributions_view import ContributionsView
 from .gradient_heatmap import GradientHeatmap
+from .loss_shapes_view import LossShapesView
 from .output_map import OutputMap
 
 
@@ -23,34 +25,51 @@ class TrainingViews(QWidget):
 
     sample_clicked = Signal(str, int)
 
-    def __init__(self, parent=None):
+    def __init__(self, document=None, parent=None):
         super().__init__(parent)
         self.output = OutputMap()
         self.activations = ActivationView()
         self.gradients = GradientHeatmap()
+        self.contributions = ContributionsView()
+        self.loss_shapes = LossShapesView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.output, "Output")
         self.tabs.addTab(self.activations, "Activations")
         self.tabs.addTab(self.gradients, "Gradient flow")
+        self.tabs.addTab(self.contributions, "Contributions")
+        self.tabs.addTab(self.loss_shapes, "Loss shapes")
         self.tabs.setTabToolTip(0, "The network's output over the input space, with the data.")
         self.tabs.setTabToolTip(1, "Each layer's activations, and the selected neuron's activation map.")
         self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
+        self.tabs.setTabToolTip(3, "One input, one hidden layer: each hidden neuron's share of the output curve.")
+        self.tabs.setTabToolTip(4, "L1, L2 and Huber (and cross-entropy) and their gradients against the "
+                                   "residual, with the data's residuals marked.")
         self.output.sample_clicked.connect(self.sample_clicked)
+        self.document = document
+        if document is not None:
+            self.contributions.width_chosen.connect(self._on_width_chosen)
+            document.settings_changed.connect(self._on_settings_changed)
+            self._on_settings_changed()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+    def _on_width_chosen(self, layer, size):
+        from ..commands.width import set_hidden_width
+        set_hidden_width(self.document, layer, size)
+
+    def _on_settings_changed(self):
+        self.loss_shapes.set_training_loss(self.document.settings.loss)
+
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` (a simulator Snapshot, or None before any training) in every view."""
-        self.output.show_snapshot(snapshot)
-        self.activations.show_snapshot(snapshot)
-        self.gradients.show_snapshot(snapshot)
+        for view in (self.output, self.activations, self.gradients, self.contributions, self.loss_shapes):
+            view.show_snapshot(snapshot)
 
     def set_datasets(self, train, test):
         """The training and test Datasets (either may be None) changed; the gradient history restarts."""
-        self.output.set_datasets(train, test)
-        self.activations.set_datasets(train, test)
-        self.gradients.set_datasets(train, test)
+        for view in (self.output, self.activations, self.gradients, self.contributions, self.loss_shapes):
+            view.set_datasets(train, test)
 
     def set_neuron(self, neuron):
         """Show ``(layer, index)`` large in the activations tab (None: no neuron)."""

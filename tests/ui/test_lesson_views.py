@@ -1,0 +1,118 @@
+"""The lesson views: each hidden neuron's contribution with a width slider, and the loss shapes."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from simulator.activations import get_activation
+from simulator.losses import get_loss
+from simulator.presets import make_preset
+from ui.document import Document
+from ui.plots.views_panel import TrainingViews
+from ui.training.controller import TrainingController
+
+
+@pytest.fixture
+def window(qtbot):
+    """A lesson in a document, its controller, and the training views registered with it."""
+    made = []
+
+    def build(name):
+        doc = Document(make_preset(name))
+        controller = TrainingController(doc)
+        views = TrainingViews(doc)
+        views.resize(900, 500)
+        qtbot.addWidget(views)
+        views.show()
+        controller.add_view(views)
+        made.append(controller)
+        return doc, controller, views
+
+    yield build
+    for controller in made:
+        controller.stop()
+
+
+def train(qtbot, controller, steps):
+    with qtbot.waitSignal(controller.running_changed, timeout=20000, check_params_cb=lambda running: not running):
+        assert controller.start(max_steps=steps)
+
+
+def test_contributions_add_up_to_the_drawn_output(qtbot, window):
+    doc, controller, views = window("sine")
+    train(qtbot, controller, 200)
+    view = views.contributions
+    views.tabs.setCurrentWidget(view)
+    assert view.pages.currentWidget() is view.canvas
+    shown = [c for c in view.terms if c.isVisible()]
+    assert len(shown) == 16  # one thin curve per hidden neuron
+    x, total = view.total.getData()
+    # the bold curve is the network's own output over the grid
+    snap = controller.trainer.snapshot(controller.grid)
+    np.testing.assert_allclose(total, snap.grid_activations[2][:, 0], atol=1e-5)
+    terms = np.stack([c.getData()[1] for c in shown], axis=1)
+    bias = view.bias_line.getData()[1][0]
+    assert np.abs(terms.sum(axis=1) + bias - total).max() < 1e-12
+    assert len(view.data.getData()[0]) == doc.project.datasets()[0].n_samples
+
+
+def test_the_width_slider_is_one_undoable_edit_with_fresh_weights(qtbot, window):
+    doc, controller, views = window("sine-one-neuron")
+    views.tabs.setCurrentWidget(views.contributions)
+    qtbot.waitUntil(lambda: views.contributions.width_slider.isEnabled(), timeout=5000)
+    slider = views.contributions.width_slider
+    assert slider.value() == 1
+    count = doc.undo_stack.count()
+    slider.setSliderDown(True)
+    for value in (3, 7, 12):  # a drag: nothing changes until the release
+        slider.setValue(value)
+    assert doc.network.sizes[1] == 1
+    slider.setSliderDown(False)
+    slider.sliderReleased.emit()
+    assert doc.network.sizes == [1, 12, 1]
+    assert doc.undo_stack.count() == count + 1
+    # fresh weights from the seed: the same as a network drawn at that width
+    from simulator.network import Network
+    fresh = Network([1, 12, 1], doc.network.activations, seed=doc.settings.seed)
+    fresh.initialize("xavier", seed=doc.settings.seed)
+    np.testing.assert_array_equal(doc.network.blocks[(0, 1)].weights, fresh.blocks[(0, 1)].weights)
+    qtbot.waitUntil(lambda: sum(c.isVisible() for c in views.contributions.terms) == 12, timeout=5000)
+    doc.undo_stack.undo()
+    assert doc.network.sizes == [1, 1, 1]
+    qtbot.waitUntil(lambda: slider.value() == 1, timeout=5000)
+    slider.setValue(5)  # a key press or a click on the groove is one edit of its own
+    assert doc.network.sizes == [1, 5, 1]
+
+
+def test_contributions_explain_a_network_they_cannot_split(qtbot, window):
+    doc, controller, views = window("spiral")
+    views.tabs.setCurrentWidget(views.contributions)
+    qtbot.waitUntil(lambda: "one input" in views.contributions.message.text()
+                    or "hidden layers" in views.contributions.message.text(), timeout=5000)
+    assert not views.contributions.width_slider.isEnabled()
+
+
+def test_loss_shapes_plot_the_loss_modules_own_gradient(qtbot, window):
+    doc, controller, views = window("outliers")
+    train(qtbot, controller, 200)
+    view = views.loss_shapes
+    views.tabs.setCurrentWidget(view)
+    assert view.pages.currentWidget() is view.canvas
+    linear = get_activation("linear")
+    for name in ("l1", "l2", "huber"):
+        r, g = view.grad_curves[name].getData()
+        assert len(r) > 100
+        a = r.reshape(-1, 1)
+        expected = get_loss(name).grad_z(a, np.zeros_like(a), a, linear)[:, 0] * len(r)
+        np.testing.assert_allclose(g, expected, rtol=1e-12, atol=1e-15)
+    # the data's residuals sit on the curves: the outliers far out, pulling hardest under L2
+    r, g = view.grad_marks["l2"].getData()
+    assert len(r) == doc.project.datasets()[0].n_samples
+    far = np.argmax(np.abs(r))
+    assert abs(g[far]) == pytest.approx(2 * abs(r[far]))
+    r1, g1 = view.grad_marks["l1"].getData()
+    assert np.allclose(np.abs(g1[np.abs(r1) > 1e-9]), 1.0)
+    assert abs(r[far]) > 5 * np.median(np.abs(r))
+    assert view.loss_curves["l2"].opts["pen"].width() == 4  # the lesson trains with L2
+    doc.set_setting("loss", "l1")
+    assert view.loss_curves["l1"].opts["pen"].width() == 4
