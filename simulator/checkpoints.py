@@ -90,10 +90,10 @@ class Checkpoints:
             kept = middle[1::2]
         states[1:-1] = kept
 
-    def steps(self):
-        """The recorded steps, oldest first."""
+    def steps(self, n_params=None):
+        """The recorded steps, oldest first (only those of states with ``n_params`` parameters, if given)."""
         with self._lock:
-            return [s.step for s in self._states]
+            return [s.step for s in self._states if n_params is None or s.n_params == n_params]
 
     def at(self, step):
         """The state recorded at ``step``, or None."""

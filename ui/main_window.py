@@ -178,6 +178,9 @@ class MainWindow(QMainWindow):
         for button in tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
             button.setToolTip("Show more plot tabs")
         self.plots.layout().addWidget(views, 1)
+        from .training.scrubber import StepScrubber
+        self.scrubber = StepScrubber(self.training, loss_plot)  # step back along the run
+        self.plots.layout().addWidget(self.scrubber)
         views.show()  # at once, not at the next turn of the event loop, if the dock is on screen
         self.training.add_view(loss_plot)
         self.training.add_view(views)

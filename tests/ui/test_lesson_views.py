@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 
 from simulator.activations import get_activation
 from simulator.losses import get_loss
@@ -116,3 +115,67 @@ def test_loss_shapes_plot_the_loss_modules_own_gradient(qtbot, window):
     assert view.loss_curves["l2"].opts["pen"].width() == 4  # the lesson trains with L2
     doc.set_setting("loss", "l1")
     assert view.loss_curves["l1"].opts["pen"].width() == 4
+
+
+# ------------------------------------------------------------------ step back
+def flat(doc):
+    return doc.network.plan().flat.copy()
+
+
+def test_rewind_to_a_recorded_step_is_exact_undoable_and_trains_on_from_there(qtbot, window):
+    from ui.training.scrubber import StepScrubber, rewind_to
+    doc, controller, views = window("outliers")
+    doc.set_setting("batch_size", 16)  # mini-batches: the shuffle order must come back too
+    scrubber = StepScrubber(controller)
+    qtbot.addWidget(scrubber)
+    train(qtbot, controller, 100)
+    at_100 = flat(doc)
+    train(qtbot, controller, 100)
+    at_200 = flat(doc)
+    record = controller.trainer.checkpoints
+    np.testing.assert_array_equal(record.at(100).params, at_100)
+    assert rewind_to(controller, 100)
+    np.testing.assert_array_equal(flat(doc), at_100)
+    assert controller.trainer.steps == 100
+    assert controller.history.column("step")[-1] == 100  # the loss curve stops at step 100
+    assert doc.undo_stack.undoText() == "Rewind to Step 100"
+    assert scrubber.label.text().startswith("at step 100, recorded to 200")
+    doc.undo_stack.undo()
+    np.testing.assert_array_equal(flat(doc), at_200)
+    assert controller.trainer.steps == 200 and controller.history.column("step")[-1] == 200
+    doc.undo_stack.redo()
+    np.testing.assert_array_equal(flat(doc), at_100)
+    # Play goes on from step 100, exactly as the first time
+    train(qtbot, controller, 100)
+    assert controller.trainer.steps == 200
+    np.testing.assert_array_equal(flat(doc), at_200)
+    assert record.steps()[-1] == 200
+
+
+def test_a_drag_of_the_slider_is_one_undo_step_and_the_views_follow(qtbot, window):
+    from ui.training.scrubber import StepScrubber
+    doc, controller, views = window("sine")
+    scrubber = StepScrubber(controller)
+    qtbot.addWidget(scrubber)
+    train(qtbot, controller, 60)
+    at_60 = flat(doc)
+    steps = scrubber.steps
+    assert steps[0] == 0 and steps[-1] == 60 and scrubber.slider.isEnabled()
+    count = doc.undo_stack.count()
+    slider = scrubber.slider
+    slider.setSliderDown(True)
+    scrubber._on_pressed()
+    for index in (50, 30, 10):
+        slider.setValue(index)
+        assert controller.trainer.steps == steps[index]  # live: the network follows the drag
+    slider.setSliderDown(False)
+    scrubber._on_released()
+    assert doc.undo_stack.count() == count + 1
+    assert doc.undo_stack.undoText() == f"Rewind to Step {steps[10]}"
+    np.testing.assert_array_equal(flat(doc), controller.trainer.checkpoints.at(steps[10]).params)
+    views.tabs.setCurrentWidget(views.contributions)
+    snap = controller.trainer.snapshot(controller.grid)
+    qtbot.waitUntil(lambda: np.allclose(views.contributions.total.getData()[1], snap.grid_activations[2][:, 0],
+                                        atol=1e-6), timeout=3000)
+    doc.undo_stack.undo()
+    np.testing.assert_array_equal(flat(doc), at_60)
