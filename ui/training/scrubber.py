@@ -10,6 +10,7 @@ the run, still to come, as a faint dashed curve. Play trains on from there
 from __future__ import annotations
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
@@ -130,8 +131,8 @@ class StepScrubber(QWidget):
         self._draw_cursor(now, record)
 
     def _draw_cursor(self, now, record):
-        if self.cursor is None:
-            return
+        if self.cursor is None or not (shiboken6.isValid(self.cursor) and shiboken6.isValid(self.future)):
+            return  # no loss plot, or it has gone (the window closing)
         shown = bool(self.steps) and now < self.steps[-1]
         self.cursor.setVisible(shown)
         if not shown:
