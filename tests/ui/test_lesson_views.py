@@ -179,3 +179,19 @@ def test_a_drag_of_the_slider_is_one_undo_step_and_the_views_follow(qtbot, windo
                                         atol=1e-6), timeout=3000)
     doc.undo_stack.undo()
     np.testing.assert_array_equal(flat(doc), at_60)
+
+
+# ------------------------------------------------------------------- capacity
+def test_capacity_shows_the_models_parameter_count_beside_the_accuracy(qtbot, window):
+    shapes = []
+    for name in ("spiral-3", "spiral"):
+        doc, controller, views = window(name)
+        views.tabs.setCurrentWidget(views.capacity)
+        train(qtbot, controller, 150)
+        qtbot.waitUntil(lambda: views.capacity.count.text() == f"{doc.network.parameter_count:,}", timeout=3000)
+        metrics = controller.last_metrics
+        assert views.capacity.train_value.text() == f"{100 * metrics['train_accuracy']:.1f}%"
+        assert views.capacity.test_value.text() == f"{100 * metrics['test_accuracy']:.1f}%"
+        shapes.append(views.capacity.count.text())
+        assert len(views.capacity.runs) == 1
+    assert shapes == ["3", "337"]  # the numbers the lessons teach

@@ -1,9 +1,10 @@
-"""The training views in one widget: output, activations, gradient flow, contributions, loss shapes."""
+"""The training views in one widget: output, activations, gradient flow, contributions, loss shapes, capacity."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from .activation_view import ActivationView
+from .capacity_view import CapacityView
 from .contributions_view import ContributionsView
 from .gradient_heatmap import GradientHeatmap
 from .loss_shapes_view import LossShapesView
@@ -32,18 +33,21 @@ class TrainingViews(QWidget):
         self.gradients = GradientHeatmap()
         self.contributions = ContributionsView()
         self.loss_shapes = LossShapesView()
+        self.capacity = CapacityView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.output, "Output")
         self.tabs.addTab(self.activations, "Activations")
         self.tabs.addTab(self.gradients, "Gradient flow")
         self.tabs.addTab(self.contributions, "Contributions")
         self.tabs.addTab(self.loss_shapes, "Loss shapes")
+        self.tabs.addTab(self.capacity, "Capacity")
         self.tabs.setTabToolTip(0, "The network's output over the input space, with the data.")
         self.tabs.setTabToolTip(1, "Each layer's activations, and the selected neuron's activation map.")
         self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
         self.tabs.setTabToolTip(3, "One input, one hidden layer: each hidden neuron's share of the output curve.")
         self.tabs.setTabToolTip(4, "L1, L2 and Huber (and cross-entropy) and their gradients against the "
                                    "residual, with the data's residuals marked.")
+        self.tabs.setTabToolTip(5, "The number of parameters beside the accuracy, for every network shape trained.")
         self.output.sample_clicked.connect(self.sample_clicked)
         self.document = document
         if document is not None:
@@ -54,6 +58,9 @@ class TrainingViews(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+    def _views(self):
+        return (self.output, self.activations, self.gradients, self.contributions, self.loss_shapes, self.capacity)
+
     def _on_width_chosen(self, layer, size):
         from ..commands.width import set_hidden_width
         set_hidden_width(self.document, layer, size)
@@ -63,12 +70,12 @@ class TrainingViews(QWidget):
 
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` (a simulator Snapshot, or None before any training) in every view."""
-        for view in (self.output, self.activations, self.gradients, self.contributions, self.loss_shapes):
+        for view in self._views():
             view.show_snapshot(snapshot)
 
     def set_datasets(self, train, test):
         """The training and test Datasets (either may be None) changed; the gradient history restarts."""
-        for view in (self.output, self.activations, self.gradients, self.contributions, self.loss_shapes):
+        for view in self._views():
             view.set_datasets(train, test)
 
     def set_neuron(self, neuron):
