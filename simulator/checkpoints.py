@@ -41,9 +41,10 @@ class Checkpoints:
     """
 
     def __init__(self, max_states=MAX_CHECKPOINTS, max_bytes=CHECKPOINT_BYTES):
-        self.max_states = max(4, int(max_states))
+        self.max_states = max(4, int(max_states))  # capacity() answers 4 or more, or 0
         self.max_bytes = int(max_bytes)
         self.stride = 1
+        self.too_big = False  # the last state offered was too big to keep four of
         self._states = []
         self._rows = None
         self._lock = threading.Lock()
@@ -56,9 +57,10 @@ class Checkpoints:
         return step % self.stride == 0
 
     def capacity(self, state):
-        """How many states like ``state`` the budget holds (at least 4)."""
-        per = max(state_bytes(state), 1)
-        return max(4, min(self.max_states, self.max_bytes // per))
+        """How many states like ``state`` the budget holds; 0 when it holds fewer than
+        4 (too few to step back along a run: nothing is recorded)."""
+        fits = min(self.max_states, self.max_bytes // max(state_bytes(state), 1))
+        return fits if fits >= 4 else 0
 
     def record(self, state):
         """Keep ``state`` (it must carry ``params``), forgetting any state at or after its step.
@@ -68,6 +70,7 @@ class Checkpoints:
         """
         if state.params is None:
             raise ValueError("a checkpoint needs the parameters")
+        limit = self.capacity(state)
         with self._lock:
             states = self._states
             cut = next((i for i, s in enumerate(states) if s.step >= state.step), len(states))
@@ -76,8 +79,11 @@ class Checkpoints:
             del states[cut:]
             if states and states[0].n_params != state.n_params:
                 states.clear()
+            self.too_big = not limit
+            if self.too_big:  # a network too big for the budget: no record rather than a blown budget
+                states.clear()
+                return
             states.append(state)
-            limit = self.capacity(state)
             while len(states) > limit:
                 self._thin(states)
 
@@ -86,8 +92,8 @@ class Checkpoints:
         self.stride *= 2
         middle = states[1:-1]
         kept = [s for s in middle if s.step % self.stride == 0]
-        if len(kept) > len(middle) // 2 + 1:  # steps off the stride (a run resumed from an odd step)
-            kept = middle[1::2]
+        if len(kept) >= len(middle) or len(kept) > (len(middle) + 1) // 2:
+            kept = middle[1::2]  # steps off the stride (a run resumed from an odd step): every other one
         states[1:-1] = kept
 
     def steps(self, n_params=None):

@@ -115,6 +115,18 @@ def test_the_record_stays_bounded_and_evenly_spaced():
         if small.due(step):
             small.record(TrainState(step=step, n_params=1000, params=np.zeros(1000)))
     assert len(small) <= 10
+    # a network too big for even four states is not recorded at all: the budget holds
+    huge = Checkpoints(max_bytes=3 * 8 * 1000)
+    huge.record(TrainState(step=0, n_params=1000, params=np.zeros(1000)))
+    assert len(huge) == 0 and huge.too_big
+
+
+def test_thinning_always_makes_room_even_off_the_stride():
+    record = Checkpoints(max_states=4)
+    for step in (0, 3, 5, 7, 9, 11, 13, 15, 17):
+        record.record(TrainState(step=step, n_params=1, params=np.zeros(1)))
+        assert len(record) <= 4
+    assert record.steps()[0] == 0 and record.steps()[-1] == 17
 
 
 def test_recording_from_an_earlier_step_forgets_the_later_ones():

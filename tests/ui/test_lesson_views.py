@@ -179,6 +179,17 @@ def test_a_drag_of_the_slider_is_one_undo_step_and_the_views_follow(qtbot, windo
                                         atol=1e-6), timeout=3000)
     doc.undo_stack.undo()
     np.testing.assert_array_equal(flat(doc), at_60)
+    # a drag that ends where it began leaves no entry
+    index = doc.undo_stack.index()
+    slider.setSliderDown(True)
+    scrubber._on_pressed()
+    slider.setValue(20)
+    assert controller.trainer.steps == steps[20]
+    slider.setValue(len(steps) - 1)
+    slider.setSliderDown(False)
+    scrubber._on_released()
+    assert doc.undo_stack.index() == index and doc.undo_stack.undoText() == "Train 60 steps"
+    np.testing.assert_array_equal(flat(doc), at_60)
 
 
 # ------------------------------------------------------------------- capacity

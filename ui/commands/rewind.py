@@ -13,6 +13,8 @@ rewinds at once (the views follow), and the moves of one drag merge.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .training import TrainCommand
 
 REWIND_MERGE_ID = 7301
@@ -48,6 +50,9 @@ class RewindCommand(TrainCommand):
             return False
         self.after, self.rows_redo = other.after, other.rows_redo
         self.setText(other.text())
+        # dragged back to where it started: the drag leaves no entry
+        self.setObsolete(self.after.step == self.before.step
+                         and np.array_equal(self.after.params, self.before.params))
         return True
 
 

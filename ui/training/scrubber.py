@@ -122,7 +122,9 @@ class StepScrubber(QWidget):
             before = [i for i, s in enumerate(self.steps) if s <= now]
             self.slider.setValue(before[-1] if before else 0)
             self.slider.blockSignals(False)
-        if not usable:
+        if not usable and record is not None and record.too_big:
+            self.label.setText("(this network is too big to record its steps)")
+        elif not usable:
             self.label.setText("(train first: the run is recorded)")
         else:
             last = self.steps[-1]
