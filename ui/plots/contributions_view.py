@@ -20,7 +20,6 @@ from ..theme import plot_colours
 from .view_support import grid_shape, message_label, style_plot
 
 NO_SNAPSHOT = "Each hidden neuron's share of the output appears here once the network has been drawn."
-SUM_COLOUR = "#222222"
 DATA_COLOUR = "#7f7f7f"
 TERM_COLOURS = ("#2f6fb0", "#e07b00", "#3a9d3a", "#c43c3c", "#8a5cc2", "#8c564b", "#d36fb8", "#2bb3c0")
 
@@ -69,8 +68,9 @@ class ContributionsView(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.data = pg.ScatterPlotItem(size=5, pen=pg.mkPen(None), brush=pg.mkBrush(DATA_COLOUR))
         self.plot.addItem(self.data)
-        self.bias_line = self.plot.plot([], [], pen=pg.mkPen("#555555", width=1, style=Qt.DashLine))
-        self.total = self.plot.plot([], [], pen=pg.mkPen(SUM_COLOUR, width=3))
+        ink = plot_colours()["text"]  # dark on a light theme, light on a dark one
+        self.bias_line = self.plot.plot([], [], pen=pg.mkPen(ink, width=1, style=Qt.DashLine))
+        self.total = self.plot.plot([], [], pen=pg.mkPen(ink, width=3))
         self.total.setZValue(10)
 
         self.message = message_label(NO_SNAPSHOT)

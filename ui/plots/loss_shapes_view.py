@@ -179,10 +179,11 @@ class LossShapesView(QWidget):
         first = None
         for col, name in enumerate(names):
             ours = name == self.training_loss
-            title = f"{SHORT[name]}{' (training uses this)' if ours else ''}"
+            title = f"{SHORT[name]}{' (in use)' if ours else ''}"
             self.loss_plots[name].setTitle(title, color=COLOURS[name], bold=ours)
             self.canvas.ci.addItem(self.loss_plots[name], row=0, col=col)
             self.canvas.ci.addItem(self.grad_plots[name], row=1, col=col)
+            self.canvas.ci.layout.setColumnStretchFactor(col, 1)  # equal columns, whatever the titles
             if first is None:
                 first = name
             else:
