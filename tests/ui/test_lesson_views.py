@@ -206,3 +206,13 @@ def test_capacity_shows_the_models_parameter_count_beside_the_accuracy(qtbot, wi
         shapes.append(views.capacity.count.text())
         assert len(views.capacity.runs) == 1
     assert shapes == ["3", "337"]  # the numbers the lessons teach
+
+
+def test_the_status_line_shows_the_loss_of_the_step_rewound_to(qtbot, window):
+    from ui.training.scrubber import rewind_to
+    doc, controller, views = window("sine")
+    train(qtbot, controller, 300)
+    late = controller.last_metrics["train_loss"]
+    assert rewind_to(controller, 20)
+    early = controller.trainer.evaluate(controller.trainer.train)[0]
+    assert controller.last_metrics["train_loss"] == early and early > 2 * late

@@ -348,6 +348,10 @@ class TrainingController(QObject):
             trainer.history.truncate(base)
             trainer.history.extend(rows)
             source = trainer.history
+            try:  # the status line shows the restored step's loss, not the one training left behind
+                self.last_metrics = trainer.evaluate_now()
+            except SimulatorError:
+                self.last_metrics = {}
         else:
             self.history.truncate(base)
             self.history.extend(rows)
