@@ -36,6 +36,8 @@ HOW_TO = """\
 <li>The Plots panel runs a number of epochs, stops early at a target loss or accuracy, and sets the speed
  from one step a second to as fast as possible.</li>
 <li>You can edit while training: the run pauses between two steps, the edit is made, and training goes on.</li>
+<li><b>Step back</b>: drag the slider under the plots to return the network to any recorded step of the run
+ (weights, optimiser and all; one undo step, "Rewind to Step 120"). Play trains on from there.</li>
 </ul>
 <h3>Undo</h3>
 <p>Every edit can be undone (Ctrl+Z) and redone, and so can every training run ("Train 1,240 steps")
