@@ -3,6 +3,7 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ..commands.width import set_hidden_width
 from .activation_view import ActivationView
 from .capacity_view import CapacityView
 from .contributions_view import ContributionsView
@@ -38,16 +39,17 @@ class TrainingViews(QWidget):
         self.tabs.addTab(self.output, "Output")
         self.tabs.addTab(self.activations, "Activations")
         self.tabs.addTab(self.gradients, "Gradient flow")
-        self.tabs.addTab(self.contributions, "Contributions")
-        self.tabs.addTab(self.loss_shapes, "Loss shapes")
-        self.tabs.addTab(self.capacity, "Capacity")
         self.tabs.setTabToolTip(0, "The network's output over the input space, with the data.")
         self.tabs.setTabToolTip(1, "Each layer's activations, and the selected neuron's activation map.")
         self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
-        self.tabs.setTabToolTip(3, "One input, one hidden layer: each hidden neuron's share of the output curve.")
-        self.tabs.setTabToolTip(4, "L1, L2 and Huber (and cross-entropy) and their gradients against the "
-                                   "residual, with the data's residuals marked.")
-        self.tabs.setTabToolTip(5, "The number of parameters beside the accuracy, for every network shape trained.")
+        for view, title, tip in (
+                (self.contributions, "Contributions",
+                 "One input, one hidden layer: each hidden neuron's share of the output curve."),
+                (self.loss_shapes, "Loss shapes", "L1, L2 and Huber (and cross-entropy) and their gradients "
+                                                  "against the residual, with the data's residuals marked."),
+                (self.capacity, "Capacity",
+                 "The number of parameters beside the accuracy, for every network shape trained.")):
+            self.tabs.setTabToolTip(self.tabs.addTab(view, title), tip)
         self.output.sample_clicked.connect(self.sample_clicked)
         self.document = document
         if document is not None:
@@ -62,7 +64,6 @@ class TrainingViews(QWidget):
         return (self.output, self.activations, self.gradients, self.contributions, self.loss_shapes, self.capacity)
 
     def _on_width_chosen(self, layer, size):
-        from ..commands.width import set_hidden_width
         set_hidden_width(self.document, layer, size)
 
     def _on_settings_changed(self):
