@@ -216,3 +216,15 @@ def test_the_status_line_shows_the_loss_of_the_step_rewound_to(qtbot, window):
     assert rewind_to(controller, 20)
     early = controller.trainer.evaluate(controller.trainer.train)[0]
     assert controller.last_metrics["train_loss"] == early and early > 2 * late
+
+
+def test_capacity_follows_a_rewind(qtbot, window):
+    from ui.training.scrubber import rewind_to
+    doc, controller, views = window("spiral")
+    views.tabs.setCurrentWidget(views.capacity)
+    train(qtbot, controller, 400)
+    late = views.capacity.train_value.text()
+    assert rewind_to(controller, 0)
+    start = controller.trainer.evaluate(controller.trainer.train)[1]
+    qtbot.waitUntil(lambda: views.capacity.train_value.text() == f"{100 * start:.1f}%", timeout=3000)
+    assert views.capacity.train_value.text() != late
