@@ -224,6 +224,8 @@ class LossShapesView(QWidget):
         far = float(residuals[np.argmax(np.abs(residuals))])
         pulls = ", ".join(f"{SHORT[n]} {abs(float(loss_shape(n, [far])[1][0])):.3g}"
                           for n in names if n != CROSS_ENTROPY or abs(far) < 1.0)
+        logits = (" For cross-entropy the pull is on the sigmoid's input z, and it is exactly r."
+                  if CROSS_ENTROPY in names else "")
         return (f"{using}Top: the loss of one example against its residual r = prediction \u2212 target; "
                 f"bottom: the gradient, how hard that example pulls its prediction. Each dot is one training "
-                f"example. The furthest is {abs(far):.3g} from its target; its pull: {pulls}.")
+                f"example. The furthest is {abs(far):.3g} from its target; its pull: {pulls}.{logits}")
