@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .backprop import Pass, augment
+from .checkpoints import Checkpoints
 from .divergence import explain_divergence
 from .errors import TrainingError
 from .history import History
@@ -90,9 +91,11 @@ class Trainer:
         # False while a worker evaluates the test set at frame rate instead
         # (evaluate_now): evaluating after every step costs about half a step
         self.test_each_step = True
+        self.checkpoints = None    # recorded states to step back to: from the first run on
         self.start()
         if state is not None:
             self.set_state(state)
+        self.checkpoints = Checkpoints()
 
     # --------------------------------------------------------------- settings
     def apply_settings(self, settings):
@@ -275,6 +278,8 @@ class Trainer:
         self.steps += 1
         if self.steps % CHECKPOINT_EVERY == 0:
             self._keep()
+        if self.checkpoints is not None and self.checkpoints.due(self.steps):
+            self.checkpoints.record(self.state())
 
     def _keep(self):
         plan = self.network.plan(self._dtype)
@@ -304,8 +309,11 @@ class Trainer:
 
     def start(self):
         """Keep the current weights as the roll-back point (at the start of every run,
-        so a NaN never rolls back past an edit made between runs)."""
+        so a NaN never rolls back past an edit made between runs), and record
+        the state the run starts from (see checkpoints.py)."""
         self._keep()
+        if self.checkpoints is not None:
+            self.checkpoints.record(self.state())
 
     # ------------------------------------------------------------------ state
     def state(self, params=True):

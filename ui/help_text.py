@@ -40,6 +40,8 @@ HOW_TO = """\
  with the output's decision line; <b>Derivative</b> the loss along one weight, its tangent and the slope
  measured two ways; <b>Chain rule</b> ∂L/∂w of one edge written out with its numbers. Select an edge on the
  canvas to choose the weight.</li>
+<li><b>Step back</b>: drag the slider under the plots to return the network to any recorded step of the run
+ (weights, optimiser and all; one undo step, "Rewind to Step 120"). Play trains on from there.</li>
 </ul>
 <h3>Undo</h3>
 <p>Every edit can be undone (Ctrl+Z) and redone, and so can every training run ("Train 1,240 steps")

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
 
         loss_plot = LossPlot()
         loss_plot.set_history(self.training.history)
-        views = TrainingViews()
+        views = TrainingViews(self.document)
         self._plot_views = (loss_plot, views)
         # the loss first, then the output, activation and gradient-flow views
         tabs = views.tabs
@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         for button in tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
             button.setToolTip("Show more plot tabs")
         self.plots.layout().addWidget(views, 1)
+        from .training.scrubber import StepScrubber
+        self.scrubber = StepScrubber(self.training, loss_plot)  # step back along the run
+        self.plots.layout().addWidget(self.scrubber)
         views.show()  # at once, not at the next turn of the event loop, if the dock is on screen
         self.training.add_view(loss_plot)
         self.training.add_view(views)

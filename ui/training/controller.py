@@ -61,6 +61,7 @@ class TrainingController(QObject):
         self.latest = None           # the newest snapshot not yet drawn
         self.steps_per_second = None  # None: as fast as possible
         self.last_metrics = {}
+        self._restored_metrics = None  # evaluated by state_restored, for the next idle snapshot
         self._worker = None
         self._thread = None
         self._segment = None         # TrainState at the start of the run segment not yet on the undo stack
@@ -348,6 +349,10 @@ class TrainingController(QObject):
             trainer.history.truncate(base)
             trainer.history.extend(rows)
             source = trainer.history
+            try:  # the status line shows the restored step's loss, not the one training left behind
+                self.last_metrics = self._restored_metrics = trainer.evaluate_now()
+            except SimulatorError:
+                self.last_metrics = {}
         else:
             self.history.truncate(base)
             self.history.extend(rows)
@@ -489,7 +494,9 @@ class TrainingController(QObject):
         trainer = self.trainer
         try:
             if trainer is not None:
-                snap = trainer.snapshot(self.grid, since=self._history_since())
+                # after an undo, redo or rewind the snapshot carries the metrics state_restored evaluated
+                metrics, self._restored_metrics = self._restored_metrics, None
+                snap = trainer.snapshot(self.grid, since=self._history_since(), metrics=metrics)
             else:
                 grid = None
                 try:
