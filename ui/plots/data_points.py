@@ -79,9 +79,14 @@ class DataPoints(QObject):
                 self.positions[name] = point_positions(dataset, n_inputs)
                 colours = point_colours(dataset, value_map, levels)
             x, y = self.positions[name]
+            # the legend draws an item's default brush and pen: the points' own colour when they
+            # share one, else a neutral grey
+            common = colours[0] if colours and all(c == colours[0] for c in colours) else pg.mkColor("#808080")
             if name == "train":
+                self.train.setBrush(common, update=False)
                 self.train.setData(x=x, y=y, brush=colours)
             else:
+                self.test.setPen(pg.mkPen(common, width=2.0), update=False)
                 self.test_halo.setData(x=x, y=y)
                 self.test.setData(x=x, y=y, pen=[pg.mkPen(c, width=2.0) for c in colours])
 
