@@ -181,6 +181,14 @@ class Document(QObject):
         (spin-box steps) become one undo step."""
         return self._push(cmd.SetDataCommand(self, data, merge))
 
+    def add_data_point(self, x, target):
+        """Add a training point at inputs ``x`` with ``target`` (class index or value)."""
+        return self._push(cmd.AddDataPointCommand(self, x, target))
+
+    def remove_data_point(self, which, row):
+        """Take away row ``row`` of the ``"train"`` or ``"test"`` set."""
+        return self._push(cmd.RemoveDataPointCommand(self, which, row))
+
     # ---------------------------------------------------------- file methods
     def new_project(self, project=None):
         """Replace everything with ``project`` (default: a small blank network)."""

@@ -21,6 +21,7 @@ Two ways to be exact:
 """
 
 from .base import DocumentCommand, SetValueCommand
+from .points import AddDataPointCommand, RemoveDataPointCommand
 from .structure import (AddNeuronCommand, ConnectLayersCommand, DeleteItemsCommand, DisconnectLayersCommand,
                         InsertLayerCommand, RemoveLayerCommand, RemoveNeuronCommand, ResizeLayerCommand,
                         rewire_note)
@@ -29,7 +30,7 @@ from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, M
                      SetActivationCommand, SetBiasCommand, SetDataCommand, SetSettingCommand, SetWeightCommand,
                      setting_label)
 
-__all__ = ["AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
+__all__ = ["AddDataPointCommand", "RemoveDataPointCommand", "AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
            "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",
            "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetSettingCommand",

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from simulator.names import neuron_name
 
 from .data_points import DataPoints
+from .point_drawing import DrawControls, PointDrawing
 from .view_support import (DECISION_THRESHOLD, MAP_STRENGTH, NEUTRAL, GridShape, activation_map, as_image,
                            class_colour, grid_shape, label_colour_bar, map_plot, nice_bound, place_legend,
                            translucent_legend)
@@ -72,9 +73,13 @@ class OutputMap(QWidget):
     -------
     sample_clicked(str, int)
         ``("train" or "test", row)`` when a data point is clicked.
+    point_added(tuple, object), point_removed(str, int)
+        A point drawn or taken away with "Draw points" on (see point_drawing.py).
     """
 
     sample_clicked = Signal(str, int)
+    point_added = Signal(tuple, object)
+    point_removed = Signal(str, int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -107,10 +112,15 @@ class OutputMap(QWidget):
         self.points = DataPoints(self.plot)
         self.points.sample_clicked.connect(self.sample_clicked)
         self.plot.getViewBox().sigResized.connect(self._place_legend)
+        self.draw_controls = DrawControls()
+        self.drawing = PointDrawing(self.points, self.draw_controls)
+        self.drawing.point_added.connect(self.point_added)
+        self.drawing.point_removed.connect(self.point_removed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.draw_controls)
         layout.addWidget(self.pages, 1)
         self._say(NO_SNAPSHOT)
 
@@ -118,6 +128,7 @@ class OutputMap(QWidget):
     def set_datasets(self, train, test):
         """Use new data (Dataset objects, either may be None); redraws the points."""
         self.train, self.test = train, test
+        self.draw_controls.set_dataset(train if train is not None else test)
         targets = [d.y[:, 0] for d in (train, test) if d is not None and d.task == "regression"]
         self._target_bound = (nice_bound(max(float(np.abs(t).max()) for t in targets if len(t)), floor=0.1)
                               if any(len(t) for t in targets) else None)

@@ -22,6 +22,8 @@ class TrainingViews(QWidget):
     """
 
     sample_clicked = Signal(str, int)
+    point_added = Signal(tuple, object)  # drawn on the output view (see point_drawing.py)
+    point_removed = Signal(str, int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,6 +38,8 @@ class TrainingViews(QWidget):
         self.tabs.setTabToolTip(1, "Each layer's activations, and the selected neuron's activation map.")
         self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
         self.output.sample_clicked.connect(self.sample_clicked)
+        self.output.point_added.connect(self.point_added)
+        self.output.point_removed.connect(self.point_removed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
