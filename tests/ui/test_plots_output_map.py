@@ -36,7 +36,8 @@ def rendered(widget):
     """The widget as drawn: an (h, w, 3) uint8 array."""
     image = widget.grab().toImage().convertToFormat(QImage.Format_RGB888)
     w, h = image.width(), image.height()
-    return np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())[:, :3 * w].reshape(h, w, 3)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())[:, :3 * w]
+    return pixels.reshape(h, w, 3).copy()  # its own memory: the QImage goes when this returns
 
 
 def count_near(pixels, colour, tolerance=30):

@@ -10,6 +10,8 @@ from .base import DocumentCommand
 class _DataPointCommand(DocumentCommand):
     """Keeps the project's data before and after the edit (``new_data`` computes it)."""
 
+    KEEPS_RUN = True  # a run in progress trains on the new data from the next step (ui/training)
+
     def prepare(self):
         self.old = self.doc.project.data
         self.new = self.new_data(self.old)  # raises DatasetError with the reason

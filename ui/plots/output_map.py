@@ -90,6 +90,7 @@ class OutputMap(QWidget):
         self._levels = (0.0, 1.0)
         self._target_bound = None
         self._pending_rect = None
+        self._legend_pending = False
         self.discretise = QCheckBox("Discretise")
         self.discretise.setToolTip("Show only the decision: which class (or which band of values) "
                                    "the network gives each point, without the shades in between.")
@@ -184,6 +185,9 @@ class OutputMap(QWidget):
             self._pending_rect = None
         if mode == "curve":
             self._draw_curves(snap.grid[:, 0], out, task)
+            if self._legend_pending:  # now that the curves are drawn, keep the legend off them
+                self._legend_pending = False
+                self._place_legend()
         self.pages.setCurrentWidget(self.canvas)
 
     def _draw_map(self, values, n, task):
@@ -233,6 +237,7 @@ class OutputMap(QWidget):
         self.points.set_points(self.train, self.test, shape.n_inputs, value_map, self._levels)
         self._set_tooltip(mode, task, n_out)
         self._place_legend()
+        self._legend_pending = mode == "curve"
 
     def _place_legend(self, *_):
         """Move the legend to the corner where it hides the fewest points (it can also be dragged)."""

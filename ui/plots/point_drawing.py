@@ -70,8 +70,9 @@ class DrawControls(QWidget):
         self.value.setVisible(self.task == "regression" and self.n_inputs == 2)
         self.classes.setEnabled(on)
         self.value.setEnabled(on)
-        where = "at the height you click" if self.task == "regression" and self.n_inputs == 1 else ""
-        self.hint.setText(f"left click adds {where}, right click removes".replace("  ", " ") if on else "")
+        where = " at the height you click" if self.task == "regression" and self.n_inputs == 1 else ""
+        self.hint.setText(f"left click adds a training point{where}, right click removes the nearest point"
+                          if on else "")
 
 
 class PointDrawing(QObject):

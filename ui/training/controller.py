@@ -301,7 +301,10 @@ class TrainingController(QObject):
                               "the optimiser's memory (momentum, Adam's averages) starts afresh")
 
     def _data_goes_on(self, trainer):
-        """New data the run can take (a point drawn or taken away) is trained on from the next step."""
+        """A point drawn or taken away is trained on from the next step (other new data restarts)."""
+        stack = self.doc.undo_stack
+        if not getattr(stack.command(stack.index() - 1), "KEEPS_RUN", False):
+            return False
         try:
             datasets = self.doc.project.datasets()
             trainer.set_datasets(*datasets)
