@@ -110,8 +110,8 @@ class GradientHeatmap(QWidget):
         self.pages.setCurrentWidget(self.message)
 
     def set_datasets(self, train, test):
-        """New data means a new run: start again."""
-        self.clear()
+        """Nothing to do: new data that restarts training starts again at step 0, which
+        ``show_snapshot`` sees; points drawn during a run keep its history."""
 
     def show_snapshot(self, snapshot):
         """Add the snapshot's norms as a column (replacing the last if it is the same step)."""
