@@ -8,7 +8,7 @@ import pytest
 
 from simulator.history import History
 from tests.ui.test_plots_helpers import lesson
-from ui.plots.loss_plot import LOG_FLOOR, LossPlot, log_ticks
+from ui.plots.loss_plot import LOG_FLOOR, TEST_COLOUR, TRAIN_COLOUR, LossPlot, log_ticks
 
 
 @pytest.fixture
@@ -90,12 +90,22 @@ def test_a_single_step_is_a_visible_point(plot):
 
 def test_the_legend_says_what_each_curve_averages(plot):
     fed(plot, [0.5, 0.4], test=[np.nan, 0.45], classification=True)
-    names = [label.text for _, label in plot.legend.items]
-    assert names[0].startswith("training loss and accuracy") and "mini-batch" in names[0]
-    assert names[1].startswith("test loss and accuracy") and "whole test set" in names[1]
+    text = plot.legend.text()
+    assert "One point per training step" in text
+    assert "training loss and accuracy: mean over each step's mini-batch" in text
+    assert "test loss and accuracy: mean over the whole test set" in text
+    assert TRAIN_COLOUR in text and TEST_COLOUR in text  # each entry in its curve's colour
+    assert plot.train_loss.opts["pen"].color().name() == TRAIN_COLOUR
     fed(plot, [0.5, 0.4])  # sine: regression, no test set
-    names = [label.text for _, label in plot.legend.items]
-    assert len(names) == 1 and names[0].startswith("training loss:")
+    assert "training loss: mean" in plot.legend.text() and "test" not in plot.legend.text()
+
+
+def test_a_narrow_plot_keeps_its_axis_inside(plot):
+    fed(plot, np.linspace(1.0, 0.1, 300), test=np.linspace(1.1, 0.2, 300), classification=True)
+    plot.resize(420, 360)
+    pg.QtWidgets.QApplication.processEvents()
+    right = plot.loss_plot.mapRectToScene(plot.loss_plot.boundingRect()).right()
+    assert right <= plot.graphics.viewport().width() + 1  # the legend does not widen the plots
 
 
 def test_a_million_steps_are_downsampled_and_clipped(plot):

@@ -7,6 +7,7 @@ history itself is bounded, see simulator/history.py).
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -106,14 +107,11 @@ class LossPlot(QWidget):
                         "whole test set, evaluated about 30 times a second. Lower is better.")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(plot_colours()["background"])
-        # the legend sits above the plots, where it never covers a curve
-        self.legend = pg.LegendItem(colCount=2, labelTextColor=plot_colours()["text"])
-        self.graphics.addItem(self.legend, row=0, col=0)
-        self.loss_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LossAxis(),
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LossAxis(),
                                                                         "bottom": LossAxis("bottom")})
         self.loss_plot.setLabel("left", "mean loss")
         # no grid: pyqtgraph paints it with the axes, at a cost every frame
-        self.acc_plot = self.graphics.addPlot(row=2, col=0, axisItems={"left": LossAxis(),
+        self.acc_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LossAxis(),
                                                                        "bottom": LossAxis("bottom")})
         self.acc_plot.setLabel("left", "accuracy")
         self.acc_plot.setLabel("bottom", "training step")
@@ -133,12 +131,11 @@ class LossPlot(QWidget):
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
         self._x_max = None
         self._y_range = None
-        self._has_test = None
+        self._legend_key = None
         self.train_loss = _curve(self.loss_plot, TRAIN_COLOUR, "training")
         self.test_loss = _curve(self.loss_plot, TEST_COLOUR, "test")
         self.train_acc = _curve(self.acc_plot, TRAIN_COLOUR, "training")
         self.test_acc = _curve(self.acc_plot, TEST_COLOUR, "test")
-        self._fill_legend(False, True)
 
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small losses late in training stay "
@@ -146,9 +143,12 @@ class LossPlot(QWidget):
         self.log_scale.toggled.connect(self._on_log_toggled)
         self.note = QLabel()
         self.note.setStyleSheet(f"color: {plot_colours()['text']};")
+        # the legend: a line of text above the plots, wrapping in a narrow dock, never over a curve
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self._fill_legend(False, True)
         top = QHBoxLayout()
-        top.addWidget(QLabel("One point per training step."))
-        top.addStretch(1)
+        top.addWidget(self.legend, 1)
         top.addWidget(self.note)
         top.addWidget(self.log_scale)
         layout = QVBoxLayout(self)
@@ -166,14 +166,15 @@ class LossPlot(QWidget):
 
     def _fill_legend(self, classification, has_test):
         """Say what each colour is a mean over; the test entry only when there is a test set."""
-        if (classification, has_test) == (self._legend_key if hasattr(self, "_legend_key") else None):
+        if (classification, has_test) == self._legend_key:
             return
         self._legend_key = (classification, has_test)
         what = "loss and accuracy" if classification else "loss"
-        self.legend.clear()
-        self.legend.addItem(self.train_loss, f"training {what}: the mean over each step's mini-batch")
+        entries = [(TRAIN_COLOUR, f"training {what}: mean over each step's mini-batch")]
         if has_test:
-            self.legend.addItem(self.test_loss, f"test {what}: the mean over the whole test set")
+            entries.append((TEST_COLOUR, f"test {what}: mean over the whole test set"))
+        self.legend.setText("One point per training step. " + " &nbsp; ".join(
+            f"<span style='color:{colour}'>━━</span>&nbsp;{html.escape(text, quote=False)}" for colour, text in entries))
 
     def _show_accuracy(self, on):
         if on != self._classification:
