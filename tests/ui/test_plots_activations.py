@@ -141,7 +141,7 @@ def test_a_deep_saturated_tanh_layer_is_reported_and_the_output_layer_is_not(vie
     view.set_datasets(train, test)
     view.show_snapshot(trainer.snapshot(grid=grid))
     titles = [p.titleLabel.text for p in view.histograms.plots]
-    assert "saturated" in titles[1] and not titles[1].split(": ")[1].startswith("0 of")
+    assert "saturated" in titles[1] and not titles[1].split("<br>")[1].startswith("0 of")
     assert "saturated" not in titles[2]  # the output: a confident answer, not a problem
     pg.QtWidgets.QApplication.processEvents()
 

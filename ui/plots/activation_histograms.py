@@ -14,7 +14,7 @@ from ..theme import plot_colours
 MAX_TRAINING_ROWS = 256
 """Without a grid, the histograms run the network on at most this many training inputs."""
 WARN = "#c43c3c"
-PLOT_HEIGHT = 100
+PLOT_HEIGHT = 130
 """Pixels each layer's histogram keeps at least; more layers than fit scroll."""
 
 
@@ -96,7 +96,8 @@ class LayerHistograms(QWidget):
                 self._share_ticks(self.plots[k], self.y_tops[k])
             self.curves[k].setData(self.edges[k], shares)
             text, warn = describe(counts)
-            title = f"{self.titles[k]}: {text}" if text else self.titles[k]
+            # two lines: a narrow pane keeps the whole title and the axis in view
+            title = f"{self.titles[k]}<br>{text}" if text else self.titles[k]
             if title != self.plots[k].titleLabel.text:  # laying out a label costs more than the bars
                 self.plots[k].setTitle(title, color=WARN if warn else "#333333", size="9pt")
         self.pages.setCurrentWidget(self.scroll)
