@@ -125,3 +125,9 @@ def test_a_million_steps_are_downsampled_and_clipped(plot):
     x, _ = curve.getData()  # what is drawn: a few points per pixel, not every row
     assert len(x) <= 8 * plot.loss_plot.getViewBox().width() < len(history) / 2
     assert curve.xData[-1] == rows
+
+
+def test_step_numbers_are_written_in_full(plot):
+    axis = plot.acc_plot.getAxis("bottom")
+    assert axis.tickStrings([0.0, 500_000.0, 1_000_000.0], 1.0, 500_000.0) == ["0", "500,000", "1,000,000"]
+    assert plot.loss_plot.getAxis("left").tickStrings([0.02, 0.04], 1.0, 0.02) == ["0.02", "0.04"]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.names import layer_title
 
-from .view_support import label_colour_bar, map_plot, sequential_map
+from .view_support import PlainAxis, label_colour_bar, map_plot, sequential_map
 
 CAPACITY = 400
 """Most columns kept; when full, the older half is thinned to every other column's worth."""
@@ -72,11 +72,10 @@ class GradientHeatmap(QWidget):
         self._stale = False
         self._x_range = None
         parts = map_plot("The gradient of every layer appears here, step by step, once training starts.",
-                         sequential_map(), LEVELS, row_major=False)
+                         sequential_map(), LEVELS, bottom_axis=PlainAxis("bottom"), row_major=False)
         self.canvas, self.plot, self.nan_patch = parts.canvas, parts.plot, parts.nan_patch
         self.image, self.colour_bar, self.message, self.pages = parts.image, parts.colour_bar, parts.message, parts.pages
         self.plot.setLabel("bottom", "training step")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # 20000, not 20 x 1000
         label_colour_bar(self.colour_bar, "log10 ‖∂L/∂θ‖ per layer")
         self.caption = QLabel("How strongly each layer's weights are pushed at each step. Dark rows "
                               "near the inputs in a deep network: the gradient vanishes on its way back.")

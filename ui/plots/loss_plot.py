@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..theme import plot_colours
-from .view_support import CLASS_COLOURS
+from .view_support import CLASS_COLOURS, PlainAxis
 
 TRAIN_COLOUR = CLASS_COLOURS[1]
 TEST_COLOUR = CLASS_COLOURS[0]
@@ -25,13 +25,12 @@ SINGLE_POINT = {"symbol": "o", "symbolSize": 6}
 """A curve of one point draws its point: a line needs two."""
 
 
-class LossAxis(pg.AxisItem):
-    """A value axis that writes plain numbers (0.02, not "2 x 0.01" or "2·10⁻²"), and on a
-    log scale ticks at 1, 2 and 5 times the powers of ten, only as many as fit."""
+class LossAxis(PlainAxis):
+    """An axis that writes plain numbers (0.02, not "2 x 0.01" or "2·10⁻²"; steps as 20,000),
+    and on a log scale ticks at 1, 2 and 5 times the powers of ten, only as many as fit."""
 
     def __init__(self, orientation="left", **kwargs):
         super().__init__(orientation, **kwargs)
-        self.enableAutoSIPrefix(False)
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
         return [(None, log_ticks(minVal, maxVal, size))]

@@ -136,6 +136,20 @@ def label_colour_bar(bar, text):
     axis.setLabel(text, color=plot_colours()["text"])
 
 
+class PlainAxis(pg.AxisItem):
+    """An axis that writes plain numbers: no SI prefix ("(x0.001)"), and whole numbers such
+    as training steps in full with thousands separators (1,000,000, not 1e+06)."""
+
+    def __init__(self, orientation="bottom", **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):
+        if self.logMode or spacing * scale < 1 or not all(float(v * scale).is_integer() for v in values):
+            return super().tickStrings(values, scale, spacing)
+        return [f"{v * scale:,.0f}" for v in values]
+
+
 @dataclass
 class MapPlot:
     """The parts of a map view: a plot holding an image over a grey "not a number"
