@@ -42,7 +42,7 @@ class LossAxis(PlainAxis):
 def log_ticks(lo, hi, size, spacing=28.0):
     """log10 of the tick values between 10**lo and 10**hi for an axis ``size`` pixels long.
 
-    The densest of: every power of ten times 1, 2 and 5; every power of ten; every
+    The densest of: every power of ten times 1, 2 and 5; times 1 and 3; every power of ten; every
     n-th power of ten, whose ticks stay at least ``spacing`` pixels apart. Within a
     single decade, the plain linear ticks of the values.
     """
@@ -51,7 +51,7 @@ def log_ticks(lo, hi, size, spacing=28.0):
         return []
     room = max(2, int(size // spacing))
     first, last = math.floor(lo), math.ceil(hi)
-    for mantissas in ((1, 2, 5), (1,)):
+    for mantissas in ((1, 2, 5), (1, 3), (1,)):
         ticks = [e + math.log10(m) for e in range(first, last + 1) for m in mantissas]
         ticks = [t for t in ticks if lo <= t <= hi]
         if 2 <= len(ticks) <= room:
