@@ -123,7 +123,6 @@ class LossPlot(QWidget):
             # redrawn at 30 Hz costs more than the curves
             plot.disableAutoRange()
             plot.hideButtons()
-            plot.setMenuEnabled(False)
             for axis in ("left", "bottom"):  # readable on the theme's background
                 plot.getAxis(axis).setPen(pg.mkPen(plot_colours()["axis"]))
                 plot.getAxis(axis).setTextPen(pg.mkPen(plot_colours()["text"]))
