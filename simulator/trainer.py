@@ -133,6 +133,29 @@ class Trainer:
             self._train_aug = augment(self.train.X, dtype)
             self._train_y = self.train.y.astype(dtype)
 
+    def set_datasets(self, train, test=None):
+        """Train on new data from the next step on (points drawn or taken away during a run),
+        keeping the weights, the optimiser's memory and the step count.
+
+        Raises TrainingError, changing nothing, if the data does not fit the
+        network, the loss or the task trained so far.
+        """
+        if train.task != self.train.task:
+            raise TrainingError(f"the new data is for {train.task}, but this run trains {self.train.task}")
+        problem = check_training(self.network, train, test, self.settings)
+        if problem:
+            raise TrainingError(problem)
+        reason = self.loss.check_targets(train.y)
+        if reason is not None:
+            raise TrainingError(reason)
+        self.train = train
+        self.test = test if test is not None and test.n_samples else None
+        self._train_targets = _targets(train)
+        self._train_aug = augment(train.X, self._dtype)
+        self._train_y = train.y.astype(self._dtype)
+        self._order, self._epoch_data, self._cursor = None, None, 0  # a new epoch over the new rows
+        self._passes, self._eval_cache = {}, {}
+
     @property
     def classification(self):
         return self.train.task == "classification"

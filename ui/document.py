@@ -186,6 +186,14 @@ class Document(QObject):
         resize the input and output layers to it (``simulator.data_fit.fitted``)."""
         return self._push(cmd.ImportDataCommand(self, data, fit, name))
 
+    def add_data_point(self, x, target):
+        """Add a training point at inputs ``x`` with ``target`` (class index or value)."""
+        return self._push(cmd.AddDataPointCommand(self, x, target))
+
+    def remove_data_point(self, which, row):
+        """Take away row ``row`` of the ``"train"`` or ``"test"`` set."""
+        return self._push(cmd.RemoveDataPointCommand(self, which, row))
+
     # ---------------------------------------------------------- file methods
     def new_project(self, project=None):
         """Replace everything with ``project`` (default: a small blank network)."""

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.training.add_view(loss_plot)
         self.training.add_view(views)
         views.sample_clicked.connect(self.trace_sample)
+        views.point_added.connect(self.document.add_data_point)
+        views.point_removed.connect(self.document.remove_data_point)
         views.set_neuron(self._views_neuron)
         self._show_lesson_view()
 

@@ -31,6 +31,8 @@ class TrainingViews(QWidget):
     """
 
     sample_clicked = Signal(str, int)
+    point_added = Signal(tuple, object)  # drawn on the output view (see point_drawing.py)
+    point_removed = Signal(str, int)
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -70,6 +72,8 @@ class TrainingViews(QWidget):
                            "hidden-space": self.hidden_space, "derivative": self.derivative,
                            "chain-rule": self.chain_rule}  # the main window adds "loss"
         self.output.sample_clicked.connect(self.sample_clicked)
+        self.output.point_added.connect(self.point_added)
+        self.output.point_removed.connect(self.point_removed)
         self.document = document
         if document is not None:
             self.contributions.width_chosen.connect(self._on_width_chosen)

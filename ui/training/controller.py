@@ -282,6 +282,8 @@ class TrainingController(QObject):
     def _apply_changes_while_running(self):
         changes, self._changes = self._changes, set()
         trainer = self.trainer
+        if "data" in changes and self._data_goes_on(trainer):
+            return
         if "data" in changes:
             self._worker.request_stop()
             self._stale = True  # the trainer holds the old data: dropped once the run has ended
@@ -298,6 +300,19 @@ class TrainingController(QObject):
         if "structure" in changes and trainer.optimizer.name != "sgd":
             self.message.emit("The network's shape changed: training goes on from the current weights; "
                               "the optimiser's memory (momentum, Adam's averages) starts afresh")
+
+    def _data_goes_on(self, trainer):
+        """A point drawn or taken away is trained on from the next step (other new data restarts)."""
+        stack = self.doc.undo_stack
+        if not getattr(stack.command(stack.index() - 1), "KEEPS_RUN", False):
+            return False
+        try:
+            datasets = self.doc.project.datasets()
+            trainer.set_datasets(*datasets)
+        except SimulatorError:
+            return False  # another task or shape: the run pauses, as for any other new data
+        self._update_datasets(datasets)
+        return True
 
     def _on_settings_changed(self):
         self._changes.add("settings")
