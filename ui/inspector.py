@@ -6,11 +6,11 @@ it is one undoable step like an edit on the canvas.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QHeaderView, QLabel, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
+                               QHeaderView, QLabel, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QStackedWidget,
+                               QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title, neuron_name
@@ -25,6 +25,10 @@ SEVERAL_HINT = ("Delete removes them all; drag one of the selected neurons to mo
 
 
 WEIGHT_CELL_TIP = "Double-click or type to change this weight"
+
+# The inspector asks for the same room whatever it shows; what does not fit scrolls.
+SIZE_HINT = (320, 420)
+MINIMUM_SIZE = (180, 120)
 
 
 def neuron_with_layer(key, sizes):
@@ -246,6 +250,11 @@ class WeightTable(QTableView):
     def show_edges(self, rows, sizes):
         """``rows``: list of (other neuron, weight)."""
         self.model().set_rows(rows, sizes)
+        # As tall as its rows (a few edges leave room for the map below), at most as the panel allows.
+        row = self.verticalHeader().defaultSectionSize()
+        whole = self.horizontalHeader().sizeHint().height() + max(len(rows), 1) * row + 2 * self.frameWidth() + 2
+        self.setMaximumHeight(whole)
+        self.setMinimumHeight(min(whole, 4 * row))
 
 
 class Inspector(QWidget):
@@ -287,15 +296,32 @@ class Inspector(QWidget):
         self.plots.setUsesScrollButtons(False)  # two short tabs: no scrolling
         for button in self.plots.tabBar().findChildren(QAbstractButton):
             button.setToolTip("Show the other tabs")
-        self._layout = layout = QVBoxLayout(self)
+        # The numbers scroll inside the inspector: a neuron with many edges
+        # must not ask for a taller dock, which would grow the window or
+        # squeeze the docks beside it (the saved layout would keep that).
+        content = QWidget()
+        self._layout = layout = QVBoxLayout(content)
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.plots)
         layout.addStretch(0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(content)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         document.structure_changed.connect(self.refresh)
         document.values_changed.connect(self.refresh)
         document.project_replaced.connect(lambda: self.set_current(None))
         self.refresh()
+
+    def sizeHint(self):
+        return QSize(*SIZE_HINT)
+
+    def minimumSizeHint(self):
+        return QSize(*MINIMUM_SIZE)
 
     # ----------------------------------------------------------- building
     def _build_neuron_page(self):
