@@ -293,13 +293,23 @@ class LayerTitleItem(QGraphicsItem):
     """
 
     RECT = QRectF(-70, 0, 140, 34)
-    INK = {False: QRectF(-50, 0, 100, 34), True: QRectF(-18, 0, 36, 17)}  # where the text is drawn
+    FULL_INK = QRectF(-50, 0, 100, 34)  # where the whole title is drawn
+    SHORT_PAD = 6.0  # around a short title's text ("H10"): its backdrop and the gap to the next
+
+    @staticmethod
+    def title_font():
+        font = QFont()
+        font.setPixelSize(12)
+        font.setBold(True)
+        return font
 
     def __init__(self, title, subtitle):
         super().__init__()
         self.title = title
         self.subtitle = subtitle
         self.short = False
+        half = QFontMetricsF(self.title_font()).horizontalAdvance(short_title(title)) / 2 + self.SHORT_PAD
+        self._short_ink = QRectF(-half, 0, 2 * half, 17)
         self.setZValue(5)  # over the edges, which may pass behind it; under the neurons
 
     def set_short(self, short):
@@ -309,7 +319,7 @@ class LayerTitleItem(QGraphicsItem):
 
     def ink(self, short=None):
         """The rectangle the text takes, in item coordinates (as ``short`` or as now)."""
-        return self.INK[self.short if short is None else short]
+        return self._short_ink if (self.short if short is None else short) else self.FULL_INK
 
     def boundingRect(self):
         return self.RECT
@@ -318,12 +328,10 @@ class LayerTitleItem(QGraphicsItem):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(255, 255, 255, 200))
-        painter.drawRoundedRect(self.ink().adjusted(5, 0, -5, 0) if self.short else
+        painter.drawRoundedRect(self.ink().adjusted(self.SHORT_PAD - 4, 0, 4 - self.SHORT_PAD, 0) if self.short else
                                 self.RECT.adjusted(25, 0, -25, 0), 5, 5)
         painter.setPen(QColor(90, 90, 90))
-        font = QFont(painter.font())
-        font.setPixelSize(12)
-        font.setBold(True)
+        font = self.title_font()
         painter.setFont(font)
         if self.short:
             painter.drawText(self.ink(), Qt.AlignHCenter | Qt.AlignTop, short_title(self.title))

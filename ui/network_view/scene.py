@@ -240,6 +240,15 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
                 rect = rect.united(item.title.sceneBoundingRect())
         return rect
 
+    def title_room(self):
+        """(narrowest gap between neighbouring columns in scene units, or None with
+        one column; half the widest short title in pixels at 100 %): what a fit needs
+        to tell whether whole titles fit and how far short ones reach past the ends."""
+        xs = sorted(item.band.center().x() for item in self._layers.values())
+        gaps = [b - a for a, b in zip(xs, xs[1:])]
+        half = max((item.title.ink(True).width() / 2 for item in self._layers.values()), default=0.0)
+        return (min(gaps) if gaps else None), half
+
     # ============================================================== queries
     def neuron_keys(self):
         return list(self._neurons)
