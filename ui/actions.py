@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle, QToolBar, QToolButton
 
 from . import icons
+from .document import NEW_LAYER_ACTIVATION, NEW_LAYER_SIZE
 from .export_actions import ExportActions
-from .wording import activation_label
+from .wording import activation_label, sentence
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title
@@ -354,23 +355,25 @@ def show_layer_actions(a, activation_menu, net, layer, selected):
         a.add_neuron.setToolTip(SELECT_LAYER_FIRST + ", then add a neuron to it (Ctrl+Shift+N)")
     if selected:
         a.insert_before.setText(f"Insert Layer &Before {name}")
-        a.insert_before.setEnabled(layer > 0)
-        a.insert_before.setToolTip(f"Insert a hidden layer before {name}")
         a.insert_after.setText(f"Insert Layer &After {name}")
-        a.insert_after.setEnabled(layer < net.output_layer)
-        a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
+        places = ((a.insert_before, layer, f"Insert a hidden layer before {name}"),
+                  (a.insert_after, layer + 1, f"Insert a hidden layer after {name}"))
     else:  # nothing chosen: just before the output, as on the perceptron lesson
         last = layer_title(net.output_layer - 1, net.n_layers)
         a.insert_before.setText("Insert Layer &Before Output")
         a.insert_after.setText(f"Insert Layer &After {last}")
-        for action in (a.insert_before, a.insert_after):
-            action.setEnabled(True)
-            action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
-                              "click a neuron or a layer's column to insert elsewhere)")
+        tip = ("Insert a hidden layer just before the Output layer (nothing is selected: "
+               "click a neuron or a layer's column to insert elsewhere)")
+        places = ((a.insert_before, net.output_layer, tip), (a.insert_after, net.output_layer, tip))
     where = insert_place(net, layer if selected else None)
-    a.insert_layer.setToolTip(f"Insert a hidden layer between {layer_title(where - 1, net.n_layers)} and "
-                              f"{layer_title(where, net.n_layers)}")
-    a.insert_layer.setStatusTip(a.insert_layer.toolTip())
+    places += ((a.insert_layer, where, f"Insert a hidden layer between {layer_title(where - 1, net.n_layers)} "
+                                       f"and {layer_title(where, net.n_layers)}"),)
+    for action, index, tip in places:
+        # the model's rule, as the canvas's context menu asks it
+        reason = net.check_insert_layer(index, NEW_LAYER_SIZE, NEW_LAYER_ACTIVATION)
+        action.setEnabled(reason is None)
+        action.setToolTip(tip if reason is None else sentence(reason))
+        action.setStatusTip(action.toolTip())
     a.remove_layer.setToolTip(f"Remove {name} and its edges. {REWIRE_TIP}" if hidden else
                               "Remove the chosen hidden layer (click a hidden layer's neuron first)")
     a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")

@@ -74,9 +74,8 @@ def problem_text(problem):
     """A line of ``Project.problems()`` with its place (``problem.field``) named as
     this panel names it: "Loss: binary cross-entropy needs..." for ``training.loss``."""
     field = getattr(problem, "field", None)
-    if field in PROBLEM_PLACES:
-        return f"{PROBLEM_PLACES[field]}: {problem.reason}"
-    return str(problem)
+    text = f"{PROBLEM_PLACES[field]}: {problem.reason}" if field in PROBLEM_PLACES else str(problem).strip()
+    return text if text.endswith((".", "!", "?")) else text + "."  # a sentence, with its full stop
 
 
 def _recipe_key(data):

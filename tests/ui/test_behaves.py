@@ -168,6 +168,23 @@ def test_toolbar_insert_layer_agrees_with_the_output_neurons_context_menu(qtbot,
     assert net.sizes == [2, 2, 4, 2, 1]
 
 
+def test_a_network_with_the_most_layers_offers_no_insert_anywhere(qtbot, win):
+    from simulator.limits import MAX_LAYERS
+    net, scene = win.document.network, win.view.scene()
+    while net.n_layers < MAX_LAYERS:
+        assert win.document.insert_layer(1)
+    scene.select_only(neurons=[(2, 0)])
+    reason = f"at most {MAX_LAYERS} layers"
+    for action in (win.acts.insert_layer, win.acts.insert_before, win.acts.insert_after):
+        assert not action.isEnabled() and reason in action.toolTip(), action.text()
+    menu = scene.context_menu(scene.neuron_pos((2, 0)))
+    for text in ("Insert Layer Before", "Insert Layer After"):
+        action = next(a for a in menu.actions() if a.text() == text)
+        assert not action.isEnabled() and reason in action.toolTip()
+    scene.select_only()  # nothing chosen: the same answer
+    assert not win.acts.insert_layer.isEnabled() and not win.acts.insert_before.isEnabled()
+
+
 def test_status_messages_do_not_linger_after_new(qtbot, win):
     win.document.delete_items(neurons=[(2, 0)])  # refused: the reason shows for a while
     assert win.statusBar().currentMessage()

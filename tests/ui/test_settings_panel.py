@@ -286,3 +286,12 @@ def test_ctrl_z_while_typing_takes_back_only_the_typing(qtbot, window):
     assert doc.settings.learning_rate == 0.7 and doc.undo_stack.count() == count
     qtbot.keyClick(window.settings_panel.batch_size, Qt.Key_Z, Qt.ControlModifier)  # now the document's
     assert doc.settings.learning_rate == 1.0 and box.text() == "1.0"
+
+
+def test_each_problem_is_a_sentence_with_its_full_stop(panel):
+    widget, doc = panel()
+    doc.set_activation(2, "linear")
+    assert widget.problems
+    for problem in widget.problems:
+        assert problem_text(problem).endswith(".") and not problem_text(problem).endswith("..")
+    assert shown_text(widget.problems_label).rstrip().endswith(".")
