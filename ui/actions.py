@@ -137,6 +137,18 @@ def build_actions(win):
                          "zoom_out")
     a.fit = _action(win, "&Fit", "Show the whole network", win.fit, QKeySequence("Ctrl+0"), "fit")
 
+    # The canvas's two colour modes: one checked at a time
+    a.colour_group = QActionGroup(win)
+    a.colour_weights = _action(win, "Colour Edges by &Weight", "Edges coloured by the sign of their weight and "
+                               "as wide as its size; neuron rims show the bias",
+                               lambda: win.view.set_colour_mode("weights"), checkable=True)
+    a.colour_gradients = _action(win, "Colour Edges by &Gradient", "Edges coloured by |dL/dw| on a log scale; "
+                                 "neurons filled by their delta dL/dz (after a training step)",
+                                 lambda: win.view.set_colour_mode("gradients"), checkable=True)
+    for action in (a.colour_weights, a.colour_gradients):
+        a.colour_group.addAction(action)
+    a.colour_weights.setChecked(True)
+
     a.reset_layout = _action(win, "&Reset Layout", "Put the panels and the toolbar back in their places and sizes "
                              "at start-up", win.reset_layout)
 
@@ -213,6 +225,8 @@ def build_menus(win, a, docks, lessons):
 
     view = bar.addMenu("&View")
     view.addActions([a.zoom_in, a.zoom_out, a.fit])
+    view.addSeparator()
+    view.addActions([a.colour_weights, a.colour_gradients])
     view.addSeparator()
     for dock in docks:
         toggle = dock.toggleViewAction()

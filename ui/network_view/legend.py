@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from .items import NEGATIVE, POSITIVE, format_short
 from .styles import GRADIENT_PALETTE, decade_label, mix
 
-LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(262, 112)}
+LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(236, 94)}
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
 INK = QColor(50, 50, 50)
 
