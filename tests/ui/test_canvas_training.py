@@ -238,6 +238,35 @@ def test_set_phase_tints_the_active_column_and_names_the_phase(qtbot, canvas):
     assert scene._layers[2].phase == "loss"
 
 
+@pytest.mark.parametrize("size", [(800, 600), (420, 600), (600, 260)])
+def test_the_phase_badge_stays_whole_in_sight_and_leaves_nothing_behind(qtbot, canvas, size):
+    view, scene, doc = canvas(make_preset("mlp-xor").network)
+    view.resize(*size)
+    view.fit()
+    badge = scene._badge
+    for phase in (("forward", 1), ("forward", 2), ("loss", 2), ("backward", 2), ("update", None)):
+        view.set_phase(phase)
+        pill = view.mapFromScene(badge.mapRectToScene(badge._rect)).boundingRect()
+        assert view.viewport().rect().contains(pill), (phase, pill)  # not cut by the canvas's edge
+    # everything the pill paints lies inside its bounding rect, with a clear pixel round it:
+    # moving it leaves nothing behind
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+    for phase in (("forward", 1), ("backward", 2)):
+        view.set_phase(phase)
+        rect = badge.boundingRect()
+        image = QImage(int(rect.width()), int(rect.height()), QImage.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.translate(-rect.topLeft())
+        badge.paint(painter, QStyleOptionGraphicsItem())
+        painter.end()
+        border = [image.pixelColor(x, y).alpha() for x in range(image.width()) for y in (0, image.height() - 1)]
+        border += [image.pixelColor(x, y).alpha() for y in range(image.height()) for x in (0, image.width() - 1)]
+        assert max(border) == 0
+        assert image.pixelColor(image.width() // 2, image.height() // 2).alpha() == 255
+
+
 # ---------------------------------------------------------------- trace
 def test_a_trace_labels_nodes_and_edges_with_its_numbers(qtbot, canvas):
     network, trainer, grid = lesson("mlp-xor", steps=100)

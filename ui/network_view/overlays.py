@@ -45,7 +45,7 @@ class PhaseBadgeItem(QGraphicsItem):
         self._font = QFont()
         self._font.setPixelSize(12)
         self._font.setBold(True)
-        self.setZValue(6)
+        self.setZValue(16)  # over the neurons it may have to pass to stay in sight
         self.hide()
 
     def set_phase(self, kind, text):
@@ -57,7 +57,9 @@ class PhaseBadgeItem(QGraphicsItem):
         self.update()
 
     def boundingRect(self):
-        return self._rect
+        # a pixel round the pill: antialiased edges spill past it, and what is not
+        # inside the bounding rect is left behind on screen when the badge moves
+        return self._rect.adjusted(-2, -2, 2, 2)
 
     def paint(self, painter, option, widget=None):
         if self.kind is None:

@@ -298,6 +298,7 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         self._title_scale = scale
         if self._badge is not None:
             self._badge.setScale(scale)
+            self._place_badge()
         self._declutter_titles()
 
     def _declutter_titles(self):

@@ -8,6 +8,7 @@ reading the network. A snapshot (or trace) that does not fit the drawing
 """
 
 import numpy as np
+from PySide6.QtCore import QPointF
 
 from simulator.names import layer_title
 
@@ -212,7 +213,22 @@ class TrainingDisplay:
         if not bands:
             return
         x = sum(b.center().x() for b in bands) / len(bands)
-        self._badge.setPos(x, min(b.top() for b in bands) - 6)
+        y = min(b.top() for b in bands) - 6
+        views = self.views()
+        if views:  # over its column, but inside the part of the drawing in sight: never cut by the canvas's edge
+            view = views[0]
+            seen = view.mapToScene(view.viewport().rect()).boundingRect()
+            rect, scale = self._badge.boundingRect(), self._badge.scale()
+            half = rect.width() / 2 * scale
+            if seen.width() > 2 * half:
+                x = min(max(x, seen.left() + half), seen.right() - half)
+            y = max(y, seen.top() - rect.top() * scale)
+        if self._badge.pos() != QPointF(x, y):
+            self._badge.setPos(x, y)
+
+    def place_badge(self):
+        """The view scrolled or zoomed: keep the phase badge in sight."""
+        self._place_badge()
 
     # =============================================================== trace
     def trace_fits(self, trace):

@@ -305,6 +305,7 @@ class NetworkView(QGraphicsView):
         super().resizeEvent(event)
         if self._auto_fit:
             self.fit()
+        self.scene().place_badge()
 
     def legend_shown(self):
         """The legend is drawn unless it is switched off or the canvas is too
@@ -377,6 +378,7 @@ class NetworkView(QGraphicsView):
 
     def scrollContentsBy(self, dx, dy):
         super().scrollContentsBy(dx, dy)
+        self.scene().place_badge()
         if self.legend_shown():  # the scrolled pixels carried the legend along
             legend = self.legend_rect()
             self.viewport().update(legend)
