@@ -26,6 +26,7 @@ from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
 from .recovery import Recovery
 from .settings_dock import SettingsPanel
+from .status_bar import StatusBar
 from .training.controller import TrainingController
 from .training.controls import TrainingPanel
 from .training.parts import SpaceToPlay
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         self._build_training()
 
+        self.setStatusBar(StatusBar())  # long messages end in "…", whole in its tooltip
         self.counts_label = QLabel()
         self.counts_label.setToolTip("Layers, neurons, edges and trainable parameters (weights and biases)")
         self.file_label = QLabel()

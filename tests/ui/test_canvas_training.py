@@ -156,6 +156,8 @@ def test_gradient_mode_fills_neurons_by_delta_and_the_legend_says_so(qtbot, canv
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.ToolTip, legend.center(),
                                                       view.viewport().mapToGlobal(legend.center())))
     assert "log scale" in QToolTip.text() and "a(source) \u00d7 \u03b4(target)" in QToolTip.text()
+    tip = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label" and w.isVisible())
+    assert tip.width() < 520 and tip.height() > 3 * tip.fontMetrics().height()  # a paragraph, not one long line
     QToolTip.hideText()
     tip = scene.help_text(scene.edge_pos((0, 0), (1, 0)))
     assert "|dL/dw| = " in tip and "a(source) \u00d7 \u03b4(target)" in tip

@@ -59,3 +59,23 @@ def test_the_saved_layout_after_selecting_a_neuron_keeps_the_plots_dock(qtbot, p
     second = _window(qtbot)
     _settle()
     assert second.docks[4].height() == plots
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_and_is_whole_in_the_tooltip(qtbot):
+    window = _window(qtbot)
+    bar = window.statusBar()
+    long = ("Training paused: the loss became infinite at step 1,240 because the learning rate is too large "
+            "for this network; the weights of step 1,239 are back. Try a learning rate ten times smaller, "
+            "or the Adam optimiser, which adapts its step size to each weight as it trains.")
+    window.show_message(long, 20000)
+    shown = bar._shown
+    assert shown.endswith("\u2026") and long.startswith(shown[:-1])
+    assert bar.fontMetrics().horizontalAdvance(shown) <= bar.message_room()
+    assert bar.toolTip() == long and bar.currentMessage() == long
+    window.resize(window.width() - 300, window.height())
+    _settle()
+    assert len(bar._shown) < len(shown) and bar.currentMessage() == long  # less room: cut earlier
+    window.show_message("Saved.")
+    assert bar.currentMessage() == "Saved." and bar.toolTip() == ""
+    bar.clearMessage()
+    assert bar.currentMessage() == "" and bar.toolTip() == ""

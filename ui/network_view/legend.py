@@ -4,6 +4,8 @@ It is painted in the view's foreground, in device pixels, at the bottom-left
 corner of the viewport.
 """
 
+import html
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
@@ -23,6 +25,12 @@ LEGEND_TIPS = {
                   "positive, orange negative, deeper for larger |\u03b4|. The scales only widen during a run, "
                   "so a colour means the same from frame to frame; pale grey is below the scale."),
 }
+
+
+def legend_tip(mode):
+    """The legend's tooltip for colour ``mode``, as rich text, so Qt wraps it
+    into a paragraph rather than one line as wide as the screen."""
+    return f"<table width='340'><tr><td>{html.escape(LEGEND_TIPS[mode], quote=False)}</td></tr></table>"
 
 
 def width_key(largest):

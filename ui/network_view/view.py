@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QToolTip
 
-from .legend import LEGEND_SIZES, LEGEND_TIPS, paint_gradient_legend, paint_legend, width_key  # noqa: F401 (width_key: importable from here, as before)
+from .legend import LEGEND_SIZES, legend_tip, paint_gradient_legend, paint_legend, width_key  # noqa: F401 (width_key: importable from here, as before)
 from .scene import NetworkScene
 from ..theme import canvas_background
 from .tooltips import BACKGROUND_HELP
@@ -338,7 +338,7 @@ class NetworkView(QGraphicsView):
         if (event.type() == QEvent.ToolTip and self.legend_shown()
                 and self.legend_rect().contains(event.pos())):
             # The legend says what its colours mean, with the formula.
-            QToolTip.showText(event.globalPos(), LEGEND_TIPS[self.scene().colour_mode], self.viewport())
+            QToolTip.showText(event.globalPos(), legend_tip(self.scene().colour_mode), self.viewport())
             return True
         return super().viewportEvent(event)
 
