@@ -6,6 +6,8 @@ it is one undoable step like an edit on the canvas.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
@@ -40,6 +42,8 @@ def neuron_with_layer(key, sizes):
 
 
 def format_value(value):
+    if not math.isfinite(value):
+        return "NaN" if value != value else ("\u221e" if value > 0 else "\u2212\u221e")
     return f"{value:.4f}" if value == 0 or 1e-3 <= abs(value) < 1e5 else f"{value:.4g}"
 
 
@@ -64,16 +68,32 @@ class ValueBox(QDoubleSpinBox):
         self.setSingleStep(0.1)
         self.setKeyboardTracking(False)  # one edit per Enter or arrow step, not per keystroke
         self.setToolTip(tip)
+        self.tip = tip
         self._quiet = False
+        self._beyond = None  # a value the box cannot hold (past ±MAX_WEIGHT, infinite, NaN), shown as it is
         self.valueChanged.connect(self._on_value_changed)
 
     def show_value(self, value):
+        value = float(value)
+        inside = math.isfinite(value) and abs(value) <= MAX_WEIGHT
+        self._beyond = None if inside else value
         self._quiet = True
-        self.setValue(value)
+        self.setValue(value if inside else 0.0 if value != value else math.copysign(MAX_WEIGHT, value))
+        self.lineEdit().setText(self.textFromValue(self.value()))
         self._quiet = False
+        self.setToolTip(self.tip if inside else
+                        f"{format_value(value)}: past \u00b1{MAX_WEIGHT:g}, the largest value that can be typed; "
+                        "training diverged. Type a new value, reset the weights or undo the run.")
+
+    def textFromValue(self, value):  # noqa: N802 (Qt's name)
+        if getattr(self, "_beyond", None) is not None:  # (Qt asks before __init__ has set it)
+            return format_value(self._beyond)  # as it is, not clamped to the range
+        return super().textFromValue(value)
 
     def _on_value_changed(self, value):
         if not self._quiet:
+            self._beyond = None
+            self.setToolTip(self.tip)
             self.edited.emit(value)
 
 
@@ -422,9 +442,9 @@ class Inspector(QWidget):
             self.n_index.setText(f"{index + 1} of {sizes[layer]}")
             self.n_activation.show_activation(net.allowed_activations(layer), net.layers[layer].activation)
             self.n_bias.setEnabled(layer > 0)
+            self.n_bias.tip = ("Input neurons have no bias: they pass the data on unchanged" if layer == 0
+                               else "The bias: added to the weighted sum before the activation")
             self.n_bias.show_value(float(net.layers[layer].bias[index]))
-            self.n_bias.setToolTip("Input neurons have no bias: they pass the data on unchanged" if layer == 0
-                                   else "The bias: added to the weighted sum before the activation")
             incoming, outgoing = net.incoming(layer, index), net.outgoing(layer, index)
             self.incoming.show_edges(incoming, sizes)
             self.outgoing.show_edges(outgoing, sizes)

@@ -345,3 +345,40 @@ def test_a_784_1024_1024_10_network_opens_and_a_neuron_can_be_selected(qtbot, ca
     scene.select_only(neurons=[(1, 0)])
     assert inspector.outgoing.rowCount() == 1024 and inspector.incoming.rowCount() == 784
     assert inspector.outgoing.text(1023, 0) == "neuron 1024 of Hidden 2"
+
+
+def test_a_diverged_snapshot_draws_honestly_without_warnings(qtbot, canvas):
+    import warnings
+    from ui.network_view.legend import width_key
+    network, trainer, grid = lesson("mlp-xor", steps=20)
+    view, scene, doc = canvas(network)
+    snap = trainer.snapshot()
+    weights = {k: np.array(v, np.float32) for k, v in snap.weights.items()}
+    weights[(0, 1)][0, 0], weights[(0, 1)][1, 1], weights[(1, 2)][0, 0] = np.inf, 3e38, -np.inf
+    biases = [np.array(b, np.float32) for b in snap.biases]
+    biases[1][0], biases[1][1], biases[2][0] = 1e38, np.nan, -np.inf
+    grads = {k: np.array(v, np.float32) for k, v in snap.grad_weights.items()}
+    grads[(0, 1)][0, 0], grads[(1, 2)][1, 0] = np.inf, np.nan
+    deltas = [np.array(d, np.float32) for d in snap.neuron_deltas]
+    deltas[1][0], deltas[1][2] = np.inf, np.nan
+    bad = dataclasses.replace(snap, weights=MappingProxyType(weights), biases=tuple(biases),
+                              grad_weights=MappingProxyType(grads), neuron_deltas=tuple(deltas), step=snap.step + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning (overflow, invalid cast) fails the test
+        assert view.show_snapshot(bad)
+        image = view.grab().toImage()
+        view.set_colour_mode("gradients")
+        view.grab()
+        view.set_colour_mode("weights")
+    assert [scene.neuron_item((1, i))._text for i in (0, 1)] == ["1e38", "NaN"]
+    assert scene.neuron_item((2, 0))._text == "\u2212\u221e"
+    assert scene.diverged and view.largest_weight() == pytest.approx(3e38, rel=1e-6)
+    assert width_key(view.largest_weight(), True) == "width \u221d |w| (diverged)"
+    # the widths still tell the finite weights apart: infinite ones the widest, the others by size
+    item = scene.edges_item(0, 1)
+    assert item.widths[item.index_of(0, 0)] == item.widths.max()
+    legend = view.legend_rect()
+    reds = [QColor(image.pixel(x, y)) for x in range(legend.left(), legend.right())
+            for y in range(legend.top(), legend.bottom())]
+    assert any(c.red() > 150 and c.green() < 60 and c.blue() < 80 for c in reds)  # "(diverged)" in red
+    assert view.show_snapshot(trainer.snapshot()) and not scene.diverged

@@ -15,6 +15,7 @@ from .styles import GRADIENT_PALETTE, decade_label, mix
 LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(236, 94)}
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
 INK = QColor(50, 50, 50)
+DIVERGED_INK = QColor(176, 0, 32)  # the red of the panel's problems
 
 LEGEND_TIPS = {
     "weights": ("Weights. An edge's colour is the sign of its weight (blue positive, orange negative) and "
@@ -33,9 +34,12 @@ def legend_tip(mode):
     return f"<table width='340'><tr><td>{html.escape(LEGEND_TIPS[mode], quote=False)}</td></tr></table>"
 
 
-def width_key(largest):
+def width_key(largest, diverged=False):
     """The legend's line on widths: "width ∝ |w| (max 4.2)", or without the
-    maximum when there are no weights (``largest`` None)."""
+    maximum when there are no weights (``largest`` None), or "(diverged)" when
+    a weight or bias is infinite or NaN."""
+    if diverged:
+        return "width \u221d |w| (diverged)"
     return "width \u221d |w|" + (f" (max {format_short(largest)})" if largest is not None else "")
 
 
@@ -49,9 +53,10 @@ def _frame(p, rect):
     p.setFont(font)
 
 
-def paint_legend(p, rect, largest=None):
+def paint_legend(p, rect, largest=None, diverged=False):
     """The key to the weight colours and widths, in ``rect`` (device pixels);
-    ``largest`` is the largest |w| in the network, which the widest line stands for."""
+    ``largest`` is the largest |w| in the network, which the widest line stands for;
+    ``diverged``: some weight or bias is infinite or NaN."""
     _frame(p, rect)
     x, y = rect.left(), rect.top() + 16
     for text, color in LEGEND_ROWS:
@@ -64,7 +69,10 @@ def paint_legend(p, rect, largest=None):
         p.setPen(QPen(QColor(110, 110, 110), width))
         p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
     p.setPen(INK)
-    p.drawText(QPointF(x + 50, y + 4), width_key(largest))
+    if diverged:
+        p.setPen(DIVERGED_INK)
+    p.drawText(QPointF(x + 50, y + 4), width_key(largest, diverged))
+    p.setPen(INK)
     y += 20
     p.setBrush(QColor(255, 255, 255))
     p.setPen(QPen(POSITIVE, 2.5))

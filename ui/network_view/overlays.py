@@ -21,6 +21,8 @@ LABEL_BOX = QRectF(0, -17, 64, 34)
 def format_number(value):
     """Three significant figures, a real minus sign: "0.532", "−0.0214", "1.3e−05"."""
     value = float(value)
+    if not np.isfinite(value):
+        return "NaN" if value != value else ("\u221e" if value > 0 else "\u2212\u221e")
     if value == 0:
         text = "0"
     elif 1e-3 <= abs(value) < 1e4:

@@ -29,7 +29,7 @@ from simulator.limits import MAX_WEIGHT
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .edges_item import EdgesItem
-from .items import LayerItem, NeuronItem, largest_magnitude
+from .items import LayerItem, NeuronItem, all_finite, largest_magnitude
 from .layout import auto_layout
 from .menus import context_menu
 from .picking import Picking
@@ -173,6 +173,9 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
                 if np.any(block.weights[block.mask])]
         self.weight_scale = max(tops, default=1.0)
         self.bias_scale = largest_magnitude(np.concatenate([layer.bias for layer in net.layers[1:]]))
+        if self.snapshot is None:  # the network's own values: are they all numbers?
+            self.diverged = not all_finite([b.weights[b.mask] for b in net.blocks.values()]
+                                           + [layer.bias for layer in net.layers[1:]])
 
     def _restyle_neurons(self):
         layers = self.document.network.layers

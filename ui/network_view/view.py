@@ -331,7 +331,7 @@ class NetworkView(QGraphicsView):
             if scene.colour_mode == "gradients":
                 paint_gradient_legend(painter, self.legend_rect(), scene.grad_levels, scene.delta_levels)
             else:
-                paint_legend(painter, self.legend_rect(), self.largest_weight())
+                paint_legend(painter, self.legend_rect(), self.largest_weight(), scene.diverged)
             painter.restore()
 
     def viewportEvent(self, event):
