@@ -47,7 +47,7 @@ def _action(win, text, tip, slot=None, shortcut=None, icon=None, checkable=False
         if keys:
             action.setToolTip(f"{tip} ({keys})")
     if isinstance(icon, str):
-        action.setIcon(icons.icon(icon))
+        icons.set_icon(action, icon)
     elif icon is not None:
         action.setIcon(win.style().standardIcon(icon))
     action.setCheckable(checkable)
@@ -112,12 +112,12 @@ def build_actions(win):
     a.undo = _stack_action(win, stack, "&Undo", win.undo, stack.canUndoChanged, stack.undoTextChanged,
                            stack.canUndo, stack.undoText)
     a.undo.setShortcut(QKeySequence.Undo)
-    a.undo.setIcon(icons.icon("undo"))
+    icons.set_icon(a.undo, "undo")
     redo_keys = redo_shortcuts()
     a.redo = _stack_action(win, stack, "&Redo", win.redo, stack.canRedoChanged, stack.redoTextChanged,
                            stack.canRedo, stack.redoText, keys_text(redo_keys, REDO_KEYS))
     a.redo.setShortcuts(redo_keys)
-    a.redo.setIcon(icons.icon("redo"))
+    icons.set_icon(a.redo, "redo")
     for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
         action.setToolTip(f"{tip} ({keys_text(action.shortcuts(), REDO_KEYS).replace(', ', ' or ')})")
         action.setStatusTip(tip)
@@ -182,20 +182,20 @@ def build_actions(win):
                          win.relayout, icon="relayout")
 
     a.train_play = _action(win, "&Play", "Train until paused", win.toggle_training, QKeySequence(Qt.Key_Space),
-                           sp.SP_MediaPlay)
+                           "play")
     a.train_step = _action(win, "S&tep", "Train on one mini-batch", win.train_step, QKeySequence("Ctrl+T"),
-                           sp.SP_MediaSkipForward)
+                           "step")
     a.train_epoch = _action(win, "Step &Epoch", "Train one epoch: every training example once",
-                            win.train_epoch, QKeySequence("Ctrl+E"), sp.SP_MediaSeekForward)
+                            win.train_epoch, QKeySequence("Ctrl+E"), "epoch")
     a.train_phase = _action(win, "Step P&hase", "Run one phase of a step: forward through the next layer, "
                             "the loss, backward through the next layer, or the update", win.train_phase,
-                            QKeySequence("Ctrl+Shift+T"), sp.SP_ArrowRight)
+                            QKeySequence("Ctrl+Shift+T"), "phase")
     a.train_run = _action(win, "&Run Epochs", "Train the number of epochs set in the Plots panel, or until "
                           "its target loss or accuracy is reached", win.train_run)
     a.train_cancel = _action(win, "&Cancel Run", "Stop training now; the steps trained so far stay (undo "
-                             "takes them back)", win.pause_training, icon=sp.SP_MediaStop)
+                             "takes them back)", win.pause_training, icon="stop")
     a.train_reset = _action(win, "Re&set Weights", "Draw fresh random weights from the seed and start "
-                            "training again at step 0 (undoable)", win.reset_training, icon=sp.SP_BrowserReload)
+                            "training again at step 0 (undoable)", win.reset_training, icon="reset")
     a.train_cancel.setEnabled(False)
 
     a.how_to = _action(win, "&How to Use", "The mouse gestures and keys of the editor", win.show_how_to,
@@ -306,14 +306,13 @@ def build_toolbar(win, a):
 
 def show_running(a, running):
     """Play becomes Pause while a run goes on."""
-    style = a.train_play.parent().style()
     if running:
         a.train_play.setText("&Pause")
-        a.train_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+        icons.set_icon(a.train_play, "pause")
         tip = "Pause training between two steps"
     else:
         a.train_play.setText("&Play")
-        a.train_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        icons.set_icon(a.train_play, "play")
         tip = "Train until paused"
     a.train_play.setToolTip(f"{tip} (Space)")
     a.train_play.setStatusTip(tip)

@@ -12,6 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from ..theme import canvas_colours
+
 RADIUS = 17.0
 
 # Okabe-Ito colours: blue and orange stay distinct for the common forms of
@@ -293,7 +295,7 @@ class NeuronItem(QGraphicsItem):
         font = fitting_font(painter.font(), 14, lod, self.label, 40)
         if font is None:
             return
-        painter.setPen(TEXT)
+        painter.setPen(canvas_colours()["label_ink"])  # on the paper, beside the neuron
         painter.setFont(font)
         painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
 
@@ -367,10 +369,11 @@ class LayerTitleItem(QGraphicsItem):
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 200))
+        colours = canvas_colours()
+        painter.setBrush(colours["title_back"])
         painter.drawRoundedRect(self.ink().adjusted(self.SHORT_PAD - 4, 0, 4 - self.SHORT_PAD, 0) if self.short else
                                 self.RECT.adjusted(25, 0, -25, 0), 5, 5)
-        painter.setPen(QColor(90, 90, 90))
+        painter.setPen(colours["title_ink"])
         font = self.title_font()
         painter.setFont(font)
         if self.short:
@@ -430,8 +433,9 @@ class LayerItem(QGraphicsItem):
 
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(QColor(200, 205, 210), 1.0) if self.highlighted else Qt.NoPen)
-        painter.setBrush(QColor(238, 241, 245) if self.highlighted else QColor(245, 247, 249))
+        colours = canvas_colours()
+        painter.setPen(QPen(colours["column_edge"], 1.0) if self.highlighted else Qt.NoPen)
+        painter.setBrush(colours["column_lit"] if self.highlighted else colours["column"])
         if self.phase is not None:
             tint = PHASE_COLOURS[self.phase]
             painter.setPen(QPen(tint, 2.5))

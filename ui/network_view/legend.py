@@ -11,11 +11,10 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from .items import NEGATIVE, POSITIVE, format_short
 from .styles import GRADIENT_PALETTE, decade_label, mix
+from ..theme import canvas_colours
 
 LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(236, 94)}
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
-INK = QColor(50, 50, 50)
-DIVERGED_INK = QColor(176, 0, 32)  # the red of the panel's problems
 
 LEGEND_TIPS = {
     "weights": ("Weights. An edge's colour is the sign of its weight (blue positive, orange negative) and "
@@ -44,51 +43,56 @@ def width_key(largest, diverged=False):
 
 
 def _frame(p, rect):
+    """The legend's box; returns the theme's colours (light or dark) for what goes in it."""
+    colours = canvas_colours()
     p.setRenderHint(QPainter.Antialiasing)
-    p.setPen(QPen(QColor(210, 210, 210)))
-    p.setBrush(QColor(255, 255, 255, 225))
+    p.setPen(QPen(colours["legend_frame"]))
+    p.setBrush(colours["legend_back"])
     p.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
     font = QFont(p.font())
     font.setPixelSize(11)
     p.setFont(font)
+    return colours
 
 
 def paint_legend(p, rect, largest=None, diverged=False):
     """The key to the weight colours and widths, in ``rect`` (device pixels);
     ``largest`` is the largest |w| in the network, which the widest line stands for;
     ``diverged``: some weight or bias is infinite or NaN."""
-    _frame(p, rect)
+    colours = _frame(p, rect)
+    ink = colours["legend_ink"]
     x, y = rect.left(), rect.top() + 16
     for text, color in LEGEND_ROWS:
         p.setPen(QPen(color, 3.0))
         p.drawLine(QPointF(x + 10, y), QPointF(x + 40, y))
-        p.setPen(INK)
+        p.setPen(ink)
         p.drawText(QPointF(x + 50, y + 4), text)
         y += 20
     for i, width in enumerate((0.8, 2.0, 4.0)):
-        p.setPen(QPen(QColor(110, 110, 110), width))
+        p.setPen(QPen(colours["legend_line"], width))
         p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
-    p.setPen(INK)
+    p.setPen(ink)
     if diverged:
-        p.setPen(DIVERGED_INK)
+        p.setPen(colours["diverged"])
     p.drawText(QPointF(x + 50, y + 4), width_key(largest, diverged))
-    p.setPen(INK)
+    p.setPen(ink)
     y += 20
     p.setBrush(QColor(255, 255, 255))
     p.setPen(QPen(POSITIVE, 2.5))
     p.drawEllipse(QPointF(x + 18, y), 6, 6)
     p.setPen(QPen(NEGATIVE, 2.5))
     p.drawEllipse(QPointF(x + 34, y), 6, 6)
-    p.setPen(INK)
+    p.setPen(ink)
     p.drawText(QPointF(x + 50, y + 4), "neuron rim: its bias")
 
 
 def paint_gradient_legend(p, rect, grad_levels, delta_levels):
     """The colour bar of |dL/dw| (one swatch per decade, the powers of ten
     between them) and the key to the neurons' delta fill."""
-    _frame(p, rect)
+    colours = _frame(p, rect)
+    ink = colours["legend_ink"]
     x, y = rect.left() + 10, rect.top() + 16
-    p.setPen(INK)
+    p.setPen(ink)
     p.drawText(QPointF(x, y), "edges: |dL/dw|, log scale")
     y += 8
     swatch = (rect.width() - 20) / len(GRADIENT_PALETTE)
@@ -100,7 +104,7 @@ def paint_gradient_legend(p, rect, grad_levels, delta_levels):
     small = QFont(p.font())
     small.setPixelSize(9)
     p.setFont(small)
-    p.setPen(INK)
+    p.setPen(ink)
     if grad_levels.top is None:
         p.drawText(QPointF(x, y + 12), "no gradients yet: train a step")
     else:
@@ -120,7 +124,7 @@ def paint_gradient_legend(p, rect, grad_levels, delta_levels):
         p.setPen(QPen(QColor(120, 120, 120), 1.0))
         p.setBrush(color)
         p.drawEllipse(QPointF(x + 7 + i * 15, y), 6, 6)
-    p.setPen(INK)
+    p.setPen(ink)
     p.drawText(QPointF(x + 82, y + 4), "neuron fill: \u03b4 = dL/dz")
     y += 18
     p.setFont(small)

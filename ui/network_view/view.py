@@ -357,6 +357,14 @@ class NetworkView(QGraphicsView):
             self._update_legend()
         return shown
 
+    def apply_theme(self):
+        """The app turned light or dark: new paper, and every item painted again
+        (the neurons' cached pixels included) in the theme's colours."""
+        self.setBackgroundBrush(canvas_background())
+        for item in self.scene().items():
+            item.update()
+        self.viewport().update()
+
     def set_colour_mode(self, mode):
         """Colour by "weights" (sign and size of each weight) or "gradients"
         (|dL/dw| on the edges, delta on the neurons, log scale, fixed levels)."""
