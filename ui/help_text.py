@@ -32,6 +32,8 @@ HOW_TO = """\
 <li>Zoom with the mouse wheel or Ctrl+plus / Ctrl+minus; <b>Fit</b> (Ctrl+0) shows everything.</li>
 <li>Pan with the middle mouse button, or hold Space and drag.</li>
 <li><b>Re-layout</b> forgets dragged positions and lines the layers up again.</li>
+<li>View ▸ <b>Colour Edges by Gradient</b> shows the gradient flow once training has run a step: each edge
+ coloured by |dL/dw| and each neuron filled by its delta; View ▸ Colour Edges by Weight goes back.</li>
 </ul>
 <h3>Training</h3>
 <ul>
