@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 LIGHT_PLOTS = {"background": "#ffffff", "axis": "#666666", "text": "#444444"}
 DARK_PLOTS = {"background": "#1e2124", "axis": "#9aa0a6", "text": "#d5dade"}
@@ -117,26 +118,30 @@ def ink():
     return QColor(app.palette().color(QPalette.WindowText)) if app is not None else QColor("#3a3f44")
 
 
-class ThemeWatcher(QObject):
+class ThemeWatcher(QWidget):
     """Emits ``changed`` when the system's colour scheme or the app's palette
-    changes (the app follows the system live, ``follow_system_theme``)."""
+    changes (the app follows the system live, ``follow_system_theme``).
+
+    A hidden child of the window: the window passes a new palette on to its
+    children, so this needs no event filter on the whole application.
+    """
 
     changed = Signal(object)  # the plot colours as they were, for ``restyle_plots``
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.hide()
         app = QGuiApplication.instance()
         self._busy = False
         self._dark = is_dark(app)
         self._ink = ink().rgba()
         self._plots = plot_colours()
-        app.installEventFilter(self)
         app.styleHints().colorSchemeChanged.connect(self._check)
 
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.ApplicationPaletteChange and watched is QGuiApplication.instance():
+    def changeEvent(self, event):  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.ApplicationPaletteChange, QEvent.PaletteChange):
             self._check()
-        return False
+        super().changeEvent(event)
 
     def _check(self, *_):
         dark, text = is_dark(), ink().rgba()
@@ -167,7 +172,6 @@ def restyle_plots(root, old):
                                       **{**item.labelStyle, "color": new["text"]})
                 elif isinstance(item, pg.LegendItem):
                     item.setLabelTextColor(new["text"])
-    from PySide6.QtWidgets import QWidget
     for widget in root.findChildren(QWidget):  # captions coloured by a style sheet, as the plots set them
         sheet = widget.styleSheet()
         if sheet and f"color: {old['text']}" in sheet:

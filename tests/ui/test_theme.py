@@ -54,6 +54,7 @@ def test_toolbar_icons_are_drawn_in_the_palettes_text_colour_and_follow_a_switch
     action = getattr(win.acts, name)
     assert not is_dark() and icon_ink(action).lightness() < 110  # dark ink on a light toolbar
     app.setPalette(dark_palette())
+    QApplication.processEvents()
     assert is_dark() and icon_ink(action).lightness() > 170  # light ink on a dark one, without a restart
 
 
@@ -61,6 +62,7 @@ def test_pause_keeps_the_theme_ink(qtbot, win):
     from ui.actions import show_running
     app = QApplication.instance()
     app.setPalette(dark_palette())
+    QApplication.processEvents()
     show_running(win.acts, True)
     assert icon_ink(win.acts.train_play).lightness() > 170
     show_running(win.acts, False)
@@ -94,6 +96,7 @@ def test_plots_follow_the_switch(qtbot, win):
     win.build_plot_views()
     app = QApplication.instance()
     app.setPalette(dark_palette())
+    QApplication.processEvents()
     views = win.plots.findChildren(pg.GraphicsView)
     assert views
     dark = QColor(plot_colours()["background"])
