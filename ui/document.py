@@ -26,6 +26,8 @@ from .wording import sentence as _sentence
 
 from simulator.project_file import Project, load_project, save_project
 
+NEW_LAYER_SIZE, NEW_LAYER_ACTIVATION = 2, "tanh"  # what Insert Layer adds
+
 UNDO_LIMIT = 200
 """Most steps the Edit menu can undo. A structural step keeps two copies of
 the network (ui/commands/structure.py), so the oldest steps are forgotten past this."""
@@ -133,8 +135,13 @@ class Document(QObject):
     def remove_neuron(self, layer, index):
         return self._push(cmd.RemoveNeuronCommand(self, layer, index))
 
-    def insert_layer(self, index, size=2, activation="tanh"):
+    def insert_layer(self, index, size=NEW_LAYER_SIZE, activation=NEW_LAYER_ACTIVATION):
         return self._push(cmd.InsertLayerCommand(self, index, size, activation))
+
+    def insert_layer_reason(self, index):
+        """Why a new hidden layer cannot become layer ``index``, or None: the model's
+        rule, asked by every menu and button that offers to insert one."""
+        return self.network.check_insert_layer(index, NEW_LAYER_SIZE, NEW_LAYER_ACTIVATION)
 
     def remove_layer(self, index):
         return self._push(cmd.RemoveLayerCommand(self, index))
