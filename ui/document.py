@@ -76,6 +76,7 @@ class Document(QObject):
         self._batch_depth = 0
         self._pending = set()
         self.edit_guard = None  # a context manager factory every edit runs inside (ui/training)
+        self.replacing = False  # True while a new project is installed (its signals are not edits)
         self._install(project if project is not None else default_project())
 
     def __del__(self):
@@ -283,11 +284,15 @@ class Document(QObject):
         self.project = dataclasses.replace(project, network=self.network)
         self.positions = positions_from_layout(project.layout, self.network)
         self.undo_stack.setClean()
-        self.project_replaced.emit()
-        self.structure_changed.emit()
-        self.positions_changed.emit()
-        self.settings_changed.emit()
-        self.data_changed.emit()
+        self.replacing = True
+        try:
+            self.project_replaced.emit()
+            self.structure_changed.emit()
+            self.positions_changed.emit()
+            self.settings_changed.emit()
+            self.data_changed.emit()
+        finally:
+            self.replacing = False
 
     def _set_path(self, path):
         if path != self.path:

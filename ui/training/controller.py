@@ -308,6 +308,9 @@ class TrainingController(QObject):
             self.trainer = None  # rebuilt (and the reason told) when training starts
 
     def _on_data_changed(self):
+        if self.doc.replacing:  # a project opened: its data comes with its own training state
+            self._update_datasets()
+            return
         self._changes.add("data")
         if self.running:
             return
