@@ -48,3 +48,62 @@ def test_file_open_resumes_the_saved_training_state_in_the_window(qtbot, tmp_pat
     assert win.training.trainer.steps == 100
     network, _ = reference("spiral", 100, optimizer="adam")
     assert same(params(win.document.network), params(network))
+
+
+def live_numbers(win):
+    """What the status line says, after the idle redraw has run."""
+    from PySide6.QtCore import QCoreApplication
+    QCoreApplication.processEvents()
+    QCoreApplication.processEvents()
+    return win.training_panel.live.text()
+
+
+def loss_text(trainer):
+    return f"loss {trainer.evaluate(trainer.train)[0]:.4g}"
+
+
+def test_the_status_line_follows_step_reset_undo_redo_and_pause(qtbot):
+    win = window(qtbot)
+    c = win.training
+    run(qtbot, c, c.start, 50)
+    text = live_numbers(win)
+    assert text.startswith("step 50 ·") and loss_text(c.trainer) in text
+    run(qtbot, c, c.step)
+    assert live_numbers(win).startswith("step 51 ·") and loss_text(c.trainer) in live_numbers(win)
+    run(qtbot, c, c.step_epoch)
+    assert live_numbers(win).startswith(f"step {51 + c.trainer.steps_per_epoch} ·")
+    assert loss_text(c.trainer) in live_numbers(win)
+    c.reset()
+    text = live_numbers(win)
+    assert text.startswith("step 0 ·") and loss_text(c.trainer) in text
+    win.undo()
+    text = live_numbers(win)
+    assert text.startswith(f"step {51 + c.trainer.steps_per_epoch} ·") and loss_text(c.trainer) in text
+    win.redo()
+    text = live_numbers(win)
+    assert text.startswith("step 0 ·") and loss_text(c.trainer) in text
+    win.undo()
+    win.undo()  # back before the epoch
+    text = live_numbers(win)
+    assert text.startswith("step 51 ·") and loss_text(c.trainer) in text
+    while True:  # step phase by phase up to the update
+        phase = c.step_phase()
+        if phase[0] == "update":
+            break
+    text = live_numbers(win)
+    assert text.startswith("step 52 ·") and loss_text(c.trainer) in text
+    c.play()
+    qtbot.waitUntil(lambda: c.trainer.steps > 80, timeout=20000)
+    win.pause_training()
+    text = live_numbers(win)
+    assert text.startswith(f"step {c.trainer.steps:,} ·") and loss_text(c.trainer) in text
+
+
+def test_the_status_line_starts_afresh_with_another_project(qtbot):
+    win = window(qtbot)
+    c = win.training
+    run(qtbot, c, c.start, 30)
+    assert "loss" in live_numbers(win)
+    win.document.new_project()
+    text = live_numbers(win)
+    assert text.startswith("step 0 ·") and "loss" not in text.replace("step 0 · epoch 0", "")

@@ -461,6 +461,7 @@ class TrainingController(QObject):
 
     def _reset_history(self, source=None):
         self.history.truncate(0)  # the same object: the plots hold it
+        self.last_metrics = {}
         if source is not None:
             self.history.extend(source.rows_after(-1))
         self.latest = None
@@ -492,14 +493,20 @@ class TrainingController(QObject):
         trainer = self.trainer
         try:
             if trainer is not None:
-                snap = trainer.snapshot(self.grid, since=self._history_since())
+                # the numbers of the weights shown now (after a reset, an undo, an edit), never the last run's
+                with np.errstate(all="ignore"):
+                    metrics = trainer.evaluate_now()
+                snap = trainer.snapshot(self.grid, since=self._history_since(), metrics=metrics)
             else:
                 grid = None
                 try:
                     grid = grid_for(self.doc.project.datasets()[0])
                 except SimulatorError:
                     pass
-                snap = take_snapshot(self.doc.network, None, History(), 0, 0, grid, since=-1)
+                state = self.doc.project.training_state
+                step, epoch = (state.step, state.epoch) if state is not None else (0, 0)
+                self.last_metrics = {}
+                snap = take_snapshot(self.doc.network, None, History(), step, epoch, grid, since=-1)
         except (SimulatorError, ValueError):
             return  # a network that does not fit the data yet: nothing to draw
         self._show_now(snap)
