@@ -107,3 +107,17 @@ def test_the_status_line_starts_afresh_with_another_project(qtbot):
     win.document.new_project()
     text = live_numbers(win)
     assert text.startswith("step 0 ·") and "loss" not in text.replace("step 0 · epoch 0", "")
+
+
+@pytest.mark.parametrize("target", ["accuracy", "loss"])
+def test_a_run_stops_at_the_first_step_that_meets_its_target(qtbot, trained, target):
+    doc, c = trained("mlp-xor")
+    goal = (None, 1.0) if target == "accuracy" else (0.05, None)
+    run(qtbot, c, c.run_epochs, 100_000, *goal)
+    steps = c.trainer.steps
+    loss, accuracy = c.trainer.evaluate(c.trainer.train)
+    assert steps < 100_000 and (accuracy == 1.0 if target == "accuracy" else loss <= 0.05)
+    # one step earlier the target was not met yet
+    _, before = reference("mlp-xor", steps - 1)
+    loss, accuracy = before.evaluate(before.train)
+    assert accuracy < 1.0 if target == "accuracy" else loss > 0.05

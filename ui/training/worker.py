@@ -108,6 +108,7 @@ class TrainingWorker(QObject):
         trainer, limits = self.trainer, self.limits
         trainer.test_each_step = False  # evaluated at frame rate instead (evaluate_now)
         steps = trainer.run_steps(limits.max_steps)
+        targets = limits.target_loss is not None or limits.target_accuracy is not None
         self._revision = trainer.history.revision
         last_frame = time.monotonic()
         chunk = 1
@@ -127,6 +128,13 @@ class TrainingWorker(QObject):
                             for _ in range(chunk):
                                 next(steps)
                                 self.steps_done += 1
+                                if targets:  # after every step, so the run ends at the first one that meets them
+                                    loss, accuracy = trainer.evaluate(trainer.train)
+                                    message = _target_reached(limits, {"train_loss": loss,
+                                                                       "train_accuracy": accuracy})
+                                    if message:
+                                        reason = "target"
+                                        break
                         except StopIteration:
                             break
                         except TrainingError as exc:
@@ -143,9 +151,6 @@ class TrainingWorker(QObject):
                         if slow or now - last_frame >= FRAME_INTERVAL:  # in slow motion every step is seen
                             last_frame = now
                             snap = self._snapshot()
-                            reached = _target_reached(limits, snap.metrics)
-                            if reached:
-                                reason, message = "target", reached
                     if snap is not None:
                         self.snapshot_ready.emit(snap)
                     if self.steps_per_second is not None:
