@@ -71,6 +71,7 @@ class Trainer:
         self.last_pass = None
         self._pass = None          # a step in progress, run phase by phase
         self._phase_list = None
+        self._before_pass = None   # (cursor, epoch, order, epoch data, rng state) before its batch was drawn
         # Roll-back points: (steps, plan, copy of plan.flat). An edit that
         # changes the structure makes a new plan, and the old copies useless.
         self._checkpoint = None    # parameters known to give a finite loss
@@ -165,6 +166,11 @@ class Trainer:
         p = self._pass
         if p is None or p.plan is not self.network.plan():
             # no step under way, or the network was edited mid-step: start afresh
+            if p is not None:
+                self.cancel_pass()
+            rng = self._rng.bit_generator.state
+            self._before_pass = (self._cursor, self.epoch, self._order, self._epoch_data,
+                                 {**rng, "state": dict(rng["state"])})
             X, y, targets = self._next_batch()
             p = self._pass = self._pass_for(X, y)
             self._pass_targets = targets
@@ -178,6 +184,20 @@ class Trainer:
             p.run_phase(phase)
             p.done += 1
         return phase
+
+    def cancel_pass(self):
+        """Drop a step being stepped through phase by phase, as if it never began.
+
+        Nothing was updated yet (the update is the last phase); the batch it
+        drew goes back, so the next step or phase starts a fresh pass on the
+        same batch. Returns True if a pass was cancelled.
+        """
+        if self._pass is None:
+            return False
+        self._cursor, self.epoch, self._order, self._epoch_data, rng = self._before_pass
+        self._rng.bit_generator.state = rng
+        self._pass = self._phase_list = self._before_pass = None
+        return True
 
     @property
     def pass_in_progress(self):

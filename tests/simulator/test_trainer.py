@@ -310,3 +310,28 @@ def test_float32_training_follows_float64_and_switches_back():
     t32.step()
     assert n32.blocks[(0, 1)].weights.dtype == np.float64
     assert np.allclose(n32.blocks[(0, 1)].weights, w, atol=1e-2)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_cancelled_pass_leaves_no_trace_and_the_next_step_starts_afresh(optimizer):
+    def fresh():
+        project = make_preset("spiral")
+        project.settings.optimizer, project.settings.batch_size, project.settings.shuffle = optimizer, 32, True
+        train, test = project.datasets()
+        return project.network, Trainer(project.network, train, test, project.settings)
+
+    net_a, a = fresh()
+    net_b, b = fresh()
+    a.run(3)
+    b.run(3)
+    before = a.state()
+    for _ in range(3):
+        a.next_phase()
+    assert a.pass_in_progress is not None
+    assert a.cancel_pass() and a.pass_in_progress is None and not a.cancel_pass()
+    assert np.array_equal(a.state().params, before.params) and a.steps == 3
+    a.step()
+    b.step()
+    assert np.array_equal(a.state().params, b.state().params)
+    assert a.state().cursor == b.state().cursor and a.epoch == b.epoch
+    assert all(np.array_equal(a.state().moments[k], b.state().moments[k]) for k in b.state().moments)

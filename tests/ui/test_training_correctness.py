@@ -121,3 +121,35 @@ def test_a_run_stops_at_the_first_step_that_meets_its_target(qtbot, trained, tar
     _, before = reference("mlp-xor", steps - 1)
     loss, accuracy = before.evaluate(before.train)
     assert accuracy < 1.0 if target == "accuracy" else loss > 0.05
+
+
+def test_cancelling_a_step_through_drops_the_half_pass(qtbot, trained):
+    doc, c = trained(optimizer="momentum", batch_size=32)
+    untrained = params(doc.network)
+    c.step_phase()
+    c.step_phase()
+    assert c.trainer.pass_in_progress is not None
+    c.pause()  # the Cancel button
+    assert c.trainer.pass_in_progress is None and same(params(doc.network), untrained)
+    assert not doc.undo_stack.canUndo()
+    run(qtbot, c, c.step)
+    network, _ = reference("spiral", 1, optimizer="momentum", batch_size=32)
+    assert c.trainer.steps == 1 and same(params(doc.network), params(network))
+    assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())] == ["Train 1 step"]
+
+
+def test_an_edit_in_the_middle_of_a_step_through_starts_the_pass_afresh(qtbot, trained):
+    doc, c = trained(batch_size=32)
+    for _ in range(3):
+        c.step_phase()
+    doc.set_bias((1, 0), 0.5)
+    while c.step_phase()[0] != "update":
+        pass
+    # the same as setting the bias first, then one step: no gradient of the old weights applied to the new
+    project = make_preset("spiral")
+    project.settings.batch_size = 32
+    project.network.set_bias((1, 0), 0.5)
+    train, test = project.datasets()
+    Trainer(project.network, train, test, project.settings).run(1)
+    assert same(params(doc.network), params(project.network))
+    assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())] == ["Set Bias", "Train 1 step"]

@@ -155,8 +155,22 @@ class TrainingController(QObject):
         return trainer is not None and self.start(epochs * trainer.steps_per_epoch, target_loss, target_accuracy)
 
     def pause(self):
-        """Stop the run between two steps and put it on the undo stack (returns when done)."""
+        """Stop the run between two steps and put it on the undo stack (returns when done);
+        between runs, cancel a step being stepped through phase by phase."""
+        if not self.running and self.cancel_pass():
+            self.message.emit("The step under way was cancelled; nothing was updated, and the next step "
+                              "starts afresh")
+            return
         self.stop()
+
+    def cancel_pass(self):
+        """Drop a step being stepped through (nothing was updated yet); True if there was one."""
+        trainer = self.trainer
+        if self.running or trainer is None or not trainer.cancel_pass():
+            return False
+        self._segment = None
+        self._schedule_idle_draw()
+        return True
 
     def stop(self):
         """Stop the worker cleanly and wait for its thread (a step at most)."""
@@ -230,6 +244,7 @@ class TrainingController(QObject):
     def reset(self):
         """Draw fresh weights from the settings' seed and start training afresh: one undo step."""
         self.stop()
+        self.cancel_pass()
         before = self.current_state()
         network = self.doc.network.copy()
         try:
@@ -265,6 +280,7 @@ class TrainingController(QObject):
         through, pass what changed on to the trainer, and let the run go on."""
         worker = self._worker
         if worker is None:
+            self.cancel_pass()  # a half-stepped pass computed with the old network is no use
             yield
             return
         with worker.held():
@@ -347,6 +363,8 @@ class TrainingController(QObject):
         """A TrainCommand put ``state`` back (undo or redo); the trainer and plots follow."""
         trainer = self.trainer
         if trainer is not None:
+            trainer.cancel_pass()
+            self._segment = None
             trainer.set_state(state)
             trainer.history.truncate(base)
             trainer.history.extend(rows)
