@@ -14,9 +14,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .backprop import Pass, augment
+from .backprop import QUIET, Pass, augment
 from .divergence import explain_divergence
-from .errors import TrainingError
+from .errors import DivergenceError, TrainingError
 from .history import History
 from .losses import get_loss
 from .memory import check_training, chunk_rows
@@ -311,16 +311,16 @@ class Trainer:
         steps, plan, saved = point
         plan.flat[...] = saved
         failing = self.last_pass if self.last_pass is not None and self.last_pass.plan is plan else None
-        message = explain_divergence(loss, bad_step, steps, self.settings, self.train,
-                                     (self._train_aug, self._train_y), failing, saved,
-                                     self.history.column("train_loss")[-2 * CHECKPOINT_EVERY:].copy())
+        message, field = explain_divergence(loss, bad_step, steps, self.settings, self.train,
+                                            (self._train_aug, self._train_y), failing, saved,
+                                            self.history.column("train_loss")[-2 * CHECKPOINT_EVERY:].copy())
         self.optimizer.reset()
         self.history.truncate(steps)
         self.steps = steps
         self.last_pass = None
         self._pass = None
         self._pending = None
-        raise TrainingError(message)
+        raise DivergenceError(message, field, loss=loss, step=bad_step, kept_step=steps)
 
     def start(self):
         """Keep the current weights as the roll-back point (at the start of every run,
@@ -405,19 +405,20 @@ class Trainer:
         if n == 0:
             return float("nan"), float("nan")
         total = right = 0.0
-        for start in range(0, n, rows):
-            stop = min(start + rows, n)
-            p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
-            if p is None:
-                p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
-            else:
-                p.reset(X[start:stop], y[start:stop], augmented=True)
-            p.loss = self.loss
-            p.forward()
-            # every loss is a mean over samples: weight each chunk by its share
-            total += p.compute_loss() * (stop - start)
-            if targets is not None:
-                right += _count_right(p.a[-1], targets[start:stop])
+        with np.errstate(**QUIET):  # a diverging network is reported by the trainer, not as warnings
+            for start in range(0, n, rows):
+                stop = min(start + rows, n)
+                p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
+                if p is None:
+                    p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
+                else:
+                    p.reset(X[start:stop], y[start:stop], augmented=True)
+                p.loss = self.loss
+                p.forward()
+                # every loss is a mean over samples: weight each chunk by its share
+                total += p.compute_loss() * (stop - start)
+                if targets is not None:
+                    right += _count_right(p.a[-1], targets[start:stop])
         accuracy = right / n if targets is not None else float("nan")
         return total / n, accuracy
 

@@ -153,3 +153,18 @@ def test_an_edit_in_the_middle_of_a_step_through_starts_the_pass_afresh(qtbot, t
     Trainer(project.network, train, test, project.settings).run(1)
     assert same(params(doc.network), params(project.network))
     assert [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())] == ["Set Bias", "Train 1 step"]
+
+
+def test_divergence_is_one_line_in_the_status_bar_and_no_warning_escapes(qtbot, recwarn):
+    win = window(qtbot, "outliers", learning_rate=10.0)
+    with qtbot.waitSignal(win.training.running_changed, timeout=20000, check_params_cb=lambda r: not r):
+        win.acts.train_play.trigger()
+    text = win.statusBar().currentMessage()
+    assert "loss became" in text and "smaller learning rate" in text and "\n" not in text
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    # step by step the same: the status bar says it, nothing raises
+    for _ in range(200):
+        win.train_phase()
+        if "loss became" in win.statusBar().currentMessage():
+            break
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -52,7 +52,9 @@ def width_level(values, scale=1.0):
     strongest edge is always the widest: a trained network whose weights run
     to 5 or 50 still shows which ones matter.
     """
-    frac = np.abs(np.asarray(values, dtype=float)) / (scale if scale > 0 else 1.0)
+    with np.errstate(invalid="ignore", over="ignore"):  # weights on their way to a NaN loss: the widest
+        frac = np.abs(np.asarray(values, dtype=float)) / (scale if scale > 0 else 1.0)
+        frac = np.nan_to_num(frac, nan=1.0, posinf=1.0)
     return np.minimum((frac * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
 
 

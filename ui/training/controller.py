@@ -18,7 +18,7 @@ from types import MappingProxyType
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
-from simulator.errors import SimulatorError, TrainingError
+from simulator.errors import DivergenceError, SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
 from simulator.snapshot import take_snapshot
 from simulator.train_state import TrainState, parameter_count
@@ -118,7 +118,7 @@ class TrainingController(QObject):
                 self._finish_pass()
             except TrainingError as exc:  # the update of the half-stepped pass diverged
                 self._segment_done()
-                self.problem.emit(str(exc))
+                self.problem.emit(divergence_text(exc))
                 return False
         self._segment = self._state_now()
         trainer.start()  # a NaN rolls back no further than this run's start
@@ -204,7 +204,7 @@ class TrainingController(QObject):
         except TrainingError as exc:
             self._segment_done()
             self._show_now(trainer.snapshot(self.grid, str(exc), metrics=trainer.evaluate_now()))
-            self.problem.emit(str(exc))
+            self.problem.emit(divergence_text(exc))
             return None
         if phase[0] == "update":
             self._segment_done()
@@ -466,8 +466,7 @@ class TrainingController(QObject):
         self.running_changed.emit(False)
         self.progress.emit(0, 0)
         if worker.reason == "diverged":
-            self.problem.emit(worker.message + " Try a smaller learning rate (or less regularisation), then "
-                              "press Play again; undo takes the run back.")
+            self.problem.emit(divergence_text(worker.error))
         elif worker.reason == "error":
             self.problem.emit(worker.message)
         elif worker.reason == "target":
@@ -539,4 +538,13 @@ class TrainingController(QObject):
             view.show_snapshot(snap)
         self.snapshot_shown.emit(snap)
 
+
+def divergence_text(error):
+    """One line for the status bar: what diverged and why, then what to do."""
+    text = " ".join(str(error).split())
+    if not isinstance(error, DivergenceError):
+        return text
+    if error.field == "learning_rate":
+        return text + " Try a smaller learning rate, then press Play again; undo takes the run back."
+    return text + " Change that, then press Play again; undo takes the run back."
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from simulator.errors import SimulatorError, TrainingError
+from simulator.errors import DivergenceError, SimulatorError
 
 FRAME_INTERVAL = 1 / 30
 """Seconds between two snapshots at most (and between two evaluations of the test set)."""
@@ -68,6 +68,7 @@ class TrainingWorker(QObject):
         self.steps_per_second = steps_per_second  # None: as fast as possible
         self.reason = None
         self.message = ""
+        self.error = None  # the DivergenceError, when the run diverged
         self.steps_done = 0
         self._cond = threading.Condition()
         self._stop = False
@@ -137,8 +138,8 @@ class TrainingWorker(QObject):
                                         break
                         except StopIteration:
                             break
-                        except TrainingError as exc:
-                            reason, message = "diverged", str(exc)
+                        except DivergenceError as exc:
+                            reason, message, self.error = "diverged", str(exc), exc
                             break
                         spent = time.perf_counter() - started
                         if self.steps_per_second is None:
