@@ -168,3 +168,23 @@ def test_divergence_is_one_line_in_the_status_bar_and_no_warning_escapes(qtbot, 
         if "loss became" in win.statusBar().currentMessage():
             break
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@pytest.mark.parametrize("trained_first", [True, False])
+def test_reset_and_trace_say_why_when_the_network_does_not_fit_the_data(qtbot, trained_first):
+    win = window(qtbot)
+    c = win.training
+    if trained_first:
+        run(qtbot, c, c.start, 5)
+    win.document.add_neuron(0)  # a third input; the data has two columns
+    count = win.document.undo_stack.count()
+    weights = params(win.document.network)
+    win.statusBar().clearMessage()
+    assert c.reset() is False
+    text = win.statusBar().currentMessage()
+    assert "Reset" in text and "input" in text
+    assert win.document.undo_stack.count() == count and same(params(win.document.network), weights)
+    win.statusBar().clearMessage()
+    assert c.trace("train", 0) is None
+    text = win.statusBar().currentMessage()
+    assert "Trace" in text and "input" in text

@@ -229,22 +229,32 @@ class TrainingController(QObject):
             Row of that dataset.
         """
         self.stop()
+        why = self._why_untrainable()
+        if why:
+            self.message.emit(f"Trace needs a network that fits the data: {why}")
+            return None
         trainer = self._ensure_trainer()
         if trainer is None:
             return None
         dataset = trainer.train if dataset_name == "train" else trainer.test
         if dataset is None:
+            self.message.emit(f"Trace: there is no {dataset_name} set to take an example from")
             return None
         try:
-            return trainer.trace(index, dataset)
+            with np.errstate(all="ignore"):
+                return trainer.trace(index, dataset)
         except SimulatorError as exc:
-            self.problem.emit(str(exc))
+            self.message.emit(f"Trace: {exc}")
             return None
 
     def reset(self):
         """Draw fresh weights from the settings' seed and start training afresh: one undo step."""
         self.stop()
         self.cancel_pass()
+        why = self._why_untrainable()
+        if why:
+            self.message.emit(f"Reset Weights needs a network that fits the data: {why}")
+            return False
         before = self.current_state()
         network = self.doc.network.copy()
         try:
@@ -378,6 +388,10 @@ class TrainingController(QObject):
         self._schedule_idle_draw()
 
     # ------------------------------------------------------------- internals
+    def _why_untrainable(self):
+        """Why the project cannot be trained as it is ("" if it can): the model's own answer."""
+        return "; ".join(self.doc.project.problems())
+
     def _ensure_trainer(self):
         if self.trainer is not None:
             return self.trainer
