@@ -188,3 +188,26 @@ def test_reset_and_trace_say_why_when_the_network_does_not_fit_the_data(qtbot, t
     assert c.trace("train", 0) is None
     text = win.statusBar().currentMessage()
     assert "Trace" in text and "input" in text
+
+
+@pytest.mark.parametrize("during_run", [False, True])
+def test_a_setting_the_model_refuses_drops_the_trainer_and_the_panel_says_why(qtbot, during_run):
+    win = window(qtbot)
+    c = win.training
+    run(qtbot, c, c.start, 5)
+    if during_run:
+        c.play()
+        qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+        with qtbot.waitSignal(c.running_changed, timeout=20000):
+            win.document.set_setting("rule", "perceptron")
+    else:
+        win.document.set_setting("rule", "perceptron")
+    steps = win.document.project.training_state.step
+    assert c.trainer is None and not c.running
+    assert "perceptron" in win.training_panel.live.text() and "sigmoid" in win.training_panel.live.text()
+    weights = params(win.document.network)
+    assert not c.play()  # never trains on the old settings
+    assert same(params(win.document.network), weights)
+    win.document.set_setting("rule", "backprop")
+    run(qtbot, c, c.start, 5)
+    assert c.trainer.steps == steps + 5  # the progress was kept

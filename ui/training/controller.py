@@ -67,6 +67,7 @@ class TrainingController(QObject):
         self._planned = 0
         self._changes = set()
         self._stale = False
+        self._refused = None         # why a setting changed during the run was refused
         self._last_after = None
         self._idle_draw_pending = False
         self._timer = QTimer(self)
@@ -318,8 +319,9 @@ class TrainingController(QObject):
                 trainer.apply_settings(self.doc.settings)
                 self.message.emit("New settings: they apply from the next step")
             except SimulatorError as exc:
+                # the trainer still holds the old settings: dropped once the run has ended, told then
                 self._worker.request_stop()
-                self.problem.emit(f"Training paused: {exc}")
+                self._refused = f"Training paused: {exc}"
         if "structure" in changes and trainer.optimizer.name != "sgd":
             self.message.emit("The network's shape changed: training goes on from the current weights; "
                               "the optimiser's memory (momentum, Adam's averages) starts afresh")
@@ -330,8 +332,10 @@ class TrainingController(QObject):
             return
         try:
             self.trainer.apply_settings(self.doc.settings)
-        except SimulatorError:
-            self.trainer = None  # rebuilt (and the reason told) when training starts
+        except SimulatorError as exc:
+            # never train on the old settings: the next run rebuilds the trainer from the saved progress
+            self._drop_trainer()
+            self.problem.emit(f"Training cannot go on with these settings: {exc}")
 
     def _on_data_changed(self):
         if self.doc.replacing:  # a project opened: its data comes with its own training state
@@ -388,6 +392,15 @@ class TrainingController(QObject):
         self._schedule_idle_draw()
 
     # ------------------------------------------------------------- internals
+    def _drop_trainer(self):
+        """Forget the trainer, keeping its progress in the project (the next run resumes from it)."""
+        trainer, self.trainer = self.trainer, None
+        saved = self.doc.project.training_state
+        if trainer is not None and (saved is None or saved.step != trainer.steps):
+            trainer.cancel_pass()
+            self.doc.project.training_state = trainer.state(params=False)
+        self._segment = None
+
     def _why_untrainable(self):
         """Why the project cannot be trained as it is ("" if it can): the model's own answer."""
         return "; ".join(self.doc.project.problems())
@@ -468,6 +481,9 @@ class TrainingController(QObject):
         trainer = self.trainer
         if trainer is not None:
             self.doc.project.training_state = trainer.state(params=False)
+        refused, self._refused = self._refused, None
+        if refused:
+            self._drop_trainer()
         if self._stale:
             self._stale = False
             self.trainer = None
@@ -485,6 +501,8 @@ class TrainingController(QObject):
             self.problem.emit(worker.message)
         elif worker.reason == "target":
             self.message.emit(f"Training stopped: {worker.message}")
+        if refused:
+            self.problem.emit(refused)
 
     def _history_since(self):
         steps = self.history.column("step")
