@@ -77,6 +77,7 @@ class Document(QObject):
         self._pending = set()
         self.edit_guard = None  # a context manager factory every edit runs inside (ui/training)
         self.replacing = False  # True while a new project is installed (its signals are not edits)
+        self.before_push = None  # called with each accepted edit's command just before it is pushed
         self._install(project if project is not None else default_project())
 
     def __del__(self):
@@ -263,7 +264,8 @@ class Document(QObject):
     # -------------------------------------------------------------- internals
     def _push(self, command):
         # edit_guard (installed by the training controller) holds a running
-        # training worker between two steps while the edit is made
+        # training worker between two steps while the edit is made; before_push
+        # lets it put the steps so far on the stack first, for edits that are made
         with (self.edit_guard() if self.edit_guard is not None else nullcontext()):
             try:
                 command.prepare()
@@ -272,6 +274,8 @@ class Document(QObject):
                 return False
             if command.is_noop():
                 return True
+            if self.before_push is not None:
+                self.before_push(command)
             self.undo_stack.push(command)
         note = command.note()
         if note:

@@ -211,3 +211,34 @@ def test_a_setting_the_model_refuses_drops_the_trainer_and_the_panel_says_why(qt
     win.document.set_setting("rule", "backprop")
     run(qtbot, c, c.start, 5)
     assert c.trainer.steps == steps + 5  # the progress was kept
+
+
+def entries(doc):
+    return [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())]
+
+
+def test_edits_during_a_run_leave_no_ghost_train_entries(qtbot, trained):
+    doc, c = trained()
+    c.play()
+    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    assert not doc.set_setting("learning_rate", -1.0)  # refused
+    assert doc.set_setting("learning_rate", doc.settings.learning_rate)  # changes nothing
+    assert doc.undo_stack.count() == 0 and c.running
+    doc.set_setting("learning_rate", 0.005, merge=True)  # spin-box steps: one entry
+    steps = c.trainer.steps
+    qtbot.waitUntil(lambda: c.trainer.steps > steps + 20, timeout=20000)
+    doc.set_setting("learning_rate", 0.004, merge=True)
+    assert entries(doc)[1:] == ["Set Learning Rate"] and entries(doc)[0].startswith("Train")
+    assert c.running and c.trainer.optimizer.learning_rate == 0.004
+    doc.add_neuron(1)  # a structural edit goes through its command and the run goes on
+    assert entries(doc)[-2].startswith("Train") and entries(doc)[-1] == "Add Neuron" and c.running
+    steps = c.trainer.steps
+    qtbot.waitUntil(lambda: c.trainer.steps > steps + 20, timeout=20000)
+    c.pause()
+    texts = entries(doc)
+    assert [t.startswith("Train") for t in texts] == [True, False, True, False, True]
+    # and every entry undoes in turn, back to the untrained lesson
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert same(params(doc.network), params(make_preset("spiral").network))
+    assert doc.settings.learning_rate == make_preset("spiral").settings.learning_rate

@@ -66,6 +66,7 @@ class TrainingController(QObject):
         self._segment = None         # TrainState at the start of the run segment not yet on the undo stack
         self._planned = 0
         self._changes = set()
+        self._edited = False
         self._stale = False
         self._refused = None         # why a setting changed during the run was refused
         self._last_after = None
@@ -74,6 +75,7 @@ class TrainingController(QObject):
         self._timer.setInterval(int(FRAME_INTERVAL * 1000))
         self._timer.timeout.connect(self._draw)
         document.edit_guard = self.edit_guard
+        document.before_push = self._before_push
         document.settings_changed.connect(self._on_settings_changed)
         document.data_changed.connect(self._on_data_changed)
         document.structure_changed.connect(self._on_structure_changed)
@@ -291,19 +293,40 @@ class TrainingController(QObject):
         through, pass what changed on to the trainer, and let the run go on."""
         worker = self._worker
         if worker is None:
-            self.cancel_pass()  # a half-stepped pass computed with the old network is no use
             yield
             return
         with worker.held():
-            self._segment_done()
             self._changes = set()
+            self._edited = False
+            if self.trainer is not None:  # a save made now keeps the progress so far
+                self.doc.project.training_state = self.trainer.state(params=False)
             try:
                 yield
             finally:
-                self._apply_changes_while_running()
-                if self._worker is not None and self.trainer is not None:
-                    self._segment = self.trainer.state()
+                if self._edited:
+                    self._apply_changes_while_running()
+                    if self._worker is not None and self.trainer is not None and self._segment is None:
+                        self._segment = self.trainer.state()
                     worker.restart_history()
+
+    def _before_push(self, command):
+        """An edit is accepted and about to go on the stack: the steps trained since the
+        last entry go first, unless the edit merges into that entry (a spin-box step)."""
+        if self._worker is None:
+            self.cancel_pass()  # a half-stepped pass computed with the old network is no use
+            return
+        self._edited = True
+        if not self._merges(command):
+            self._segment_done()
+
+    def _merges(self, command):
+        """True if the undo stack will merge ``command`` into its top entry (QUndoStack.push's rule)."""
+        stack = self.doc.undo_stack
+        index = stack.index()
+        if index == 0 or command.id() == -1 or index == stack.cleanIndex():
+            return False
+        top = stack.command(index - 1)
+        return top.id() == command.id() and top.can_merge(command)
 
     def _apply_changes_while_running(self):
         changes, self._changes = self._changes, set()
