@@ -86,8 +86,18 @@ def parameter_count(network):
 
 
 # ------------------------------------------------------------------ to / from the file
-def state_to_dict(state):
-    """The JSON form of a TrainState (the parameters are left out)."""
+def state_to_dict(state, network=None):
+    """The JSON form of a TrainState (the parameters are left out).
+
+    With ``network``, optimiser memory that does not fit its parameters (the
+    network was reshaped since) is left out, with its update count: training
+    resumes with fresh memory. Everything else is kept.
+    """
+    moments, t = state.moments, state.t
+    if network is not None:
+        n_params = parameter_count(network)
+        if state.n_params != n_params or any(np.shape(v) != (n_params,) for v in moments.values()):
+            moments, t = {}, 0
     out = {"step": int(state.step), "epoch": int(state.epoch), "cursor": int(state.cursor),
            "order": None if state.order is None else [int(i) for i in state.order]}
     if state.rng is not None:
@@ -95,8 +105,8 @@ def state_to_dict(state):
         out["shuffle_rng"] = {"bit_generator": "PCG64", "state": format(rng["state"]["state"], "x"),
                               "inc": format(rng["state"]["inc"], "x"),
                               "has_uint32": int(rng["has_uint32"]), "uinteger": int(rng["uinteger"])}
-    out["optimizer"] = {"name": state.optimizer, "t": int(state.t),
-                        "moments": {k: np.asarray(v, dtype=float).tolist() for k, v in state.moments.items()}}
+    out["optimizer"] = {"name": state.optimizer, "t": int(t),
+                        "moments": {k: np.asarray(v, dtype=float).tolist() for k, v in moments.items()}}
     return out
 
 

@@ -242,3 +242,30 @@ def test_edits_during_a_run_leave_no_ghost_train_entries(qtbot, trained):
         doc.undo_stack.undo()
     assert same(params(doc.network), params(make_preset("spiral").network))
     assert doc.settings.learning_rate == make_preset("spiral").settings.learning_rate
+
+
+def test_reshaping_keeps_the_saved_training_state_and_undo_gives_it_back_whole(qtbot, trained, tmp_path):
+    doc, c = trained(optimizer="adam")
+    run(qtbot, c, c.start, 30)
+    saved = doc.project.training_state
+    assert saved.t == 30 and saved.moments
+    doc.add_neuron(1)
+    assert doc.project.training_state is saved  # not rewritten by the edit
+    doc.save(tmp_path / "reshaped.json")  # the file drops only the memory that no longer fits
+    other = Document()
+    other.open(tmp_path / "reshaped.json")
+    state = other.project.training_state
+    assert (state.step, state.epoch, state.cursor, state.t, dict(state.moments)) == (30, saved.epoch, saved.cursor,
+                                                                                     0, {})
+    assert np.array_equal(state.order, saved.order) and dict(state.rng) == dict(saved.rng)
+    doc.undo_stack.undo()  # the neuron goes again: the memory fits again, and resumes exactly
+    doc.save(tmp_path / "p.json")
+    other = Document()
+    other.open(tmp_path / "p.json")
+    c2 = TrainingController(other)
+    try:
+        run(qtbot, c2, c2.start, 20)
+    finally:
+        c2.stop()
+    network, _ = reference("spiral", 50, optimizer="adam")
+    assert same(params(other.network), params(network))

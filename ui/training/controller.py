@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import contextmanager
-from types import MappingProxyType
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
@@ -21,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from simulator.errors import DivergenceError, SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
 from simulator.snapshot import take_snapshot
-from simulator.train_state import TrainState, parameter_count
+from simulator.train_state import TrainState
 from simulator.trainer import Trainer
 
 from ..commands.training import TrainCommand, train_text
@@ -376,13 +375,10 @@ class TrainingController(QObject):
         self._update_datasets()
 
     def _on_structure_changed(self):
+        # the saved training state stays as it is: memory that no longer fits the
+        # parameters is left out when the file is written (train_state.state_to_dict),
+        # and an undo of the reshape finds it whole
         self._changes.add("structure")
-        state = self.doc.project.training_state
-        if state is not None and state.n_params != parameter_count(self.doc.network):
-            # the optimiser's memory no longer lines up with the parameters: the
-            # file keeps the progress, and the memory starts afresh (as the trainer's does)
-            self.doc.project.training_state = dataclasses.replace(
-                state, moments=MappingProxyType({}), t=0, n_params=parameter_count(self.doc.network))
         trainer = self.trainer
         if not self.running and trainer is not None and trainer.steps and trainer.optimizer.name != "sgd":
             self.message.emit("The network's shape changed: the next run goes on from these weights, and the "
