@@ -78,6 +78,7 @@ class Document(QObject):
         self.edit_guard = None  # a context manager factory every edit runs inside (ui/training)
         self.replacing = False  # True while a new project is installed (its signals are not edits)
         self.before_push = None  # called with each accepted edit's command just before it is pushed
+        self.busy = None  # a callable, True while a training run owns the network (ui/training)
         self._install(project if project is not None else default_project())
 
     def __del__(self):
@@ -107,6 +108,10 @@ class Document(QObject):
 
     def is_modified(self):
         return not self.undo_stack.isClean()
+
+    def is_busy(self):
+        """True while a training run owns the network: a copy of it now could be half-updated."""
+        return bool(self.busy is not None and self.busy())
 
     def display_name(self):
         """The file name, or the project title, or "Untitled"."""

@@ -75,6 +75,7 @@ class TrainingController(QObject):
         self._timer.timeout.connect(self._draw)
         document.edit_guard = self.edit_guard
         document.before_push = self._before_push
+        document.busy = lambda: self.running
         document.settings_changed.connect(self._on_settings_changed)
         document.data_changed.connect(self._on_data_changed)
         document.structure_changed.connect(self._on_structure_changed)
