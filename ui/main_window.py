@@ -261,7 +261,8 @@ class MainWindow(QMainWindow):
         self.document.undo_stack.undo()
 
     def redo(self):
-        self.training.stop()
+        if self.training.running:
+            return  # off while training runs (a redo would race the worker); pause first
         self.document.undo_stack.redo()
 
     def _on_running_changed(self, running):
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
         else:
             self.acts.undo.setEnabled(stack.canUndo())
             self.acts.undo.setText(f"&Undo {stack.undoText()}" if stack.undoText() else "&Undo")
+        self.acts.redo.setEnabled(not running and stack.canRedo())
 
     def _on_training_problem(self, text):
         self.show_message(text, 20000)

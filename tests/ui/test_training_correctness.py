@@ -269,3 +269,22 @@ def test_reshaping_keeps_the_saved_training_state_and_undo_gives_it_back_whole(q
         c2.stop()
     network, _ = reference("spiral", 50, optimizer="adam")
     assert same(params(other.network), params(network))
+
+
+def test_redo_is_off_while_training_runs_and_undo_pauses_first(qtbot):
+    win = window(qtbot)
+    c, stack = win.training, win.document.undo_stack
+    untrained = params(win.document.network)
+    win.acts.train_play.trigger()
+    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    win.acts.undo.trigger()  # pauses, then takes the whole run back
+    assert not c.running and same(params(win.document.network), untrained) and c.trainer.steps == 0
+    assert stack.canRedo() and win.acts.redo.isEnabled()
+    win.acts.train_play.trigger()
+    assert c.running and stack.canRedo()
+    assert not win.acts.redo.isEnabled()
+    steps = c.trainer.steps
+    win.redo()  # a shortcut or script gets nowhere either: the run goes on
+    assert c.running and c.trainer.steps >= steps
+    win.acts.train_play.trigger()
+    assert not c.running and win.acts.redo.isEnabled() == stack.canRedo()
