@@ -401,11 +401,11 @@ class TrainingController(QObject):
             self._segment = None
             trainer.set_state(state)
             trainer.history.truncate(base)
-            trainer.history.extend(rows)
+            trainer.history.extend(rows, origin=max(base, 0))
             source = trainer.history
         else:
             self.history.truncate(base)
-            self.history.extend(rows)
+            self.history.extend(rows, origin=max(base, 0))
             source = self.history
         if source is not self.history:
             self._reset_history(source)
@@ -481,7 +481,8 @@ class TrainingController(QObject):
         rows = np.array([snap.history[c] for c in COLUMNS])
         if rows.shape[1]:
             self.history.truncate(rows[0, 0] - 1)
-            self.history.extend(rows)
+            trainer = self.trainer
+            self.history.extend(rows, origin=trainer.history.origin if trainer is not None else None)
         self.latest = snap
         if snap.metrics:
             self.last_metrics = dict(snap.metrics)
@@ -532,7 +533,7 @@ class TrainingController(QObject):
         self.history.truncate(0)  # the same object: the plots hold it
         self.last_metrics = {}
         if source is not None:
-            self.history.extend(source.rows_after(-1))
+            self.history.extend(source.rows_after(-1), origin=source.origin)
         self.latest = None
 
     def _update_datasets(self, datasets=None):
