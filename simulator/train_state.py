@@ -74,6 +74,17 @@ class TrainState:
         return replace(self, params=None)
 
 
+def same_state(a, b):
+    """True if two TrainStates hold the same progress, parameters and optimiser memory, bit for bit."""
+    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
+            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
+            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
+            and (a.params is None) == (b.params is None)
+            and (a.params is None or np.array_equal(a.params, b.params))
+            and a.moments.keys() == b.moments.keys()
+            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
+
+
 def parameter_count(network):
     """Length of the network's flat parameter array (Plan.n_params), without building a plan."""
     sizes = network.sizes

@@ -154,3 +154,19 @@ def test_saving_drops_only_the_optimiser_memory_that_no_longer_fits():
     assert reshaped["optimizer"] == {"name": "adam", "t": 0, "moments": {}}
     assert {k: v for k, v in reshaped.items() if k != "optimizer"} == \
         {k: v for k, v in fits.items() if k != "optimizer"}
+
+
+def test_same_state_compares_progress_parameters_and_memory_bit_for_bit():
+    from simulator.train_state import same_state
+    project = make_preset("spiral")
+    project.settings.optimizer = "adam"
+    train, test = project.datasets()
+    trainer = Trainer(project.network, train, test, project.settings)
+    trainer.run(3)
+    a, b = trainer.state(), trainer.state()
+    assert same_state(a, b)
+    trainer.run(1)
+    assert not same_state(a, trainer.state())
+    moved = trainer.state()
+    trainer.set_state(a)
+    assert same_state(a, trainer.state()) and not same_state(moved, trainer.state())

@@ -20,11 +20,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from simulator.errors import DivergenceError, SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
 from simulator.snapshot import take_snapshot
-from simulator.train_state import TrainState
+from simulator.train_state import TrainState, same_state
 from simulator.trainer import Trainer
 
 from ..commands.training import TrainCommand, train_text
-from .parts import frozen_copy, grid_for, phase_text, same_state
+from .parts import frozen_copy, grid_for, phase_text
 from .worker import FRAME_INTERVAL, RunLimits, TrainingWorker
 
 class TrainingController(QObject):

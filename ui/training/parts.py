@@ -1,5 +1,5 @@
 """Small pieces the training controller and the window share: phase names,
-the evaluation grid, comparing training states, and Space as Play/Pause."""
+the evaluation grid, and Space as Play/Pause."""
 
 from __future__ import annotations
 
@@ -36,16 +36,6 @@ def grid_for(train):
         return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
     except SimulatorError:
         return None
-
-
-def same_state(a, b):
-    """True if two TrainStates hold the same progress, parameters and optimiser memory."""
-    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
-            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
-            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
-            and np.array_equal(a.params, b.params)
-            and a.moments.keys() == b.moments.keys()
-            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
 
 
 def frozen_copy(array):
