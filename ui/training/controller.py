@@ -271,9 +271,8 @@ class TrainingController(QObject):
         after = TrainState(rng=rng, optimizer=self.doc.settings.optimizer, n_params=plan.n_params,
                            params=frozen_copy(plan.flat))
         rows = (self.trainer.history if self.trainer is not None else self.history).rows_after(-1)
-        command = TrainCommand(self.doc, self, "Reset Weights", before, after, 0, rows_undo=rows)
-        command._pushed = True  # redo applies it
-        self.doc.undo_stack.push(command)
+        self.doc.undo_stack.push(TrainCommand(self.doc, self, "Reset Weights", before, after, 0, rows_undo=rows,
+                                              applied=False))
         self.message.emit(f"Fresh weights from seed {self.doc.settings.seed}; training starts again at step 0")
         return True
 
