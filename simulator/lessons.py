@@ -100,12 +100,22 @@ def load_lesson(name, seed=0, folder=None):
     if text is not None:
         project.description = text
     if seed:
-        project.network.initialize("xavier", seed=seed)
+        method, scale = lesson_initializer(project)
+        project.network.initialize(method, seed=seed, scale=scale)
         project.training_state = None
-    steps = (project.lesson or {}).get("steps")
-    project.lesson = {"name": name, "fingerprint": network_fingerprint(project.network),
-                      **({"steps": steps} if steps else {})}
+    kept = {key: value for key, value in (project.lesson or {}).items() if key in ("steps", "init")}
+    project.lesson = {"name": name, "fingerprint": network_fingerprint(project.network), **kept}
     return project
+
+
+def lesson_initializer(project):
+    """How the project's weights are drawn: (method, scale) for ``Network.initialize``.
+
+    The lesson's ``init`` (the perceptron lessons: uniform within ±0.5), else
+    Xavier, which suits the networks with hidden layers.
+    """
+    init = (project.lesson or {}).get("init") or {}
+    return init.get("method", "xavier"), float(init.get("scale", 1.0))
 
 
 def lesson_title(name, folder=None):

@@ -571,11 +571,13 @@ FINGERPRINT_CHARS = 64  # a SHA-256 in hexadecimal; shorter prefixes are allowed
 def lesson_from_dict(value, path="lesson"):
     """The ``lesson`` object: which lesson a project came from, checked.
 
-    ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number}``;
-    ``steps`` (how many training steps the lesson's text speaks of) is optional.
+    ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number,
+    "init": {"method": text, "scale": number}}``; ``steps`` (how many training
+    steps the lesson's text speaks of) and ``init`` (how its weights are drawn;
+    xavier if absent) are optional.
     Returns a new plain dict.
     """
-    check_keys(value, path, ("name", "fingerprint"), ("steps",))
+    check_keys(value, path, ("name", "fingerprint"), ("steps", "init"))
     name = text(value["name"], key_path(path, "name"), MAX_NAME_CHARS)
     if not name:
         fail(key_path(path, "name"), "must not be empty")
@@ -585,4 +587,21 @@ def lesson_from_dict(value, path="lesson"):
     out = {"name": name, "fingerprint": fingerprint}
     if "steps" in value:
         out["steps"] = whole(value["steps"], key_path(path, "steps"), 1, MAX_STEPS)
+    if "init" in value:
+        out["init"] = _init_from_dict(value["init"], key_path(path, "init"))
     return out
+
+
+def _init_from_dict(value, path):
+    """``{"method": one of INIT_METHODS, "scale": number > 0}``: how the lesson's weights are drawn."""
+    from .network import INIT_METHODS
+    if not isinstance(value, dict):
+        fail(path, f"must be an object, not {show(value)}")
+    check_keys(value, path, ("method",), ("scale",))
+    method = value["method"]
+    if method not in INIT_METHODS:
+        fail(key_path(path, "method"), f"must be one of {', '.join(INIT_METHODS)}, not {show(method)}")
+    scale = number(value.get("scale", 1.0), key_path(path, "scale"), 0.0, 1e6)
+    if scale <= 0:
+        fail(key_path(path, "scale"), f"must be above 0, not {show(scale)}")
+    return {"method": method, "scale": float(scale)}

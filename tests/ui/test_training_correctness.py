@@ -288,3 +288,14 @@ def test_redo_is_off_while_training_runs_and_undo_pauses_first(qtbot):
     assert c.running and c.trainer.steps >= steps
     win.acts.train_play.trigger()
     assert not c.running and win.acts.redo.isEnabled() == stack.canRedo()
+
+
+@pytest.mark.parametrize("lesson", ["perceptron-and", "perceptron-or", "mlp-xor"])
+def test_reset_draws_from_the_seed_with_the_projects_own_initialiser(qtbot, trained, lesson):
+    doc, c = trained(lesson)
+    original = params(doc.network)  # the lesson's weights: seed 0 with its initialiser
+    run(qtbot, c, c.start, 8)
+    assert not same(params(doc.network), original)
+    assert c.reset()
+    assert same(params(doc.network), [p * 0 if i >= len(doc.network.blocks) else p
+                                      for i, p in enumerate(original)])

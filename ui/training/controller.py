@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 
 from simulator.errors import DivergenceError, SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
+from simulator.lessons import lesson_initializer
 from simulator.snapshot import take_snapshot
 from simulator.train_state import TrainState, same_state
 from simulator.trainer import Trainer
@@ -260,8 +261,9 @@ class TrainingController(QObject):
             return False
         before = self.current_state()
         network = self.doc.network.copy()
+        method, scale = lesson_initializer(self.doc.project)
         try:
-            network.initialize("xavier", seed=self.doc.settings.seed)
+            network.initialize(method, seed=self.doc.settings.seed, scale=scale)
         except SimulatorError as exc:
             self.message.emit(str(exc))
             return False
