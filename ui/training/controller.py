@@ -1,34 +1,31 @@
-"""The seam between training and the document.
+"""Training for the window: runs in a worker thread, drawn at frame rate.
 
 ``TrainingController`` lives in the UI thread. It builds the Trainer from the
 document, starts a ``TrainingWorker`` in a QThread for each run, keeps the
 newest snapshot and redraws the registered views on a timer, and turns every
-run into one undo step (``TrainCommand``). Between runs the trainer is idle and
-the UI thread may step it (one phase at a time) itself; during a run it never
-touches it except inside ``edit_guard``, which holds the worker between two
-steps while an edit is made.
+run into one undo step (``TrainCommand``). Its two other ideas live beside it:
+stepping through one phase at a time, Reset and Trace between runs
+(``stepping.py``), and the seam to the document, where edits made during a run
+and undo meet the trainer (``seam.py``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from contextlib import contextmanager
-
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
-from simulator.errors import DivergenceError, SimulatorError, TrainingError
+from simulator.errors import SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
-from simulator.lessons import lesson_initializer
 from simulator.snapshot import take_snapshot
-from simulator.train_state import TrainState, same_state
 from simulator.trainer import Trainer
 
-from ..commands.training import TrainCommand, train_text
-from .parts import frozen_copy, grid_for, phase_text
+from .parts import divergence_text, grid_for
+from .seam import DocumentSeam
+from .stepping import StepThrough
 from .worker import FRAME_INTERVAL, RunLimits, TrainingWorker
 
-class TrainingController(QObject):
+
+class TrainingController(DocumentSeam, StepThrough, QObject):
     """Runs training for a Document and feeds the views.
 
     Signals
@@ -167,15 +164,6 @@ class TrainingController(QObject):
             return
         self.stop()
 
-    def cancel_pass(self):
-        """Drop a step being stepped through (nothing was updated yet); True if there was one."""
-        trainer = self.trainer
-        if self.running or trainer is None or not trainer.cancel_pass():
-            return False
-        self._segment = None
-        self._schedule_idle_draw()
-        return True
-
     def stop(self):
         """Stop the worker cleanly and wait for its thread (a step at most)."""
         if self._worker is None:
@@ -192,240 +180,7 @@ class TrainingController(QObject):
         if self._worker is not None:
             self._worker.steps_per_second = steps_per_second
 
-    def step_phase(self):
-        """Run one phase of a step (forward through a layer, the loss, backward
-        through a layer, the update); the update ends the step and makes it an undo step."""
-        if self.running:
-            return None
-        trainer = self._ensure_trainer()
-        if trainer is None:
-            return None
-        if trainer.pass_in_progress is None:
-            self._segment = self._state_now()
-            trainer.start()
-        try:
-            phase = trainer.next_phase()
-        except TrainingError as exc:
-            self._segment_done()
-            self._show_now(trainer.snapshot(self.grid, str(exc), metrics=trainer.evaluate_now()))
-            self.problem.emit(divergence_text(exc))
-            return None
-        if phase[0] == "update":
-            self._segment_done()
-        text = phase_text(phase, trainer.network.n_layers)
-        if trainer.pass_in_progress is not None:
-            upcoming = phase_text(trainer.upcoming_phase(), trainer.network.n_layers)
-            text += f" (next: {upcoming.lower() if upcoming != 'Loss' else 'the loss'})"
-        self._show_now(trainer.snapshot(self.grid, since=self._history_since(),
-                                        metrics=trainer.evaluate_now() if phase[0] == "update" else None))
-        self.message.emit(text)
-        return phase
-
-    def trace(self, dataset_name, index):
-        """Backpropagation of one example, without training: a Trace, or None
-        (with the reason in ``problem``) when the project cannot be trained.
-        A run in progress is paused first, so the trace shows its weights.
-
-        Parameters
-        ----------
-        dataset_name : {"train", "test"}
-        index : int
-            Row of that dataset.
-        """
-        self.stop()
-        why = self._why_untrainable()
-        if why:
-            self.message.emit(f"Trace needs a network that fits the data: {why}")
-            return None
-        trainer = self._ensure_trainer()
-        if trainer is None:
-            return None
-        dataset = trainer.train if dataset_name == "train" else trainer.test
-        if dataset is None:
-            self.message.emit(f"Trace: there is no {dataset_name} set to take an example from")
-            return None
-        try:
-            with np.errstate(all="ignore"):
-                return trainer.trace(index, dataset)
-        except SimulatorError as exc:
-            self.message.emit(f"Trace: {exc}")
-            return None
-
-    def reset(self):
-        """Draw fresh weights from the settings' seed and start training afresh: one undo step."""
-        self.stop()
-        self.cancel_pass()
-        why = self._why_untrainable()
-        if why:
-            self.message.emit(f"Reset Weights needs a network that fits the data: {why}")
-            return False
-        before = self.current_state()
-        network = self.doc.network.copy()
-        method, scale = lesson_initializer(self.doc.project)
-        try:
-            network.initialize(method, seed=self.doc.settings.seed, scale=scale)
-        except SimulatorError as exc:
-            self.message.emit(str(exc))
-            return False
-        rng = np.random.default_rng(self.doc.settings.seed).bit_generator.state
-        dtype = self.doc.network.plan().dtype
-        plan = network.plan(dtype)
-        after = TrainState(rng=rng, optimizer=self.doc.settings.optimizer, n_params=plan.n_params,
-                           params=frozen_copy(plan.flat))
-        rows = (self.trainer.history if self.trainer is not None else self.history).rows_after(-1)
-        self.doc.undo_stack.push(TrainCommand(self.doc, self, "Reset Weights", before, after, 0, rows_undo=rows,
-                                              applied=False))
-        self.message.emit(f"Fresh weights from seed {self.doc.settings.seed}; training starts again at step 0")
-        return True
-
-    def current_state(self):
-        """The TrainState now (with the parameters), with or without a trainer."""
-        if self.trainer is not None:
-            return self.trainer.state()
-        plan = self.doc.network.plan()
-        base = self.doc.project.training_state or TrainState()
-        return dataclasses.replace(base, params=frozen_copy(plan.flat), n_params=plan.n_params)
-
-    # ------------------------------------------------------- the edit seam
-    @contextmanager
-    def edit_guard(self):
-        """Every document edit runs inside this. During a run: hold the worker
-        between two steps, put the steps so far on the undo stack, let the edit
-        through, pass what changed on to the trainer, and let the run go on."""
-        worker = self._worker
-        if worker is None:
-            yield
-            return
-        with worker.held():
-            self._changes = set()
-            self._edited = False
-            if self.trainer is not None:  # a save made now keeps the progress so far
-                self.doc.project.training_state = self.trainer.state(params=False)
-            try:
-                yield
-            finally:
-                if self._edited:
-                    self._apply_changes_while_running()
-                    if self._worker is not None and self.trainer is not None and self._segment is None:
-                        self._segment = self.trainer.state()
-                    worker.restart_history()
-
-    def _before_push(self, command):
-        """An edit is accepted and about to go on the stack: the steps trained since the
-        last entry go first, unless the edit merges into that entry (a spin-box step)."""
-        if self._worker is None:
-            self.cancel_pass()  # a half-stepped pass computed with the old network is no use
-            return
-        self._edited = True
-        if not self._merges(command):
-            self._segment_done()
-
-    def _merges(self, command):
-        """True if the undo stack will merge ``command`` into its top entry (QUndoStack.push's rule)."""
-        stack = self.doc.undo_stack
-        index = stack.index()
-        if index == 0 or command.id() == -1 or index == stack.cleanIndex():
-            return False
-        top = stack.command(index - 1)
-        return top.id() == command.id() and top.can_merge(command)
-
-    def _apply_changes_while_running(self):
-        changes, self._changes = self._changes, set()
-        trainer = self.trainer
-        if "data" in changes:
-            self._worker.request_stop()
-            self._stale = True  # the trainer holds the old data: dropped once the run has ended
-            self.message.emit("The data changed, so training paused: the next run starts at step 0 on the "
-                              "new data with a fresh optimiser (the weights are kept)")
-            return
-        if "settings" in changes:
-            try:
-                trainer.apply_settings(self.doc.settings)
-                self.message.emit("New settings: they apply from the next step")
-            except SimulatorError as exc:
-                # the trainer still holds the old settings: dropped once the run has ended, told then
-                self._worker.request_stop()
-                self._refused = f"Training paused: {exc}"
-        if "structure" in changes and trainer.optimizer.name != "sgd":
-            self.message.emit("The network's shape changed: training goes on from the current weights; "
-                              "the optimiser's memory (momentum, Adam's averages) starts afresh")
-
-    def _on_settings_changed(self):
-        self._changes.add("settings")
-        if self.running or self.trainer is None:
-            return
-        try:
-            self.trainer.apply_settings(self.doc.settings)
-        except SimulatorError as exc:
-            # never train on the old settings: the next run rebuilds the trainer from the saved progress
-            self._drop_trainer()
-            self.problem.emit(f"Training cannot go on with these settings: {exc}")
-
-    def _on_data_changed(self):
-        if self.doc.replacing:  # a project opened: its data comes with its own training state
-            self._update_datasets()
-            return
-        self._changes.add("data")
-        if self.running:
-            return
-        if self.trainer is not None and self.trainer.steps:
-            self.message.emit("New data: the next run starts at step 0 with a fresh optimiser; "
-                              "the weights are kept")
-        self.trainer = None
-        self.doc.project.training_state = None
-        self._reset_history()
-        self._update_datasets()
-
-    def _on_structure_changed(self):
-        # the saved training state stays as it is: memory that no longer fits the
-        # parameters is left out when the file is written (train_state.state_to_dict),
-        # and an undo of the reshape finds it whole
-        self._changes.add("structure")
-        trainer = self.trainer
-        if not self.running and trainer is not None and trainer.steps and trainer.optimizer.name != "sgd":
-            self.message.emit("The network's shape changed: the next run goes on from these weights, and the "
-                              "optimiser's memory (momentum, Adam's averages) starts afresh")
-        self._schedule_idle_draw()
-
-    def _on_project_replaced(self):
-        self.stop()
-        self.trainer = None
-        self._segment = None
-        self._reset_history()
-        self._update_datasets()
-
-    def state_restored(self, state, base, rows):
-        """A TrainCommand put ``state`` back (undo or redo); the trainer and plots follow."""
-        trainer = self.trainer
-        if trainer is not None:
-            trainer.cancel_pass()
-            self._segment = None
-            trainer.set_state(state)
-            trainer.history.truncate(base)
-            trainer.history.extend(rows, origin=max(base, 0))
-            source = trainer.history
-        else:
-            self.history.truncate(base)
-            self.history.extend(rows, origin=max(base, 0))
-            source = self.history
-        if source is not self.history:
-            self._reset_history(source)
-        self._schedule_idle_draw()
-
     # ------------------------------------------------------------- internals
-    def _drop_trainer(self):
-        """Forget the trainer, keeping its progress in the project (the next run resumes from it)."""
-        trainer, self.trainer = self.trainer, None
-        saved = self.doc.project.training_state
-        if trainer is not None and (saved is None or saved.step != trainer.steps):
-            trainer.cancel_pass()
-            self.doc.project.training_state = trainer.state(params=False)
-        self._segment = None
-
-    def _why_untrainable(self):
-        """Why the project cannot be trained as it is ("" if it can): the model's own answer."""
-        return "; ".join(self.doc.project.problems())
-
     def _ensure_trainer(self):
         if self.trainer is not None:
             return self.trainer
@@ -445,37 +200,6 @@ class TrainingController(QObject):
         self._update_datasets((train, test))
         return self.trainer
 
-    def _finish_pass(self):
-        """Complete a step left half-way through phase by phase, before a run."""
-        while self.trainer.pass_in_progress is not None:
-            self.trainer.next_phase()
-        self._segment_done()
-
-    def _segment_done(self):
-        """Put the steps since the segment started on the undo stack as one entry."""
-        start, self._segment = self._segment, None
-        trainer = self.trainer
-        if start is None or trainer is None:
-            return
-        after = trainer.state()
-        if after.step == start.step and np.array_equal(after.params, start.params):
-            return
-        base = min(start.step, after.step)
-        steps = after.step - start.step
-        text = train_text(steps) if steps > 0 else "Train (rolled back)"
-        command = TrainCommand(self.doc, self, text, start, after, base,
-                               rows_redo=trainer.history.rows_after(base))
-        self.doc.undo_stack.push(command)
-        self.doc.project.training_state = after.without_params()
-        self._last_after = after
-
-    def _state_now(self):
-        """The trainer's state; the last run's "after" itself when nothing changed since,
-        so consecutive runs share one copy of the parameters in the undo history."""
-        state, last = self.trainer.state(), self._last_after
-        if last is not None and same_state(state, last):
-            return last
-        return state
     def _on_snapshot(self, snap):
         if snap.history_reset:
             self.history.truncate(0)
@@ -591,14 +315,3 @@ class TrainingController(QObject):
                 continue  # a hidden tab or dock costs nothing; it catches up when shown
             view.show_snapshot(snap)
         self.snapshot_shown.emit(snap)
-
-
-def divergence_text(error):
-    """One line for the status bar: what diverged and why, then what to do."""
-    text = " ".join(str(error).split())
-    if not isinstance(error, DivergenceError):
-        return text
-    if error.field == "learning_rate":
-        return text + " Try a smaller learning rate, then press Play again; undo takes the run back."
-    return text + " Change that, then press Play again; undo takes the run back."
-

@@ -1,5 +1,5 @@
 """Small pieces the training controller and the window share: phase names,
-the evaluation grid, and Space as Play/Pause."""
+the evaluation grid, the divergence message, and Space as Play/Pause."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from simulator.datasets import evaluation_grid
-from simulator.errors import SimulatorError
+from simulator.errors import DivergenceError, SimulatorError
 from simulator.names import layer_title
 
 GRID_2D = 50
@@ -36,6 +36,16 @@ def grid_for(train):
         return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
     except SimulatorError:
         return None
+
+
+def divergence_text(error):
+    """One line for the status bar: what diverged and why, then what to do."""
+    text = " ".join(str(error).split())
+    if not isinstance(error, DivergenceError):
+        return text
+    if error.field == "learning_rate":
+        return text + " Try a smaller learning rate, then press Play again; undo takes the run back."
+    return text + " Change that, then press Play again; undo takes the run back."
 
 
 def frozen_copy(array):
