@@ -299,3 +299,19 @@ def test_reset_draws_from_the_seed_with_the_projects_own_initialiser(qtbot, trai
     assert c.reset()
     assert same(params(doc.network), [p * 0 if i >= len(doc.network.blocks) else p
                                       for i, p in enumerate(original)])
+
+
+def test_a_step_through_can_be_cancelled_from_the_window(qtbot):
+    win = window(qtbot, batch_size=32)
+    c, panel = win.training, win.training_panel
+    assert not win.acts.train_cancel.isEnabled() and not panel.cancel_button.isEnabled()
+    win.train_phase()
+    win.train_phase()
+    assert win.view.scene().phase is not None
+    assert win.acts.train_cancel.isEnabled() and panel.cancel_button.isEnabled()
+    panel.cancel_button.click()
+    assert c.trainer.pass_in_progress is None
+    qtbot.waitUntil(lambda: win.view.scene().phase is None, timeout=5000)  # at the next redraw
+    assert not win.acts.train_cancel.isEnabled() and not panel.cancel_button.isEnabled()
+    assert "cancelled" in win.statusBar().currentMessage()
+    assert not win.document.undo_stack.canUndo()

@@ -81,7 +81,8 @@ class TrainingPanel(QWidget):
         self.run_button.setToolTip("Train the number of epochs given, or until a target is reached")
         self.run_button.clicked.connect(self.run_epochs)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the run now (the steps trained so far stay, and undo takes them back)")
+        self.cancel_button.setToolTip("Stop the run now (the steps trained so far stay, and undo takes them back), "
+                                      "or drop a step being stepped through phase by phase")
         self.cancel_button.clicked.connect(controller.pause)
         self.bar = QProgressBar()
         self.bar.setToolTip("Steps trained of the steps the run plans")
@@ -121,7 +122,13 @@ class TrainingPanel(QWidget):
 
     def _on_running(self, running):
         self.run_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
+        self.cancel_button.setEnabled(running or self._stepping())
+
+    def _stepping(self):
+        trainer = self.controller.trainer
+        return trainer is not None and trainer.pass_in_progress is not None
 
     def _on_snapshot(self, snap):
+        if not self.controller.running:  # Cancel also drops a step being stepped through
+            self.cancel_button.setEnabled(self._stepping())
         self.live.setText(metrics_text(snap.step, snap.epoch, snap.metrics or self.controller.last_metrics))
