@@ -71,7 +71,7 @@ class Trainer:
         self.last_pass = None
         self._pass = None          # a step in progress, run phase by phase
         self._phase_list = None
-        self._before_pass = None   # (cursor, epoch, order, epoch data, rng state) before its batch was drawn
+        self._before_pass = None   # _position() before its batch was drawn
         # Roll-back points: (steps, plan, copy of plan.flat). An edit that
         # changes the structure makes a new plan, and the old copies useless.
         self._checkpoint = None    # parameters known to give a finite loss
@@ -142,6 +142,7 @@ class Trainer:
             while self._pass is not None:
                 self.next_phase()
             return self.history.last("train_loss")
+        self._use_plan()
         X, y, targets = self._next_batch()
         p = self._pass_for(X, y)
         loss = p.run(self.optimizer)
@@ -168,9 +169,8 @@ class Trainer:
             # no step under way, or the network was edited mid-step: start afresh
             if p is not None:
                 self.cancel_pass()
-            rng = self._rng.bit_generator.state
-            self._before_pass = (self._cursor, self.epoch, self._order, self._epoch_data,
-                                 {**rng, "state": dict(rng["state"])})
+            self._use_plan()
+            self._before_pass = self._position()
             X, y, targets = self._next_batch()
             p = self._pass = self._pass_for(X, y)
             self._pass_targets = targets
@@ -194,8 +194,7 @@ class Trainer:
         """
         if self._pass is None:
             return False
-        self._cursor, self.epoch, self._order, self._epoch_data, rng = self._before_pass
-        self._rng.bit_generator.state = rng
+        self._set_position(self._before_pass)
         self._pass = self._phase_list = self._before_pass = None
         return True
 
@@ -211,8 +210,8 @@ class Trainer:
         return self._phase_list[self._pass.done]
 
     # --------------------------------------------------------------- internals
-    def _pass_for(self, X_aug, y):
-        """A Pass for this batch, reusing the buffers of the last one of its size."""
+    def _use_plan(self):
+        """Before a batch is drawn: take on the network's current plan if an edit made a new one."""
         plan = self.network.plan(self._dtype)
         if plan is not self._checked_plan:
             self._check_plan(plan)
@@ -222,6 +221,10 @@ class Trainer:
             self.optimizer.reset()
             if not any(p is not None and p[1] is plan for p in (self._checkpoint, self._pending)):
                 self._keep()
+
+    def _pass_for(self, X_aug, y):
+        """A Pass for this batch, reusing the buffers of the last one of its size."""
+        self._use_plan()
         p = self._passes.get(X_aug.shape[0])
         if p is None:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
@@ -298,7 +301,16 @@ class Trainer:
 
     def _keep(self):
         plan = self.network.plan(self._dtype)
-        self._pending = (self.steps, plan, plan.flat.copy())
+        self._pending = (self.steps, plan, plan.flat.copy(), self._position())
+
+    def _position(self):
+        """Where the batches stand: (epoch, cursor, order, epoch data, shuffle generator state)."""
+        rng = self._rng.bit_generator.state
+        return self.epoch, self._cursor, self._order, self._epoch_data, {**rng, "state": dict(rng["state"])}
+
+    def _set_position(self, position):
+        self.epoch, self._cursor, self._order, self._epoch_data, rng = position
+        self._rng.bit_generator.state = rng
 
     def _roll_back(self, loss):
         bad_step = self.steps + 1
@@ -308,8 +320,9 @@ class Trainer:
         point = next((p for p in (self._checkpoint, self._pending) if p is not None and p[1] is plan), None)
         if point is None:  # _keep() runs at the start and after every edit, so this is a bug
             raise TrainingError(f"the loss became {loss} at step {bad_step} and no earlier weights were kept")
-        steps, plan, saved = point
+        steps, plan, saved, position = point
         plan.flat[...] = saved
+        self._set_position(position)  # the epoch and the next batch are those of the kept step too
         failing = self.last_pass if self.last_pass is not None and self.last_pass.plan is plan else None
         message, field = explain_divergence(loss, bad_step, steps, self.settings, self.train,
                                             (self._train_aug, self._train_y), failing, saved,
