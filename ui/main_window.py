@@ -293,8 +293,7 @@ class MainWindow(QMainWindow):
             self.view.set_phase(None)
 
     def _on_training_problem(self, text):
-        self.show_message(text, 20000)
-        self.training_panel.live.setText(text)
+        self.show_message(text, 20000)  # the training panel shows it too
 
     def _dock(self, title, widget, area):
         dock = QDockWidget(title, self)

@@ -315,3 +315,16 @@ def test_a_step_through_can_be_cancelled_from_the_window(qtbot):
     assert not win.acts.train_cancel.isEnabled() and not panel.cancel_button.isEnabled()
     assert "cancelled" in win.statusBar().currentMessage()
     assert not win.document.undo_stack.canUndo()
+
+
+def test_the_panel_keeps_saying_why_training_stopped_until_training_moves_on(qtbot):
+    win = window(qtbot, "outliers", learning_rate=10.0)
+    c = win.training
+    with qtbot.waitSignal(c.running_changed, timeout=20000, check_params_cb=lambda r: not r):
+        win.acts.train_play.trigger()
+    qtbot.wait(50)  # the redraw of the restored weights does not hide the reason
+    assert "loss became" in live_numbers(win)
+    win.document.set_setting("learning_rate", 0.01)
+    run(qtbot, c, c.step)
+    text = live_numbers(win)
+    assert text.startswith(f"step {c.trainer.steps:,} ·") and loss_text(c.trainer) in text

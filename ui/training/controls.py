@@ -99,9 +99,12 @@ class TrainingPanel(QWidget):
         self.live.setTextInteractionFlags(Qt.TextSelectableByMouse)
         grid.addWidget(self.live, 2, 0)
 
+        self._shown_step = None    # the step of the snapshot shown last
+        self._problem_step = None  # the step at which a problem was told: its text stays while it is shown
         controller.progress.connect(self._on_progress)
         controller.running_changed.connect(self._on_running)
         controller.snapshot_shown.connect(self._on_snapshot)
+        controller.problem.connect(self._on_problem)
         self._on_running(False)
         self._on_progress(0, 0)
 
@@ -128,7 +131,16 @@ class TrainingPanel(QWidget):
         trainer = self.controller.trainer
         return trainer is not None and trainer.pass_in_progress is not None
 
+    def _on_problem(self, text):
+        self.live.setText(text)
+        self._problem_step = self._shown_step
+
     def _on_snapshot(self, snap):
-        if not self.controller.running:  # Cancel also drops a step being stepped through
+        running = self.controller.running
+        if not running:  # Cancel also drops a step being stepped through
             self.cancel_button.setEnabled(self._stepping())
+        self._shown_step = snap.step
+        if self._problem_step is not None and snap.step == self._problem_step and not running:
+            return  # a redraw of the same weights: why training stopped stays in view
+        self._problem_step = None
         self.live.setText(metrics_text(snap.step, snap.epoch, snap.metrics or self.controller.last_metrics))
