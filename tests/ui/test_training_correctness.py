@@ -328,3 +328,21 @@ def test_the_panel_keeps_saying_why_training_stopped_until_training_moves_on(qtb
     run(qtbot, c, c.step)
     text = live_numbers(win)
     assert text.startswith(f"step {c.trainer.steps:,} ·") and loss_text(c.trainer) in text
+
+
+def test_saving_during_a_run_writes_weights_and_progress_of_the_same_step(qtbot, tmp_path):
+    win = window(qtbot, optimizer="adam")
+    c = win.training
+    c.play()
+    qtbot.waitUntil(lambda: c.trainer.steps > 30, timeout=20000)
+    assert win._save_to(str(tmp_path / "mid.json"))
+    assert c.running and win.document.undo_stack.count() == 0  # no Train entry for a save
+    c.pause()
+    from simulator.project_file import load_project
+    saved = load_project(tmp_path / "mid.json")
+    steps = saved.training_state.step
+    assert 30 < steps <= c.trainer.steps
+    network, trainer = reference("spiral", steps, optimizer="adam")
+    assert same(params(saved.network), params(network))
+    assert saved.training_state.t == steps
+    assert np.array_equal(saved.training_state.moments["m"], trainer.state().moments["m"])
