@@ -139,7 +139,8 @@ class TrainingWorker(QObject):
                         except StopIteration:
                             break
                         except DivergenceError as exc:
-                            reason, message, self.error = "diverged", str(exc), exc
+                            # kept without its traceback: frames of this thread must not outlive the run
+                            reason, message, self.error = "diverged", str(exc), exc.with_traceback(None)
                             break
                         spent = time.perf_counter() - started
                         if self.steps_per_second is None:
