@@ -21,6 +21,9 @@ import numpy as np
 from .activations import get_activation
 
 RULES = ("backprop", "perceptron")
+QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
+"""np.errstate on the way to a NaN loss: the trainer sees the NaN and explains it (divergence.py);
+overflow warnings would only repeat it in the terminal."""
 
 
 class Plan:
@@ -160,14 +163,15 @@ class Pass:
 
     def run_phase(self, phase):
         kind, layer = phase
-        if kind == "forward":
-            self.forward_layer(layer)
-        elif kind == "loss":
-            self.compute_loss()
-        elif kind == "backward":
-            self.backward_layer(layer)
-        else:
-            raise ValueError(f"run the update through Pass.update, not run_phase: {phase}")
+        with np.errstate(**QUIET):
+            if kind == "forward":
+                self.forward_layer(layer)
+            elif kind == "loss":
+                self.compute_loss()
+            elif kind == "backward":
+                self.backward_layer(layer)
+            else:
+                raise ValueError(f"run the update through Pass.update, not run_phase: {phase}")
 
     def forward(self):
         """Forward through every layer; returns the output activations."""
@@ -228,30 +232,32 @@ class Pass:
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
         plan = self.plan
-        if self.rule == "perceptron":
-            lr = optimizer.learning_rate
-            for _, _, _, key, _ in plan.incoming[plan.n_layers - 1]:
-                plan.aug_w[key] -= lr * self._grad_aug[key]
-            if not plan.incoming[plan.n_layers - 1]:
-                plan.biases[-1] -= lr * self.grad_b[-1]
-        else:
-            optimizer.update(plan.params, [self.gflat], None, plan.reg_masks)
-        if plan.keep is not None:
-            # momentum and Adam remember past steps; keep removed edges at exactly 0
-            plan.flat *= plan.keep
+        with np.errstate(**QUIET):
+            if self.rule == "perceptron":
+                lr = optimizer.learning_rate
+                for _, _, _, key, _ in plan.incoming[plan.n_layers - 1]:
+                    plan.aug_w[key] -= lr * self._grad_aug[key]
+                if not plan.incoming[plan.n_layers - 1]:
+                    plan.biases[-1] -= lr * self.grad_b[-1]
+            else:
+                optimizer.update(plan.params, [self.gflat], None, plan.reg_masks)
+            if plan.keep is not None:
+                # momentum and Adam remember past steps; keep removed edges at exactly 0
+                plan.flat *= plan.keep
 
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss."""
         n = self.plan.n_layers
-        for k in range(1, n):
-            self.forward_layer(k)
-        loss = self.compute_loss()
-        if self.rule == "perceptron":
-            self.backward_layer(n - 1)
-        else:
-            for k in range(n - 1, 0, -1):
-                self.backward_layer(k)
-        self.update(optimizer)
+        with np.errstate(**QUIET):
+            for k in range(1, n):
+                self.forward_layer(k)
+            loss = self.compute_loss()
+            if self.rule == "perceptron":
+                self.backward_layer(n - 1)
+            else:
+                for k in range(n - 1, 0, -1):
+                    self.backward_layer(k)
+            self.update(optimizer)
         return loss
 
     # --------------------------------------------------------------- reports
@@ -308,6 +314,12 @@ def forward(network, X, dtype=None, keep_z=True, rows=None):
     rows = rows or chunk_rows(plan.sizes, plan.dtype.itemsize, n)
     a = [np.empty((n, s), dtype) for s in plan.sizes]
     z = [None] + [np.empty((n, s), dtype) for s in plan.sizes[1:]] if keep_z else [None] * plan.n_layers
+    with np.errstate(**QUIET):
+        _forward_chunks(network, X, a, z, keep_z, rows, n, plan)
+    return z, a
+
+
+def _forward_chunks(network, X, a, z, keep_z, rows, n, plan):
     p = None
     for start in range(0, max(n, 1), rows):
         stop = min(start + rows, n)
@@ -320,4 +332,3 @@ def forward(network, X, dtype=None, keep_z=True, rows=None):
             a[k][start:stop] = p.a[k]
             if keep_z and k:
                 z[k][start:stop] = p.z[k]
-    return z, a

@@ -21,7 +21,8 @@ RISE = 1.5
 
 def explain_divergence(loss, step, kept_step, settings, data, working, failing_pass, kept_weights,
                        recent_losses):
-    """The message: what became non-finite, the cause detected, and what was kept.
+    """The message (what became non-finite, the cause detected, and what was kept)
+    and the field to change (a setting's name, ``data`` or ``network``).
 
     Parameters
     ----------
@@ -51,11 +52,11 @@ def explain_divergence(loss, step, kept_step, settings, data, working, failing_p
         with np.errstate(all="ignore"):
             failing_pass.forward()
             kept_loss = failing_pass.compute_loss()
-    cause = _cause(kind, kept_step, settings, data, working, kept_loss, kept_weights, recent_losses)
+    cause, field = _cause(kind, kept_step, settings, data, working, kept_loss, kept_weights, recent_losses)
     kept = f"The weights are back to those of step {kept_step}"
     if kept_loss is not None and math.isfinite(kept_loss):
         kept += ", the last known to give a finite loss"
-    return f"training paused: the loss became {kind} at step {step}: {cause}. {kept}."
+    return f"training paused: the loss became {kind} at step {step}: {cause}. {kept}.", field
 
 
 def _cause(kind, kept_step, settings, data, working, kept_loss, kept_weights, recent_losses):
@@ -66,16 +67,16 @@ def _cause(kind, kept_step, settings, data, working, kept_loss, kept_weights, re
     data_max = max(_largest(data.X), _largest(data.y))
     if not all(np.isfinite(a).all() for a in working):
         return (f"the training data hold values up to {data_max:.3g}, beyond the largest {precision} number "
-                f"({float(info.max):.3g}); choose float64 precision or scale the data down")
+                f"({float(info.max):.3g}); choose float64 precision or scale the data down"), "precision"
     if data_max > big:
         return (f"the training data hold values up to {data_max:.3g}, too large to compute with in {precision} "
                 f"(squares of numbers above {big:.3g} overflow); scale the data to a smaller range, "
-                f"such as -1 to 1")
+                f"such as -1 to 1"), "data"
     weight_max = _largest(kept_weights)
     if kept_loss is not None and not math.isfinite(kept_loss):
         return (f"the weights of step {kept_step} already give a {kind} loss on this batch before any update, "
                 f"so the learning rate is not the cause: weights up to {weight_max:.3g} overflow {precision} "
-                f"on data up to {data_max:.3g}")
+                f"on data up to {data_max:.3g}"), "network"
     rate = settings.learning_rate
     if settings.rule == "backprop":
         reason = _regularisation(settings, weight_max, big)
@@ -83,21 +84,22 @@ def _cause(kind, kept_step, settings, data, working, kept_loss, kept_weights, re
             return reason
         if settings.optimizer == "adam" and settings.epsilon < math.sqrt(float(info.tiny)):
             return (f"Adam's epsilon ({settings.epsilon:g}) is so small that where a gradient's square "
-                    f"underflows to 0 in {precision}, a step divides by almost nothing; use 1e-8")
+                    f"underflows to 0 in {precision}, a step divides by almost nothing; use 1e-8"), "epsilon"
     if rate > big:
-        return f"the learning rate ({rate:g}) is so large that a step overflows {precision}; lower it"
+        return (f"the learning rate ({rate:g}) is so large that a step overflows {precision}; lower it",
+                "learning_rate")
     finite = np.asarray(recent_losses, dtype=float)
     finite = finite[np.isfinite(finite)]
     lower = f"lower the learning rate ({rate:g}), for example to {rate / 10:g}"
     if finite.size >= 2 and finite[-1] > RISE * finite.min():
         return (f"the loss grew from {finite.min():.3g} to {finite[-1]:.3g} over the last {finite.size} steps, "
-                f"as it does when each step overshoots: {lower}")
+                f"as it does when each step overshoots: {lower}"), "learning_rate"
     return (f"an update made the weights overflow, though the data and the other settings look sound, so "
-            f"the learning rate is probably too large: {lower}")
+            f"the learning rate is probably too large: {lower}"), "learning_rate"
 
 
 def _regularisation(settings, weight_max, big):
-    """Why L1 or L2 regularisation alone makes the weights blow up, or None."""
+    """(why L1 or L2 regularisation alone makes the weights blow up, the setting), or None."""
     rate, l1, l2, precision = settings.learning_rate, settings.l1, settings.l2, settings.precision
     if settings.optimizer in ("sgd", "momentum") and l2:
         # weight decay alone: w <- w (1 - rate l2), which oscillates with a growing
@@ -106,13 +108,14 @@ def _regularisation(settings, weight_max, big):
         if rate * l2 >= limit:
             return (f"L2 regularisation is too strong for the learning rate: learning rate times l2 = "
                     f"{rate * l2:.3g} must stay below {limit:g}, or the decay alone makes every weight "
-                    f"grow at each step; lower l2 ({l2:g}) or the learning rate ({rate:g})")
+                    f"grow at each step; lower l2 ({l2:g}) or the learning rate ({rate:g})"), "l2"
     if settings.optimizer == "adam" and l1 + l2 * weight_max > big:
         return (f"L1/L2 regularisation is too strong: l1 + l2 times |w| reaches {l1 + l2 * weight_max:.3g}, "
-                f"whose square (which Adam computes) overflows {precision}; lower l1 ({l1:g}) or l2 ({l2:g})")
+                f"whose square (which Adam computes) overflows {precision}; lower l1 ({l1:g}) or l2 ({l2:g})"), \
+                ("l2" if l2 * weight_max >= l1 else "l1")
     if settings.optimizer in ("sgd", "momentum") and rate * l1 > big:
         return (f"L1 regularisation is too strong: it moves every weight by learning rate times l1 = "
-                f"{rate * l1:.3g} at each step, which overflows {precision}; lower l1 ({l1:g})")
+                f"{rate * l1:.3g} at each step, which overflows {precision}; lower l1 ({l1:g})"), "l1"
     return None
 
 

@@ -62,6 +62,32 @@ class TrainingError(SimulatorError):
     """Training cannot go on (for example the loss became NaN)."""
 
 
+class DivergenceError(TrainingError):
+    """The loss became NaN or infinite; the weights are back to the last finite ones.
+
+    ``str(error)`` is the whole explanation (one sentence pair, no field
+    prefix). ``field`` names what to change as a setting (``learning_rate``,
+    ``l1``, ``l2``, ``epsilon``, ``precision``), ``data`` or ``network``.
+
+    Attributes
+    ----------
+    loss : float
+        The non-finite loss.
+    step : int
+        The step (from 1) whose loss it was.
+    kept_step : int
+        The step whose weights were put back.
+    """
+
+    def __init__(self, reason, field=None, loss=float("nan"), step=0, kept_step=0):
+        super().__init__(reason, field)
+        self.args = (reason,)  # the message alone: it already says what to change
+        self.loss, self.step, self.kept_step = loss, step, kept_step
+
+    def __str__(self):
+        return self.reason
+
+
 class Problem(str):
     """Why a project cannot be trained yet: a sentence that also carries its field.
 

@@ -3,8 +3,10 @@
 Recent steps are kept at full resolution; once the record is full, older rows
 are merged into evenly spaced groups whose size doubles as the run grows (as
 TensorBoard keeps a bounded sample of a long run). A merged row carries its
-last step's number and epoch and the mean of the group's finite values, so a
-test value evaluated on one step of the group survives the merge.
+last step's number and epoch and the mean of the group's finite values, each
+row weighted by the steps it stands for (the gap to the step of the row
+before), so a test value evaluated on one step of the group survives the
+merge and a merged row is the mean over every step it covers.
 """
 
 import numpy as np
@@ -34,6 +36,7 @@ class History:
         self.n = 0
         self.revision = 0  # counts changes other than appends (truncate, thinning)
         self._n_old, self._stride = 0, 2  # rows [0, _n_old) each stand for _stride steps
+        self._origin = 0.0  # the step before the first row: row k stands for steps (step[k-1], step[k]]
 
     def __len__(self):
         return self.n
@@ -44,6 +47,8 @@ class History:
             self._make_room(1)
         if step is None:
             step = self._data[0, self.n - 1] + 1 if self.n else 1
+        if not self.n:
+            self._origin = step - 1
         col = self._data[:, self.n]
         col[0] = step
         col[1] = epoch
@@ -74,9 +79,21 @@ class History:
         start = int(np.searchsorted(self._data[0, :self.n], step, side="right"))
         return self._data[:, start:self.n].copy()
 
-    def extend(self, rows):
-        """Append rows of shape (n_columns, k), as ``rows_after`` returns them."""
+    @property
+    def origin(self):
+        """The step before the first row (the first row stands for the steps after it)."""
+        return self._origin
+
+    def extend(self, rows, origin=None):
+        """Append rows of shape (n_columns, k), as ``rows_after`` returns them.
+
+        ``origin``: when this history is empty, the step before the first row
+        (the source's ``origin`` when copying a whole, thinned record); by
+        default the first row stands for one step.
+        """
         rows = np.asarray(rows, dtype=float).reshape(len(COLUMNS), -1)
+        if not self.n and rows.shape[1]:
+            self._origin = rows[0, 0] - 1 if origin is None else float(origin)
         done = 0
         while done < rows.shape[1]:
             if self.n == self._data.shape[1]:
@@ -125,7 +142,8 @@ class History:
         half = self.max_rows // 2
         if self._n_old >= half:
             pairs = self._n_old // 2
-            merged = _merge(self._data[:, :2 * pairs].reshape(len(COLUMNS), pairs, 2))
+            merged = _merge(self._data[:, :2 * pairs].reshape(len(COLUMNS), pairs, 2),
+                            self._weights(0, 2 * pairs).reshape(pairs, 2))
             rest = self.n - 2 * pairs
             self._data[:, :pairs] = merged
             self._data[:, pairs:pairs + rest] = self._data[:, 2 * pairs:self.n]
@@ -137,7 +155,8 @@ class History:
         take -= take % group
         groups = take // group
         start = self._n_old
-        merged = _merge(self._data[:, start:start + take].reshape(len(COLUMNS), groups, group))
+        merged = _merge(self._data[:, start:start + take].reshape(len(COLUMNS), groups, group),
+                        self._weights(start, start + take).reshape(groups, group))
         rest = self.n - start - take
         self._data[:, start:start + groups] = merged
         self._data[:, start + groups:start + groups + rest] = self._data[:, start + take:self.n]
@@ -147,14 +166,24 @@ class History:
         self.revision += 1
 
 
-def _merge(groups):
+    def _weights(self, start, stop):
+        """How many steps each of rows [start, stop) stands for, shape (stop - start,)."""
+        steps = self._data[0, start:stop]
+        before = np.empty_like(steps)
+        before[0] = self._data[0, start - 1] if start else self._origin
+        before[1:] = steps[:-1]
+        return np.maximum(steps - before, 1.0)
+
+
+def _merge(groups, weights):
     """One row per group of shape (n_columns, n_groups, size): the last step and
-    epoch, and the mean of each value's finite entries (NaN if none)."""
+    epoch, and the mean of each value's finite entries weighted by ``weights``
+    (n_groups, size), the steps each row stands for (NaN if none is finite)."""
     out = np.empty(groups.shape[:2])
     out[:2] = groups[:2, :, -1]
     values = groups[2:]
     finite = np.isfinite(values)
-    count = finite.sum(axis=2)
-    total = np.where(finite, values, 0.0).sum(axis=2)
-    out[2:] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    count = np.where(finite, weights, 0.0).sum(axis=2)
+    total = np.where(finite, values * weights, 0.0).sum(axis=2)
+    out[2:] = np.where(count > 0, total / np.where(count > 0, count, 1.0), np.nan)
     return out

@@ -100,11 +100,22 @@ def load_lesson(name, seed=0, folder=None):
     if text is not None:
         project.description = text
     if seed:
-        project.network.initialize("xavier", seed=seed)
+        method, scale = lesson_initializer(project)
+        project.network.initialize(method, seed=seed, scale=scale)
         project.training_state = None
-    kept = {k: v for k, v in (project.lesson or {}).items() if k in ("steps", "view")}
+    kept = {key: value for key, value in (project.lesson or {}).items() if key in ("steps", "view", "init")}
     project.lesson = {"name": name, "fingerprint": network_fingerprint(project.network), **kept}
     return project
+
+
+def lesson_initializer(project):
+    """How the project's weights are drawn: (method, scale) for ``Network.initialize``.
+
+    The lesson's ``init`` (the perceptron lessons: uniform within ±0.5), else
+    Xavier, which suits the networks with hidden layers.
+    """
+    init = (project.lesson or {}).get("init") or {}
+    return init.get("method", "xavier"), float(init.get("scale", 1.0))
 
 
 def lesson_title(name, folder=None):

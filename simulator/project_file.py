@@ -197,7 +197,7 @@ def project_to_dict(project):
         "data": json_copy(project.data, "data"),
         "training": project.settings.to_dict(),
         "layout": layout_from_dict(project.layout, "layout", project.network.sizes),
-        **({"training_state": state_to_dict(project.training_state)} if project.training_state else {}),
+        **({"training_state": state_to_dict(project.training_state, project.network)} if project.training_state else {}),
         **({"lesson": lesson_from_dict(project.lesson)} if project.lesson else {}),
     }
 

@@ -597,12 +597,13 @@ LESSON_VIEWS = ("loss", "output", "activations", "gradient-flow", "hidden-space"
 def lesson_from_dict(value, path="lesson"):
     """The ``lesson`` object: which lesson a project came from, checked.
 
-    ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number}``;
-    ``steps`` (how many training steps the lesson's text speaks of) and
-    ``view`` (the training view it opens on, one of ``LESSON_VIEWS``) are
-    optional. Returns a new plain dict.
+    ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number,
+    "view": text, "init": {"method": text, "scale": number}}``; ``steps`` (how
+    many training steps the lesson's text speaks of), ``view`` (the training
+    view it opens on, one of ``LESSON_VIEWS``) and ``init`` (how its weights
+    are drawn; xavier if absent) are optional. Returns a new plain dict.
     """
-    check_keys(value, path, ("name", "fingerprint"), ("steps", "view"))
+    check_keys(value, path, ("name", "fingerprint"), ("steps", "view", "init"))
     name = text(value["name"], key_path(path, "name"), MAX_NAME_CHARS)
     if not name:
         fail(key_path(path, "name"), "must not be empty")
@@ -617,4 +618,21 @@ def lesson_from_dict(value, path="lesson"):
         if view not in LESSON_VIEWS:
             fail(key_path(path, "view"), f"must be one of {', '.join(LESSON_VIEWS)}, not {show(view)}")
         out["view"] = view
+    if "init" in value:
+        out["init"] = _init_from_dict(value["init"], key_path(path, "init"))
     return out
+
+
+def _init_from_dict(value, path):
+    """``{"method": one of INIT_METHODS, "scale": number > 0}``: how the lesson's weights are drawn."""
+    from .network import INIT_METHODS
+    if not isinstance(value, dict):
+        fail(path, f"must be an object, not {show(value)}")
+    check_keys(value, path, ("method",), ("scale",))
+    method = value["method"]
+    if method not in INIT_METHODS:
+        fail(key_path(path, "method"), f"must be one of {', '.join(INIT_METHODS)}, not {show(method)}")
+    scale = number(value.get("scale", 1.0), key_path(path, "scale"), 0.0, 1e6)
+    if scale <= 0:
+        fail(key_path(path, "scale"), f"must be above 0, not {show(scale)}")
+    return {"method": method, "scale": float(scale)}

@@ -74,6 +74,17 @@ class TrainState:
         return replace(self, params=None)
 
 
+def same_state(a, b):
+    """True if two TrainStates hold the same progress, parameters and optimiser memory, bit for bit."""
+    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
+            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
+            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
+            and (a.params is None) == (b.params is None)
+            and (a.params is None or np.array_equal(a.params, b.params))
+            and a.moments.keys() == b.moments.keys()
+            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
+
+
 def parameter_count(network):
     """Length of the network's flat parameter array (Plan.n_params), without building a plan."""
     sizes = network.sizes
@@ -86,8 +97,18 @@ def parameter_count(network):
 
 
 # ------------------------------------------------------------------ to / from the file
-def state_to_dict(state):
-    """The JSON form of a TrainState (the parameters are left out)."""
+def state_to_dict(state, network=None):
+    """The JSON form of a TrainState (the parameters are left out).
+
+    With ``network``, optimiser memory that does not fit its parameters (the
+    network was reshaped since) is left out, with its update count: training
+    resumes with fresh memory. Everything else is kept.
+    """
+    moments, t = state.moments, state.t
+    if network is not None:
+        n_params = parameter_count(network)
+        if state.n_params != n_params or any(np.shape(v) != (n_params,) for v in moments.values()):
+            moments, t = {}, 0
     out = {"step": int(state.step), "epoch": int(state.epoch), "cursor": int(state.cursor),
            "order": None if state.order is None else [int(i) for i in state.order]}
     if state.rng is not None:
@@ -95,8 +116,8 @@ def state_to_dict(state):
         out["shuffle_rng"] = {"bit_generator": "PCG64", "state": format(rng["state"]["state"], "x"),
                               "inc": format(rng["state"]["inc"], "x"),
                               "has_uint32": int(rng["has_uint32"]), "uinteger": int(rng["uinteger"])}
-    out["optimizer"] = {"name": state.optimizer, "t": int(state.t),
-                        "moments": {k: np.asarray(v, dtype=float).tolist() for k, v in state.moments.items()}}
+    out["optimizer"] = {"name": state.optimizer, "t": int(t),
+                        "moments": {k: np.asarray(v, dtype=float).tolist() for k, v in moments.items()}}
     return out
 
 

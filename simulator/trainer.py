@@ -14,10 +14,10 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .backprop import Pass, augment
+from .backprop import QUIET, Pass, augment
 from .checkpoints import Checkpoints
 from .divergence import explain_divergence
-from .errors import TrainingError
+from .errors import DivergenceError, TrainingError
 from .history import History
 from .losses import get_loss
 from .memory import check_training, chunk_rows
@@ -72,6 +72,7 @@ class Trainer:
         self.last_pass = None
         self._pass = None          # a step in progress, run phase by phase
         self._phase_list = None
+        self._before_pass = None   # _position() before its batch was drawn
         # Roll-back points: (steps, plan, copy of plan.flat). An edit that
         # changes the structure makes a new plan, and the old copies useless.
         self._checkpoint = None    # parameters known to give a finite loss
@@ -167,6 +168,7 @@ class Trainer:
             while self._pass is not None:
                 self.next_phase()
             return self.history.last("train_loss")
+        self._use_plan()
         X, y, targets = self._next_batch()
         p = self._pass_for(X, y)
         loss = p.run(self.optimizer)
@@ -191,6 +193,10 @@ class Trainer:
         p = self._pass
         if p is None or p.plan is not self.network.plan():
             # no step under way, or the network was edited mid-step: start afresh
+            if p is not None:
+                self.cancel_pass()
+            self._use_plan()
+            self._before_pass = self._position()
             X, y, targets = self._next_batch()
             p = self._pass = self._pass_for(X, y)
             self._pass_targets = targets
@@ -205,6 +211,19 @@ class Trainer:
             p.done += 1
         return phase
 
+    def cancel_pass(self):
+        """Drop a step being stepped through phase by phase, as if it never began.
+
+        Nothing was updated yet (the update is the last phase); the batch it
+        drew goes back, so the next step or phase starts a fresh pass on the
+        same batch. Returns True if a pass was cancelled.
+        """
+        if self._pass is None:
+            return False
+        self._set_position(self._before_pass)
+        self._pass = self._phase_list = self._before_pass = None
+        return True
+
     @property
     def pass_in_progress(self):
         """The Pass of a step being stepped through, or None."""
@@ -217,8 +236,8 @@ class Trainer:
         return self._phase_list[self._pass.done]
 
     # --------------------------------------------------------------- internals
-    def _pass_for(self, X_aug, y):
-        """A Pass for this batch, reusing the buffers of the last one of its size."""
+    def _use_plan(self):
+        """Before a batch is drawn: take on the network's current plan if an edit made a new one."""
         plan = self.network.plan(self._dtype)
         if plan is not self._checked_plan:
             self._check_plan(plan)
@@ -228,6 +247,10 @@ class Trainer:
             self.optimizer.reset()
             if not any(p is not None and p[1] is plan for p in (self._checkpoint, self._pending)):
                 self._keep()
+
+    def _pass_for(self, X_aug, y):
+        """A Pass for this batch, reusing the buffers of the last one of its size."""
+        self._use_plan()
         p = self._passes.get(X_aug.shape[0])
         if p is None:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
@@ -306,7 +329,16 @@ class Trainer:
 
     def _keep(self):
         plan = self.network.plan(self._dtype)
-        self._pending = (self.steps, plan, plan.flat.copy())
+        self._pending = (self.steps, plan, plan.flat.copy(), self._position())
+
+    def _position(self):
+        """Where the batches stand: (epoch, cursor, order, epoch data, shuffle generator state)."""
+        rng = self._rng.bit_generator.state
+        return self.epoch, self._cursor, self._order, self._epoch_data, {**rng, "state": dict(rng["state"])}
+
+    def _set_position(self, position):
+        self.epoch, self._cursor, self._order, self._epoch_data, rng = position
+        self._rng.bit_generator.state = rng
 
     def _roll_back(self, loss):
         bad_step = self.steps + 1
@@ -316,19 +348,20 @@ class Trainer:
         point = next((p for p in (self._checkpoint, self._pending) if p is not None and p[1] is plan), None)
         if point is None:  # _keep() runs at the start and after every edit, so this is a bug
             raise TrainingError(f"the loss became {loss} at step {bad_step} and no earlier weights were kept")
-        steps, plan, saved = point
+        steps, plan, saved, position = point
         plan.flat[...] = saved
+        self._set_position(position)  # the epoch and the next batch are those of the kept step too
         failing = self.last_pass if self.last_pass is not None and self.last_pass.plan is plan else None
-        message = explain_divergence(loss, bad_step, steps, self.settings, self.train,
-                                     (self._train_aug, self._train_y), failing, saved,
-                                     self.history.column("train_loss")[-2 * CHECKPOINT_EVERY:].copy())
+        message, field = explain_divergence(loss, bad_step, steps, self.settings, self.train,
+                                            (self._train_aug, self._train_y), failing, saved,
+                                            self.history.column("train_loss")[-2 * CHECKPOINT_EVERY:].copy())
         self.optimizer.reset()
         self.history.truncate(steps)
         self.steps = steps
         self.last_pass = None
         self._pass = None
         self._pending = None
-        raise TrainingError(message)
+        raise DivergenceError(message, field, loss=loss, step=bad_step, kept_step=steps)
 
     def start(self):
         """Keep the current weights as the roll-back point (at the start of every run,
@@ -416,19 +449,20 @@ class Trainer:
         if n == 0:
             return float("nan"), float("nan")
         total = right = 0.0
-        for start in range(0, n, rows):
-            stop = min(start + rows, n)
-            p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
-            if p is None:
-                p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
-            else:
-                p.reset(X[start:stop], y[start:stop], augmented=True)
-            p.loss = self.loss
-            p.forward()
-            # every loss is a mean over samples: weight each chunk by its share
-            total += p.compute_loss() * (stop - start)
-            if targets is not None:
-                right += _count_right(p.a[-1], targets[start:stop])
+        with np.errstate(**QUIET):  # a diverging network is reported by the trainer, not as warnings
+            for start in range(0, n, rows):
+                stop = min(start + rows, n)
+                p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
+                if p is None:
+                    p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
+                else:
+                    p.reset(X[start:stop], y[start:stop], augmented=True)
+                p.loss = self.loss
+                p.forward()
+                # every loss is a mean over samples: weight each chunk by its share
+                total += p.compute_loss() * (stop - start)
+                if targets is not None:
+                    right += _count_right(p.a[-1], targets[start:stop])
         accuracy = right / n if targets is not None else float("nan")
         return total / n, accuracy
 

@@ -78,6 +78,9 @@ class Document(QObject):
         self._batch_depth = 0
         self._pending = set()
         self.edit_guard = None  # a context manager factory every edit runs inside (ui/training)
+        self.replacing = False  # True while a new project is installed (its signals are not edits)
+        self.before_push = None  # called with each accepted edit's command just before it is pushed
+        self.busy = None  # a callable, True while a training run owns the network (ui/training)
         self._install(project if project is not None else default_project())
 
     def __del__(self):
@@ -107,6 +110,10 @@ class Document(QObject):
 
     def is_modified(self):
         return not self.undo_stack.isClean()
+
+    def is_busy(self):
+        """True while a training run owns the network: a copy of it now could be half-updated."""
+        return bool(self.busy is not None and self.busy())
 
     def display_name(self):
         """The file name, or the project title, or "Untitled"."""
@@ -282,7 +289,8 @@ class Document(QObject):
     # -------------------------------------------------------------- internals
     def _push(self, command):
         # edit_guard (installed by the training controller) holds a running
-        # training worker between two steps while the edit is made
+        # training worker between two steps while the edit is made; before_push
+        # lets it put the steps so far on the stack first, for edits that are made
         with (self.edit_guard() if self.edit_guard is not None else nullcontext()):
             try:
                 command.prepare()
@@ -291,6 +299,8 @@ class Document(QObject):
                 return False
             if command.is_noop():
                 return True
+            if self.before_push is not None:
+                self.before_push(command)
             self.undo_stack.push(command)
         note = command.note()
         if note:
@@ -303,11 +313,15 @@ class Document(QObject):
         self.project = dataclasses.replace(project, network=self.network)
         self.positions = positions_from_layout(project.layout, self.network)
         self.undo_stack.setClean()
-        self.project_replaced.emit()
-        self.structure_changed.emit()
-        self.positions_changed.emit()
-        self.settings_changed.emit()
-        self.data_changed.emit()
+        self.replacing = True
+        try:
+            self.project_replaced.emit()
+            self.structure_changed.emit()
+            self.positions_changed.emit()
+            self.settings_changed.emit()
+            self.data_changed.emit()
+        finally:
+            self.replacing = False
 
     def _set_path(self, path):
         if path != self.path:

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self._traced = None
         self.view.scene().current_changed.connect(self._on_current_for_views)
         self.training.running_changed.connect(self._on_running_changed)
+        self.training.snapshot_shown.connect(self._on_training_snapshot)
         self.training.message.connect(self.show_message)
         self.training.problem.connect(self._on_training_problem)
         self._space = SpaceToPlay(self.view, self.toggle_training)
@@ -283,7 +284,8 @@ class MainWindow(QMainWindow):
         self.document.undo_stack.undo()
 
     def redo(self):
-        self.training.stop()
+        if self.training.running:
+            return  # off while training runs (a redo would race the worker); pause first
         self.document.undo_stack.redo()
 
     def _on_running_changed(self, running):
@@ -300,10 +302,20 @@ class MainWindow(QMainWindow):
         else:
             self.acts.undo.setEnabled(stack.canUndo())
             self.acts.undo.setText(f"&Undo {stack.undoText()}" if stack.undoText() else "&Undo")
+        self.acts.redo.setEnabled(not running and stack.canRedo())
+
+    def _on_training_snapshot(self, snap):
+        # between runs, Cancel drops a step being stepped through; once none is, the canvas shows no phase
+        if self.training.running:
+            return
+        trainer = self.training.trainer
+        in_pass = trainer is not None and trainer.pass_in_progress is not None
+        self.acts.train_cancel.setEnabled(in_pass)
+        if not in_pass:
+            self.view.set_phase(None)
 
     def _on_training_problem(self, text):
-        self.show_message(text, 20000)
-        self.training_panel.live.setText(text)
+        self.show_message(text, 20000)  # the training panel shows it too
 
     def _dock(self, title, widget, area):
         dock = QDockWidget(title, self)

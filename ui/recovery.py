@@ -79,9 +79,14 @@ class Recovery(QObject):
             self.discard()
 
     def save_now(self):
-        """Write the copy now (if there is anything unsaved); True if it was written."""
+        """Write the copy now (if there is anything unsaved and no training run owns the
+        network; then a little later); True if it was written."""
         self._timer.stop()
         if not self.document.is_modified():
+            return False
+        if self.document.is_busy():
+            # training owns the network: try again once it pauses (the pause itself is an edit too)
+            self._timer.start()
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

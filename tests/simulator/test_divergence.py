@@ -68,3 +68,25 @@ def test_a_learning_rate_that_overshoots_is_named_with_the_evidence():
     assert "the loss grew from" in message and "lower the learning rate (50), for example to 5" in message
     assert f"The weights are back to those of step {trainer.steps}, the last known to give a finite loss." \
         in message
+
+
+@pytest.mark.parametrize("settings, field", [(dict(l2=1e300, optimizer="sgd"), "l2"), (dict(learning_rate=1e3, optimizer="momentum"),
+                                                                     "learning_rate"),
+                                             (dict(learning_rate=50.0, optimizer="sgd"), "learning_rate")])
+def test_divergence_raises_its_own_error_naming_the_setting_without_warnings(settings, field):
+    import warnings
+
+    from simulator.errors import DivergenceError
+    project = make_preset("sine")
+    for key, value in settings.items():
+        setattr(project.settings, key, value)
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would fail the test
+        with pytest.raises(DivergenceError) as info:
+            trainer.run(2000)
+    error = info.value
+    assert isinstance(error, TrainingError) and error.field == field
+    assert str(error).startswith("training paused: the loss became") and "\n" not in str(error)
+    assert error.step > error.kept_step >= 0 and not np.isfinite(error.loss)

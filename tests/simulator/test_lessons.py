@@ -325,3 +325,17 @@ def test_the_documented_lesson_field_is_mlp_xors():
     doc = (ROOT / "docs" / "file-format.md").read_text(encoding="utf-8")
     example = re.search(r'```json\n(\{"name": "mlp-xor".*\})\n```', doc).group(1)
     assert json.loads(example) == load_project(FOLDER / "mlp-xor.json").lesson
+
+
+def test_perceptron_lessons_draw_their_weights_uniformly_within_a_half():
+    from simulator.lessons import lesson_initializer
+    from simulator.network import Network
+    for name in ("perceptron-and", "perceptron-or", "perceptron-xor"):
+        project = load_lesson(name)
+        assert lesson_initializer(project) == ("uniform", 0.5)
+        fresh = Network(project.network.sizes, [l.activation for l in project.network.layers[1:]],
+                        init="uniform", init_scale=0.5, seed=0)
+        assert np.array_equal(fresh.blocks[(0, 1)].weights, project.network.blocks[(0, 1)].weights)
+        other = load_lesson(name, seed=7)
+        assert np.abs(other.network.blocks[(0, 1)].weights).max() <= 0.5
+    assert lesson_initializer(load_lesson("mlp-xor")) == ("xavier", 1.0)

@@ -137,3 +137,36 @@ def test_snapshots_carry_only_new_history_rows():
         received.extend(np.array([s.history[c] for c in ("step", "epoch", "train_loss", "train_accuracy",
                                                          "test_loss", "test_accuracy")]))
     assert np.array_equal(received.column("train_loss"), t.history.column("train_loss"))
+
+
+def test_saving_drops_only_the_optimiser_memory_that_no_longer_fits():
+    from simulator.train_state import state_to_dict
+    project = make_preset("spiral")
+    project.settings.optimizer = "adam"
+    train, test = project.datasets()
+    trainer = Trainer(project.network, train, test, project.settings)
+    trainer.run(7)
+    state = trainer.state(params=False)
+    fits = state_to_dict(state, project.network)
+    assert fits["optimizer"]["t"] == 7 and len(fits["optimizer"]["moments"]["m"]) == state.n_params
+    project.network.add_neuron(1)
+    reshaped = state_to_dict(state, project.network)
+    assert reshaped["optimizer"] == {"name": "adam", "t": 0, "moments": {}}
+    assert {k: v for k, v in reshaped.items() if k != "optimizer"} == \
+        {k: v for k, v in fits.items() if k != "optimizer"}
+
+
+def test_same_state_compares_progress_parameters_and_memory_bit_for_bit():
+    from simulator.train_state import same_state
+    project = make_preset("spiral")
+    project.settings.optimizer = "adam"
+    train, test = project.datasets()
+    trainer = Trainer(project.network, train, test, project.settings)
+    trainer.run(3)
+    a, b = trainer.state(), trainer.state()
+    assert same_state(a, b)
+    trainer.run(1)
+    assert not same_state(a, trainer.state())
+    moved = trainer.state()
+    trainer.set_state(a)
+    assert same_state(a, trainer.state()) and not same_state(moved, trainer.state())

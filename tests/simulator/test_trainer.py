@@ -310,3 +310,50 @@ def test_float32_training_follows_float64_and_switches_back():
     t32.step()
     assert n32.blocks[(0, 1)].weights.dtype == np.float64
     assert np.allclose(n32.blocks[(0, 1)].weights, w, atol=1e-2)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_cancelled_pass_leaves_no_trace_and_the_next_step_starts_afresh(optimizer):
+    def fresh():
+        project = make_preset("spiral")
+        project.settings.optimizer, project.settings.batch_size, project.settings.shuffle = optimizer, 32, True
+        train, test = project.datasets()
+        return project.network, Trainer(project.network, train, test, project.settings)
+
+    net_a, a = fresh()
+    net_b, b = fresh()
+    a.run(3)
+    b.run(3)
+    before = a.state()
+    for _ in range(3):
+        a.next_phase()
+    assert a.pass_in_progress is not None
+    assert a.cancel_pass() and a.pass_in_progress is None and not a.cancel_pass()
+    assert np.array_equal(a.state().params, before.params) and a.steps == 3
+    a.step()
+    b.step()
+    assert np.array_equal(a.state().params, b.state().params)
+    assert a.state().cursor == b.state().cursor and a.epoch == b.epoch
+    assert all(np.array_equal(a.state().moments[k], b.state().moments[k]) for k in b.state().moments)
+
+
+@pytest.mark.parametrize("batch_size", [0, 16])
+def test_a_roll_back_puts_the_epoch_and_the_batch_position_back_with_the_weights(batch_size):
+    project = make_preset("outliers")
+    project.settings.learning_rate, project.settings.batch_size = 10.0, batch_size
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    with np.errstate(all="ignore"), pytest.raises(TrainingError) as info:
+        trainer.run(5000)
+    kept = info.value.kept_step
+    assert trainer.steps == kept
+    # the same run stopped at the kept step: the same counters, and the same next batch
+    again = make_preset("outliers")
+    again.settings.learning_rate, again.settings.batch_size = 10.0, batch_size
+    reference = Trainer(again.network, train, None, again.settings)
+    reference.run(kept)
+    ours, theirs = trainer.state(), reference.state()
+    assert (ours.step, ours.epoch, ours.cursor) == (theirs.step, theirs.epoch, theirs.cursor)
+    assert np.array_equal(ours.params, theirs.params)
+    assert (ours.order is None and theirs.order is None) or np.array_equal(ours.order, theirs.order)
+    assert trainer.history.last("epoch") == theirs.epoch or len(trainer.history) == 0

@@ -199,3 +199,23 @@ def test_a_damaged_copy_is_reported_kept_and_the_document_untouched(window, tmp_
     assert not recovery.offer_orphans(win, folder)
     assert win.dialogs.errors and win.document.title == make_preset("mlp-xor").title
     assert (folder / f"{copy_id}.json").exists()
+
+
+def test_the_copy_waits_while_training_runs_and_is_written_once_it_pauses(window, qtbot):
+    win = window(project="spiral")
+    rec, c = win.recovery, win.training
+    win.document.add_neuron(1)
+    touched = []
+    to_project = win.document.to_project
+    win.document.to_project = lambda: (touched.append(c.running), to_project())[1]
+    c.play()
+    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    win.document.set_setting("learning_rate", 0.05)  # an edit during the run: the timer starts
+    assert not rec.save_now()  # the worker owns the network: no copy now
+    assert not rec.path.exists() and rec._timer.isActive() and touched == []
+    c.pause()
+    qtbot.waitUntil(rec.path.exists, timeout=recovery.DELAY_MS + 3000)
+    assert touched and not any(touched)
+    saved = load_project(rec.path)
+    assert saved.training_state.step == c.trainer.steps
+    assert saved.network.sizes == win.document.network.sizes

@@ -119,3 +119,36 @@ def test_redo_replays_the_same_random_weights(qapp):
         doc.undo_stack.redo()
     assert doc.network.same_as(after)
     doc.deleteLater()
+
+
+def test_a_train_command_applies_on_push_only_when_told_and_undo_redo_are_bit_identical(qtbot):
+    from simulator.presets import make_preset
+    from simulator.train_state import same_state
+    from ui.commands.training import TrainCommand
+    from ui.training.controller import TrainingController
+
+    doc = Document(make_preset("spiral"))
+    doc.project.settings.optimizer = "adam"
+    c = TrainingController(doc)
+    try:
+        trainer = c._ensure_trainer()
+        trainer.run(3)
+        before = trainer.state()
+        trainer.run(40)
+        after = trainer.state()
+        # pushed after the run already happened: the push changes nothing
+        doc.undo_stack.push(TrainCommand(doc, c, "Train 40 steps", before, after, 3, applied=True,
+                                         rows_redo=trainer.history.rows_after(3)))
+        assert same_state(trainer.state(), after)
+        for _ in range(3):
+            doc.undo_stack.undo()
+            assert same_state(trainer.state(), before) and trainer.steps == 3
+            doc.undo_stack.redo()
+            assert same_state(trainer.state(), after) and trainer.steps == 43
+        # pushed before it is applied (a reset): the push applies it
+        doc.undo_stack.push(TrainCommand(doc, c, "Back", after, before, 3, applied=False))
+        assert same_state(trainer.state(), before)
+        doc.undo_stack.undo()
+        assert same_state(trainer.state(), after)
+    finally:
+        c.stop()

@@ -38,6 +38,10 @@ class DocumentCommand(QUndoCommand):
         status bar once it is made; or None."""
         return None
 
+    def can_merge(self, other):
+        """True if ``other`` (pushed next) would merge into this command (``mergeWith``)."""
+        return False
+
 
 class SetValueCommand(DocumentCommand):
     """Replace one value, keeping the old and the new one.
@@ -81,8 +85,11 @@ class SetValueCommand(DocumentCommand):
     def id(self):
         return self.MERGE_ID if self.merge else -1
 
+    def can_merge(self, other):
+        return type(other) is type(self) and other.merge and other.target == self.target
+
     def mergeWith(self, other):
-        if not (type(other) is type(self) and other.merge and other.target == self.target):
+        if not self.can_merge(other):
             return False
         self.new = other.new
         self.setObsolete(self.same(self.new, self.old))

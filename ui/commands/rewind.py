@@ -37,9 +37,9 @@ class RewindCommand(TrainCommand):
 
     def __init__(self, doc, controller, before, after, rows_before, rows_after, drag=None):
         # base 0: both directions replace the whole history with their own rows
+        # unlike a run, the rewind has not happened yet: pushing it makes it
         super().__init__(doc, controller, rewind_text(after.step), before, after, 0,
-                         rows_undo=rows_before, rows_redo=rows_after)
-        self._pushed = True  # unlike a run, the rewind has not happened yet: the first redo makes it
+                         rows_undo=rows_before, rows_redo=rows_after, applied=False)
         self.drag = drag
 
     def id(self):

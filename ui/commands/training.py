@@ -2,9 +2,10 @@
 
 The command keeps the training state before and after (``TrainState``: the
 parameters, the optimiser's memory, the step counter, the shuffle state) and
-the history rows the run added. It is pushed after the run, so its first
-``redo`` changes nothing; undo puts the old weights back, redo the trained
-ones. A run is always pushed before any edit made during or after it, so an
+the history rows the run added. A run is pushed after it happened
+(``applied=True``), so pushing it changes nothing; a reset is pushed before
+(``applied=False``), so pushing it applies it. Undo puts the old weights back,
+redo the new ones. A run is always pushed before any edit made during or after it, so an
 edit's undo never restores weights from before a run: the run's own entry
 comes off the stack first.
 """
@@ -37,19 +38,23 @@ class TrainCommand(DocumentCommand):
         The step both histories share; rows after it differ.
     rows_undo, rows_redo : ndarray of shape (n_columns, k)
         History rows after ``base`` to put back on undo and on redo.
+    applied : bool
+        True if the document is already in the ``after`` state (a run that
+        happened): the push does not apply it again.
     """
 
-    def __init__(self, doc, controller, text, before, after, base, rows_undo=None, rows_redo=None):
+    def __init__(self, doc, controller, text, before, after, base, rows_undo=None, rows_redo=None,
+                 applied=True):
         super().__init__(doc, text)
         self._controller = weakref.ref(controller) if controller is not None else (lambda: None)
         self.before, self.after, self.base = before, after, base
         self.rows_undo = _rows(rows_undo)
         self.rows_redo = _rows(rows_redo)
-        self._pushed = False
+        self._applied = applied
 
     def redo(self):
-        if not self._pushed:  # the run already happened: pushing it changes nothing
-            self._pushed = True
+        if self._applied:  # QUndoStack.push calls redo: the run already happened
+            self._applied = False
             return
         self._apply(self.after, self.rows_redo)
 

@@ -147,8 +147,11 @@ class MoveNeuronsCommand(DocumentCommand):
     def id(self):
         return self.MERGE_ID if self.merge else -1
 
+    def can_merge(self, other):
+        return type(other) is type(self) and other.merge and set(other.moves) == set(self.moves)
+
     def mergeWith(self, other):
-        if not (type(other) is type(self) and other.merge and set(other.moves) == set(self.moves)):
+        if not self.can_merge(other):
             return False
         self.moves = dict(other.moves)
         self.setObsolete(self.is_noop())

@@ -1,19 +1,15 @@
-"""The seam between training and the document.
+"""Training for the window: runs in a worker thread, drawn at frame rate.
 
 ``TrainingController`` lives in the UI thread. It builds the Trainer from the
 document, starts a ``TrainingWorker`` in a QThread for each run, keeps the
 newest snapshot and redraws the registered views on a timer, and turns every
-run into one undo step (``TrainCommand``). Between runs the trainer is idle and
-the UI thread may step it (one phase at a time) itself; during a run it never
-touches it except inside ``edit_guard``, which holds the worker between two
-steps while an edit is made.
+run into one undo step (``TrainCommand``). Its two other ideas live beside it:
+stepping through one phase at a time, Reset and Trace between runs
+(``stepping.py``), and the seam to the document, where edits made during a run
+and undo meet the trainer (``seam.py``).
 """
 
 from __future__ import annotations
-
-import dataclasses
-from contextlib import contextmanager
-from types import MappingProxyType
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
@@ -21,14 +17,15 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from simulator.errors import SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
 from simulator.snapshot import take_snapshot
-from simulator.train_state import TrainState, parameter_count
 from simulator.trainer import Trainer
 
-from ..commands.training import TrainCommand, train_text
-from .parts import frozen_copy, grid_for, phase_text, same_state
+from .parts import divergence_text, grid_for
+from .seam import DocumentSeam
+from .stepping import StepThrough
 from .worker import FRAME_INTERVAL, RunLimits, TrainingWorker
 
-class TrainingController(QObject):
+
+class TrainingController(DocumentSeam, StepThrough, QObject):
     """Runs training for a Document and feeds the views.
 
     Signals
@@ -61,19 +58,22 @@ class TrainingController(QObject):
         self.latest = None           # the newest snapshot not yet drawn
         self.steps_per_second = None  # None: as fast as possible
         self.last_metrics = {}
-        self._restored_metrics = None  # evaluated by state_restored, for the next idle snapshot
         self._worker = None
         self._thread = None
         self._segment = None         # TrainState at the start of the run segment not yet on the undo stack
         self._planned = 0
         self._changes = set()
+        self._edited = False
         self._stale = False
+        self._refused = None         # why a setting changed during the run was refused
         self._last_after = None
         self._idle_draw_pending = False
         self._timer = QTimer(self)
         self._timer.setInterval(int(FRAME_INTERVAL * 1000))
         self._timer.timeout.connect(self._draw)
         document.edit_guard = self.edit_guard
+        document.before_push = self._before_push
+        document.busy = lambda: self.running
         document.settings_changed.connect(self._on_settings_changed)
         document.data_changed.connect(self._on_data_changed)
         document.structure_changed.connect(self._on_structure_changed)
@@ -119,7 +119,7 @@ class TrainingController(QObject):
                 self._finish_pass()
             except TrainingError as exc:  # the update of the half-stepped pass diverged
                 self._segment_done()
-                self.problem.emit(str(exc))
+                self.problem.emit(divergence_text(exc))
                 return False
         self._segment = self._state_now()
         trainer.start()  # a NaN rolls back no further than this run's start
@@ -156,7 +156,12 @@ class TrainingController(QObject):
         return trainer is not None and self.start(epochs * trainer.steps_per_epoch, target_loss, target_accuracy)
 
     def pause(self):
-        """Stop the run between two steps and put it on the undo stack (returns when done)."""
+        """Stop the run between two steps and put it on the undo stack (returns when done);
+        between runs, cancel a step being stepped through phase by phase."""
+        if not self.running and self.cancel_pass():
+            self.message.emit("The step under way was cancelled; nothing was updated, and the next step "
+                              "starts afresh")
+            return
         self.stop()
 
     def stop(self):
@@ -174,207 +179,6 @@ class TrainingController(QObject):
         self.steps_per_second = steps_per_second
         if self._worker is not None:
             self._worker.steps_per_second = steps_per_second
-
-    def step_phase(self):
-        """Run one phase of a step (forward through a layer, the loss, backward
-        through a layer, the update); the update ends the step and makes it an undo step."""
-        if self.running:
-            return None
-        trainer = self._ensure_trainer()
-        if trainer is None:
-            return None
-        if trainer.pass_in_progress is None:
-            self._segment = self._state_now()
-            trainer.start()
-        try:
-            phase = trainer.next_phase()
-        except TrainingError as exc:
-            self._segment_done()
-            self._show_now(trainer.snapshot(self.grid, str(exc), metrics=trainer.evaluate_now()))
-            self.problem.emit(str(exc))
-            return None
-        if phase[0] == "update":
-            self._segment_done()
-        text = phase_text(phase, trainer.network.n_layers)
-        if trainer.pass_in_progress is not None:
-            upcoming = phase_text(trainer.upcoming_phase(), trainer.network.n_layers)
-            text += f" (next: {upcoming.lower() if upcoming != 'Loss' else 'the loss'})"
-        self._show_now(trainer.snapshot(self.grid, since=self._history_since(),
-                                        metrics=trainer.evaluate_now() if phase[0] == "update" else None))
-        self.message.emit(text)
-        return phase
-
-    def trace(self, dataset_name, index):
-        """Backpropagation of one example, without training: a Trace, or None
-        (with the reason in ``problem``) when the project cannot be trained.
-        A run in progress is paused first, so the trace shows its weights.
-
-        Parameters
-        ----------
-        dataset_name : {"train", "test"}
-        index : int
-            Row of that dataset.
-        """
-        self.stop()
-        trainer = self._ensure_trainer()
-        if trainer is None:
-            return None
-        dataset = trainer.train if dataset_name == "train" else trainer.test
-        if dataset is None:
-            return None
-        try:
-            return trainer.trace(index, dataset)
-        except SimulatorError as exc:
-            self.problem.emit(str(exc))
-            return None
-
-    def reset(self):
-        """Draw fresh weights from the settings' seed and start training afresh: one undo step."""
-        self.stop()
-        before = self.current_state()
-        network = self.doc.network.copy()
-        try:
-            network.initialize("xavier", seed=self.doc.settings.seed)
-        except SimulatorError as exc:
-            self.message.emit(str(exc))
-            return False
-        rng = np.random.default_rng(self.doc.settings.seed).bit_generator.state
-        dtype = self.doc.network.plan().dtype
-        plan = network.plan(dtype)
-        after = TrainState(rng=rng, optimizer=self.doc.settings.optimizer, n_params=plan.n_params,
-                           params=frozen_copy(plan.flat))
-        rows = (self.trainer.history if self.trainer is not None else self.history).rows_after(-1)
-        command = TrainCommand(self.doc, self, "Reset Weights", before, after, 0, rows_undo=rows)
-        command._pushed = True  # redo applies it
-        self.doc.undo_stack.push(command)
-        self.message.emit(f"Fresh weights from seed {self.doc.settings.seed}; training starts again at step 0")
-        return True
-
-    def current_state(self):
-        """The TrainState now (with the parameters), with or without a trainer."""
-        if self.trainer is not None:
-            return self.trainer.state()
-        plan = self.doc.network.plan()
-        base = self.doc.project.training_state or TrainState()
-        return dataclasses.replace(base, params=frozen_copy(plan.flat), n_params=plan.n_params)
-
-    # ------------------------------------------------------- the edit seam
-    @contextmanager
-    def edit_guard(self):
-        """Every document edit runs inside this. During a run: hold the worker
-        between two steps, put the steps so far on the undo stack, let the edit
-        through, pass what changed on to the trainer, and let the run go on."""
-        worker = self._worker
-        if worker is None:
-            yield
-            return
-        with worker.held():
-            self._segment_done()
-            self._changes = set()
-            try:
-                yield
-            finally:
-                self._apply_changes_while_running()
-                if self._worker is not None and self.trainer is not None:
-                    self._segment = self.trainer.state()
-                    worker.restart_history()
-
-    def _apply_changes_while_running(self):
-        changes, self._changes = self._changes, set()
-        trainer = self.trainer
-        if "data" in changes and self._data_goes_on(trainer):
-            return
-        if "data" in changes:
-            self._worker.request_stop()
-            self._stale = True  # the trainer holds the old data: dropped once the run has ended
-            self.message.emit("The data changed, so training paused: the next run starts at step 0 on the "
-                              "new data with a fresh optimiser (the weights are kept)")
-            return
-        if "settings" in changes:
-            try:
-                trainer.apply_settings(self.doc.settings)
-                self.message.emit("New settings: they apply from the next step")
-            except SimulatorError as exc:
-                self._worker.request_stop()
-                self.problem.emit(f"Training paused: {exc}")
-        if "structure" in changes and trainer.optimizer.name != "sgd":
-            self.message.emit("The network's shape changed: training goes on from the current weights; "
-                              "the optimiser's memory (momentum, Adam's averages) starts afresh")
-
-    def _data_goes_on(self, trainer):
-        """A point drawn or taken away is trained on from the next step (other new data restarts)."""
-        stack = self.doc.undo_stack
-        if not getattr(stack.command(stack.index() - 1), "KEEPS_RUN", False):
-            return False
-        try:
-            datasets = self.doc.project.datasets()
-            trainer.set_datasets(*datasets)
-        except SimulatorError:
-            return False  # another task or shape: the run pauses, as for any other new data
-        self._update_datasets(datasets)
-        return True
-
-    def _on_settings_changed(self):
-        self._changes.add("settings")
-        if self.running or self.trainer is None:
-            return
-        try:
-            self.trainer.apply_settings(self.doc.settings)
-        except SimulatorError:
-            self.trainer = None  # rebuilt (and the reason told) when training starts
-
-    def _on_data_changed(self):
-        self._changes.add("data")
-        if self.running:
-            return
-        if self.trainer is not None and self.trainer.steps:
-            self.message.emit("New data: the next run starts at step 0 with a fresh optimiser; "
-                              "the weights are kept")
-        self.trainer = None
-        self.doc.project.training_state = None
-        self._reset_history()
-        self._update_datasets()
-
-    def _on_structure_changed(self):
-        self._changes.add("structure")
-        state = self.doc.project.training_state
-        if state is not None and state.n_params != parameter_count(self.doc.network):
-            # the optimiser's memory no longer lines up with the parameters: the
-            # file keeps the progress, and the memory starts afresh (as the trainer's does)
-            self.doc.project.training_state = dataclasses.replace(
-                state, moments=MappingProxyType({}), t=0, n_params=parameter_count(self.doc.network))
-        trainer = self.trainer
-        if not self.running and trainer is not None and trainer.steps and trainer.optimizer.name != "sgd":
-            self.message.emit("The network's shape changed: the next run goes on from these weights, and the "
-                              "optimiser's memory (momentum, Adam's averages) starts afresh")
-        self._schedule_idle_draw()
-
-    def _on_project_replaced(self):
-        self.stop()
-        self.trainer = None
-        self._segment = None
-        self._reset_history()
-        self._update_datasets()
-
-    def state_restored(self, state, base, rows):
-        """A TrainCommand put ``state`` back (undo or redo); the trainer and plots follow."""
-        trainer = self.trainer
-        if trainer is not None:
-            trainer.set_state(state)
-            trainer.history.truncate(base)
-            trainer.history.extend(rows)
-            source = trainer.history
-            try:  # the status line shows the restored step's loss, not the one training left behind
-                self.last_metrics = self._restored_metrics = trainer.evaluate_now()
-            except SimulatorError:
-                self.last_metrics = {}
-        else:
-            self.history.truncate(base)
-            self.history.extend(rows)
-            source = self.history
-        if source is not self.history:
-            self._reset_history(source)
-        self._schedule_idle_draw()
 
     # ------------------------------------------------------------- internals
     def _ensure_trainer(self):
@@ -396,44 +200,14 @@ class TrainingController(QObject):
         self._update_datasets((train, test))
         return self.trainer
 
-    def _finish_pass(self):
-        """Complete a step left half-way through phase by phase, before a run."""
-        while self.trainer.pass_in_progress is not None:
-            self.trainer.next_phase()
-        self._segment_done()
-
-    def _segment_done(self):
-        """Put the steps since the segment started on the undo stack as one entry."""
-        start, self._segment = self._segment, None
-        trainer = self.trainer
-        if start is None or trainer is None:
-            return
-        after = trainer.state()
-        if after.step == start.step and np.array_equal(after.params, start.params):
-            return
-        base = min(start.step, after.step)
-        steps = after.step - start.step
-        text = train_text(steps) if steps > 0 else "Train (rolled back)"
-        command = TrainCommand(self.doc, self, text, start, after, base,
-                               rows_redo=trainer.history.rows_after(base))
-        self.doc.undo_stack.push(command)
-        self.doc.project.training_state = after.without_params()
-        self._last_after = after
-
-    def _state_now(self):
-        """The trainer's state; the last run's "after" itself when nothing changed since,
-        so consecutive runs share one copy of the parameters in the undo history."""
-        state, last = self.trainer.state(), self._last_after
-        if last is not None and same_state(state, last):
-            return last
-        return state
     def _on_snapshot(self, snap):
         if snap.history_reset:
             self.history.truncate(0)
         rows = np.array([snap.history[c] for c in COLUMNS])
         if rows.shape[1]:
             self.history.truncate(rows[0, 0] - 1)
-            self.history.extend(rows)
+            trainer = self.trainer
+            self.history.extend(rows, origin=trainer.history.origin if trainer is not None else None)
         self.latest = snap
         if snap.metrics:
             self.last_metrics = dict(snap.metrics)
@@ -453,6 +227,9 @@ class TrainingController(QObject):
         trainer = self.trainer
         if trainer is not None:
             self.doc.project.training_state = trainer.state(params=False)
+        refused, self._refused = self._refused, None
+        if refused:
+            self._drop_trainer()
         if self._stale:
             self._stale = False
             self.trainer = None
@@ -465,12 +242,13 @@ class TrainingController(QObject):
         self.running_changed.emit(False)
         self.progress.emit(0, 0)
         if worker.reason == "diverged":
-            self.problem.emit(worker.message + " Try a smaller learning rate (or less regularisation), then "
-                              "press Play again; undo takes the run back.")
+            self.problem.emit(divergence_text(worker.error))
         elif worker.reason == "error":
             self.problem.emit(worker.message)
         elif worker.reason == "target":
             self.message.emit(f"Training stopped: {worker.message}")
+        if refused:
+            self.problem.emit(refused)
 
     def _history_since(self):
         steps = self.history.column("step")
@@ -478,8 +256,9 @@ class TrainingController(QObject):
 
     def _reset_history(self, source=None):
         self.history.truncate(0)  # the same object: the plots hold it
+        self.last_metrics = {}
         if source is not None:
-            self.history.extend(source.rows_after(-1))
+            self.history.extend(source.rows_after(-1), origin=source.origin)
         self.latest = None
 
     def _update_datasets(self, datasets=None):
@@ -509,8 +288,9 @@ class TrainingController(QObject):
         trainer = self.trainer
         try:
             if trainer is not None:
-                # after an undo, redo or rewind the snapshot carries the metrics state_restored evaluated
-                metrics, self._restored_metrics = self._restored_metrics, None
+                # the numbers of the weights shown now (after a reset, an undo, an edit), never the last run's
+                with np.errstate(all="ignore"):
+                    metrics = trainer.evaluate_now()
                 snap = trainer.snapshot(self.grid, since=self._history_since(), metrics=metrics)
             else:
                 grid = None
@@ -518,7 +298,10 @@ class TrainingController(QObject):
                     grid = grid_for(self.doc.project.datasets()[0])
                 except SimulatorError:
                     pass
-                snap = take_snapshot(self.doc.network, None, History(), 0, 0, grid, since=-1)
+                state = self.doc.project.training_state
+                step, epoch = (state.step, state.epoch) if state is not None else (0, 0)
+                self.last_metrics = {}
+                snap = take_snapshot(self.doc.network, None, History(), step, epoch, grid, since=-1)
         except (SimulatorError, ValueError):
             return  # a network that does not fit the data yet: nothing to draw
         self._show_now(snap)
@@ -532,5 +315,3 @@ class TrainingController(QObject):
                 continue  # a hidden tab or dock costs nothing; it catches up when shown
             view.show_snapshot(snap)
         self.snapshot_shown.emit(snap)
-
-

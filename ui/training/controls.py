@@ -81,7 +81,8 @@ class TrainingPanel(QWidget):
         self.run_button.setToolTip("Train the number of epochs given, or until a target is reached")
         self.run_button.clicked.connect(self.run_epochs)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the run now (the steps trained so far stay, and undo takes them back)")
+        self.cancel_button.setToolTip("Stop the run now (the steps trained so far stay, and undo takes them back), "
+                                      "or drop a step being stepped through phase by phase")
         self.cancel_button.clicked.connect(controller.pause)
         self.bar = QProgressBar()
         self.bar.setToolTip("Steps trained of the steps the run plans")
@@ -98,9 +99,12 @@ class TrainingPanel(QWidget):
         self.live.setTextInteractionFlags(Qt.TextSelectableByMouse)
         grid.addWidget(self.live, 2, 0)
 
+        self._shown_step = None    # the step of the snapshot shown last
+        self._problem_step = None  # the step at which a problem was told: its text stays while it is shown
         controller.progress.connect(self._on_progress)
         controller.running_changed.connect(self._on_running)
         controller.snapshot_shown.connect(self._on_snapshot)
+        controller.problem.connect(self._on_problem)
         self._on_running(False)
         self._on_progress(0, 0)
 
@@ -121,7 +125,22 @@ class TrainingPanel(QWidget):
 
     def _on_running(self, running):
         self.run_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
+        self.cancel_button.setEnabled(running or self._stepping())
+
+    def _stepping(self):
+        trainer = self.controller.trainer
+        return trainer is not None and trainer.pass_in_progress is not None
+
+    def _on_problem(self, text):
+        self.live.setText(text)
+        self._problem_step = self._shown_step
 
     def _on_snapshot(self, snap):
+        running = self.controller.running
+        if not running:  # Cancel also drops a step being stepped through
+            self.cancel_button.setEnabled(self._stepping())
+        self._shown_step = snap.step
+        if self._problem_step is not None and snap.step == self._problem_step and not running:
+            return  # a redraw of the same weights: why training stopped stays in view
+        self._problem_step = None
         self.live.setText(metrics_text(snap.step, snap.epoch, snap.metrics or self.controller.last_metrics))

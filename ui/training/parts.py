@@ -1,5 +1,5 @@
 """Small pieces the training controller and the window share: phase names,
-the evaluation grid, comparing training states, and Space as Play/Pause."""
+the evaluation grid, the divergence message, and Space as Play/Pause."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from simulator.datasets import evaluation_grid
-from simulator.errors import SimulatorError
+from simulator.errors import DivergenceError, SimulatorError
 from simulator.names import layer_title
 
 GRID_2D = 50
@@ -38,14 +38,14 @@ def grid_for(train):
         return None
 
 
-def same_state(a, b):
-    """True if two TrainStates hold the same progress, parameters and optimiser memory."""
-    return (a.step == b.step and a.epoch == b.epoch and a.cursor == b.cursor and a.t == b.t
-            and a.optimizer == b.optimizer and dict(a.rng or {}) == dict(b.rng or {})
-            and (a.order is None) == (b.order is None) and (a.order is None or np.array_equal(a.order, b.order))
-            and np.array_equal(a.params, b.params)
-            and a.moments.keys() == b.moments.keys()
-            and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
+def divergence_text(error):
+    """One line for the status bar: what diverged and why, then what to do."""
+    text = " ".join(str(error).split())
+    if not isinstance(error, DivergenceError):
+        return text
+    if error.field == "learning_rate":
+        return text + " Try a smaller learning rate, then press Play again; undo takes the run back."
+    return text + " Change that, then press Play again; undo takes the run back."
 
 
 def frozen_copy(array):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from simulator.errors import SimulatorError, TrainingError
+from simulator.errors import DivergenceError, SimulatorError
 
 FRAME_INTERVAL = 1 / 30
 """Seconds between two snapshots at most (and between two evaluations of the test set)."""
@@ -68,6 +68,7 @@ class TrainingWorker(QObject):
         self.steps_per_second = steps_per_second  # None: as fast as possible
         self.reason = None
         self.message = ""
+        self.error = None  # the DivergenceError, when the run diverged
         self.steps_done = 0
         self._cond = threading.Condition()
         self._stop = False
@@ -108,6 +109,7 @@ class TrainingWorker(QObject):
         trainer, limits = self.trainer, self.limits
         trainer.test_each_step = False  # evaluated at frame rate instead (evaluate_now)
         steps = trainer.run_steps(limits.max_steps)
+        targets = limits.target_loss is not None or limits.target_accuracy is not None
         self._revision = trainer.history.revision
         last_frame = time.monotonic()
         chunk = 1
@@ -127,10 +129,18 @@ class TrainingWorker(QObject):
                             for _ in range(chunk):
                                 next(steps)
                                 self.steps_done += 1
+                                if targets:  # after every step, so the run ends at the first one that meets them
+                                    loss, accuracy = trainer.evaluate(trainer.train)
+                                    message = _target_reached(limits, {"train_loss": loss,
+                                                                       "train_accuracy": accuracy})
+                                    if message:
+                                        reason = "target"
+                                        break
                         except StopIteration:
                             break
-                        except TrainingError as exc:
-                            reason, message = "diverged", str(exc)
+                        except DivergenceError as exc:
+                            # kept without its traceback: frames of this thread must not outlive the run
+                            reason, message, self.error = "diverged", str(exc), exc.with_traceback(None)
                             break
                         spent = time.perf_counter() - started
                         if self.steps_per_second is None:
@@ -143,9 +153,6 @@ class TrainingWorker(QObject):
                         if slow or now - last_frame >= FRAME_INTERVAL:  # in slow motion every step is seen
                             last_frame = now
                             snap = self._snapshot()
-                            reached = _target_reached(limits, snap.metrics)
-                            if reached:
-                                reason, message = "target", reached
                     if snap is not None:
                         self.snapshot_ready.emit(snap)
                     if self.steps_per_second is not None:
