@@ -4,8 +4,10 @@ conditions and progress, and the live step, epoch, loss and accuracy."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QLayout, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLayout, QProgressBar, QPushButton,
                                QSlider, QSpinBox, QToolButton, QWidget)
+
+from ..number_box import OptionalNumberBox
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, None)
 """Steps per second the speed slider offers; None is as fast as possible."""
@@ -65,18 +67,10 @@ class TrainingPanel(QWidget):
         self.epochs.setRange(1, 1_000_000)
         self.epochs.setValue(100)
         self.epochs.setToolTip("How many epochs Run trains (an epoch: every training example once)")
-        self.target_loss = QDoubleSpinBox()
-        self.target_loss.setRange(0.0, 1e6)
-        self.target_loss.setDecimals(4)
-        self.target_loss.setSingleStep(0.01)
-        self.target_loss.setSpecialValueText("off")
-        self.target_loss.setToolTip("Stop early once the loss on the whole training set is this low (0: off)")
-        self.target_accuracy = QDoubleSpinBox()
-        self.target_accuracy.setRange(0.0, 100.0)
-        self.target_accuracy.setDecimals(1)
-        self.target_accuracy.setSuffix(" %")
-        self.target_accuracy.setSpecialValueText("off")
-        self.target_accuracy.setToolTip("Stop early once the training accuracy is this high (0: off)")
+        self.target_loss = OptionalNumberBox(0.0, 1e6, 0.01, "Stop early once the loss on the whole training set "
+                                             "is this low (off or empty: no target)", adaptive=True)
+        self.target_accuracy = OptionalNumberBox(0.0, 100.0, 1.0, "Stop early once the training accuracy is this "
+                                                 "high (off or empty: no target)", suffix=" %")
         self.run_button = QPushButton("Run")
         self.run_button.setToolTip("Train the number of epochs given, or until a target is reached")
         self.run_button.clicked.connect(self.run_epochs)
@@ -87,6 +81,9 @@ class TrainingPanel(QWidget):
         self.bar = QProgressBar()
         self.bar.setToolTip("Steps trained of the steps the run plans")
         self.bar.setMaximumWidth(220)
+        policy = self.bar.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hidden between runs, its room kept: Cancel stays put
+        self.bar.setSizePolicy(policy)
         for widget in (QLabel("Run"), self.epochs, QLabel("epochs, stop at loss ≤"), self.target_loss,
                        QLabel("or accuracy ≥"), self.target_accuracy, self.run_button, self.bar,
                        self.cancel_button):
@@ -109,8 +106,9 @@ class TrainingPanel(QWidget):
         self._on_progress(0, 0)
 
     def run_epochs(self):
-        loss = self.target_loss.value() or None
-        accuracy = self.target_accuracy.value() / 100 or None
+        loss = self.target_loss.number()
+        accuracy = self.target_accuracy.number()
+        accuracy = accuracy / 100 if accuracy is not None else None
         self.controller.run_epochs(self.epochs.value(), loss, accuracy)
 
     def _on_speed(self, index):
