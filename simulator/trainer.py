@@ -9,7 +9,6 @@ worker thread wraps it.
 
 import math
 import time
-from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -24,29 +23,10 @@ from .memory import check_training, chunk_rows
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
 from .snapshot import take_snapshot
+from .trace import trace_example
 from .train_state import MOMENTS, TrainState
 
 CHECKPOINT_EVERY = 16  # steps between copies of the weights kept for a NaN roll-back
-
-
-@dataclass(frozen=True)
-class Trace:
-    """Everything backpropagation computes for one example.
-
-    ``z``, ``a``, ``delta`` and ``grad_a`` are lists with one array of shape
-    (s_k,) per layer (None where a value does not exist, e.g. z of the
-    inputs); ``grad_w`` maps each block (i, j) to dL/dw of shape (s_i, s_j).
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    loss: float
-    z: list
-    a: list
-    delta: list
-    grad_a: list
-    grad_w: dict
-    grad_b: list
 
 
 class Trainer:
@@ -477,16 +457,8 @@ class Trainer:
         dataset = dataset or self.train
         if not 0 <= index < dataset.n_samples:
             raise TrainingError(f"there is no example {index}; the data has {dataset.n_samples}")
-        X, y = dataset.X[index:index + 1], dataset.y[index:index + 1]
-        p = Pass(self.network, X, y, self.loss, self.settings.rule)
-        p.forward()
-        loss = p.compute_loss()
-        for k in range(self.network.n_layers - 1, 0, -1):
-            p.backward_layer(k)
-        row = lambda arrays: [None if v is None else v[0].copy() for v in arrays]
-        return Trace(x=X[0].copy(), y=y[0].copy(), loss=loss, z=row(p.z), a=row(p.a), delta=row(p.delta),
-                     grad_a=row(p.all_grad_a()), grad_w={k: g.copy() for k, g in p.grad_w.items()},
-                     grad_b=[None if g is None else g.copy() for g in p.grad_b])
+        return trace_example(self.network, dataset.X[index:index + 1], dataset.y[index:index + 1], self.loss,
+                             self.settings.rule)
 
     def evaluate_now(self):
         """Loss and accuracy on the whole training set and on the test set, now.
