@@ -22,6 +22,8 @@ from .activations import get_activation
 
 RULES = ("backprop", "perceptron")
 
+_dot = np.dot
+
 
 class Plan:
     """What a step walks, prepared once per network structure.
@@ -68,6 +70,9 @@ class Plan:
             self.fwd[j] = (key[0], self.aug_w[key], rest)
         self.bwd = [(out[0][0], out[0][1].T, [(j, w.T) for j, w in out[1:]]) if out else None
                     for out in self.outgoing]
+        # what Pass.run walks, one tuple per layer: no attribute look-ups in the hot loop
+        self.fwd_steps = [(k, self.fwd[k], self.acts[k].value) for k in range(1, n)]
+        self.bwd_steps = [(k, self.bwd[k], self.acts[k].backward) for k in range(n - 2, 0, -1)]
 
     def grad_views(self, gflat):
         """Views of a flat gradient array shaped like the parameters.
@@ -116,6 +121,10 @@ class Pass:
         self.loss, self.rule = loss, rule
         self.gflat = np.zeros(plan.n_params, plan.dtype)
         self.grad_w, self.grad_b, self._grad_aug = plan.grad_views(self.gflat)
+        self._grad_list = [self.gflat]
+        # per layer: (primary?, source layer, where dL/dW (and dL/db) goes, dL/dW, mask or None)
+        self._grads = [[(p, i, self._grad_aug[key], self.grad_w[key], mask)
+                        for i, _, mask, key, p in plan.incoming[k]] for k in range(n_layers)]
         self.aug = [None] * n_layers
         self.a = [None] * n_layers
         self._n = None
@@ -181,9 +190,11 @@ class Pass:
         fwd = plan.fwd[k]
         if fwd is not None:
             i, w_aug, rest = fwd
-            z = self.aug[i] @ w_aug
+            # np.dot, not @: the same BLAS call for 2-D arrays at half the
+            # per-call cost (tests/simulator/test_step_reference.py holds it to the bit)
+            z = _dot(self.aug[i], w_aug)
             for i, w in rest:
-                z += a[i] @ w
+                z += _dot(a[i], w)
         else:
             z = np.repeat(plan.biases[k][None, :], self._n, axis=0)
         self.z[k] = z
@@ -206,24 +217,27 @@ class Pass:
             bwd = plan.bwd[k]
             if bwd is not None:
                 j, wt, rest = bwd
-                grad_a = self.delta[j] @ wt
+                grad_a = _dot(self.delta[j], wt)
                 for j, wt in rest:
-                    grad_a += self.delta[j] @ wt
+                    grad_a += _dot(self.delta[j], wt)
             else:
                 grad_a = np.zeros_like(self.z[k])
             self.grad_a[k] = grad_a
             delta = plan.acts[k].backward(self.z[k], self.a[k], grad_a)
         self.delta[k] = delta
-        incoming = plan.incoming[k]
-        if not incoming:
+        self._weight_grads(k, delta)
+
+    def _weight_grads(self, k, delta):
+        """dL/dW and dL/db of layer k's incoming edges from its delta."""
+        grads = self._grads[k]
+        if not grads:
             np.add.reduce(delta, axis=0, out=self.grad_b[k])
-        for i, _, mask, key, is_primary in incoming:
+        for primary, i, g, masked, mask in grads:
             # the primary block's product includes the ones column: dL/db comes with dL/dW
-            src = self.aug[i] if is_primary else self.a[i]
-            g = self._grad_aug[key]
-            np.matmul(src.T, delta, out=g)
+            # (matmul here, not np.dot: for a single output column the two differ in the last bit)
+            np.matmul(self.aug[i].T if primary else self.a[i].T, delta, out=g)
             if mask is not None:
-                self.grad_w[key] *= mask
+                masked *= mask
 
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
@@ -235,22 +249,55 @@ class Pass:
             if not plan.incoming[plan.n_layers - 1]:
                 plan.biases[-1] -= lr * self.grad_b[-1]
         else:
-            optimizer.update(plan.params, [self.gflat], None, plan.reg_masks)
+            optimizer.update(plan.params, self._grad_list, None, plan.reg_masks)
         if plan.keep is not None:
             # momentum and Adam remember past steps; keep removed edges at exactly 0
             plan.flat *= plan.keep
 
     def run(self, optimizer):
-        """A whole step: every phase, back to back. Returns the loss."""
-        n = self.plan.n_layers
-        for k in range(1, n):
-            self.forward_layer(k)
-        loss = self.compute_loss()
+        """A whole step: every phase, back to back. Returns the loss.
+
+        The same arithmetic as the phase methods in the same order (so a step
+        taken phase by phase gives bit-identical weights), written out in one
+        loop: on a lesson-sized network a step is mostly per-call overhead.
+        """
+        plan = self.plan
+        n = plan.n_layers
         if self.rule == "perceptron":
+            for k in range(1, n):
+                self.forward_layer(k)
+            loss = self.compute_loss()
             self.backward_layer(n - 1)
-        else:
-            for k in range(n - 1, 0, -1):
-                self.backward_layer(k)
+            self.update(optimizer)
+            return loss
+        a, aug, z, delta = self.a, self.aug, self.z, self.delta
+        for k, fwd, value in plan.fwd_steps:
+            if fwd is not None:
+                i, w_aug, rest = fwd
+                zk = _dot(aug[i], w_aug)
+                for i, w in rest:
+                    zk += _dot(a[i], w)
+            else:
+                zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
+            z[k] = zk
+            value(zk, out=a[k])
+        k = n - 1
+        loss, d = self.loss.value_and_grad_z(a[k], self.y, z[k], plan.acts[k])
+        self.loss_value = loss
+        delta[k] = d
+        self._weight_grads(k, d)
+        grad_a = self.grad_a
+        for k, bwd, backward in plan.bwd_steps:
+            if bwd is not None:
+                j, wt, rest = bwd
+                g = _dot(delta[j], wt)
+                for j, wt in rest:
+                    g += _dot(delta[j], wt)
+            else:
+                g = np.zeros_like(z[k])
+            grad_a[k] = g
+            d = delta[k] = backward(z[k], a[k], g)
+            self._weight_grads(k, d)
         self.update(optimizer)
         return loss
 
