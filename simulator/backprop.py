@@ -122,8 +122,11 @@ class Pass:
         self.gflat = np.zeros(plan.n_params, plan.dtype)
         self.grad_w, self.grad_b, self._grad_aug = plan.grad_views(self.gflat)
         self._grad_list = [self.gflat]
-        # per layer: (primary?, source layer, where dL/dW (and dL/db) goes, dL/dW, mask or None)
-        self._grads = [[(p, i, self._grad_aug[key], self.grad_w[key], mask)
+        # per layer: (primary?, source layer, product, where dL/dW (and dL/db) goes, dL/dW, mask or None).
+        # The product is np.dot where it makes the very same BLAS call as matmul at a
+        # fraction of the per-call cost; for a layer of one neuron the two round differently.
+        self._grads = [[(p, i, _dot if plan.sizes[k] > 1 and self._grad_aug[key].flags.c_contiguous else np.matmul,
+                         self._grad_aug[key], self.grad_w[key], mask)
                         for i, _, mask, key, p in plan.incoming[k]] for k in range(n_layers)]
         self.aug = [None] * n_layers
         self.a = [None] * n_layers
@@ -232,10 +235,9 @@ class Pass:
         grads = self._grads[k]
         if not grads:
             np.add.reduce(delta, axis=0, out=self.grad_b[k])
-        for primary, i, g, masked, mask in grads:
+        for primary, i, product, g, masked, mask in grads:
             # the primary block's product includes the ones column: dL/db comes with dL/dW
-            # (matmul here, not np.dot: for a single output column the two differ in the last bit)
-            np.matmul(self.aug[i].T if primary else self.a[i].T, delta, out=g)
+            product(self.aug[i].T if primary else self.a[i].T, delta, out=g)
             if mask is not None:
                 masked *= mask
 

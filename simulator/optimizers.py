@@ -83,13 +83,16 @@ class Optimizer:
             edges and biases stored among the weights get none, so removed
             edges stay at exactly 0.
         """
-        self._prepare(params)
-        if is_weight is None:
-            is_weight = [True] * len(params)
-        if masks is None:
-            masks = [None] * len(params)
+        if params is not self._params:
+            self._prepare(params)
         self.t += 1
-        self._apply(params, self._regularise(params, grads, is_weight, masks))
+        if self.l1 or self.l2:
+            if is_weight is None:
+                is_weight = [True] * len(params)
+            if masks is None:
+                masks = [None] * len(params)
+            grads = self._regularise(params, grads, is_weight, masks)
+        self._apply(params, grads)
 
     def settings(self):
         """The settings as a dict (what the project file stores)."""
