@@ -14,6 +14,41 @@ from ..theme import plot_colours
 
 TRAIN_COLOUR = "#1f77b4"
 TEST_COLOUR = "#ff7f0e"
+PEAK_BINS = 1500
+"""A curve longer than twice this is handed to pyqtgraph as the minimum and
+maximum of this many runs of points: every peak stays, and pyqtgraph's own
+downsampling, bounds and path work (all over every point, every frame) shrink."""
+
+
+def peaks(x, y, bins=PEAK_BINS):
+    """``(x, y)`` with runs of samples replaced by their minimum and maximum.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,)
+        Finite values, x increasing.
+
+    Returns
+    -------
+    x, y : ndarray of shape (m,), m < 4 * bins + n / bins
+        Unchanged if n <= 2 * bins. Otherwise, with runs of ``size = n // bins``
+        samples, the first n mod size samples as they are, then per run its
+        first and last x with its minimum and maximum y (the extremes of every
+        run drawn, as pyqtgraph's ``peak`` downsampling draws them).
+    """
+    n = len(y)
+    if n <= 2 * bins:
+        return x, y
+    size = n // bins
+    runs = n // size
+    head = n - size * runs
+    ys = y[head:].reshape(runs, size)
+    xs = x[head:].reshape(runs, size)
+    out_x = np.empty((runs, 2))
+    out_y = np.empty((runs, 2))
+    out_x[:, 0], out_x[:, 1] = xs[:, 0], xs[:, -1]
+    out_y[:, 0], out_y[:, 1] = ys.min(axis=1), ys.max(axis=1)
+    return np.concatenate([x[:head], out_x.ravel()]), np.concatenate([y[:head], out_y.ravel()])
 
 
 def _curve(plot, colour, name, dash=False):
@@ -140,11 +175,12 @@ class LossPlot(QWidget):
             keep = np.isfinite(y)
             if log:
                 keep &= y > 0  # a loss of exactly 0 has no place on a log axis
-            curve.setData(steps[keep], y[keep])
-            shown.append(y[keep])
+            xs, ys = peaks(steps[keep], y[keep])
+            curve.setData(xs, ys)
+            shown.append(ys)
         self._fit(steps, shown)
         if self._classification:
             for curve, name in ((self.train_acc, "train_accuracy"), (self.test_acc, "test_accuracy")):
                 y = h.column(name)
                 keep = np.isfinite(y)
-                curve.setData(steps[keep], y[keep])
+                curve.setData(*peaks(steps[keep], y[keep]))
