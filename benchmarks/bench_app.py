@@ -131,6 +131,7 @@ def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
     from ui.main_window import MainWindow
 
     win = MainWindow(Document(project), dialogs=Dialogs(), remember=False)
+    win.build_plot_views()  # the app builds them just after its first paint (ui/app.py)
     win.resize(1400, 900)
     win.show()
     for dock in win.docks:
