@@ -182,10 +182,25 @@ class Pass:
             raise ValueError(f"run the update through Pass.update, not run_phase: {phase}")
 
     def forward(self):
-        """Forward through every layer; returns the output activations."""
-        for k in range(1, self.plan.n_layers):
-            self.forward_layer(k)
+        """Forward through every layer; returns the output activations.
+
+        :meth:`forward_layer` for each layer in turn, written out (see :meth:`run`).
+        """
+        self._forward_all()
         return self.a[-1]
+
+    def _forward_all(self):
+        plan, a, aug, z = self.plan, self.a, self.aug, self.z
+        for k, fwd, value in plan.fwd_steps:
+            if fwd is not None:
+                i, w_aug, rest = fwd
+                zk = _dot(aug[i], w_aug)
+                for i, w in rest:
+                    zk += _dot(a[i], w)
+            else:
+                zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
+            z[k] = zk
+            value(zk, out=a[k])
 
     def forward_layer(self, k):
         """z_k = [a_i, 1] [W_ik; b_k] + the other incoming blocks; a_k = f(z_k)."""
@@ -272,17 +287,8 @@ class Pass:
             self.backward_layer(n - 1)
             self.update(optimizer)
             return loss
-        a, aug, z, delta = self.a, self.aug, self.z, self.delta
-        for k, fwd, value in plan.fwd_steps:
-            if fwd is not None:
-                i, w_aug, rest = fwd
-                zk = _dot(aug[i], w_aug)
-                for i, w in rest:
-                    zk += _dot(a[i], w)
-            else:
-                zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
-            z[k] = zk
-            value(zk, out=a[k])
+        self._forward_all()
+        a, z, delta = self.a, self.z, self.delta
         k = n - 1
         loss, d = self.loss.value_and_grad_z(a[k], self.y, z[k], plan.acts[k])
         self.loss_value = loss
