@@ -82,10 +82,16 @@ def playground():
     return Project(network=network, data=data, settings=settings, title="Playground default")
 
 
-def headless_rate(project, seconds):
-    """Trainer.step per second on a copy of the project's network (the app's settings)."""
+def headless_rate(project, seconds, test_each_step=True):
+    """Trainer.step per second on a copy of the project's network (the app's settings).
+
+    ``test_each_step`` True evaluates the test set after every step, as the
+    command line does; False evaluates it as the app's worker does, at frame
+    rate (here: not at all, a few per cent of a step at 30 Hz).
+    """
     train, test = project.datasets()
     trainer = Trainer(project.network.copy(), train, test, project.settings)
+    trainer.test_each_step = test_each_step
     n, start = 0, time.perf_counter()
     with np.errstate(all="ignore"):
         while time.perf_counter() - start < seconds:
@@ -96,7 +102,8 @@ def headless_rate(project, seconds):
 
 
 def app_round(app, win, seconds):
-    """Train in the window for ``seconds``; returns (steps/s, UI gaps in ms, draws/s)."""
+    """Train in the window for ``seconds``; returns (steps/s, UI gaps in ms, draws/s,
+    UI thread CPU seconds per draw)."""
     gaps, draws = [], []
     last = [time.perf_counter()]
 
@@ -112,18 +119,20 @@ def app_round(app, win, seconds):
     steps0 = win.training.trainer.steps if win.training.trainer is not None else 0
     win.training.play()
     start = time.perf_counter()
+    cpu = time.thread_time()  # the UI thread's CPU: steadier than wall time on a busy machine
     last[0] = start
     ticker.start()
     while time.perf_counter() - start < seconds:
         app.processEvents()
         time.sleep(0.001)  # an idle event loop waits too; a busy-wait would steal the worker's interpreter
     ticker.stop()
+    cpu = time.thread_time() - cpu
     win.training.pause()
     elapsed = time.perf_counter() - start
     steps = win.training.trainer.steps - steps0
     win.training.snapshot_shown.disconnect()
     win.training.snapshot_shown.connect(win.training_panel._on_snapshot)
-    return steps / elapsed, gaps[1:], len(draws) / elapsed
+    return steps / elapsed, gaps[1:], len(draws) / elapsed, cpu / max(len(draws), 1)
 
 
 def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
@@ -131,18 +140,21 @@ def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
     from ui.main_window import MainWindow
 
     win = MainWindow(Document(project), dialogs=Dialogs(), remember=False)
+    win.build_plot_views()  # the app builds them just after its first paint (ui/app.py)
     win.resize(1400, 900)
     win.show()
     for dock in win.docks:
         dock.show()
     app.processEvents()
-    app_rates, head_rates, gaps, draw_rates = [], [], [], []
+    app_rates, head_rates, gaps, draw_rates, worker_rates, cpu_per_draw = [], [], [], [], [], []
     for _ in range(rounds):
-        rate, g, d = app_round(app, win, seconds)
+        rate, g, d, c = app_round(app, win, seconds)
         app_rates.append(rate)
+        cpu_per_draw.append(c)
         gaps += g
         draw_rates.append(d)
         head_rates.append(headless_rate(project, seconds))
+        worker_rates.append(headless_rate(project, seconds / 2, test_each_step=False))
         win.training.reset()  # the next round starts from fresh weights again, like the headless one
     win.close()
     gaps = np.array(gaps)
@@ -150,14 +162,19 @@ def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
     print(f"\n{name}")
     print(f"  UI frame interval: median {np.median(gaps):.1f} ms, 95th percentile {np.percentile(gaps, 95):.1f} ms, "
           f"longest {gaps.max():.1f} ms ({len(gaps)} ticks of a 16 ms timer)")
-    print(f"  views redrawn {statistics.median(draw_rates):.1f} times a second (median of rounds)")
+    print(f"  views redrawn {statistics.median(draw_rates):.1f} times a second (median of rounds); "
+          f"UI thread CPU {statistics.median(cpu_per_draw) * 1000:.1f} ms per redraw (the 1 ms polling included)")
     print(f"  training in the app {best_app:,.0f} steps/s (median {statistics.median(app_rates):,.0f}); "
           f"headless Trainer.step {best_head:,.0f} (median {statistics.median(head_rates):,.0f}); "
           f"ratio {best_app / best_head:.2f}x best, "
           f"{statistics.median(app_rates) / statistics.median(head_rates):.2f}x median")
+    print(f"  headless with the test set evaluated at frame rate, as the app's worker does: "
+          f"{max(worker_rates):,.0f} steps/s (median {statistics.median(worker_rates):,.0f})")
     if epochs_per_step:
         print(f"  epochs per second in the app: {best_app * epochs_per_step:,.0f} best, "
-              f"{statistics.median(app_rates) * epochs_per_step:,.0f} median")
+              f"{statistics.median(app_rates) * epochs_per_step:,.0f} median; headless "
+              f"{best_head * epochs_per_step:,.0f} best ({max(worker_rates) * epochs_per_step:,.0f} "
+              "with the test set at frame rate)")
     return gaps
 
 

@@ -77,8 +77,32 @@ def _linear(z, out=None):
     return out
 
 
-def _tanh(z, out=None):
-    return np.tanh(z, out=_out(z, out))
+# The backward passes of the common activations, written out: grad_a * slope
+# with the slope's very operations (so the same bits), one temporary and one
+# Python call fewer than Activation.backward. Multiplication commutes exactly.
+# The 1 is a 0-d array of the working precision: NumPy turns a Python 1.0 into
+# exactly that on every call, at a third of the cost of the subtraction.
+_ONE = {"d": np.array(1.0), "f": np.array(1.0, np.float32)}
+_ONE["d"].flags.writeable = _ONE["f"].flags.writeable = False
+
+
+def _tanh_backward(z, a, grad_a):
+    d = a * a
+    np.subtract(_ONE.get(d.dtype.char, 1.0), d, d)
+    d *= grad_a
+    return d
+
+
+def _sigmoid_backward(z, a, grad_a):
+    d = np.subtract(_ONE.get(a.dtype.char, 1.0), a)
+    d *= a
+    d *= grad_a
+    return d
+
+
+def _relu_backward(z, a, grad_a):
+    # bools count as exactly 0.0 and 1.0, as (z > 0).astype(...) gives
+    return np.multiply(grad_a, z > 0)
 
 
 def _linear_backward(z, a, grad_a):
@@ -174,7 +198,7 @@ ACTIVATIONS = {
         "sigmoid", _sigmoid, _sigmoid_slope,
         "Squashes z into (0, 1). Saturates: far from 0 its slope is almost 0."),
     "tanh": Activation(
-        "tanh", _tanh, _tanh_slope,
+        "tanh", np.tanh, _tanh_slope,  # np.tanh(z, out=None) allocates when out is None, like the others
         "Squashes z into (-1, 1), centred on 0. Saturates like the sigmoid."),
     "relu": Activation(
         "relu", _relu, _relu_slope,
@@ -185,6 +209,9 @@ ACTIVATIONS = {
     "softmax": Softmax(),
 }
 ACTIVATIONS["linear"].backward = _linear_backward
+ACTIVATIONS["tanh"].backward = _tanh_backward
+ACTIVATIONS["sigmoid"].backward = _sigmoid_backward
+ACTIVATIONS["relu"].backward = _relu_backward
 
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
 

@@ -25,6 +25,8 @@ QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ig
 """np.errstate on the way to a NaN loss: the trainer sees the NaN and explains it (divergence.py);
 overflow warnings would only repeat it in the terminal."""
 
+_dot = np.dot
+
 
 class Plan:
     """What a step walks, prepared once per network structure.
@@ -71,6 +73,9 @@ class Plan:
             self.fwd[j] = (key[0], self.aug_w[key], rest)
         self.bwd = [(out[0][0], out[0][1].T, [(j, w.T) for j, w in out[1:]]) if out else None
                     for out in self.outgoing]
+        # what Pass.run walks, one tuple per layer: no attribute look-ups in the hot loop
+        self.fwd_steps = [(k, self.fwd[k], self.acts[k].value) for k in range(1, n)]
+        self.bwd_steps = [(k, self.bwd[k], self.acts[k].backward) for k in range(n - 2, 0, -1)]
 
     def grad_views(self, gflat):
         """Views of a flat gradient array shaped like the parameters.
@@ -119,6 +124,13 @@ class Pass:
         self.loss, self.rule = loss, rule
         self.gflat = np.zeros(plan.n_params, plan.dtype)
         self.grad_w, self.grad_b, self._grad_aug = plan.grad_views(self.gflat)
+        self._grad_list = [self.gflat]
+        # per layer: (primary?, source layer, product, where dL/dW (and dL/db) goes, dL/dW, mask or None).
+        # The product is np.dot where it makes the very same BLAS call as matmul at a
+        # fraction of the per-call cost; for a layer of one neuron the two round differently.
+        self._grads = [[(p, i, _dot if plan.sizes[k] > 1 and self._grad_aug[key].flags.c_contiguous else np.matmul,
+                         self._grad_aug[key], self.grad_w[key], mask)
+                        for i, _, mask, key, p in plan.incoming[k]] for k in range(n_layers)]
         self.aug = [None] * n_layers
         self.a = [None] * n_layers
         self._n = None
@@ -174,10 +186,25 @@ class Pass:
                 raise ValueError(f"run the update through Pass.update, not run_phase: {phase}")
 
     def forward(self):
-        """Forward through every layer; returns the output activations."""
-        for k in range(1, self.plan.n_layers):
-            self.forward_layer(k)
+        """Forward through every layer; returns the output activations.
+
+        :meth:`forward_layer` for each layer in turn, written out (see :meth:`run`).
+        """
+        self._forward_all()
         return self.a[-1]
+
+    def _forward_all(self):
+        plan, a, aug, z = self.plan, self.a, self.aug, self.z
+        for k, fwd, value in plan.fwd_steps:
+            if fwd is not None:
+                i, w_aug, rest = fwd
+                zk = _dot(aug[i], w_aug)
+                for i, w in rest:
+                    zk += _dot(a[i], w)
+            else:
+                zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
+            z[k] = zk
+            value(zk, out=a[k])
 
     def forward_layer(self, k):
         """z_k = [a_i, 1] [W_ik; b_k] + the other incoming blocks; a_k = f(z_k)."""
@@ -185,9 +212,11 @@ class Pass:
         fwd = plan.fwd[k]
         if fwd is not None:
             i, w_aug, rest = fwd
-            z = self.aug[i] @ w_aug
+            # np.dot, not @: the same BLAS call for 2-D arrays at half the
+            # per-call cost (tests/simulator/test_step_reference.py holds it to the bit)
+            z = _dot(self.aug[i], w_aug)
             for i, w in rest:
-                z += a[i] @ w
+                z += _dot(a[i], w)
         else:
             z = np.repeat(plan.biases[k][None, :], self._n, axis=0)
         self.z[k] = z
@@ -210,54 +239,86 @@ class Pass:
             bwd = plan.bwd[k]
             if bwd is not None:
                 j, wt, rest = bwd
-                grad_a = self.delta[j] @ wt
+                grad_a = _dot(self.delta[j], wt)
                 for j, wt in rest:
-                    grad_a += self.delta[j] @ wt
+                    grad_a += _dot(self.delta[j], wt)
             else:
                 grad_a = np.zeros_like(self.z[k])
             self.grad_a[k] = grad_a
             delta = plan.acts[k].backward(self.z[k], self.a[k], grad_a)
         self.delta[k] = delta
-        incoming = plan.incoming[k]
-        if not incoming:
+        self._weight_grads(k, delta)
+
+    def _weight_grads(self, k, delta):
+        """dL/dW and dL/db of layer k's incoming edges from its delta."""
+        grads = self._grads[k]
+        if not grads:
             np.add.reduce(delta, axis=0, out=self.grad_b[k])
-        for i, _, mask, key, is_primary in incoming:
+        for primary, i, product, g, masked, mask in grads:
             # the primary block's product includes the ones column: dL/db comes with dL/dW
-            src = self.aug[i] if is_primary else self.a[i]
-            g = self._grad_aug[key]
-            np.matmul(src.T, delta, out=g)
+            product(self.aug[i].T if primary else self.a[i].T, delta, out=g)
             if mask is not None:
-                self.grad_w[key] *= mask
+                masked *= mask
 
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
-        plan = self.plan
         with np.errstate(**QUIET):
-            if self.rule == "perceptron":
-                lr = optimizer.learning_rate
-                for _, _, _, key, _ in plan.incoming[plan.n_layers - 1]:
-                    plan.aug_w[key] -= lr * self._grad_aug[key]
-                if not plan.incoming[plan.n_layers - 1]:
-                    plan.biases[-1] -= lr * self.grad_b[-1]
-            else:
-                optimizer.update(plan.params, [self.gflat], None, plan.reg_masks)
-            if plan.keep is not None:
-                # momentum and Adam remember past steps; keep removed edges at exactly 0
-                plan.flat *= plan.keep
+            self._update(optimizer)
+
+    def _update(self, optimizer):
+        plan = self.plan
+        if self.rule == "perceptron":
+            lr = optimizer.learning_rate
+            for _, _, _, key, _ in plan.incoming[plan.n_layers - 1]:
+                plan.aug_w[key] -= lr * self._grad_aug[key]
+            if not plan.incoming[plan.n_layers - 1]:
+                plan.biases[-1] -= lr * self.grad_b[-1]
+        else:
+            optimizer.update(plan.params, self._grad_list, None, plan.reg_masks)
+        if plan.keep is not None:
+            # momentum and Adam remember past steps; keep removed edges at exactly 0
+            plan.flat *= plan.keep
 
     def run(self, optimizer):
-        """A whole step: every phase, back to back. Returns the loss."""
-        n = self.plan.n_layers
+        """A whole step: every phase, back to back. Returns the loss.
+
+        The same arithmetic as the phase methods in the same order (so a step
+        taken phase by phase gives bit-identical weights), written out in one
+        loop: on a lesson-sized network a step is mostly per-call overhead.
+        """
         with np.errstate(**QUIET):
+            return self._run(optimizer)
+
+    def _run(self, optimizer):
+        plan = self.plan
+        n = plan.n_layers
+        if self.rule == "perceptron":
             for k in range(1, n):
                 self.forward_layer(k)
             loss = self.compute_loss()
-            if self.rule == "perceptron":
-                self.backward_layer(n - 1)
+            self.backward_layer(n - 1)
+            self._update(optimizer)
+            return loss
+        self._forward_all()
+        a, z, delta = self.a, self.z, self.delta
+        k = n - 1
+        loss, d = self.loss.value_and_grad_z(a[k], self.y, z[k], plan.acts[k])
+        self.loss_value = loss
+        delta[k] = d
+        self._weight_grads(k, d)
+        grad_a = self.grad_a
+        for k, bwd, backward in plan.bwd_steps:
+            if bwd is not None:
+                j, wt, rest = bwd
+                g = _dot(delta[j], wt)
+                for j, wt in rest:
+                    g += _dot(delta[j], wt)
             else:
-                for k in range(n - 1, 0, -1):
-                    self.backward_layer(k)
-            self.update(optimizer)
+                g = np.zeros_like(z[k])
+            grad_a[k] = g
+            d = delta[k] = backward(z[k], a[k], g)
+            self._weight_grads(k, d)
+        self._update(optimizer)
         return loss
 
     # --------------------------------------------------------------- reports

@@ -47,16 +47,16 @@ class History:
             self._make_room(1)
         if step is None:
             step = self._data[0, self.n - 1] + 1 if self.n else 1
-        if not self.n:
+        data, n = self._data, self.n
+        if not n:
             self._origin = step - 1
-        col = self._data[:, self.n]
-        col[0] = step
-        col[1] = epoch
-        col[2] = train_loss
-        col[3] = train_accuracy
-        col[4] = test_loss
-        col[5] = test_accuracy
-        self.n += 1
+        data[0, n] = step
+        data[1, n] = epoch
+        data[2, n] = train_loss
+        data[3, n] = train_accuracy
+        data[4, n] = test_loss
+        data[5, n] = test_accuracy
+        self.n = n + 1
 
     def set_last(self, name, value):
         """Fill one column of the newest row (the test values evaluated at frame rate)."""

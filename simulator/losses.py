@@ -107,6 +107,11 @@ class Loss:
         """dL/dz for the output layer, shape (n_samples, n_outputs)."""
         return activation.backward(z, a, self.grad_a(a, y, z))
 
+    def value_and_grad_z(self, a, y, z, activation):
+        """``(value(a, y, z), grad_z(a, y, z, activation))`` at once, as a training
+        step needs them; a loss may share work between the two, never change it."""
+        return self.value(a, y, z), self.grad_z(a, y, z, activation)
+
 
 def _row(values):
     """A row of targets as a person reads it: [0.5, -0.2]."""
@@ -139,6 +144,12 @@ class L2Loss(Loss):
         d = a - y
         d *= 2.0 / d.size
         return d
+
+    def value_and_grad_z(self, a, y, z, activation):
+        d = a - y  # computed once for both
+        value = float(np.vdot(d, d)) / d.size
+        d *= 2.0 / d.size
+        return value, activation.backward(z, a, d)
 
 
 class HuberLoss(Loss):

@@ -466,7 +466,7 @@ class Network(NetworkRules):
         -------
         ParameterStore
         """
-        if dtype is not None and np.dtype(dtype) != self._dtype:
+        if dtype is not None and dtype is not self._dtype and np.dtype(dtype) != self._dtype:
             self._dtype = np.dtype(dtype)
             self._changed()
         if self._store is None:

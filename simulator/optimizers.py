@@ -83,13 +83,16 @@ class Optimizer:
             edges and biases stored among the weights get none, so removed
             edges stay at exactly 0.
         """
-        self._prepare(params)
-        if is_weight is None:
-            is_weight = [True] * len(params)
-        if masks is None:
-            masks = [None] * len(params)
+        if params is not self._params:
+            self._prepare(params)
         self.t += 1
-        self._apply(params, self._regularise(params, grads, is_weight, masks))
+        if self.l1 or self.l2:
+            if is_weight is None:
+                is_weight = [True] * len(params)
+            if masks is None:
+                masks = [None] * len(params)
+            grads = self._regularise(params, grads, is_weight, masks)
+        self._apply(params, grads)
 
     def settings(self):
         """The settings as a dict (what the project file stores)."""
@@ -154,17 +157,33 @@ class Adam(Optimizer):
         step = self.learning_rate / (1.0 - b1 ** self.t)
         root_correction = float(np.sqrt(1.0 - b2 ** self.t))
         for p, g, m, v in zip(params, grads, self.m, self.v):
-            m *= b1
-            m += (1.0 - b1) * g
-            v *= b2
-            v += (1.0 - b2) * (g * g)
+            c_b1, c_1b1, c_b2, c_1b2, c_eps = self._constants(p.dtype)
+            m *= c_b1
+            m += c_1b1 * g
+            v *= c_b2
+            v += c_1b2 * (g * g)
             # in place, one temporary: the update is memory-bound on big networks
             d = np.sqrt(v)
             d /= root_correction
-            d += self.epsilon
+            d += c_eps
             np.divide(m, d, out=d)
             d *= step
             p -= d
+
+    def _constants(self, dtype):
+        """beta1, 1 - beta1, beta2, 1 - beta2 and epsilon as 0-d arrays of ``dtype``.
+
+        NumPy turns a Python float into exactly such an array on every call,
+        which on a small network costs a third of each multiplication; they are
+        made again only when a setting or the precision changes.
+        """
+        key = (self.beta1, self.beta2, self.epsilon, dtype)
+        cached = self.__dict__.get("_cached_constants")
+        if cached is None or cached[0] != key:
+            b1, b2 = self.beta1, self.beta2
+            values = tuple(np.array(x, dtype) for x in (b1, 1.0 - b1, b2, 1.0 - b2, self.epsilon))
+            cached = self._cached_constants = (key, values)
+        return cached[1]
 
     def settings(self):
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}

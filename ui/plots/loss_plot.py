@@ -71,6 +71,43 @@ def log_ticks(lo, hi, size, spacing=28.0):
     return [float(e) for e in range(first, last + 1) if e % stride == 0 and lo <= e <= hi]
 
 
+PEAK_BINS = 1500
+"""A curve longer than twice this is handed to pyqtgraph as the minimum and
+maximum of this many runs of points: every peak stays, and pyqtgraph's own
+downsampling, bounds and path work (all over every point, every frame) shrink."""
+
+
+def peaks(x, y, bins=PEAK_BINS):
+    """``(x, y)`` with runs of samples replaced by their minimum and maximum.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,)
+        Finite values, x increasing.
+
+    Returns
+    -------
+    x, y : ndarray of shape (m,), m < 4 * bins + n / bins
+        Unchanged if n <= 2 * bins. Otherwise, with runs of ``size = n // bins``
+        samples, the first n mod size samples as they are, then per run its
+        first and last x with its minimum and maximum y (the extremes of every
+        run drawn, as pyqtgraph's ``peak`` downsampling draws them).
+    """
+    n = len(y)
+    if n <= 2 * bins:
+        return x, y
+    size = n // bins
+    runs = n // size
+    head = n - size * runs
+    ys = y[head:].reshape(runs, size)
+    xs = x[head:].reshape(runs, size)
+    out_x = np.empty((runs, 2))
+    out_y = np.empty((runs, 2))
+    out_x[:, 0], out_x[:, 1] = xs[:, 0], xs[:, -1]
+    out_y[:, 0], out_y[:, 1] = ys.min(axis=1), ys.max(axis=1)
+    return np.concatenate([x[:head], out_x.ravel()]), np.concatenate([y[:head], out_y.ravel()])
+
+
 def _curve(plot, colour, name, dash=False):
     # width 1: wider lines are several times slower to draw in Qt's raster engine
     pen = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.DashLine if dash else pg.QtCore.Qt.SolidLine)
@@ -233,7 +270,7 @@ class LossPlot(QWidget):
             if log and y.size and y.min() < LOG_FLOOR:
                 y = np.maximum(y, LOG_FLOOR)  # a loss of 0 has no place on a log axis
                 floored = True
-            _set(curve, steps[keep], y)
+            _set(curve, *peaks(steps[keep], y))
             shown.append(y)
         note = f"losses below {LOG_FLOOR:g} (or 0) drawn at {LOG_FLOOR:g}" if floored else ""
         if note != self.note.text():
@@ -243,4 +280,4 @@ class LossPlot(QWidget):
             for curve, name in ((self.train_acc, "train_accuracy"), (self.test_acc, "test_accuracy")):
                 y = h.column(name)
                 keep = np.isfinite(y)
-                _set(curve, steps[keep], y[keep])
+                _set(curve, *peaks(steps[keep], y[keep]))
