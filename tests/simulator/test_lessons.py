@@ -33,6 +33,8 @@ def trained(name, steps=None, **changes):
     project = make_preset(name)
     for layer, activation in changes.get("activations", {}).items():
         project.network.set_activation(layer, activation)
+    if "loss" in changes:
+        project.settings.loss = changes["loss"]
     train, test = project.datasets()
     trainer = Trainer(project.network, train, test, project.settings)
     trainer.run(project.lesson["steps"] if steps is None else steps)
@@ -166,6 +168,25 @@ def test_1_the_perceptron_learns_and_and_or():
         assert trainer.evaluate(trainer.train)[1] == 1.0, name
 
 
+def test_1_or_needs_a_smaller_threshold_so_its_bias_is_larger():
+    biases = {name: float(trained(name)[0].network.layers[1].bias[0]) for name in ("perceptron-and", "perceptron-or")}
+    assert biases["perceptron-or"] > biases["perceptron-and"]
+
+
+def test_2_xor_is_never_learned_even_in_4000_steps_and_every_shown_example_ends_up_wrong():
+    project = make_preset("perceptron-xor")
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    accuracies = []
+    for _ in range(4000):
+        trainer.step()
+        accuracies.append(trainer.evaluate(train)[1])
+    assert max(accuracies) == 0.75  # "at best three of the four examples are right"
+    assert set(accuracies[-100:]) == {0.25, 0.5}  # the live line keeps swinging
+    # the Loss tab plots each step's single example: from step 15 on, every one is a mistake
+    assert np.all(trainer.history.column("train_accuracy")[14:] == 0.0)
+
+
 def test_2_xor_defeats_one_neuron_at_every_step():
     project = make_preset("perceptron-xor")
     train, _ = project.datasets()
@@ -192,9 +213,10 @@ def test_4_a_step_hidden_layer_gets_no_gradient_while_sigmoid_learns():
     assert np.array_equal(trainer.network.blocks[(0, 1)].weights, before)  # the hidden lines never move
     assert trainer.evaluate(trainer.train)[1] < 1.0
     # the "Try this": the same network and weights with sigmoid hidden neurons learns XOR
-    _, trainer = trained("step-backprop", activations={1: "sigmoid"})
-    assert trainer.last_pass.layer_grad_norms()[1] > 0.0
-    assert trainer.evaluate(trainer.train)[1] == 1.0
+    for activation in ("sigmoid", "relu"):  # Reset Weights draws the lesson's own weights (seed 0)
+        _, trainer = trained("step-backprop", activations={1: activation})
+        assert trainer.last_pass.layer_grad_norms()[1] > 0.0
+        assert trainer.evaluate(trainer.train)[1] == 1.0, activation
 
 
 def test_5_deep_sigmoid_gradients_vanish_while_relu_keeps_them():
@@ -207,6 +229,10 @@ def test_5_deep_sigmoid_gradients_vanish_while_relu_keeps_them():
         norms = trainer.last_pass.layer_grad_norms()
         assert (norms[1] < 1e-3 * norms[-1]) == vanishes, (name, norms)
         assert norms[1] == trainer.snapshot().layer_grad_norms[1]  # what the gradient-flow view shows
+        if vanishes:
+            assert abs(trainer.evaluate(trainer.train)[1] - 0.5) < 0.05  # "still guesses at about 50%"
+        else:
+            assert norms[1] > 0.1 * norms[-1]  # "about a tenth or more"
 
 
 def test_6_a_wide_hidden_layer_fits_curves_and_width_one_cannot():
@@ -217,6 +243,7 @@ def test_6_a_wide_hidden_layer_fits_curves_and_width_one_cannot():
         errors[name] = trainer.evaluate(trainer.train)[0]
     assert make_preset("sine-one-neuron").network.sizes[1] == 1
     assert errors["sine"] < 0.01 and errors["sine-one-neuron"] > 0.05
+    assert errors["sine-one-neuron"] > 20 * errors["sine"]  # "about thirty times"
     assert errors["abs"] < 0.01 and errors["step-target"] < 0.01
 
 
@@ -238,6 +265,21 @@ def test_7_cross_entropy_and_mse_both_classify_the_circles():
         losses.add(project.settings.loss)
         assert trainer.evaluate(trainer.test)[1] == 1.0, name
     assert losses == {"binary_cross_entropy", "l2"}
+
+
+def test_7_from_a_confidently_wrong_start_mse_stalls_and_cross_entropy_learns():
+    start = make_preset("circles-saturated")
+    assert start.settings.loss == "l2" and start.network.layers[2].bias[0] == -7.0  # ŷ ≈ 0.001 everywhere
+    project, trainer = trained("circles-saturated")
+    loss, accuracy = trainer.evaluate(trainer.train)
+    assert loss > 0.45 and accuracy < 0.6  # "the loss is still about 0.50 and the accuracy about 50%"
+    stalled = trainer.last_pass.layer_grad_norms()[1]
+    project.settings.loss = "binary_cross_entropy"  # Try this 2: from the stalled weights
+    trainer.apply_settings(project.settings)
+    trainer.step()
+    assert trainer.last_pass.layer_grad_norms()[1] > 100 * stalled  # Try this 3: the rows light up
+    _, trainer = trained("circles-saturated", loss="binary_cross_entropy")
+    assert trainer.evaluate(trainer.train)[1] == 1.0 and trainer.evaluate(trainer.test)[1] == 1.0
 
 
 def test_8_backpropagation_one_number_at_a_time():
