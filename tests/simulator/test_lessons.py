@@ -336,6 +336,16 @@ def test_10_capacity_too_small_and_large_enough():
     assert accuracy["spiral"] > 0.95
 
 
+def test_10_noisier_spirals_open_a_gap_between_training_and_test_accuracy():
+    project = make_preset("spiral")
+    project.data["recipe"]["noise"] = 0.15  # Try this 3
+    train, test = project.datasets()
+    trainer = Trainer(project.network, train, test, project.settings)
+    trainer.run(project.lesson["steps"])
+    train_accuracy, test_accuracy = trainer.evaluate(train)[1], trainer.evaluate(test)[1]
+    assert 0.8 < train_accuracy < 0.95 and test_accuracy < train_accuracy - 0.05
+
+
 def test_softmax_lesson_classifies_three_classes():
     _, trainer = trained("multiclass")
     assert trainer.evaluate(trainer.test)[1] == 1.0
