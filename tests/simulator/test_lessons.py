@@ -313,6 +313,9 @@ def test_9_the_derivative_is_the_slope_of_the_loss_along_one_weight():
     p.backward_layer(1)
     weights = project.network.blocks[(0, 1)].weights
     assert p.grad_w[(0, 1)][0, 0] == pytest.approx(_central_difference(trainer, weights, (0, 0)), rel=1e-6)
+    # Try this 2: a clicked point's trace shows its own dL/dw; the slope is their mean over the points
+    traced = [trainer.trace(i).grad_w[(0, 1)][0, 0] for i in range(train.n_samples)]
+    assert train.n_samples == 20 and np.mean(traced) == pytest.approx(p.grad_w[(0, 1)][0, 0], rel=1e-9)
     _, trainer = trained("derivative")
     assert abs(trainer.network.blocks[(0, 1)].weights[0, 0] - 2.0) < 0.15
     # the "Try this": a learning rate of 1.2 overshoots and the loss grows
