@@ -237,6 +237,21 @@ def test_5_deep_sigmoid_gradients_vanish_while_relu_keeps_them():
             assert norms[1] > 0.1 * norms[-1]  # "about a tenth or more"
 
 
+def test_5_fewer_sigmoid_layers_let_more_gradient_reach_the_first():
+    ratios = []
+    for hidden in (6, 4, 2):  # Try this 3: remove hidden layers, Reset Weights, train 20 steps
+        project = make_preset("deep-sigmoid")
+        while project.network.n_layers - 2 > hidden:
+            project.network.remove_layer(project.network.n_layers - 2)
+        project.network.initialize("xavier", seed=project.settings.seed)
+        train, test = project.datasets()
+        trainer = Trainer(project.network, train, test, project.settings)
+        trainer.run(project.lesson["steps"])
+        norms = trainer.last_pass.layer_grad_norms()
+        ratios.append(norms[1] / norms[-1])
+    assert ratios[1] > 5 * ratios[0] and ratios[2] > 5 * ratios[1]  # "about ten times for every two"
+
+
 def test_6_a_wide_hidden_layer_fits_curves_and_width_one_cannot():
     errors = {}
     for name in ("sine", "sine-one-neuron", "abs", "step-target"):
