@@ -504,13 +504,22 @@ def train_test_split(ds, test_fraction, seed):
     train, test : Dataset
         Each keeps the original order of its rows.
     """
+    return split_at(ds, test_rows(ds.n_samples, test_fraction, seed))
+
+
+def test_rows(n, test_fraction, seed):
+    """The rows ``train_test_split`` holds out for testing, rising: ndarray of int."""
     fraction = _number(test_fraction, "The test fraction", 0.0, 0.9)
     seed = _whole(seed, "The split seed", 0, MAX_SEED)
-    n = ds.n_samples
     n_test = min(int(math.floor(fraction * n + 0.5)), max(n - 1, 0))
-    order = np.random.default_rng(seed).permutation(n)
-    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
-    return ds.subset(train), ds.subset(test)
+    return np.sort(np.random.default_rng(seed).permutation(n)[:n_test])
+
+
+def split_at(ds, rows):
+    """(train, test): the test set is the given rows, the training set the others, each in order."""
+    test = np.zeros(ds.n_samples, dtype=bool)
+    test[np.asarray(rows, dtype=np.intp)] = True
+    return ds.subset(np.flatnonzero(~test)), ds.subset(np.flatnonzero(test))
 
 
 def evaluation_grid(ranges, n):

@@ -104,3 +104,13 @@ MAX_POSITION = 1e6
 """Manual neuron positions (the file's ``layout``) lie within this distance of
 the centre in x and y: far beyond any drawing, and small enough that the
 canvas's scaling and scrolling stay in range."""
+
+MAX_CHECKPOINTS = 256
+"""Recorded network states the step-back slider can return to (see checkpoints.py)."""
+
+CHECKPOINT_BYTES = 64 * 1024 * 1024
+"""Memory the recorded states may take together, beside memory.BUDGET_BYTES for training itself;
+a big network keeps fewer of them, and one too big for four is not recorded."""
+
+MAX_CONTRIBUTION_WIDTH = 100
+"""The widest hidden layer the contributions view's width slider offers."""

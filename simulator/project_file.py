@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import train_test_split
+from .datasets import split_at, train_test_split
 from .errors import Problem, ProjectFileError, SimulatorError
 from .activations import check_size
 from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING  # noqa: F401
@@ -25,7 +25,8 @@ from .atomic_write import write_atomically
 from .json_text import check_measures, load_json, parse_json  # noqa: F401 (parse_json: part of this module's interface)
 from .project_schema import (
     build_dataset, check_keys, fail, json_copy, layout_from_dict, lesson_from_dict,
-    network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole)
+    network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole,
+    given_test_rows)
 from .settings import TrainingSettings
 from .train_state import state_from_dict, state_to_dict
 
@@ -46,7 +47,8 @@ class Project:
     data : dict
         ``{"recipe": {...}}`` (a ``datasets.make_dataset`` recipe) or
         ``{"inline": {"X": ..., "y": ..., "task": ...}}``, plus optional
-        ``test_fraction`` (0 to 0.9, default 0) and ``split_seed`` (default 0).
+        ``test_fraction`` (0 to 0.9, default 0) and ``split_seed`` (default 0), or,
+        for inline points without ``test_fraction``, ``test_rows`` (the test set's rows).
         Plain JSON values, kept exactly as given.
     settings : TrainingSettings
     layout : dict
@@ -91,6 +93,9 @@ class Project:
         if full.n_outputs != n_out:
             fail("data", f"the data has {_count(full.n_outputs, 'target column')} but the network's "
                          f"output layer has {_count(n_out, 'neuron')}; they must match")
+        rows = given_test_rows(self.data)
+        if rows is not None:
+            return split_at(full, rows)
         fraction, seed = split_settings(self.data)
         return train_test_split(full, fraction, seed)
 

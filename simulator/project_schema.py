@@ -410,7 +410,7 @@ def settings_from_dict(value, path):
 # --------------------------------------------------------------------- data
 def build_dataset(data, path="data"):
     """The full Dataset that ``data`` describes (before the train/test split)."""
-    check_keys(data, path, optional=("recipe", "inline", "test_fraction", "split_seed"),
+    check_keys(data, path, optional=("recipe", "inline", "test_fraction", "split_seed", "test_rows"),
                what="an object")
     if ("recipe" in data) == ("inline" in data):
         fail(path, "needs exactly one of 'recipe' (a generated dataset) or 'inline' (the points)")
@@ -418,6 +418,8 @@ def build_dataset(data, path="data"):
         number(data["test_fraction"], key_path(path, "test_fraction"), 0.0, MAX_TEST_FRACTION)
     if "split_seed" in data:
         whole(data["split_seed"], key_path(path, "split_seed"), 0, MAX_SEED)
+    if "test_rows" in data and "inline" not in data:
+        fail(key_path(path, "test_rows"), "names rows of inline points, so it needs 'inline', not 'recipe'")
     if "recipe" in data:
         where = key_path(path, "recipe")
         if not isinstance(data["recipe"], dict):
@@ -427,11 +429,33 @@ def build_dataset(data, path="data"):
             return make_dataset(recipe)
         except (SimulatorError, TypeError, ArithmeticError) as exc:
             fail(where, str(exc))
-    return _inline(data["inline"], key_path(path, "inline"))
+    dataset = _inline(data["inline"], key_path(path, "inline"))
+    if "test_rows" in data:
+        _test_rows(data["test_rows"], key_path(path, "test_rows"), dataset.n_samples)
+    return dataset
 
 
 def split_settings(data):
     return data.get("test_fraction", 0.0), data.get("split_seed", 0)
+
+
+def given_test_rows(data):
+    """The rows ``data`` names as its test set (``test_rows``), or None when the split is
+    random (``test_fraction`` given, or no ``test_rows``)."""
+    if "test_rows" in data and "test_fraction" not in data:
+        return data["test_rows"]
+    return None
+
+
+def _test_rows(rows, path, n):
+    if not isinstance(rows, list):
+        fail(path, f"must be a list of row numbers of the inline points, not {show(rows)}")
+    if len(rows) >= n:
+        fail(path, f"names {len(rows):,} test rows of {n:,} points: at least one must be left for training")
+    for i, row in enumerate(rows):
+        whole(row, f"{path}[{i}]", 0, n - 1, "a row number")
+    if len(set(rows)) != len(rows):
+        fail(path, "names a row more than once")
 
 
 def _inline(value, path):

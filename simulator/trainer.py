@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .backprop import Pass, augment
+from .checkpoints import Checkpoints
 from .divergence import explain_divergence
 from .errors import TrainingError
 from .history import History
@@ -90,9 +91,11 @@ class Trainer:
         # False while a worker evaluates the test set at frame rate instead
         # (evaluate_now): evaluating after every step costs about half a step
         self.test_each_step = True
+        self.checkpoints = None    # recorded states to step back to: from the first run on
         self.start()
         if state is not None:
             self.set_state(state)
+        self.checkpoints = Checkpoints()
 
     # --------------------------------------------------------------- settings
     def apply_settings(self, settings):
@@ -129,6 +132,29 @@ class Trainer:
             self._dtype = dtype
             self._train_aug = augment(self.train.X, dtype)
             self._train_y = self.train.y.astype(dtype)
+
+    def set_datasets(self, train, test=None):
+        """Train on new data from the next step on (points drawn or taken away during a run),
+        keeping the weights, the optimiser's memory and the step count.
+
+        Raises TrainingError, changing nothing, if the data does not fit the
+        network, the loss or the task trained so far.
+        """
+        if train.task != self.train.task:
+            raise TrainingError(f"the new data is for {train.task}, but this run trains {self.train.task}")
+        problem = check_training(self.network, train, test, self.settings)
+        if problem:
+            raise TrainingError(problem)
+        reason = self.loss.check_targets(train.y)
+        if reason is not None:
+            raise TrainingError(reason)
+        self.train = train
+        self.test = test if test is not None and test.n_samples else None
+        self._train_targets = _targets(train)
+        self._train_aug = augment(train.X, self._dtype)
+        self._train_y = train.y.astype(self._dtype)
+        self._order, self._epoch_data, self._cursor = None, None, 0  # a new epoch over the new rows
+        self._passes, self._eval_cache = {}, {}
 
     @property
     def classification(self):
@@ -275,6 +301,8 @@ class Trainer:
         self.steps += 1
         if self.steps % CHECKPOINT_EVERY == 0:
             self._keep()
+        if self.checkpoints is not None and self.checkpoints.due(self.steps):
+            self.checkpoints.record(self.state())
 
     def _keep(self):
         plan = self.network.plan(self._dtype)
@@ -304,8 +332,11 @@ class Trainer:
 
     def start(self):
         """Keep the current weights as the roll-back point (at the start of every run,
-        so a NaN never rolls back past an edit made between runs)."""
+        so a NaN never rolls back past an edit made between runs), and record
+        the state the run starts from (see checkpoints.py)."""
         self._keep()
+        if self.checkpoints is not None:
+            self.checkpoints.record(self.state())
 
     # ------------------------------------------------------------------ state
     def state(self, params=True):

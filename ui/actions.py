@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QStyle, QToolBar, QToolButton
 
 from . import icons
 from .csv_dialog import open_import_dialog
+from .document import NEW_LAYER_ACTIVATION, NEW_LAYER_SIZE
 from .export_actions import ExportActions
-from .wording import activation_label
+from .wording import activation_label, sentence
 
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title
@@ -47,7 +48,7 @@ def _action(win, text, tip, slot=None, shortcut=None, icon=None, checkable=False
         if keys:
             action.setToolTip(f"{tip} ({keys})")
     if isinstance(icon, str):
-        action.setIcon(icons.icon(icon))
+        icons.set_icon(action, icon)
     elif icon is not None:
         action.setIcon(win.style().standardIcon(icon))
     action.setCheckable(checkable)
@@ -114,12 +115,12 @@ def build_actions(win):
     a.undo = _stack_action(win, stack, "&Undo", win.undo, stack.canUndoChanged, stack.undoTextChanged,
                            stack.canUndo, stack.undoText)
     a.undo.setShortcut(QKeySequence.Undo)
-    a.undo.setIcon(icons.icon("undo"))
+    icons.set_icon(a.undo, "undo")
     redo_keys = redo_shortcuts()
     a.redo = _stack_action(win, stack, "&Redo", win.redo, stack.canRedoChanged, stack.redoTextChanged,
                            stack.canRedo, stack.redoText, keys_text(redo_keys, REDO_KEYS))
     a.redo.setShortcuts(redo_keys)
-    a.redo.setIcon(icons.icon("redo"))
+    icons.set_icon(a.redo, "redo")
     for action, tip in ((a.undo, "Take back the last edit"), (a.redo, "Make the last undone edit again")):
         action.setToolTip(f"{tip} ({keys_text(action.shortcuts(), REDO_KEYS).replace(', ', ' or ')})")
         action.setStatusTip(tip)
@@ -138,6 +139,18 @@ def build_actions(win):
     a.zoom_out = _action(win, "Zoom &Out", "Make the drawing smaller", win.zoom_out, QKeySequence.ZoomOut,
                          "zoom_out")
     a.fit = _action(win, "&Fit", "Show the whole network", win.fit, QKeySequence("Ctrl+0"), "fit")
+
+    # The canvas's two colour modes: one checked at a time
+    a.colour_group = QActionGroup(win)
+    a.colour_weights = _action(win, "Colour Edges by &Weight", "Edges coloured by the sign of their weight and "
+                               "as wide as its size; neuron rims show the bias",
+                               lambda: win.view.set_colour_mode("weights"), checkable=True)
+    a.colour_gradients = _action(win, "Colour Edges by &Gradient", "Edges coloured by |dL/dw| on a log scale; "
+                                 "neurons filled by their delta dL/dz (after a training step)",
+                                 lambda: win.view.set_colour_mode("gradients"), checkable=True)
+    for action in (a.colour_weights, a.colour_gradients):
+        a.colour_group.addAction(action)
+    a.colour_weights.setChecked(True)
 
     a.reset_layout = _action(win, "&Reset Layout", "Put the panels and the toolbar back in their places and sizes "
                              "at start-up", win.reset_layout)
@@ -172,20 +185,20 @@ def build_actions(win):
                          win.relayout, icon="relayout")
 
     a.train_play = _action(win, "&Play", "Train until paused", win.toggle_training, QKeySequence(Qt.Key_Space),
-                           sp.SP_MediaPlay)
+                           "play")
     a.train_step = _action(win, "S&tep", "Train on one mini-batch", win.train_step, QKeySequence("Ctrl+T"),
-                           sp.SP_MediaSkipForward)
+                           "step")
     a.train_epoch = _action(win, "Step &Epoch", "Train one epoch: every training example once",
-                            win.train_epoch, QKeySequence("Ctrl+E"), sp.SP_MediaSeekForward)
+                            win.train_epoch, QKeySequence("Ctrl+E"), "epoch")
     a.train_phase = _action(win, "Step P&hase", "Run one phase of a step: forward through the next layer, "
                             "the loss, backward through the next layer, or the update", win.train_phase,
-                            QKeySequence("Ctrl+Shift+T"), sp.SP_ArrowRight)
+                            QKeySequence("Ctrl+Shift+T"), "phase")
     a.train_run = _action(win, "&Run Epochs", "Train the number of epochs set in the Plots panel, or until "
                           "its target loss or accuracy is reached", win.train_run)
     a.train_cancel = _action(win, "&Cancel Run", "Stop training now; the steps trained so far stay (undo "
-                             "takes them back)", win.pause_training, icon=sp.SP_MediaStop)
+                             "takes them back)", win.pause_training, icon="stop")
     a.train_reset = _action(win, "Re&set Weights", "Draw fresh random weights from the seed and start "
-                            "training again at step 0 (undoable)", win.reset_training, icon=sp.SP_BrowserReload)
+                            "training again at step 0 (undoable)", win.reset_training, icon="reset")
     a.train_cancel.setEnabled(False)
     a.compare = _action(win, "&Compare…", "Train the project against a copy that differs in one setting (loss, "
                         "activation, learning rate...), side by side on the same data and seed", win.open_compare)
@@ -219,6 +232,8 @@ def build_menus(win, a, docks, lessons):
 
     view = bar.addMenu("&View")
     view.addActions([a.zoom_in, a.zoom_out, a.fit])
+    view.addSeparator()
+    view.addActions([a.colour_weights, a.colour_gradients])
     view.addSeparator()
     for dock in docks:
         toggle = dock.toggleViewAction()
@@ -300,14 +315,13 @@ def build_toolbar(win, a):
 
 def show_running(a, running):
     """Play becomes Pause while a run goes on."""
-    style = a.train_play.parent().style()
     if running:
         a.train_play.setText("&Pause")
-        a.train_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+        icons.set_icon(a.train_play, "pause")
         tip = "Pause training between two steps"
     else:
         a.train_play.setText("&Play")
-        a.train_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        icons.set_icon(a.train_play, "play")
         tip = "Train until paused"
     a.train_play.setToolTip(f"{tip} (Space)")
     a.train_play.setStatusTip(tip)
@@ -363,23 +377,25 @@ def show_layer_actions(a, activation_menu, net, layer, selected):
         a.add_neuron.setToolTip(SELECT_LAYER_FIRST + ", then add a neuron to it (Ctrl+Shift+N)")
     if selected:
         a.insert_before.setText(f"Insert Layer &Before {name}")
-        a.insert_before.setEnabled(layer > 0)
-        a.insert_before.setToolTip(f"Insert a hidden layer before {name}")
         a.insert_after.setText(f"Insert Layer &After {name}")
-        a.insert_after.setEnabled(layer < net.output_layer)
-        a.insert_after.setToolTip(f"Insert a hidden layer after {name}")
+        places = ((a.insert_before, layer, f"Insert a hidden layer before {name}"),
+                  (a.insert_after, layer + 1, f"Insert a hidden layer after {name}"))
     else:  # nothing chosen: just before the output, as on the perceptron lesson
         last = layer_title(net.output_layer - 1, net.n_layers)
         a.insert_before.setText("Insert Layer &Before Output")
         a.insert_after.setText(f"Insert Layer &After {last}")
-        for action in (a.insert_before, a.insert_after):
-            action.setEnabled(True)
-            action.setToolTip("Insert a hidden layer just before the Output layer (nothing is selected: "
-                              "click a neuron or a layer's column to insert elsewhere)")
+        tip = ("Insert a hidden layer just before the Output layer (nothing is selected: "
+               "click a neuron or a layer's column to insert elsewhere)")
+        places = ((a.insert_before, net.output_layer, tip), (a.insert_after, net.output_layer, tip))
     where = insert_place(net, layer if selected else None)
-    a.insert_layer.setToolTip(f"Insert a hidden layer between {layer_title(where - 1, net.n_layers)} and "
-                              f"{layer_title(where, net.n_layers)}")
-    a.insert_layer.setStatusTip(a.insert_layer.toolTip())
+    places += ((a.insert_layer, where, f"Insert a hidden layer between {layer_title(where - 1, net.n_layers)} "
+                                       f"and {layer_title(where, net.n_layers)}"),)
+    for action, index, tip in places:
+        # the model's rule, as the canvas's context menu asks it
+        reason = net.check_insert_layer(index, NEW_LAYER_SIZE, NEW_LAYER_ACTIVATION)
+        action.setEnabled(reason is None)
+        action.setToolTip(tip if reason is None else sentence(reason))
+        action.setStatusTip(action.toolTip())
     a.remove_layer.setToolTip(f"Remove {name} and its edges. {REWIRE_TIP}" if hidden else
                               "Remove the chosen hidden layer (click a hidden layer's neuron first)")
     a.remove_layer.setText(f"&Remove {name}" if hidden else "&Remove Layer")

@@ -26,6 +26,8 @@ from .wording import sentence as _sentence
 
 from simulator.project_file import Project, load_project, save_project
 
+NEW_LAYER_SIZE, NEW_LAYER_ACTIVATION = 2, "tanh"  # what Insert Layer adds
+
 UNDO_LIMIT = 200
 """Most steps the Edit menu can undo. A structural step keeps two copies of
 the network (ui/commands/structure.py), so the oldest steps are forgotten past this."""
@@ -133,8 +135,13 @@ class Document(QObject):
     def remove_neuron(self, layer, index):
         return self._push(cmd.RemoveNeuronCommand(self, layer, index))
 
-    def insert_layer(self, index, size=2, activation="tanh"):
+    def insert_layer(self, index, size=NEW_LAYER_SIZE, activation=NEW_LAYER_ACTIVATION):
         return self._push(cmd.InsertLayerCommand(self, index, size, activation))
+
+    def insert_layer_reason(self, index):
+        """Why a new hidden layer cannot become layer ``index``, or None: the model's
+        rule, asked by every menu and button that offers to insert one."""
+        return self.network.check_insert_layer(index, NEW_LAYER_SIZE, NEW_LAYER_ACTIVATION)
 
     def remove_layer(self, index):
         return self._push(cmd.RemoveLayerCommand(self, index))
@@ -185,6 +192,14 @@ class Document(QObject):
         """Replace the data with ``data`` (inline points) in one undo step; with ``fit``,
         resize the input and output layers to it (``simulator.data_fit.fitted``)."""
         return self._push(cmd.ImportDataCommand(self, data, fit, name))
+
+    def add_data_point(self, x, target):
+        """Add a training point at inputs ``x`` with ``target`` (class index or value)."""
+        return self._push(cmd.AddDataPointCommand(self, x, target))
+
+    def remove_data_point(self, which, row):
+        """Take away row ``row`` of the ``"train"`` or ``"test"`` set."""
+        return self._push(cmd.RemoveDataPointCommand(self, which, row))
 
     # ---------------------------------------------------------- file methods
     def new_project(self, project=None):

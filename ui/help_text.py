@@ -1,7 +1,12 @@
 """Texts of the Help menu."""
 
 import platform
+import tomllib
 from importlib import metadata
+from pathlib import Path
+
+PACKAGE = "backprop-studio"
+SOURCE_PROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"  # there in a checkout, not once installed
 
 HOW_TO = """\
 <h3>Building a network</h3>
@@ -27,6 +32,8 @@ HOW_TO = """\
 <li>Zoom with the mouse wheel or Ctrl+plus / Ctrl+minus; <b>Fit</b> (Ctrl+0) shows everything.</li>
 <li>Pan with the middle mouse button, or hold Space and drag.</li>
 <li><b>Re-layout</b> forgets dragged positions and lines the layers up again.</li>
+<li>View ▸ <b>Colour Edges by Gradient</b> shows the gradient flow once training has run a step: each edge
+ coloured by |dL/dw| and each neuron filled by its delta; View ▸ Colour Edges by Weight goes back.</li>
 </ul>
 <h3>Training</h3>
 <ul>
@@ -40,6 +47,8 @@ HOW_TO = """\
  with the output's decision line; <b>Derivative</b> the loss along one weight, its tangent and the slope
  measured two ways; <b>Chain rule</b> ∂L/∂w of one edge written out with its numbers. Select an edge on the
  canvas to choose the weight.</li>
+<li><b>Step back</b>: drag the slider under the plots to return the network to any recorded step of the run
+ (weights, optimiser and all; one undo step, "Rewind to Step 120"). Play trains on from there.</li>
 </ul>
 <h3>Undo</h3>
 <p>Every edit can be undone (Ctrl+Z) and redone, and so can every training run ("Train 1,240 steps")
@@ -72,13 +81,26 @@ def versions():
             ("NumPy", numpy.__version__), ("pyqtgraph", pyqtgraph)]
 
 
+def app_version(source=SOURCE_PROJECT):
+    """The app's version: from the checkout's pyproject.toml when run from one
+    (installed or not, the checkout is what runs), else from the installed
+    package's metadata; "" if neither says."""
+    try:
+        project = tomllib.loads(Path(source).read_text(encoding="utf-8")).get("project", {})
+        if project.get("name") == PACKAGE and isinstance(project.get("version"), str):
+            return project["version"]
+    except (OSError, ValueError, UnicodeDecodeError):  # no checkout here, or its file is unreadable
+        pass
+    try:
+        return metadata.version(PACKAGE)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 def about_text(version=None):
     """The About box: what the app is, its version, and the versions of what it runs on."""
     if version is None:
-        try:
-            version = metadata.version("backprop-studio")
-        except metadata.PackageNotFoundError:
-            version = ""
+        version = app_version()
     rows = "".join(f"<tr><td>{name}</td><td>&nbsp;{number}</td></tr>" for name, number in versions())
     heading = f"<h3>Backprop Studio {version}</h3>" if version else "<h3>Backprop Studio</h3>"
     return ABOUT.replace("<h3>Backprop Studio</h3>", heading) + f"<p>Running on:</p><table>{rows}</table>"

@@ -2,8 +2,10 @@
 and need no image files, and the app icon (resources/backprop-studio.svg).
 
 Each toolbar icon is drawn at 1x, 2x and 3x the pixel density, so it stays
-sharp on HiDPI screens, in the colour of the theme's text (dark ink on a light
-window, light ink on a dark one).
+sharp on HiDPI screens, in the palette's text colour (dark ink on a light
+window, light ink on a dark one). An action given an icon by name keeps the
+name (``ICON_NAME`` property), so ``refresh_icons`` draws them all again when
+the theme changes.
 """
 
 from pathlib import Path
@@ -13,9 +15,8 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 SIZE = 32
 DENSITIES = (1, 2, 3)
-LIGHT_INK = QColor("#3a3f44")
-DARK_INK = QColor("#d5dade")
-INK = QColor(LIGHT_INK)  # set by _icon for the theme in use
+INK = QColor("#3a3f44")  # set by _icon to the palette's text colour
+ICON_NAME = "icon_name"  # the property of an action that names its icon here
 BLUE = QColor("#2f6fb0")
 ORANGE = QColor("#d35f00")
 APP_ICON_FILE = Path(__file__).resolve().parent / "resources" / "backprop-studio.svg"
@@ -27,8 +28,8 @@ def app_icon():
 
 
 def _icon(draw):
-    from .theme import is_dark
-    INK.setRgba((DARK_INK if is_dark() else LIGHT_INK).rgba())
+    from .theme import ink
+    INK.setRgba(ink().rgba())
     icon = QIcon()
     for density in DENSITIES:
         pixmap = QPixmap(SIZE * density, SIZE * density)
@@ -117,7 +118,77 @@ def _relayout(painter):
         painter.drawEllipse(QPointF(x, y), 3.2, 3.2)
 
 
+def _play(painter):
+    painter.setPen(_pen(INK, 2.0))
+    painter.setBrush(INK)
+    path = QPainterPath(QPointF(10, 7))
+    path.lineTo(QPointF(25, 16))
+    path.lineTo(QPointF(10, 25))
+    path.closeSubpath()
+    painter.drawPath(path)
+
+
+def _pause(painter):
+    painter.setPen(Qt.NoPen)
+    painter.setBrush(INK)
+    painter.drawRoundedRect(QRectF(9, 7, 5, 18), 1.5, 1.5)
+    painter.drawRoundedRect(QRectF(18, 7, 5, 18), 1.5, 1.5)
+
+
+def _stop(painter):
+    painter.setPen(Qt.NoPen)
+    painter.setBrush(INK)
+    painter.drawRoundedRect(QRectF(8, 8, 16, 16), 2.5, 2.5)
+
+
+def _triangles(painter, count, bar):
+    """``count`` small play triangles side by side, and a bar after them if ``bar``."""
+    painter.setPen(_pen(INK, 1.6))
+    painter.setBrush(INK)
+    width = 9.0 if count == 2 else 12.0
+    left = 5.0 if bar else 16 - count * width / 2
+    for k in range(count):
+        x = left + k * width
+        path = QPainterPath(QPointF(x, 9))
+        path.lineTo(QPointF(x + width, 16))
+        path.lineTo(QPointF(x, 23))
+        path.closeSubpath()
+        painter.drawPath(path)
+    if bar:
+        painter.setPen(_pen(INK, 2.8))
+        x = left + count * width + 3
+        painter.drawLine(QPointF(x, 9), QPointF(x, 23))
+
+
+def _phase(painter):
+    """One step of four: a play triangle over the last of four dots."""
+    _triangles(painter, 1, True)
+    painter.setPen(Qt.NoPen)
+    for k in range(4):
+        painter.setBrush(ORANGE if k == 0 else INK)
+        painter.drawEllipse(QPointF(7 + k * 6, 28), 1.8, 1.8)
+
+
+def _reset(painter):
+    painter.setPen(_pen())
+    painter.setBrush(Qt.NoBrush)
+    painter.drawArc(QRectF(7, 7, 18, 18), 120 * 16, 290 * 16)
+    painter.setBrush(INK)
+    head = QPainterPath(QPointF(4, 9))
+    head.lineTo(QPointF(12, 8))
+    head.lineTo(QPointF(9, 15))
+    head.closeSubpath()
+    painter.drawPath(head)
+
+
 _DRAW = {
+    "play": _play,
+    "pause": _pause,
+    "stop": _stop,
+    "step": lambda p: _triangles(p, 1, True),
+    "epoch": lambda p: _triangles(p, 2, True),
+    "phase": _phase,
+    "reset": _reset,
     "undo": lambda p: _arrow(p, False),
     "redo": lambda p: _arrow(p, True),
     "zoom_in": lambda p: _magnifier(p, "+"),
@@ -133,3 +204,18 @@ _DRAW = {
 def icon(name):
     """The icon called ``name`` (a key of ``_DRAW``)."""
     return _icon(_DRAW[name])
+
+
+def set_icon(action, name):
+    """Give ``action`` the icon ``name``, and remember the name for ``refresh_icons``."""
+    action.setProperty(ICON_NAME, name)
+    action.setIcon(icon(name))
+
+
+def refresh_icons(root):
+    """Draw every named icon of the actions under ``root`` again (the theme changed)."""
+    from PySide6.QtGui import QAction
+    for action in root.findChildren(QAction):
+        name = action.property(ICON_NAME)
+        if name in _DRAW:
+            action.setIcon(icon(name))

@@ -20,12 +20,15 @@ from .actions import (SELECT_LAYER_FIRST, build_actions, build_menus, build_tool
                       show_layer_actions, show_running)
 from .dialogs import Dialogs
 from .document import Document
+from .icons import refresh_icons
 from .inspector import Inspector
 from .lesson_view import LessonView
 from .network_view import NetworkView
 from .recent import RecentFiles, open_settings
 from .recovery import Recovery
 from .settings_dock import SettingsPanel
+from .status_bar import StatusBar
+from .theme import ThemeWatcher, restyle_plots
 from .training.controller import TrainingController
 from .training.controls import TrainingPanel
 from .training.parts import SpaceToPlay
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         self._build_training()
 
+        self.setStatusBar(StatusBar())  # long messages end in "…", whole in its tooltip
         self.counts_label = QLabel()
         self.counts_label.setToolTip("Layers, neurons, edges and trainable parameters (weights and biases)")
         self.file_label = QLabel()
@@ -129,6 +133,8 @@ class MainWindow(QMainWindow):
         self.view.scene().current_changed.connect(self._update_layer_actions)
         self._on_project_replaced()
         self._on_structure_changed()
+        self.theme = ThemeWatcher(self)  # the system turned light or dark: so does everything drawn here
+        self.theme.changed.connect(self._on_theme_changed)
         self.resize(1400, 900)
         self.view.setMinimumSize(CANVAS_MIN)  # a small window squeezes the docks, never the drawing away
         self._default_state = self.saveState()  # View > Reset Layout goes back to this
@@ -168,7 +174,7 @@ class MainWindow(QMainWindow):
 
         loss_plot = LossPlot()
         loss_plot.set_history(self.training.history)
-        views = TrainingViews()
+        views = TrainingViews(self.document)
         self._plot_views = (loss_plot, views)
         # the loss first, then the output, activation and gradient-flow views
         tabs = views.tabs
@@ -181,10 +187,15 @@ class MainWindow(QMainWindow):
         for button in tabs.tabBar().findChildren(QToolButton):  # the tab bar's scroll arrows
             button.setToolTip("Show more plot tabs")
         self.plots.layout().addWidget(views, 1)
+        from .training.scrubber import StepScrubber
+        self.scrubber = StepScrubber(self.training, loss_plot)  # step back along the run
+        self.plots.layout().addWidget(self.scrubber)
         views.show()  # at once, not at the next turn of the event loop, if the dock is on screen
         self.training.add_view(loss_plot)
         self.training.add_view(views)
         views.sample_clicked.connect(self.trace_sample)
+        views.point_added.connect(self.document.add_data_point)
+        views.point_removed.connect(self.document.remove_data_point)
         views.set_neuron(self._views_neuron)
         self._show_lesson_view()
 
@@ -301,6 +312,11 @@ class MainWindow(QMainWindow):
         dock.setToolTip("")
         self.addDockWidget(area, dock)
         return dock
+
+    def _on_theme_changed(self, old_plot_colours):
+        self.view.apply_theme()
+        refresh_icons(self)
+        restyle_plots(self, old_plot_colours)
 
     # ------------------------------------------------------------- messages
     def show_message(self, text, msec=6000):

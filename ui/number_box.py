@@ -79,3 +79,59 @@ class NumberBox(QDoubleSpinBox):
         if steps * value < 0 and abs(value) == 10.0 ** order:
             order -= 1  # down from 0.1: to 0.099, not 0.09
         return 10.0 ** (order - 1)
+
+
+OFF = "off"
+
+
+class OptionalNumberBox(NumberBox):
+    """A number that may also be "off" (no number), like a run's target loss.
+
+    The box's minimum stands for off: it shows "off", and "off" (any case) or
+    an empty field typed and confirmed turn it off; the empty field shows
+    "off" as its placeholder. ``number()`` is the value, or None when off.
+    A suffix (" %") may follow the number.
+    """
+
+    def __init__(self, off, hi, step, tip="", adaptive=False, suffix=""):
+        super().__init__(off, hi, step, tip, adaptive)
+        self.setSuffix(suffix)
+        self.setSpecialValueText(OFF)
+        self.lineEdit().setPlaceholderText(OFF)
+        self.setValue(off)
+
+    def number(self):
+        """The value, or None when the box is off."""
+        return None if self.value() == self.minimum() else self.value()
+
+    def set_number(self, value):
+        """Show ``value``, or off for None."""
+        self.setValue(self.minimum() if value is None else value)
+
+    def _plain(self, text):
+        plain = text.strip()
+        suffix = self.suffix().strip()
+        if suffix and plain.endswith(suffix):
+            plain = plain[:-len(suffix)].strip()
+        return plain
+
+    def _is_off(self, plain):
+        return plain.lower() in ("", OFF)
+
+    def validate(self, text, pos):
+        plain = self._plain(text)
+        if self._is_off(plain):
+            return QValidator.Acceptable, text, pos
+        if OFF.startswith(plain.lower()):  # "o", "of": on the way to "off"
+            return QValidator.Intermediate, text, pos
+        state, _, _ = super().validate(plain, pos)
+        return state, text, pos
+
+    def valueFromText(self, text):
+        plain = self._plain(text)
+        if self._is_off(plain):
+            return self.minimum()
+        return super().valueFromText(plain)
+
+    def fixup(self, text):
+        return OFF if self._is_off(self._plain(text)) else text

@@ -29,6 +29,7 @@ from simulator.project_schema import build_dataset
 from simulator.settings import PRECISIONS
 
 from .number_box import NumberBox, below
+from .wheel_guard import guard_wheel
 from .wording import plural
 
 LOSS_LABELS = {"l1": "L1 (mean absolute error)", "l2": "L2 (mean squared error)", "huber": "Huber",
@@ -74,9 +75,8 @@ def problem_text(problem):
     """A line of ``Project.problems()`` with its place (``problem.field``) named as
     this panel names it: "Loss: binary cross-entropy needs..." for ``training.loss``."""
     field = getattr(problem, "field", None)
-    if field in PROBLEM_PLACES:
-        return f"{PROBLEM_PLACES[field]}: {problem.reason}"
-    return str(problem)
+    text = f"{PROBLEM_PLACES[field]}: {problem.reason}" if field in PROBLEM_PLACES else str(problem).strip()
+    return text if text.endswith((".", "!", "?")) else text + "."  # a sentence, with its full stop
 
 
 def _recipe_key(data):
@@ -152,6 +152,7 @@ class SettingsPanel(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self._undo_keys = _DocumentUndo(self)
+        self._wheel_guard = guard_wheel(body)  # the wheel scrolls the panel unless a field has the focus
         for box in body.findChildren(QAbstractSpinBox):
             # keys reach the spin box (its focus) or, sent straight to it, its line edit
             box.installEventFilter(self._undo_keys)

@@ -7,7 +7,12 @@ colours (the canvas, the plots) ask here, so each colour has one home:
 
 - ``is_dark()``: is the app dark now;
 - ``canvas_background()``: the network canvas's paper;
-- ``plot_colours()``: background, axis and text colours of every plot.
+- ``canvas_colours()``: what the canvas paints on it (columns, titles, legend);
+- ``plot_colours()``: background, axis and text colours of every plot;
+- ``ink()``: the palette's text colour, which the toolbar icons are drawn in.
+
+``ThemeWatcher`` says when the scheme or the palette changes, live, so the
+window re-styles the canvas, the plots and the icons (``restyle_plots``).
 
 The colour maps (blue-white-orange for signs, light-to-dark for magnitudes)
 are drawn as opaque images, so they read the same on either background.
@@ -15,13 +20,32 @@ are drawn as opaque images, so they read the same on either background.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import sys
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 LIGHT_PLOTS = {"background": "#ffffff", "axis": "#666666", "text": "#444444"}
 DARK_PLOTS = {"background": "#1e2124", "axis": "#9aa0a6", "text": "#d5dade"}
 LIGHT_CANVAS = QColor(255, 255, 255)
 DARK_CANVAS = QColor(52, 57, 62)  # dark enough to sit in a dark window, light enough for dark labels nearby
+
+# What the canvas paints on its paper. The neurons keep their light fills in
+# either theme (their values are dark text inside them); what sits on the paper
+# itself (columns, titles, labels, the legend) follows the theme.
+LIGHT_CANVAS_COLOURS = {
+    "column": QColor(245, 247, 249), "column_lit": QColor(238, 241, 245), "column_edge": QColor(200, 205, 210),
+    "title_back": QColor(255, 255, 255, 200), "title_ink": QColor(90, 90, 90), "label_ink": QColor(40, 40, 40),
+    "legend_back": QColor(255, 255, 255, 225), "legend_frame": QColor(210, 210, 210),
+    "legend_ink": QColor(50, 50, 50), "legend_line": QColor(110, 110, 110), "diverged": QColor(176, 0, 32),
+}
+DARK_CANVAS_COLOURS = {
+    "column": QColor(63, 69, 75), "column_lit": QColor(72, 79, 86), "column_edge": QColor(110, 118, 126),
+    "title_back": QColor(52, 57, 62, 200), "title_ink": QColor(213, 218, 222), "label_ink": QColor(230, 232, 234),
+    "legend_back": QColor(36, 40, 44, 235), "legend_frame": QColor(90, 96, 102),
+    "legend_ink": QColor(220, 224, 228), "legend_line": QColor(170, 176, 182), "diverged": QColor(255, 120, 120),
+}
 
 
 def is_dark(app=None):
@@ -81,3 +105,74 @@ def canvas_background():
 def plot_colours():
     """``{"background", "axis", "text"}`` colour names for the plots in the current theme."""
     return dict(DARK_PLOTS if is_dark() else LIGHT_PLOTS)
+
+
+def canvas_colours():
+    """{role: QColor} of what the canvas paints on its paper in the current theme (see the roles above)."""
+    return DARK_CANVAS_COLOURS if is_dark() else LIGHT_CANVAS_COLOURS
+
+
+def ink():
+    """The palette's text colour: what the toolbar icons are drawn in, so they read on any toolbar."""
+    app = QGuiApplication.instance()
+    return QColor(app.palette().color(QPalette.WindowText)) if app is not None else QColor("#3a3f44")
+
+
+class ThemeWatcher(QWidget):
+    """Emits ``changed`` when the system's colour scheme or the app's palette
+    changes (the app follows the system live, ``follow_system_theme``).
+
+    A hidden child of the window: the window passes a new palette on to its
+    children, so this needs no event filter on the whole application.
+    """
+
+    changed = Signal(object)  # the plot colours as they were, for ``restyle_plots``
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.hide()
+        app = QGuiApplication.instance()
+        self._busy = False
+        self._dark = is_dark(app)
+        self._ink = ink().rgba()
+        self._plots = plot_colours()
+        app.styleHints().colorSchemeChanged.connect(self._check)
+
+    def changeEvent(self, event):  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.ApplicationPaletteChange, QEvent.PaletteChange):
+            self._check()
+        super().changeEvent(event)
+
+    def _check(self, *_):
+        dark, text = is_dark(), ink().rgba()
+        if (dark, text) != (self._dark, self._ink) and not self._busy:
+            self._dark, self._ink = dark, text
+            old, self._plots = self._plots, plot_colours()
+            self._busy = True
+            try:
+                self.changed.emit(old)
+            finally:
+                self._busy = False
+
+
+def restyle_plots(root, old):
+    """Give every pyqtgraph plot under ``root`` the current theme's colours;
+    ``old`` is ``plot_colours()`` as they were. Plots made after this ask the theme themselves."""
+    pg = sys.modules.get("pyqtgraph")
+    new = plot_colours()
+    if pg is not None:
+        for view in root.findChildren(pg.GraphicsView):
+            view.setBackground(new["background"])
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setPen(pg.mkPen(new["axis"]))
+                    item.setTextPen(pg.mkPen(new["text"]))
+                    if item.labelText:
+                        item.setLabel(item.labelText, units=item.labelUnits, unitPrefix=item.labelUnitPrefix,
+                                      **{**item.labelStyle, "color": new["text"]})
+                elif isinstance(item, pg.LegendItem):
+                    item.setLabelTextColor(new["text"])
+    for widget in root.findChildren(QWidget):  # captions coloured by a style sheet, as the plots set them
+        sheet = widget.styleSheet()
+        if sheet and f"color: {old['text']}" in sheet:
+            widget.setStyleSheet(sheet.replace(f"color: {old['text']}", f"color: {new['text']}"))

@@ -170,6 +170,7 @@ def cmd_train(args, interrupts, outcome):
     outcome.unchanged.extend(p for p in dict.fromkeys([out, args.log]) if p and os.path.exists(p))
     train, test = project.datasets()
     trainer = Trainer(project.network, train, test, project.settings, state=project.training_state)
+    trainer.checkpoints = None  # nobody steps back along a run from the command line
     log = StreamedCSV(args.log, log_real, LOG_HEADER) if args.log is not None else None
     try:
         started = time.perf_counter()

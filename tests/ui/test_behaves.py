@@ -168,6 +168,23 @@ def test_toolbar_insert_layer_agrees_with_the_output_neurons_context_menu(qtbot,
     assert net.sizes == [2, 2, 4, 2, 1]
 
 
+def test_a_network_with_the_most_layers_offers_no_insert_anywhere(qtbot, win):
+    from simulator.limits import MAX_LAYERS
+    net, scene = win.document.network, win.view.scene()
+    while net.n_layers < MAX_LAYERS:
+        assert win.document.insert_layer(1)
+    scene.select_only(neurons=[(2, 0)])
+    reason = f"at most {MAX_LAYERS} layers"
+    for action in (win.acts.insert_layer, win.acts.insert_before, win.acts.insert_after):
+        assert not action.isEnabled() and reason in action.toolTip(), action.text()
+    menu = scene.context_menu(scene.neuron_pos((2, 0)))
+    for text in ("Insert Layer Before", "Insert Layer After"):
+        action = next(a for a in menu.actions() if a.text() == text)
+        assert not action.isEnabled() and reason in action.toolTip()
+    scene.select_only()  # nothing chosen: the same answer
+    assert not win.acts.insert_layer.isEnabled() and not win.acts.insert_before.isEnabled()
+
+
 def test_status_messages_do_not_linger_after_new(qtbot, win):
     win.document.delete_items(neurons=[(2, 0)])  # refused: the reason shows for a while
     assert win.statusBar().currentMessage()
@@ -288,3 +305,32 @@ def test_neurons_dropped_on_one_spot_are_all_set_apart():
     gaps = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
     assert gaps[np.triu_indices(len(points), 1)].min() >= DROP_GAP - 0.1
     assert max(np.hypot(x, y) for x, y in placed.values()) < 3 * DROP_GAP  # near where they were dropped
+
+
+def _has_colour(image, rect, colour, tolerance=8):
+    for y in range(rect.top(), rect.bottom()):
+        for x in range(rect.left(), rect.right()):
+            c = image.pixelColor(x, y)
+            if max(abs(c.red() - colour.red()), abs(c.green() - colour.green()),
+                   abs(c.blue() - colour.blue())) <= tolerance:
+                return True
+    return False
+
+
+def test_view_menu_switches_the_canvas_to_gradient_colours_and_back(qtbot, win):
+    from ui.network_view.legend import LEGEND_SIZES
+    from ui.network_view.styles import GRADIENT_PALETTE
+    view = win.view
+    view_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&View")
+    texts = [a.text() for a in view_menu.actions()]
+    assert "Colour Edges by &Gradient" in texts and "Colour Edges by &Weight" in texts
+    assert win.acts.colour_weights.isChecked() and not win.acts.colour_gradients.isChecked()
+    win.acts.colour_gradients.trigger()
+    assert view.colour_mode() == "gradients" and not win.acts.colour_weights.isChecked()
+    legend = view.legend_rect()
+    assert legend.size() == LEGEND_SIZES["gradients"]
+    # the legend now shows the colour bar of |dL/dw|
+    assert _has_colour(view.viewport().grab().toImage(), legend, GRADIENT_PALETTE[-1])
+    win.acts.colour_weights.trigger()
+    assert view.colour_mode() == "weights" and view.legend_rect().size() == LEGEND_SIZES["weights"]
+    assert not _has_colour(view.viewport().grab().toImage(), view.legend_rect(), GRADIENT_PALETTE[-1])

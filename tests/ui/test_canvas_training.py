@@ -156,6 +156,8 @@ def test_gradient_mode_fills_neurons_by_delta_and_the_legend_says_so(qtbot, canv
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.ToolTip, legend.center(),
                                                       view.viewport().mapToGlobal(legend.center())))
     assert "log scale" in QToolTip.text() and "a(source) \u00d7 \u03b4(target)" in QToolTip.text()
+    tip = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label" and w.isVisible())
+    assert tip.width() < 520 and tip.height() > 3 * tip.fontMetrics().height()  # a paragraph, not one long line
     QToolTip.hideText()
     tip = scene.help_text(scene.edge_pos((0, 0), (1, 0)))
     assert "|dL/dw| = " in tip and "a(source) \u00d7 \u03b4(target)" in tip
@@ -238,6 +240,35 @@ def test_set_phase_tints_the_active_column_and_names_the_phase(qtbot, canvas):
     assert scene._layers[2].phase == "loss"
 
 
+@pytest.mark.parametrize("size", [(800, 600), (420, 600), (600, 260)])
+def test_the_phase_badge_stays_whole_in_sight_and_leaves_nothing_behind(qtbot, canvas, size):
+    view, scene, doc = canvas(make_preset("mlp-xor").network)
+    view.resize(*size)
+    view.fit()
+    badge = scene._badge
+    for phase in (("forward", 1), ("forward", 2), ("loss", 2), ("backward", 2), ("update", None)):
+        view.set_phase(phase)
+        pill = view.mapFromScene(badge.mapRectToScene(badge._rect)).boundingRect()
+        assert view.viewport().rect().contains(pill), (phase, pill)  # not cut by the canvas's edge
+    # everything the pill paints lies inside its bounding rect, with a clear pixel round it:
+    # moving it leaves nothing behind
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+    for phase in (("forward", 1), ("backward", 2)):
+        view.set_phase(phase)
+        rect = badge.boundingRect()
+        image = QImage(int(rect.width()), int(rect.height()), QImage.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.translate(-rect.topLeft())
+        badge.paint(painter, QStyleOptionGraphicsItem())
+        painter.end()
+        border = [image.pixelColor(x, y).alpha() for x in range(image.width()) for y in (0, image.height() - 1)]
+        border += [image.pixelColor(x, y).alpha() for y in range(image.height()) for x in (0, image.width() - 1)]
+        assert max(border) == 0
+        assert image.pixelColor(image.width() // 2, image.height() // 2).alpha() == 255
+
+
 # ---------------------------------------------------------------- trace
 def test_a_trace_labels_nodes_and_edges_with_its_numbers(qtbot, canvas):
     network, trainer, grid = lesson("mlp-xor", steps=100)
@@ -314,3 +345,40 @@ def test_a_784_1024_1024_10_network_opens_and_a_neuron_can_be_selected(qtbot, ca
     scene.select_only(neurons=[(1, 0)])
     assert inspector.outgoing.rowCount() == 1024 and inspector.incoming.rowCount() == 784
     assert inspector.outgoing.text(1023, 0) == "neuron 1024 of Hidden 2"
+
+
+def test_a_diverged_snapshot_draws_honestly_without_warnings(qtbot, canvas):
+    import warnings
+    from ui.network_view.legend import width_key
+    network, trainer, grid = lesson("mlp-xor", steps=20)
+    view, scene, doc = canvas(network)
+    snap = trainer.snapshot()
+    weights = {k: np.array(v, np.float32) for k, v in snap.weights.items()}
+    weights[(0, 1)][0, 0], weights[(0, 1)][1, 1], weights[(1, 2)][0, 0] = np.inf, 3e38, -np.inf
+    biases = [np.array(b, np.float32) for b in snap.biases]
+    biases[1][0], biases[1][1], biases[2][0] = 1e38, np.nan, -np.inf
+    grads = {k: np.array(v, np.float32) for k, v in snap.grad_weights.items()}
+    grads[(0, 1)][0, 0], grads[(1, 2)][1, 0] = np.inf, np.nan
+    deltas = [np.array(d, np.float32) for d in snap.neuron_deltas]
+    deltas[1][0], deltas[1][2] = np.inf, np.nan
+    bad = dataclasses.replace(snap, weights=MappingProxyType(weights), biases=tuple(biases),
+                              grad_weights=MappingProxyType(grads), neuron_deltas=tuple(deltas), step=snap.step + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning (overflow, invalid cast) fails the test
+        assert view.show_snapshot(bad)
+        image = view.grab().toImage()
+        view.set_colour_mode("gradients")
+        view.grab()
+        view.set_colour_mode("weights")
+    assert [scene.neuron_item((1, i))._text for i in (0, 1)] == ["1e38", "NaN"]
+    assert scene.neuron_item((2, 0))._text == "\u2212\u221e"
+    assert scene.diverged and view.largest_weight() == pytest.approx(3e38, rel=1e-6)
+    assert width_key(view.largest_weight(), True) == "width \u221d |w| (diverged)"
+    # the widths still tell the finite weights apart: infinite ones the widest, the others by size
+    item = scene.edges_item(0, 1)
+    assert item.widths[item.index_of(0, 0)] == item.widths.max()
+    legend = view.legend_rect()
+    reds = [QColor(image.pixel(x, y)) for x in range(legend.left(), legend.right())
+            for y in range(legend.top(), legend.bottom())]
+    assert any(c.red() > 150 and c.green() < 60 and c.blue() < 80 for c in reds)  # "(diverged)" in red
+    assert view.show_snapshot(trainer.snapshot()) and not scene.diverged

@@ -180,6 +180,21 @@ def test_layer_titles_never_pile_up_when_zoomed_far_out(qtbot, canvas):
     assert all(scene._layers[layer].title.isVisible() for layer in range(6))
 
 
+@pytest.mark.parametrize("sizes, size", [([2, 4, 4, 4, 4, 4, 1], (300, 220)), ([2, 3, 3, 3, 3, 3, 3, 3, 1], (400, 220)),
+                                         ([2, 2, 2, 2, 2, 2, 1], (700, 410))])
+def test_fit_gives_a_deep_network_the_width_and_every_title(qtbot, canvas, sizes, size):
+    view, scene, doc = canvas(Network(sizes, seed=0))
+    view.resize(*size)
+    view.fit()
+    viewport = view.viewport().rect()
+    # no room kept for whole titles where short ones ("H3") show: the drawing spans the canvas
+    assert drawing_on_screen(view).width() >= 0.8 * viewport.width()
+    assert all(scene._layers[layer].title.isVisible() for layer in range(len(sizes)))
+    inks = [title_ink(view, layer) for layer in range(len(sizes))]
+    assert all(viewport.contains(ink) for ink in inks)
+    assert not any(a.intersects(b) for i, a in enumerate(inks) for b in inks[i + 1:])
+
+
 def test_edge_width_follows_the_largest_weight_of_the_network(qtbot, canvas):
     from ui.network_view.view import width_key
     net = Network([1, 3], activations=["linear"], seed=0)

@@ -230,3 +230,21 @@ def test_a_layer_size_past_the_limit_is_refused_with_a_reason_not_cut_short(insp
     qtbot.keyClicks(box, "12")
     qtbot.keyClick(box, Qt.Key_Return)
     assert doc.network.sizes == [2, 12, 1] and doc.undo_stack.count() == 1
+
+
+@pytest.mark.parametrize("value, text", [(1e38, "1e+38"), (-2.5e7, "-2.5e+07"), (np.inf, "\u221e"),
+                                         (np.nan, "NaN")])
+def test_a_diverged_bias_or_weight_shows_as_it_is_not_clamped(inspector, value, text):
+    net = inspector.document.network
+    net.layers[1].bias[0] = value  # as a run that diverged leaves it
+    net.blocks[(0, 1)].weights[0, 0] = value
+    inspector.set_current(("neuron", (1, 0)))
+    assert inspector.n_bias.text() == text and "diverged" in inspector.n_bias.toolTip()
+    assert weight_text(inspector.incoming, 0) == text
+    inspector.set_current(("edge", ((0, 0), (1, 0))))
+    assert inspector.e_weight.text() == text
+    assert not inspector.messages
+    inspector.set_current(("neuron", (1, 1)))  # an ordinary value again: the box as always
+    assert inspector.n_bias.text() == f"{net.layers[1].bias[1]:.4f}" and "diverged" not in inspector.n_bias.toolTip()
+    inspector.n_bias.setValue(0.5)  # typing a new value takes it back into the range
+    assert net.layers[1].bias[1] == 0.5

@@ -207,3 +207,26 @@ def test_the_plots_are_built_right_after_the_first_paint(qtbot):
     qtbot.waitUntil(lambda: window._plot_views is not None, timeout=10000)
     assert window.plot_tabs.tabText(0) == "Loss"
     qtbot.waitUntil(window.training_views.isVisible, timeout=10000)  # shown in the Plots dock
+
+
+def test_about_shows_the_checkouts_version_when_not_installed(qtbot, monkeypatch, tmp_path):
+    import tomllib
+    from importlib import metadata
+
+    from ui import help_text
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(help_text.metadata, "version", not_installed)
+    expected = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert help_text.app_version() == expected
+    dialogs = FakeDialogs()
+    window = MainWindow(Document(make_preset("mlp-xor")), dialogs=dialogs, remember=False)
+    qtbot.addWidget(window)
+    window.acts.about.trigger()
+    assert f"<h3>Backprop Studio {expected}</h3>" in dialogs.infos[-1][1]
+    # installed without the checkout beside it: the metadata; neither: no number, and no error
+    assert help_text.app_version(tmp_path / "missing.toml") == ""
+    (tmp_path / "other.toml").write_text('[project]\nname = "something-else"\nversion = "9"\n')
+    assert help_text.app_version(tmp_path / "other.toml") == ""

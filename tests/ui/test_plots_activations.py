@@ -141,7 +141,7 @@ def test_a_deep_saturated_tanh_layer_is_reported_and_the_output_layer_is_not(vie
     view.set_datasets(train, test)
     view.show_snapshot(trainer.snapshot(grid=grid))
     titles = [p.titleLabel.text for p in view.histograms.plots]
-    assert "saturated" in titles[1] and not titles[1].split(": ")[1].startswith("0 of")
+    assert "saturated" in titles[1] and not titles[1].split("<br>")[1].startswith("0 of")
     assert "saturated" not in titles[2]  # the output: a confident answer, not a problem
     pg.QtWidgets.QApplication.processEvents()
 
@@ -158,3 +158,65 @@ def test_histograms_rebuild_when_the_layers_change_and_survive_nan(view):
     assert len(view.histograms.plots) == 2
     _, shares = view.histograms.curves[0].getData()
     assert np.isfinite(shares).all()
+
+
+def sigmoid_layer_half_saturated():
+    """A 2-2-1 network whose first hidden unit sits on its top rail over the inputs and
+    whose second stays in the middle."""
+    rng = np.random.default_rng(5)
+    X = rng.random((80, 2))
+    data = Dataset(X, (X[:, :1] > 0.5).astype(float), "classification")
+    net = Network([2, 2, 1], ["sigmoid", "sigmoid"], seed=1)
+    net.blocks[(0, 1)].weights[:, :] = [[0.5, 0.1], [0.5, -0.1]]
+    net.layers[1].bias[:] = [6.0, 0.0]  # unit 1: z >= 6, a > 0.9975; unit 2: a near 0.5
+    return Trainer(net, data, None, TrainingSettings(loss="binary_cross_entropy")), data
+
+
+def test_the_saturation_title_counts_exactly_the_shaded_bars(view):
+    trainer, data = sigmoid_layer_half_saturated()
+    view.set_datasets(data, None)
+    view.show_snapshot(trainer.snapshot(grid=grid_for(data)))
+    plot, curve = view.histograms.plots[0], view.histograms.curves[0]
+    title = plot.titleLabel.text
+    edges, shares = curve.getData()
+    bands = [item.getRegion() for item in plot.items if isinstance(item, pg.LinearRegionItem)]
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    shaded = np.zeros(len(shares), bool)
+    for lo, hi in bands:
+        shaded |= (centres > lo) & (centres < hi)
+    assert shaded.sum() == 4  # two bars at each rail, whole bars only
+    for lo, hi in bands:  # each band's inner edge is a bar edge
+        inner = hi if lo < edges[0] else lo
+        assert np.isclose(edges, inner).any()
+    in_red = shares[shaded].sum()
+    assert in_red == pytest.approx(0.5)  # unit 1's values, half of all: what the bars show
+    assert "1 of 2 saturated" in title and f"{100 * in_red:.0f}% in red" in title
+
+
+def test_saturation_and_the_histogram_share_one_bar_rule():
+    from ui.plots.activation_stats import BINS, count_layer, rail_edges
+    edges = rail_edges("tanh")
+    # values either side of the band's inner edge (-0.9 for tanh): only those inside count
+    a = np.column_stack([np.full(10, -0.91), np.full(10, -0.89), np.full(10, 0.0)])
+    counts = count_layer("tanh", a, edges)
+    assert counts.kind == "saturated" and counts.flagged == 1
+    assert counts.band_share == pytest.approx(1 / 3)
+    np.testing.assert_array_equal(saturated_units("tanh", a), [True, False, False])
+    assert len(counts.shares) == BINS and counts.shares.sum() == pytest.approx(1.0)
+    assert count_layer("sigmoid", a * 0 + 0.99, rail_edges("sigmoid"), output=True).kind == ""
+
+
+def test_activation_colours_are_the_canvas_colours_high_is_blue(view):
+    from ui.network_view.items import NEGATIVE, POSITIVE
+    from ui.network_view.maps import MAP_RGB
+    snap, trainer, train, test = lesson_snapshot("spiral", 50)
+    view.set_datasets(train, test)
+    view.set_neuron((1, 0))
+    view.show_snapshot(snap)
+    lut = view.neuron_map.image.getColorMap().getLookupTable(nPts=256, mode="byte")[:, :3]
+    np.testing.assert_array_equal(lut[0], MAP_RGB[0])
+    np.testing.assert_array_equal(lut[-1], MAP_RGB[-1])
+    assert tuple(MAP_RGB[-1]) == (POSITIVE.red(), POSITIVE.green(), POSITIVE.blue())  # +1: blue
+    assert tuple(MAP_RGB[0]) == (NEGATIVE.red(), NEGATIVE.green(), NEGATIVE.blue())  # -1: orange
+    bar = view.neuron_map.colour_bar.colorMap().getLookupTable(nPts=256, mode="byte")[:, :3]
+    np.testing.assert_array_equal(bar, lut)

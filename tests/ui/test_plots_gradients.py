@@ -4,11 +4,12 @@ history stays bounded, ordered, and honest about resets and NaN."""
 import dataclasses
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from tests.ui.test_plots_helpers import deep_trainer, lesson
 from ui.plots import gradient_heatmap
-from ui.plots.gradient_heatmap import CAPACITY, LEVELS, GradientHeatmap
+from ui.plots.gradient_heatmap import CAPACITY, LEVELS, GradientHeatmap, step_columns
 
 
 @pytest.fixture
@@ -29,8 +30,9 @@ def train_into(view, trainer, frames, steps_per_frame):
 def recent_rows(view, frames=20):
     """Mean log10 norm per layer over the last frames, as drawn (first hidden layer first)."""
     image = view.image.image
-    assert image.shape == view.values().shape and image.dtype == np.float32
-    return image[-frames:].mean(axis=0)
+    assert image.shape[1] == view.values().shape[1] and image.dtype == np.float32
+    share = frames / len(view.values())
+    return image[-int(len(image) * share):].mean(axis=0)
 
 
 def test_a_deep_sigmoid_network_shows_its_first_layer_gradient_far_below_the_last(view):
@@ -107,3 +109,28 @@ def test_zero_is_the_darkest_colour_and_nan_a_hole(view):
 def test_log_norms_clip_to_the_levels():
     out = gradient_heatmap.log_norms([0.0, 1e-3, 1e9, np.inf])
     np.testing.assert_allclose(out, [LEVELS[0], -3.0, LEVELS[1], LEVELS[1]])
+
+
+def test_the_axis_is_the_training_step_with_regular_ticks_and_each_column_where_its_step_is(view):
+    trainer, *_ = lesson("spiral")
+    for steps in (3, 7, 20, 5, 41, 2, 90):  # snapshots at irregular steps, as a worker sends them
+        trainer.run(steps)
+        view.show_snapshot(trainer.snapshot())
+    pg.QtWidgets.QApplication.processEvents()
+    axis = view.plot.getAxis("bottom")
+    assert axis.labelText == "training step"
+    (x0, x1), _ = view.plot.viewRange()
+    ticks = [v for _, values in axis.tickValues(x0, x1, axis.width()) for v in values]
+    major = axis.tickValues(x0, x1, axis.width())[0][1]
+    assert len(major) >= 3 and np.allclose(np.diff(major), major[1] - major[0])  # evenly spaced steps
+    assert all(float(v).is_integer() for v in major)
+    assert ticks
+    # the pixel drawn over step s holds the snapshot whose stretch (previous step, its step] holds s
+    steps, values = view.steps(), view.values()
+    rect = view.image.mapRectToView(view.image.boundingRect())
+    image = view.image.image
+    for s in (1, 10, 30, 60, 100, 168):
+        col = int((s - 0.5 - rect.left()) / rect.width() * len(image))
+        expected = values[np.searchsorted(steps, s - 0.5)]
+        np.testing.assert_array_equal(image[col], expected)
+    np.testing.assert_array_equal(step_columns(np.array([10, 20]), 0.0, 20.0, width=4), [0, 0, 1, 1])

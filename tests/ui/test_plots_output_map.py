@@ -5,6 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
 
 from simulator.backprop import forward
 from simulator.datasets import Dataset, evaluation_grid
@@ -29,6 +30,19 @@ def shown(view, snapshot, train, test):
     view.set_datasets(train, test)
     view.show_snapshot(snapshot)
     pg.QtWidgets.QApplication.processEvents()
+
+
+def rendered(widget):
+    """The widget as drawn: an (h, w, 3) uint8 array."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format_RGB888)
+    w, h = image.width(), image.height()
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())[:, :3 * w]
+    return pixels.reshape(h, w, 3).copy()  # its own memory: the QImage goes when this returns
+
+
+def count_near(pixels, colour, tolerance=30):
+    """How many pixels lie within ``tolerance`` (sum of channel differences) of ``colour``."""
+    return int((np.abs(pixels.astype(int) - np.array(colour[:3])).sum(axis=2) <= tolerance).sum())
 
 
 def pixel_at(image_item, x, y):
@@ -85,12 +99,12 @@ def test_several_classes_become_regions_of_their_class_colour(view):
     _, a = forward(trainer.network, snap.grid)
     winner = a[-1].argmax(axis=1)
     view.discretise.setChecked(True)
-    rgba = view.image.image.reshape(-1, 4)
+    rgba = view.regions.image.reshape(-1, 4)
     palette = np.array([paler(c) for c in CLASS_COLOURS[:3]])
     np.testing.assert_array_equal(rgba[:, :3], palette[winner])
     assert len(np.unique(winner)) == 3  # all three regions are on the map
     view.discretise.setChecked(False)
-    shaded = view.image.image.reshape(-1, 4)[:, :3].astype(float)
+    shaded = view.regions.image.reshape(-1, 4)[:, :3].astype(float)
     # shaded by confidence: pale where the network hesitates, never another class's hue
     confidence = a[-1].max(axis=1)
     sure, unsure = np.argmax(confidence), np.argmin(confidence)
@@ -132,7 +146,13 @@ def test_no_snapshot_yet_then_a_structure_change_rebuilds(view):
     view.show_snapshot(snap3)  # the network changed before the data did
     assert view.mode == "regions"
     shown(view, snap3, train3, test3)
-    assert view.image.image.shape == (grid_shape(snap3.grid).n,) * 2 + (4,)
+    assert view.regions.image.shape == (grid_shape(snap3.grid).n,) * 2 + (4,)
+    # on screen, not only in the item: each class's region shows in its colour after the
+    # switch from a single-output map (its levels once hid the regions as all white)
+    shot = rendered(view.canvas)
+    for k in range(3):
+        assert count_near(shot, paler(CLASS_COLOURS[k]), tolerance=40) > 500
+    assert not view.image.isVisible() and view.regions.isVisible()
     view.show_snapshot(None)
     assert view.pages.currentWidget() is view.message
 
@@ -230,3 +250,40 @@ def test_regression_without_data_grows_its_scale_in_round_steps(view):
     trainer.network.layers[-1].bias[:] = 37.0  # the output jumps far beyond the scale
     view.show_snapshot(trainer.snapshot(grid=grid_for(data)))
     assert tuple(view.image.levels) == (-50.0, 50.0)
+
+
+def legend_rect_in_view(view):
+    """The legend's rectangle in the plot's data coordinates."""
+    vb = view.plot.getViewBox()
+    return vb.mapSceneToView(view.legend.mapToScene(view.legend.boundingRect())).boundingRect()
+
+
+def test_the_legend_sits_where_it_hides_no_data_point(view):
+    snap, _, train, test = lesson_snapshot("outliers", 100)
+    shown(view, snap, train, test)
+    pg.QtWidgets.QApplication.processEvents()
+    rect = legend_rect_in_view(view)
+    x, y = view.points.positions["train"]
+    assert len(x) and not any(rect.contains(QPointF(a, b)) for a, b in zip(x, y))
+    assert view.legend.opts["brush"].color().alpha() < 255  # translucent
+    assert "Drag" in view.legend.toolTip()
+
+
+def test_the_legend_marks_training_points_in_their_own_colour(view):
+    snap, _, train, test = lesson_snapshot("sine", 50)
+    shown(view, snap, train, test)
+    sample = {label.text: item for item, label in view.legend.items}
+    colour = sample["training data"].item.opts["brush"].color().name()
+    assert colour == view.points.train.points()[0].brush().color().name()
+    assert view.plot.getAxis("left").labelText == "y and ŷ"  # short enough to show whole
+
+
+def test_a_single_output_map_uses_the_canvas_colours_class_one_blue(view):
+    from ui.network_view.maps import MAP_RGB
+    snap, _, train, test = lesson_snapshot("circles", 50)
+    shown(view, snap, train, test)
+    lut = view.image.getColorMap().getLookupTable(nPts=256, mode="byte")[:, :3].astype(int)
+    # the same hues, a little paler so the points stay visible: low orange, high blue
+    assert np.argmax(lut[-1]) == np.argmax(MAP_RGB[-1]) == 2
+    assert np.argmax(lut[0]) == np.argmax(MAP_RGB[0]) == 0
+    assert CLASS_COLOURS[1] == pg.mkColor(tuple(MAP_RGB[-1])).name()

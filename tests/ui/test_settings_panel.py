@@ -286,3 +286,47 @@ def test_ctrl_z_while_typing_takes_back_only_the_typing(qtbot, window):
     assert doc.settings.learning_rate == 0.7 and doc.undo_stack.count() == count
     qtbot.keyClick(window.settings_panel.batch_size, Qt.Key_Z, Qt.ControlModifier)  # now the document's
     assert doc.settings.learning_rate == 1.0 and box.text() == "1.0"
+
+
+def test_each_problem_is_a_sentence_with_its_full_stop(panel):
+    widget, doc = panel()
+    doc.set_activation(2, "linear")
+    assert widget.problems
+    for problem in widget.problems:
+        assert problem_text(problem).endswith(".") and not problem_text(problem).endswith("..")
+    assert shown_text(widget.problems_label).rstrip().endswith(".")
+
+
+def _wheel(widget, delta=-120):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, delta),
+                        Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_panel_over_fields_and_changes_only_a_focused_one(qtbot, panel):
+    widget, doc = panel()
+    widget.resize(300, 250)  # shorter than the form: it scrolls
+    widget.show()
+    qtbot.waitExposed(widget)
+    bar = widget.verticalScrollBar()
+    assert bar.maximum() > 0
+    for field, value in ((widget.loss, lambda: widget.loss.currentIndex()),
+                         (widget.learning_rate, widget.learning_rate.value),
+                         (widget.samples, widget.samples.value)):
+        before, settings, position = value(), doc.settings, bar.value()
+        widget.ensureWidgetVisible(field)
+        position = bar.value()
+        _wheel(field, -120)
+        assert value() == before and doc.settings == settings, field  # the field kept its value...
+        assert bar.value() > position or bar.value() == bar.maximum(), field  # ...and the panel scrolled
+        assert field.focusPolicy() == Qt.StrongFocus
+    widget.ensureWidgetVisible(widget.samples)
+    widget.samples.setFocus()
+    qtbot.waitUntil(widget.samples.hasFocus)
+    before = widget.samples.value()
+    _wheel(widget.samples, 120)  # with the focus, the wheel changes the value as always
+    assert widget.samples.value() == before + 1

@@ -13,7 +13,8 @@ def test_the_plot_tabs_hold_every_training_view(qtbot):
     win = window(qtbot)
     tabs = win.plot_tabs
     titles = [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]
-    assert titles == ["Loss", "Output", "Activations", "Gradient flow", "Hidden space", "Derivative", "Chain rule"]
+    assert titles == ["Loss", "Output", "Activations", "Gradient flow", "Hidden space", "Derivative", "Chain rule",
+                      "Contributions", "Loss shapes", "Capacity"]
     assert not tabs.isTabVisible(tabs.indexOf(win.training_views.digits))  # for 8x8 images only
     assert all(win.plot_tabs.tabToolTip(i) for i in range(win.plot_tabs.count()))
 

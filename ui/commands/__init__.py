@@ -22,6 +22,7 @@ Two ways to be exact:
 
 from .base import DocumentCommand, SetValueCommand
 from .data import ImportDataCommand
+from .points import AddDataPointCommand, RemoveDataPointCommand
 from .structure import (AddNeuronCommand, ConnectLayersCommand, DeleteItemsCommand, DisconnectLayersCommand,
                         InsertLayerCommand, RemoveLayerCommand, RemoveNeuronCommand, ResizeLayerCommand,
                         rewire_note)
@@ -30,8 +31,9 @@ from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, M
                      SetActivationCommand, SetBiasCommand, SetDataCommand, SetSettingCommand, SetWeightCommand,
                      setting_label)
 
-__all__ = ["AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
+__all__ = ["AddDataPointCommand", "AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
            "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand", "ImportDataCommand",
+           "RemoveDataPointCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",
            "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetSettingCommand",
            "SetValueCommand", "SetWeightCommand", "TrainCommand", "rewire_note", "setting_label", "train_text"]

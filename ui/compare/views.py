@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QStackedWidget, QVBoxLayout, QWidget
 
 from simulator.history import History
 
-from ..plots.view_support import (NAN_BACKGROUND, as_image, class_colour, diverging_map, grid_shape,
+from ..plots.view_support import (MAP_STRENGTH, NAN_BACKGROUND, activation_map, as_image, class_colour, grid_shape,
                                   label_colour_bar, message_label, nice_bound, paler, style_plot)
 from ..theme import is_dark, plot_colours
 
@@ -193,7 +193,7 @@ class CompareOutputs(QWidget):
             self.levels = (-bound, bound)
         else:
             self.levels = (0.0, 1.0)
-        colour_map = diverging_map()
+        colour_map = activation_map(MAP_STRENGTH)  # the output view's map, the same for A and B
         rect = shape.image_rect()
         for col, side in enumerate("ab"):
             plot = self.plots[side] = self.graphics.addPlot(row=0, col=col)

@@ -5,10 +5,14 @@ The items only draw. They hold no model state beyond what they paint and are
 restyled by the scene from the document; gestures live in gestures.py.
 """
 
+import re
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from ..theme import canvas_colours
 
 RADIUS = 17.0
 
@@ -41,8 +45,13 @@ _SELECTED_PEN = QPen(SELECTED, 1.5, Qt.DashLine)
 
 
 def sign_color(value):
-    """Blue for positive, orange for negative, grey for exactly zero."""
+    """Blue for positive, orange for negative, grey for exactly zero (and for NaN)."""
     return POSITIVE if value > 0 else NEGATIVE if value < 0 else ZERO
+
+
+def sign_of(value):
+    """1, -1 or 0 (also for NaN): ``np.sign`` without its NaN."""
+    return 1 if value > 0 else -1 if value < 0 else 0
 
 
 def width_level(values, scale=1.0):
@@ -50,17 +59,28 @@ def width_level(values, scale=1.0):
 
     The scene passes the largest |w| of the network as ``scale``, so the
     strongest edge is always the widest: a trained network whose weights run
-    to 5 or 50 still shows which ones matter.
+    to 5 or 50 still shows which ones matter. After a divergence an infinite
+    value is as wide as any, a NaN as thin as any, and no warning is raised.
     """
-    frac = np.abs(np.asarray(values, dtype=float)) / (scale if scale > 0 else 1.0)
+    magnitude = np.abs(np.asarray(values, dtype=float))
+    scale = scale if 0 < scale < np.inf else 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        frac = np.minimum(magnitude / scale, 1.0)
+    frac = np.where(np.isnan(frac), 0.0, frac)
     return np.minimum((frac * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
 
 
 def largest_magnitude(values):
-    """The largest |value|, or 1.0 if there is none or all are 0 (a scale for ``width_level``)."""
-    values = np.asarray(values, dtype=float)
-    top = float(np.abs(values).max()) if values.size else 0.0
+    """The largest finite |value|, or 1.0 if there is none or all are 0 (a scale for ``width_level``)."""
+    values = np.abs(np.asarray(values, dtype=float))
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 0.0
     return top if top > 0 else 1.0
+
+
+def all_finite(arrays):
+    """True if every value of every array is finite (no training run diverged into them)."""
+    return all(bool(np.isfinite(np.asarray(a, dtype=float)).all()) for a in arrays)
 
 
 def level_width(level):
@@ -79,22 +99,44 @@ def edge_pen(weight, alpha=255, scale=1.0):
     return pen
 
 
+def _not_finite(value):
+    """"∞", "−∞" or "NaN" for a value that is not a finite number, else None."""
+    if value != value:
+        return "NaN"
+    if value in (np.inf, -np.inf):
+        return "\u221e" if value > 0 else "\u2212\u221e"
+    return None
+
+
+def _short_exponent(text):
+    """"2e+03" -> "2e3", "1.5e+38" -> "1.5e38"."""
+    return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", text)
+
+
 def format_value(value):
     """Short text for a weight or bias: 3 significant figures, a real minus sign."""
+    special = _not_finite(value)
+    if special is not None:
+        return special
     if abs(value) < 9.995:
         text = f"{value:.2f}"
     elif abs(value) < 99.95:
         text = f"{value:.1f}"
-    else:
+    elif abs(value) < 1e6:
         text = f"{value:.0f}"
+    else:
+        text = _short_exponent(f"{value:.2g}")
     return text.replace("-", "\u2212")
 
 
 def format_short(value):
-    """At most 5 characters, to fit inside a neuron: "0.53", "−1.2", "12", "2e+03"."""
+    """At most 5 characters, to fit inside a neuron: "0.53", "−1.2", "12", "2e3", "∞", "NaN"."""
+    special = _not_finite(value)
+    if special is not None:
+        return special
     a = abs(value)
     text = f"{value:.2f}" if a < 0.995 else f"{value:.1f}" if a < 9.95 else f"{value:.0f}" if a < 999.5 \
-        else f"{value:.0e}".replace("e+0", "e")
+        else _short_exponent(f"{value:.0e}")
     return text.replace("-", "\u2212")
 
 
@@ -169,7 +211,7 @@ class NeuronItem(QGraphicsItem):
             style, text = None, self.label
         else:
             level = int(width_level(value, scale)) if level is None else int(level)
-            style, text = (int(np.sign(value)), level), format_short(value)
+            style, text = (sign_of(value), level), format_short(value)
         if self._pen is None or style != self._style or text != self._text:
             # Only a change that shows repaints (and re-caches) the neuron.
             self._style, self._text = style, text
@@ -253,7 +295,7 @@ class NeuronItem(QGraphicsItem):
         font = fitting_font(painter.font(), 14, lod, self.label, 40)
         if font is None:
             return
-        painter.setPen(TEXT)
+        painter.setPen(canvas_colours()["label_ink"])  # on the paper, beside the neuron
         painter.setFont(font)
         painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
 
@@ -293,13 +335,23 @@ class LayerTitleItem(QGraphicsItem):
     """
 
     RECT = QRectF(-70, 0, 140, 34)
-    INK = {False: QRectF(-50, 0, 100, 34), True: QRectF(-18, 0, 36, 17)}  # where the text is drawn
+    FULL_INK = QRectF(-50, 0, 100, 34)  # where the whole title is drawn
+    SHORT_PAD = 6.0  # around a short title's text ("H10"): its backdrop and the gap to the next
+
+    @staticmethod
+    def title_font():
+        font = QFont()
+        font.setPixelSize(12)
+        font.setBold(True)
+        return font
 
     def __init__(self, title, subtitle):
         super().__init__()
         self.title = title
         self.subtitle = subtitle
         self.short = False
+        half = QFontMetricsF(self.title_font()).horizontalAdvance(short_title(title)) / 2 + self.SHORT_PAD
+        self._short_ink = QRectF(-half, 0, 2 * half, 17)
         self.setZValue(5)  # over the edges, which may pass behind it; under the neurons
 
     def set_short(self, short):
@@ -309,7 +361,7 @@ class LayerTitleItem(QGraphicsItem):
 
     def ink(self, short=None):
         """The rectangle the text takes, in item coordinates (as ``short`` or as now)."""
-        return self.INK[self.short if short is None else short]
+        return self._short_ink if (self.short if short is None else short) else self.FULL_INK
 
     def boundingRect(self):
         return self.RECT
@@ -317,13 +369,12 @@ class LayerTitleItem(QGraphicsItem):
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 200))
-        painter.drawRoundedRect(self.ink().adjusted(5, 0, -5, 0) if self.short else
+        colours = canvas_colours()
+        painter.setBrush(colours["title_back"])
+        painter.drawRoundedRect(self.ink().adjusted(self.SHORT_PAD - 4, 0, 4 - self.SHORT_PAD, 0) if self.short else
                                 self.RECT.adjusted(25, 0, -25, 0), 5, 5)
-        painter.setPen(QColor(90, 90, 90))
-        font = QFont(painter.font())
-        font.setPixelSize(12)
-        font.setBold(True)
+        painter.setPen(colours["title_ink"])
+        font = self.title_font()
         painter.setFont(font)
         if self.short:
             painter.drawText(self.ink(), Qt.AlignHCenter | Qt.AlignTop, short_title(self.title))
@@ -382,8 +433,9 @@ class LayerItem(QGraphicsItem):
 
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(QColor(200, 205, 210), 1.0) if self.highlighted else Qt.NoPen)
-        painter.setBrush(QColor(238, 241, 245) if self.highlighted else QColor(245, 247, 249))
+        colours = canvas_colours()
+        painter.setPen(QPen(colours["column_edge"], 1.0) if self.highlighted else Qt.NoPen)
+        painter.setBrush(colours["column_lit"] if self.highlighted else colours["column"])
         if self.phase is not None:
             tint = PHASE_COLOURS[self.phase]
             painter.setPen(QPen(tint, 2.5))

@@ -4,15 +4,17 @@ It is painted in the view's foreground, in device pixels, at the bottom-left
 corner of the viewport.
 """
 
+import html
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from .items import NEGATIVE, POSITIVE, format_short
 from .styles import GRADIENT_PALETTE, decade_label, mix
+from ..theme import canvas_colours
 
-LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(262, 112)}
+LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(236, 94)}
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
-INK = QColor(50, 50, 50)
 
 LEGEND_TIPS = {
     "weights": ("Weights. An edge's colour is the sign of its weight (blue positive, orange negative) and "
@@ -25,54 +27,72 @@ LEGEND_TIPS = {
 }
 
 
-def width_key(largest):
+def legend_tip(mode):
+    """The legend's tooltip for colour ``mode``, as rich text, so Qt wraps it
+    into a paragraph rather than one line as wide as the screen."""
+    return f"<table width='340'><tr><td>{html.escape(LEGEND_TIPS[mode], quote=False)}</td></tr></table>"
+
+
+def width_key(largest, diverged=False):
     """The legend's line on widths: "width ∝ |w| (max 4.2)", or without the
-    maximum when there are no weights (``largest`` None)."""
+    maximum when there are no weights (``largest`` None), or "(diverged)" when
+    a weight or bias is infinite or NaN."""
+    if diverged:
+        return "width \u221d |w| (diverged)"
     return "width \u221d |w|" + (f" (max {format_short(largest)})" if largest is not None else "")
 
 
 def _frame(p, rect):
+    """The legend's box; returns the theme's colours (light or dark) for what goes in it."""
+    colours = canvas_colours()
     p.setRenderHint(QPainter.Antialiasing)
-    p.setPen(QPen(QColor(210, 210, 210)))
-    p.setBrush(QColor(255, 255, 255, 225))
+    p.setPen(QPen(colours["legend_frame"]))
+    p.setBrush(colours["legend_back"])
     p.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
     font = QFont(p.font())
     font.setPixelSize(11)
     p.setFont(font)
+    return colours
 
 
-def paint_legend(p, rect, largest=None):
+def paint_legend(p, rect, largest=None, diverged=False):
     """The key to the weight colours and widths, in ``rect`` (device pixels);
-    ``largest`` is the largest |w| in the network, which the widest line stands for."""
-    _frame(p, rect)
+    ``largest`` is the largest |w| in the network, which the widest line stands for;
+    ``diverged``: some weight or bias is infinite or NaN."""
+    colours = _frame(p, rect)
+    ink = colours["legend_ink"]
     x, y = rect.left(), rect.top() + 16
     for text, color in LEGEND_ROWS:
         p.setPen(QPen(color, 3.0))
         p.drawLine(QPointF(x + 10, y), QPointF(x + 40, y))
-        p.setPen(INK)
+        p.setPen(ink)
         p.drawText(QPointF(x + 50, y + 4), text)
         y += 20
     for i, width in enumerate((0.8, 2.0, 4.0)):
-        p.setPen(QPen(QColor(110, 110, 110), width))
+        p.setPen(QPen(colours["legend_line"], width))
         p.drawLine(QPointF(x + 10 + i * 11, y), QPointF(x + 17 + i * 11, y))
-    p.setPen(INK)
-    p.drawText(QPointF(x + 50, y + 4), width_key(largest))
+    p.setPen(ink)
+    if diverged:
+        p.setPen(colours["diverged"])
+    p.drawText(QPointF(x + 50, y + 4), width_key(largest, diverged))
+    p.setPen(ink)
     y += 20
     p.setBrush(QColor(255, 255, 255))
     p.setPen(QPen(POSITIVE, 2.5))
     p.drawEllipse(QPointF(x + 18, y), 6, 6)
     p.setPen(QPen(NEGATIVE, 2.5))
     p.drawEllipse(QPointF(x + 34, y), 6, 6)
-    p.setPen(INK)
+    p.setPen(ink)
     p.drawText(QPointF(x + 50, y + 4), "neuron rim: its bias")
 
 
 def paint_gradient_legend(p, rect, grad_levels, delta_levels):
     """The colour bar of |dL/dw| (one swatch per decade, the powers of ten
     between them) and the key to the neurons' delta fill."""
-    _frame(p, rect)
+    colours = _frame(p, rect)
+    ink = colours["legend_ink"]
     x, y = rect.left() + 10, rect.top() + 16
-    p.setPen(INK)
+    p.setPen(ink)
     p.drawText(QPointF(x, y), "edges: |dL/dw|, log scale")
     y += 8
     swatch = (rect.width() - 20) / len(GRADIENT_PALETTE)
@@ -84,7 +104,7 @@ def paint_gradient_legend(p, rect, grad_levels, delta_levels):
     small = QFont(p.font())
     small.setPixelSize(9)
     p.setFont(small)
-    p.setPen(INK)
+    p.setPen(ink)
     if grad_levels.top is None:
         p.drawText(QPointF(x, y + 12), "no gradients yet: train a step")
     else:
@@ -104,7 +124,7 @@ def paint_gradient_legend(p, rect, grad_levels, delta_levels):
         p.setPen(QPen(QColor(120, 120, 120), 1.0))
         p.setBrush(color)
         p.drawEllipse(QPointF(x + 7 + i * 15, y), 6, 6)
-    p.setPen(INK)
+    p.setPen(ink)
     p.drawText(QPointF(x + 82, y + 4), "neuron fill: \u03b4 = dL/dz")
     y += 18
     p.setFont(small)

@@ -52,8 +52,9 @@ class MapLevels:
         """(low, high) for ``layer`` with ``activation``, given this frame's ``values``."""
         if activation in BOUNDED:
             return BOUNDED[activation]
-        top = float(np.max(np.abs(values))) if values.size else 0.0
-        top = top if math.isfinite(top) else 0.0
+        magnitudes = np.abs(np.asarray(values, dtype=float))
+        finite = magnitudes[np.isfinite(magnitudes)]  # a diverged neuron does not wash out the others
+        top = float(finite.max()) if finite.size else 0.0
         old = self._spans.get(layer, 1e-6)
         if top > old:
             # Round up to 1, 2 or 5 times a power of ten: the range changes seldom.
@@ -66,7 +67,8 @@ class MapLevels:
 
 def to_levels(values, low, high):
     """``values`` as colour-table indices 0..255 (uint8), clipped to [low, high]."""
-    scaled = (np.asarray(values, np.float32) - low) * (255.0 / (high - low))
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (np.asarray(values, np.float32) - low) * (255.0 / (high - low))
     return np.clip(np.nan_to_num(scaled, nan=127.5), 0, 255).astype(np.uint8)
 
 
@@ -100,6 +102,7 @@ def layer_curves(x, acts, low, high, radius):
     order = np.argsort(x)
     take = order[np.linspace(0, len(order) - 1, min(CURVE_POINTS, len(order))).round().astype(int)]
     xs = np.linspace(-radius, radius, len(take))
-    ys = -((np.asarray(acts, float)[take] - low) / (high - low) * 2 - 1) * radius * 0.8
+    with np.errstate(over="ignore", invalid="ignore"):
+        ys = -((np.asarray(acts, float)[take] - low) / (high - low) * 2 - 1) * radius * 0.8
     ys = np.clip(np.nan_to_num(ys), -radius, radius)
     return [QPolygonF([QPointF(a, b) for a, b in zip(xs.tolist(), ys[:, i].tolist())]) for i in range(ys.shape[1])]

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMenu
 from simulator.activations import ACTIVATION_NAMES
 from simulator.names import layer_title
 
-from ..wording import activation_label
+from ..wording import activation_label, sentence
 
 
 def context_menu(scene, pos, parent=None):
@@ -64,12 +64,12 @@ def add_layer_actions(menu, doc, layer):
             action.triggered.connect(lambda _=False, n=name: doc.set_activation(layer, n))
             group.addAction(action)
             sub.addAction(action)
-    before = menu.addAction("Insert Layer Before")
-    before.setEnabled(layer > 0)
-    before.triggered.connect(lambda: doc.insert_layer(layer))
-    after = menu.addAction("Insert Layer After")
-    after.setEnabled(layer < last)
-    after.triggered.connect(lambda: doc.insert_layer(layer + 1))
+    for text, index in (("Insert Layer Before", layer), ("Insert Layer After", layer + 1)):
+        action = menu.addAction(text)
+        reason = doc.insert_layer_reason(index)  # the model's rule, as the toolbar and the Network menu ask it
+        action.setEnabled(reason is None)
+        action.setToolTip(sentence(reason) if reason else "")
+        action.triggered.connect(lambda _=False, index=index: doc.insert_layer(index))
     later = range(layer + 1, last + 1)
     full = menu.addMenu("Fully Connect To")
     for j in later:

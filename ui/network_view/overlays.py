@@ -21,6 +21,8 @@ LABEL_BOX = QRectF(0, -17, 64, 34)
 def format_number(value):
     """Three significant figures, a real minus sign: "0.532", "−0.0214", "1.3e−05"."""
     value = float(value)
+    if not np.isfinite(value):
+        return "NaN" if value != value else ("\u221e" if value > 0 else "\u2212\u221e")
     if value == 0:
         text = "0"
     elif 1e-3 <= abs(value) < 1e4:
@@ -45,7 +47,7 @@ class PhaseBadgeItem(QGraphicsItem):
         self._font = QFont()
         self._font.setPixelSize(12)
         self._font.setBold(True)
-        self.setZValue(6)
+        self.setZValue(16)  # over the neurons it may have to pass to stay in sight
         self.hide()
 
     def set_phase(self, kind, text):
@@ -57,7 +59,9 @@ class PhaseBadgeItem(QGraphicsItem):
         self.update()
 
     def boundingRect(self):
-        return self._rect
+        # a pixel round the pill: antialiased edges spill past it, and what is not
+        # inside the bounding rect is left behind on screen when the badge moves
+        return self._rect.adjusted(-2, -2, 2, 2)
 
     def paint(self, painter, option, widget=None):
         if self.kind is None:

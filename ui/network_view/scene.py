@@ -29,7 +29,7 @@ from simulator.limits import MAX_WEIGHT
 from ..wording import activation_label, plural
 from .gestures import ConnectGesture, MoveGesture, WeightNudge
 from .edges_item import EdgesItem
-from .items import LayerItem, NeuronItem, largest_magnitude
+from .items import LayerItem, NeuronItem, all_finite, largest_magnitude
 from .layout import auto_layout
 from .menus import context_menu
 from .picking import Picking
@@ -173,6 +173,9 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
                 if np.any(block.weights[block.mask])]
         self.weight_scale = max(tops, default=1.0)
         self.bias_scale = largest_magnitude(np.concatenate([layer.bias for layer in net.layers[1:]]))
+        if self.snapshot is None:  # the network's own values: are they all numbers?
+            self.diverged = not all_finite([b.weights[b.mask] for b in net.blocks.values()]
+                                           + [layer.bias for layer in net.layers[1:]])
 
     def _restyle_neurons(self):
         layers = self.document.network.layers
@@ -240,6 +243,15 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
                 rect = rect.united(item.title.sceneBoundingRect())
         return rect
 
+    def title_room(self):
+        """(narrowest gap between neighbouring columns in scene units, or None with
+        one column; half the widest short title in pixels at 100 %): what a fit needs
+        to tell whether whole titles fit and how far short ones reach past the ends."""
+        xs = sorted(item.band.center().x() for item in self._layers.values())
+        gaps = [b - a for a, b in zip(xs, xs[1:])]
+        half = max((item.title.ink(True).width() / 2 for item in self._layers.values()), default=0.0)
+        return (min(gaps) if gaps else None), half
+
     # ============================================================== queries
     def neuron_keys(self):
         return list(self._neurons)
@@ -289,6 +301,7 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
         self._title_scale = scale
         if self._badge is not None:
             self._badge.setScale(scale)
+            self._place_badge()
         self._declutter_titles()
 
     def _declutter_titles(self):

@@ -48,7 +48,8 @@ class LogLevels:
         self.top = None
 
     def widen(self, largest):
-        """Take in the largest magnitude of a new frame; True if the scale changed."""
+        """Take in the largest magnitude of a new frame; True if the scale changed.
+        A non-finite one (a diverged run) changes nothing: pass ``largest_finite``."""
         if not (largest > 0 and math.isfinite(largest)):
             return False
         top = math.ceil(math.log10(largest) - 1e-12)
@@ -79,7 +80,7 @@ class LogLevels:
         with np.errstate(divide="ignore", invalid="ignore"):
             exponent = np.floor(np.log10(m))  # -inf for zeros
         b = exponent - self.bottom + 1
-        b = np.where(np.isfinite(b), b, 0)
+        b = np.where(np.isfinite(b), b, np.where(m == np.inf, self.decades, 0))  # infinite: the top; NaN: none
         return np.clip(b, 0, self.decades).astype(np.int8)
 
     def edges(self):
@@ -89,10 +90,22 @@ class LogLevels:
         return [10.0 ** e for e in range(self.bottom, self.top + 1)]
 
 
+def largest_finite(arrays):
+    """The largest finite |value| in ``arrays`` (0.0 if none): what a scale widens to."""
+    tops = [0.0]
+    for a in arrays:
+        a = np.abs(np.asarray(a, dtype=np.float64))
+        a = a[np.isfinite(a)]
+        if a.size:
+            tops.append(float(a.max()))
+    return max(tops)
+
+
 def weight_keys(weights, scale):
     """(colour index into WEIGHT_PALETTE, width level) per edge."""
     w = np.asarray(weights, dtype=np.float64)
-    return (np.sign(w).astype(np.int8) + 1), width_level(w, scale).astype(np.int8)
+    signs = np.where(w > 0, 1, np.where(w < 0, -1, 0))  # NaN: 0, as np.sign's NaN cannot be an index
+    return (signs + 1).astype(np.int8), width_level(w, scale).astype(np.int8)
 
 
 def gradient_keys(magnitudes, levels):

@@ -8,13 +8,14 @@ reading the network. A snapshot (or trace) that does not fit the drawing
 """
 
 import numpy as np
+from PySide6.QtCore import QPointF
 
 from simulator.names import layer_title
 
-from .items import PHASE_COLOURS, largest_magnitude, width_level
+from .items import PHASE_COLOURS, all_finite, largest_magnitude, width_level
 from .maps import MAP_MAX_NEURONS, MapLevels, grid_side, layer_curves, layer_images
 from .overlays import PHASE_WORDS, PhaseBadgeItem, TraceItem, format_number
-from .styles import COLOUR_MODES, LogLevels, delta_fills
+from .styles import COLOUR_MODES, LogLevels, delta_fills, largest_finite
 
 GRADIENT_FORMULA = ("dL/dw = a(source) \u00d7 \u03b4(target), averaged over the batch; "
                     "\u03b4 = dL/dz, the loss's slope with respect to the neuron's weighted input z")
@@ -29,6 +30,7 @@ class TrainingDisplay:
         self.trace = None
         self.phase = None
         self.colour_mode = "weights"
+        self.diverged = False  # the snapshot shown holds a weight or bias that is infinite or NaN
         self.grad_levels = LogLevels()   # |dL/dw| of the edges
         self.delta_levels = LogLevels()  # |delta| of the neurons
         self.map_levels = MapLevels()
@@ -76,6 +78,7 @@ class TrainingDisplay:
         """Draw ``snapshot`` (None: the document's own values again); False if it does not fit."""
         if snapshot is None:
             self.snapshot = None
+            self.diverged = False
             for levels in (self.grad_levels, self.delta_levels, self.map_levels):
                 levels.reset()
             for item in self._edges.values():
@@ -104,8 +107,9 @@ class TrainingDisplay:
         self.weight_scale = max(tops, default=1.0)
         biases = [np.asarray(b, float) for b in s.biases]
         self.bias_scale = largest_magnitude(np.concatenate(biases[1:])) if len(biases) > 1 else 1.0
-        self.grad_levels.widen(max((float(g.max()) for g in grads.values() if len(g)), default=0.0))
-        self.delta_levels.widen(max((float(np.abs(d).max()) for d in s.neuron_deltas[1:] if len(d)), default=0.0))
+        self.grad_levels.widen(largest_finite(grads.values()))
+        self.delta_levels.widen(largest_finite(s.neuron_deltas[1:]))
+        self.diverged = not all_finite(list(weights.values()) + biases[1:])
         for key, item in self._edges.items():
             item.set_gradients(grads[key], self.grad_levels)
             item.set_weights(weights[key], self.weight_scale)
@@ -212,7 +216,22 @@ class TrainingDisplay:
         if not bands:
             return
         x = sum(b.center().x() for b in bands) / len(bands)
-        self._badge.setPos(x, min(b.top() for b in bands) - 6)
+        y = min(b.top() for b in bands) - 6
+        views = self.views()
+        if views:  # over its column, but inside the part of the drawing in sight: never cut by the canvas's edge
+            view = views[0]
+            seen = view.mapToScene(view.viewport().rect()).boundingRect()
+            rect, scale = self._badge.boundingRect(), self._badge.scale()
+            half = rect.width() / 2 * scale
+            if seen.width() > 2 * half:
+                x = min(max(x, seen.left() + half), seen.right() - half)
+            y = max(y, seen.top() - rect.top() * scale)
+        if self._badge.pos() != QPointF(x, y):
+            self._badge.setPos(x, y)
+
+    def place_badge(self):
+        """The view scrolled or zoomed: keep the phase badge in sight."""
+        self._place_badge()
 
     # =============================================================== trace
     def trace_fits(self, trace):

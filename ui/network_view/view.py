@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QToolTip
 
-from .legend import LEGEND_SIZES, LEGEND_TIPS, paint_gradient_legend, paint_legend, width_key  # noqa: F401 (width_key: importable from here, as before)
+from .legend import LEGEND_SIZES, legend_tip, paint_gradient_legend, paint_legend, width_key  # noqa: F401 (width_key: importable from here, as before)
 from .scene import NetworkScene
 from ..theme import canvas_background
 from .tooltips import BACKGROUND_HELP
@@ -25,7 +25,9 @@ from .tooltips import BACKGROUND_HELP
 ZOOM_STEP = 1.25
 FIT_MARGIN = 12.0       # pixels around the drawing after Fit
 LEGEND_GAP = 6.0        # pixels kept free around the legend after Fit
-TITLE_ROOM = QSize(110, 40)  # pixels a layer title takes beside and below its column at 100 %
+TITLE_ROOM = QSize(100, 40)  # pixels a whole layer title takes (its width) and below its column at 100 %
+SHORT_TITLE_HEIGHT = 21.0    # pixels a short title ("H3") takes below its column at 100 %
+COLUMN_MARGIN = 33.0         # scene units a column reaches past its neurons' centres
 WHEEL_ZOOM = 1.0015     # per eighth of a degree: one notch (120) zooms ~20 %
 NUDGE_STEP, FINE_NUDGE_STEP = 10.0, 1.0  # scene units an arrow key (with Shift: finely) moves neurons
 ARROWS = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
@@ -102,7 +104,10 @@ class NetworkView(QGraphicsView):
 
         The whole viewport if the drawing then stays clear of the legend, else
         the strip above the legend or the one beside it, whichever shows the
-        drawing larger.
+        drawing larger. The room kept for titles is what they take at that
+        scale: whole titles where the columns stand far enough apart, short
+        ones ("H3") otherwise, so a deep network is not shrunk to leave room
+        for titles it does not show.
         """
         view = QRectF(self.viewport().rect())
         areas = [view]
@@ -110,29 +115,56 @@ class NetworkView(QGraphicsView):
         if self.legend_shown():
             areas += [QRectF(view.left(), view.top(), view.width(), legend.top() - view.top()),
                       QRectF(legend.right(), view.top(), view.right() - legend.right(), view.height())]
+        gap, short_half = self.scene().title_room()
         best = None
         for area in areas:
-            side, below = FIT_MARGIN + TITLE_ROOM.width() / 2, FIT_MARGIN + TITLE_ROOM.height()
-            for _ in range(2):  # titles grow with the zoom above 100 %: a second pass makes room
-                width, height = area.width() - 2 * side, area.height() - FIT_MARGIN - below
-                if width < 1 or height < 1:
+            fitted = None
+            for short in (False, True):
+                scale = self._fit_scale(core, area, short, short_half)
+                if scale is None:
                     break
-                scale = min(width / max(core.width(), 1e-9), height / max(core.height(), 1e-9))
-                if not math.isfinite(scale):  # a drawing too big for floats: as small as allowed
-                    scale = self.MIN_SCALE
-                scale = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE)
-                grow = max(1.0, scale)
-                side = FIT_MARGIN + grow * TITLE_ROOM.width() / 2
-                below = FIT_MARGIN + grow * TITLE_ROOM.height()
-            else:
-                drawn = QRectF(0, 0, core.width() * scale + 2 * side, core.height() * scale + FIT_MARGIN + below)
-                drawn.moveCenter(area.center())
-                if area is view and self.legend_shown() and drawn.intersects(legend):
-                    continue
-                centre = QPointF(area.center().x(), drawn.top() + FIT_MARGIN + core.height() * scale / 2)
-                if best is None or scale > best[0] + 1e-9:
-                    best = (scale, centre)
+                whole_fit = gap is None or gap * scale >= TITLE_ROOM.width() * max(1.0, scale) - 1e-6
+                if not short and whole_fit:
+                    fitted = (scale, False)
+                    break
+                if short:
+                    if whole_fit and scale < 1.0:  # whole titles would show, wider than the room kept
+                        scale = max(self.MIN_SCALE, min(scale, TITLE_ROOM.width() / gap * 0.999))
+                    fitted = (scale, True)
+            if fitted is None:
+                continue
+            scale, short = fitted
+            side, below = self._title_margins(scale, short, short_half)
+            drawn = QRectF(0, 0, core.width() * scale + 2 * side, core.height() * scale + FIT_MARGIN + below)
+            drawn.moveCenter(area.center())
+            if area is view and self.legend_shown() and drawn.intersects(legend):
+                continue
+            centre = QPointF(area.center().x(), drawn.top() + FIT_MARGIN + core.height() * scale / 2)
+            if best is None or scale > best[0] + 1e-9:
+                best = (scale, centre)
         return best if best is not None else (self.MIN_SCALE, view.center())
+
+    @staticmethod
+    def _title_margins(scale, short, short_half):
+        """Pixels kept beside and below the columns for the titles at ``scale``."""
+        grow = max(1.0, scale)  # titles keep their size on screen, and grow with the zoom above 100 %
+        half = short_half if short else TITLE_ROOM.width() / 2
+        beyond = max(0.0, grow * half - COLUMN_MARGIN * scale)  # a title wider than its column reaches past it
+        return FIT_MARGIN + beyond, FIT_MARGIN + grow * (SHORT_TITLE_HEIGHT if short else TITLE_ROOM.height())
+
+    def _fit_scale(self, core, area, short, short_half):
+        """The largest scale (within limits) at which ``core`` and its titles fit ``area``; None if nothing fits."""
+        scale = 1.0
+        for _ in range(3):  # the margins depend on the scale: a few passes settle it
+            side, below = self._title_margins(scale, short, short_half)
+            width, height = area.width() - 2 * side, area.height() - FIT_MARGIN - below
+            if width < 1 or height < 1:
+                return None
+            scale = min(width / max(core.width(), 1e-9), height / max(core.height(), 1e-9))
+            if not math.isfinite(scale):  # a drawing too big for floats: as small as allowed
+                scale = self.MIN_SCALE
+            scale = min(max(scale, self.MIN_SCALE), self.FIT_MAX_SCALE)
+        return scale
 
     def shows_everything(self, rect=None):
         """True if scene ``rect`` (default: the columns and edges) lies inside the viewport."""
@@ -273,6 +305,7 @@ class NetworkView(QGraphicsView):
         super().resizeEvent(event)
         if self._auto_fit:
             self.fit()
+        self.scene().place_badge()
 
     def legend_shown(self):
         """The legend is drawn unless it is switched off or the canvas is too
@@ -298,14 +331,14 @@ class NetworkView(QGraphicsView):
             if scene.colour_mode == "gradients":
                 paint_gradient_legend(painter, self.legend_rect(), scene.grad_levels, scene.delta_levels)
             else:
-                paint_legend(painter, self.legend_rect(), self.largest_weight())
+                paint_legend(painter, self.legend_rect(), self.largest_weight(), scene.diverged)
             painter.restore()
 
     def viewportEvent(self, event):
         if (event.type() == QEvent.ToolTip and self.legend_shown()
                 and self.legend_rect().contains(event.pos())):
             # The legend says what its colours mean, with the formula.
-            QToolTip.showText(event.globalPos(), LEGEND_TIPS[self.scene().colour_mode], self.viewport())
+            QToolTip.showText(event.globalPos(), legend_tip(self.scene().colour_mode), self.viewport())
             return True
         return super().viewportEvent(event)
 
@@ -323,6 +356,14 @@ class NetworkView(QGraphicsView):
         if shown:
             self._update_legend()
         return shown
+
+    def apply_theme(self):
+        """The app turned light or dark: new paper, and every item painted again
+        (the neurons' cached pixels included) in the theme's colours."""
+        self.setBackgroundBrush(canvas_background())
+        for item in self.scene().items():
+            item.update()
+        self.viewport().update()
 
     def set_colour_mode(self, mode):
         """Colour by "weights" (sign and size of each weight) or "gradients"
@@ -345,6 +386,7 @@ class NetworkView(QGraphicsView):
 
     def scrollContentsBy(self, dx, dy):
         super().scrollContentsBy(dx, dy)
+        self.scene().place_badge()
         if self.legend_shown():  # the scrolled pixels carried the legend along
             legend = self.legend_rect()
             self.viewport().update(legend)

@@ -2,34 +2,36 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from simulator.names import layer_title
 
-from .activation_stats import (DEAD_KINDS, RAILS, SATURATED_SHARE, SATURATION_MARGIN,
-                               activations_over, dead_units, histogram, saturated_units)
-from .view_support import ACTIVATION_RANGE, CLASS_COLOURS, message_label, nice_bound, style_plot
+from .activation_stats import (BINS, SATURATED_SHARE, SATURATION_MARGIN, activations_over, count_layer,
+                               rail_bars)
+from .view_support import ACTIVATION_RANGE, activation_map, message_label, nice_bound, style_plot
 from ..theme import plot_colours
 
-BINS = 40
 MAX_TRAINING_ROWS = 256
 """Without a grid, the histograms run the network on at most this many training inputs."""
 WARN = "#c43c3c"
+PLOT_HEIGHT = 130
+"""Pixels each layer's histogram keeps at least; more layers than fit scroll."""
 
 
-def describe(activation, a, output=False):
-    """The histogram's title: layer health in words, e.g. "3 of 8 dead (38%)", and whether to warn.
+def describe(counts):
+    """The histogram's title from a layer's LayerCounts: its health in words, e.g.
+    "3 of 8 dead (38%)", and whether to warn.
 
-    An output unit near its rails is only a confident answer (with cross-entropy
-    its gradient does not vanish), so saturation is reported for hidden layers only.
+    Saturation is counted from the shaded bars themselves, and the title gives
+    their total so it can be checked against the picture. An output unit near its
+    rails is only a confident answer (with cross-entropy its gradient does not
+    vanish), so saturation is reported for hidden layers only.
     """
-    n = a.shape[1]
-    if activation in DEAD_KINDS:
-        k = int(dead_units(activation, a).sum())
+    k, n = counts.flagged, counts.n_units
+    if counts.kind == "dead":
         return f"{k} of {n} dead ({100 * k / n:.0f}%)", k > 0
-    if activation in RAILS and not output:
-        k = int(saturated_units(activation, a).sum())
-        return f"{k} of {n} saturated ({100 * k / n:.0f}%)", k > 0
+    if counts.kind == "saturated":
+        return f"{k} of {n} saturated, {100 * counts.band_share:.0f}% in red", k > 0
     return "", False
 
 
@@ -46,9 +48,14 @@ class LayerHistograms(QWidget):
         self.source = ""
         self.message = message_label("The activations of every layer appear here once the network "
                                      "has been trained for a step.")
+        # a deep network's histograms keep a readable height and scroll
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.NoFrame)
+        self.scroll.setWidget(self.canvas)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.message)
-        self.pages.addWidget(self.canvas)
+        self.pages.addWidget(self.scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -79,17 +86,21 @@ class LayerHistograms(QWidget):
                     lo = 0.0 if name == "relu" else -hi
                     self.edges[k] = np.linspace(lo, hi, BINS + 1)
                     self.plots[k].setXRange(lo, hi, padding=0.02)
-            shares = histogram(a, self.edges[k])
+                    self.curves[k].setBrush(self._bar_brush(name, lo, hi))
+            counts = count_layer(name, a, self.edges[k], output=k == len(layers) - 2)
+            shares = counts.shares
             top = shares.max() if shares.size else 0.0
             if top > self.y_tops[k]:
                 self.y_tops[k] = nice_bound(top, floor=0.05)
                 self.plots[k].setYRange(0.0, self.y_tops[k], padding=0.0)
+                self._share_ticks(self.plots[k], self.y_tops[k])
             self.curves[k].setData(self.edges[k], shares)
-            text, warn = describe(name, a, output=k == len(layers) - 2)
-            title = f"{self.titles[k]}: {text}" if text else self.titles[k]
+            text, warn = describe(counts)
+            # two lines: a narrow pane keeps the whole title and the axis in view
+            title = f"{self.titles[k]}<br>{text}" if text else self.titles[k]
             if title != self.plots[k].titleLabel.text:  # laying out a label costs more than the bars
                 self.plots[k].setTitle(title, color=WARN if warn else "#333333", size="9pt")
-        self.pages.setCurrentWidget(self.canvas)
+        self.pages.setCurrentWidget(self.scroll)
 
     # ------------------------------------------------------------- internals
     def _say(self, text):
@@ -108,6 +119,22 @@ class LayerHistograms(QWidget):
         self.source = f"{len(X):,} training inputs"
         return activations_over(snapshot, X)
 
+    @staticmethod
+    def _bar_brush(name, lo, hi):
+        """Bars coloured by their value with the canvas's map, over the colour levels the
+        maps use: a bar in the orange end holds the values a neuron map shows orange."""
+        if name in ACTIVATION_RANGE:
+            lo, hi = ACTIVATION_RANGE[name]
+        else:
+            hi = max(abs(lo), abs(hi))
+            lo = -hi
+        return activation_map(0.85).getBrush(span=(lo, hi), orientation="horizontal")
+
+    @staticmethod
+    def _share_ticks(plot, top):
+        # two labels (0 and the top) in a plot a few lines high, never a pile of them
+        plot.getAxis("left").setTicks([[(0.0, "0"), (top, f"{top:g}")], []])
+
     def _rebuild(self, snapshot):
         self.canvas.clear()
         self.plots, self.curves, self.edges, self.y_tops, self.titles = [], [], [], [], []
@@ -121,28 +148,35 @@ class LayerHistograms(QWidget):
             left.enableAutoSIPrefix(False)  # shares read 0.2, not 200 x 0.001
             left.setWidth(48)
             lo, hi = ACTIVATION_RANGE.get(name, (0.0 if name == "relu" else -1.0, 1.0))
-            for rail in RAILS.get(name, ()) if hidden else ():
-                # the bands where a unit counts as saturated
-                width = SATURATION_MARGIN * (hi - lo)
-                band = pg.LinearRegionItem((rail - width, rail + width) if rail == lo else (rail - width, rail),
-                                           movable=False, brush=pg.mkBrush(196, 60, 60, 40), pen=pg.mkPen(None))
-                plot.addItem(band)
-            curve = pg.PlotCurveItem(x=np.linspace(lo, hi, BINS + 1), y=np.zeros(BINS), stepMode="center", fillLevel=0.0, pen=pg.mkPen(CLASS_COLOURS[0], width=1.2),
-                                    brush=pg.mkBrush(47, 111, 176, 110))
+            edges = np.linspace(lo, hi, BINS + 1)
+            bars = rail_bars(name, BINS) if hidden else None
+            if bars is not None:
+                # the bands where a unit counts as saturated: exactly the bars counted (activation_stats.py)
+                k_bars = int(bars[:BINS // 2].sum())
+                for band in ((edges[0] - 1.0, edges[k_bars]), (edges[-1 - k_bars], edges[-1] + 1.0)):
+                    plot.addItem(pg.LinearRegionItem(band, movable=False, brush=pg.mkBrush(196, 60, 60, 40),
+                                                     pen=pg.mkPen(None)))
+            curve = pg.PlotCurveItem(x=edges, y=np.zeros(BINS), stepMode="center", fillLevel=0.0,
+                                     pen=pg.mkPen(plot_colours()["axis"], width=1.0),
+                                     brush=self._bar_brush(name, lo, hi))
             plot.addItem(curve)
             plot.setXRange(lo, hi, padding=0.02)
             plot.setYRange(0.0, 0.05, padding=0.0)
+            self._share_ticks(plot, 0.05)
             plot.setLabel("bottom", f"a = {name}(z), {snapshot.sizes[k]} unit{'s' if snapshot.sizes[k] != 1 else ''}")
             plot.setLabel("left", "share")
             self.plots.append(plot)
             self.curves.append(curve)
-            self.edges.append(np.linspace(lo, hi, BINS + 1))
+            self.edges.append(edges)
             self.y_tops.append(0.05)
             self.titles.append(layer_title(k, n_layers))
+        self.canvas.setMinimumHeight(PLOT_HEIGHT * len(self.plots))
         self.canvas.setToolTip(
             f"Each histogram: the share of all of a layer's activations a = f(z) over {self.source} "
             f"falling in each bar. A ReLU unit is dead when a ≤ 0 at every one of these inputs: it "
             f"passes no gradient back and stops learning. A sigmoid or tanh unit is saturated when a is "
             f"within {SATURATION_MARGIN:.0%} of its range from a rail (shaded red) for at least "
             f"{SATURATED_SHARE:.0%} of the inputs: there its slope f'(z) is under a tenth of its peak, "
-            f"so little gradient gets through. NaN values are not counted.")
+            f"so little gradient gets through. The title's share of values in the red bands is the sum "
+            f"of the shaded bars. Bars are coloured by their value as the neuron maps are. NaN values "
+            f"are not counted.")

@@ -67,6 +67,7 @@ class DataPoints(QObject):
             item.setZValue(10)
             plot.addItem(item)
         self.positions = {"train": (np.zeros(0), np.zeros(0)), "test": (np.zeros(0), np.zeros(0))}
+        self.picking = True  # off while points are drawn: a click then adds one
         plot.scene().sigMouseClicked.connect(self._on_click)
 
     def set_points(self, train, test, n_inputs, value_map=None, levels=(-1.0, 1.0)):
@@ -79,14 +80,19 @@ class DataPoints(QObject):
                 self.positions[name] = point_positions(dataset, n_inputs)
                 colours = point_colours(dataset, value_map, levels)
             x, y = self.positions[name]
+            # the legend draws an item's default brush and pen: the points' own colour when they
+            # share one, else a neutral grey
+            common = colours[0] if colours and all(c == colours[0] for c in colours) else pg.mkColor("#808080")
             if name == "train":
+                self.train.setBrush(common, update=False)
                 self.train.setData(x=x, y=y, brush=colours)
             else:
+                self.test.setPen(pg.mkPen(common, width=2.0), update=False)
                 self.test_halo.setData(x=x, y=y)
                 self.test.setData(x=x, y=y, pen=[pg.mkPen(c, width=2.0) for c in colours])
 
-    def pick(self, x, y):
-        """``(name, row)`` of the point nearest the view position (x, y) within the radius, or None."""
+    def pick(self, x, y, radius=CLICK_RADIUS):
+        """``(name, row)`` of the point nearest the view position (x, y) within ``radius`` pixels, or None."""
         sx, sy = self.plot.getViewBox().viewPixelSize()
         if not (sx > 0 and sy > 0):
             return None
@@ -96,12 +102,12 @@ class DataPoints(QObject):
                 continue
             d2 = ((px - x) / sx) ** 2 + ((py - y) / sy) ** 2
             i = int(np.argmin(d2))
-            if d2[i] <= CLICK_RADIUS ** 2 and (best is None or d2[i] < best[0]):
+            if d2[i] <= radius ** 2 and (best is None or d2[i] < best[0]):
                 best = (d2[i], name, i)
         return None if best is None else best[1:]
 
     def _on_click(self, event):
-        if event.button() != Qt.LeftButton or not self.train.isVisible():
+        if event.button() != Qt.LeftButton or not self.picking or not self.train.isVisible():
             return
         vb = self.plot.getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):

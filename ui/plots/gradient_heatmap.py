@@ -1,19 +1,17 @@
 """Gradient flow over time: each layer's gradient norm, one column per snapshot.
 
 Rows are the layers after the inputs (first hidden at the bottom, output at the
-top), columns are snapshots in order, coloured by log10 of the norm on fixed
-levels. In a deep sigmoid network the bottom rows stay dark: the gradient
+top), columns are snapshots laid out along an axis of training steps, coloured
+by log10 of the norm on fixed levels. In a deep sigmoid network the bottom rows stay dark: the gradient
 vanishes on its way back.
 """
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.names import layer_title
 
-from .view_support import NAN_BACKGROUND, label_colour_bar, message_label, sequential_map, style_plot
-from ..theme import plot_colours
+from .view_support import PlainAxis, label_colour_bar, map_plot, sequential_map
 
 CAPACITY = 400
 """Most columns kept; when full, the older half is thinned to every other column's worth."""
@@ -21,33 +19,37 @@ LEVELS = (-6.0, 0.0)
 """log10 of the norm: 1e-6 (or 0) is the darkest colour, 1 or more the brightest."""
 
 
-class StepAxis(pg.AxisItem):
-    """Labels positions along the map (0 to 1, the columns spread evenly) with the
-    training step of the column there."""
+WIDTH = 400
+"""Columns of the drawn image: the snapshots are laid out on a regular axis of steps."""
 
-    def __init__(self, **kwargs):
-        super().__init__("bottom", **kwargs)
-        # the steps themselves, not the view: a reference back to the widget would
-        # make a cycle whose collection order can crash Qt
-        self.steps = np.zeros(0, dtype=np.int64)
 
-    def tickValues(self, minVal, maxVal, size):
-        # a few columns spread over those drawn, labelled with their steps
-        # (columns are not evenly spaced in steps, so numeric ticks would mislead)
-        n = len(self.steps)
-        if n == 0:
-            return []
-        count = min(n, max(2, int(size // 90)))
-        columns = np.unique(np.linspace(0, n - 1, count).round())
-        return [(1.0 / n, list((columns + 0.5) / n))]
+def step_columns(steps, x0, x1, width=WIDTH):
+    """Which snapshot column each of ``width`` equal slices of the steps from x0 to x1 shows.
 
-    def tickStrings(self, values, scale, spacing):
-        steps = self.steps
-        out = []
-        for v in values:
-            i = int(np.floor(v * len(steps)))
-            out.append(f"{int(steps[i]):,}" if 0 <= i < len(steps) else "")
-        return out
+    A snapshot's column holds from the step after the one before it up to its own
+    step (the gradient of its last mini-batch stands for the stretch since), so
+    the image can be laid on an ordinary axis of training steps.
+
+    Parameters
+    ----------
+    steps : ndarray of shape (n,)
+        Rising step of each column.
+
+    Returns
+    -------
+    ndarray of int, shape (width,)
+    """
+    centres = x0 + (np.arange(width) + 0.5) * ((x1 - x0) / width)
+    return np.minimum(np.searchsorted(steps, centres, side="left"), len(steps) - 1)
+
+
+def step_span(steps):
+    """(first, last) training step the map covers: from one snapshot's spacing before the
+    first column (not below 0) to the last column's step."""
+    last = float(steps[-1])
+    first = float(steps[0]) - (float(steps[1] - steps[0]) if len(steps) > 1 else 1.0)
+    first = max(first, 0.0)
+    return first, max(last, first + 1.0)
 
 
 def log_norms(norms):
@@ -68,33 +70,16 @@ class GradientHeatmap(QWidget):
         self.n = 0
         self._sizes = None
         self._stale = False
-        self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground(plot_colours()["background"])
-        self.step_axis = StepAxis()
-        self.plot = self.canvas.addPlot(axisItems={"bottom": self.step_axis})
-        style_plot(self.plot, x_label="training step")
-        self.plot.setMouseEnabled(x=False, y=False)
-        # grey under the columns drawn so far (and only there) shows a norm that is not a number
-        self.nan_patch = QGraphicsRectItem()
-        self.nan_patch.setPen(pg.mkPen(None))
-        self.nan_patch.setBrush(pg.mkBrush(NAN_BACKGROUND))
-        self.nan_patch.setZValue(-20)
-        self.plot.addItem(self.nan_patch)
-        self.image = pg.ImageItem()  # column-major: image[column, layer]
-        self.image.setColorMap(sequential_map())
-        self.plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=LEVELS, colorMap=sequential_map(), interactive=False,
-                                          width=14)
+        self._x_range = None
+        parts = map_plot("The gradient of every layer appears here, step by step, once training starts.",
+                         sequential_map(), LEVELS, bottom_axis=PlainAxis("bottom"), row_major=False)
+        self.canvas, self.plot, self.nan_patch = parts.canvas, parts.plot, parts.nan_patch
+        self.image, self.colour_bar, self.message, self.pages = parts.image, parts.colour_bar, parts.message, parts.pages
+        self.plot.setLabel("bottom", "training step")
         label_colour_bar(self.colour_bar, "log10 ‖∂L/∂θ‖ per layer")
-        self.canvas.addItem(self.colour_bar)
         self.caption = QLabel("How strongly each layer's weights are pushed at each step. Dark rows "
                               "near the inputs in a deep network: the gradient vanishes on its way back.")
         self.caption.setWordWrap(True)
-        self.message = message_label("The gradient of every layer appears here, step by step, once "
-                                     "training starts.")
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.message)
-        self.pages.addWidget(self.canvas)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
@@ -103,7 +88,8 @@ class GradientHeatmap(QWidget):
             "Colour: log10 of each layer's gradient norm ‖∂L/∂θ‖ = sqrt(Σ (∂L/∂w)² + Σ (∂L/∂b)²) over "
             "the weights into the layer and its biases, from the last mini-batch. Each step of the "
             "colour bar is a factor of 10; a zero gradient is the darkest colour; grey: not a number. "
-            "Columns are snapshots in order (older ones are thinned when the map fills up).")
+            "Each snapshot's column runs from the snapshot before it to its own training step "
+            "(older ones are thinned when the map fills up).")
         self.pages.setCurrentWidget(self.message)
 
     # ---------------------------------------------------------------- public
@@ -118,12 +104,13 @@ class GradientHeatmap(QWidget):
     def clear(self):
         """Forget every column (training was reset)."""
         self.n = 0
+        self._x_range = None
         self._stale = False
         self.pages.setCurrentWidget(self.message)
 
     def set_datasets(self, train, test):
-        """New data means a new run: start again."""
-        self.clear()
+        """Nothing to do: new data that restarts training starts again at step 0, which
+        ``show_snapshot`` sees; points drawn during a run keep its history."""
 
     def show_snapshot(self, snapshot):
         """Add the snapshot's norms as a column (replacing the last if it is the same step)."""
@@ -157,13 +144,19 @@ class GradientHeatmap(QWidget):
         self._stale = False
         if self.n == 0:
             return
-        self.image.setImage(self._values[:self.n], autoLevels=False, levels=LEVELS)
-        # the columns so far fill the width (0 to 1): the map stretches as it grows, its colours
-        # stay; scaling the image is cheaper than moving the view's range every frame
-        self.image.setRect(0.0, 0.0, 1.0, self._values.shape[1])
-        self.step_axis.steps = self._steps[:self.n]
-        self.step_axis.picture = None  # new labels for the same positions
-        self.step_axis.update()
+        steps = self._steps[:self.n]
+        x0, x1 = step_span(steps)
+        columns = step_columns(steps, x0, x1)
+        self.image.setImage(np.ascontiguousarray(self._values[columns]), autoLevels=False, levels=LEVELS)
+        rows = self._values.shape[1]
+        self.image.setRect(x0, 0.0, x1 - x0, rows)
+        self.nan_patch.setRect(x0, 0.0, x1 - x0, rows)
+        # the axis moves in jumps (to 1.5 times the last step), not every frame: redrawing
+        # the ticks costs more than the image
+        r = self._x_range
+        if r is None or x1 > r[1] or x0 < r[0] or x1 < r[0] + (r[1] - r[0]) / 4:
+            self._x_range = (x0, x0 + max((x1 - x0) * 1.5, 10.0))
+            self.plot.setXRange(*self._x_range, padding=0.0)
         self.pages.setCurrentWidget(self.canvas)
 
     # ------------------------------------------------------------- internals
@@ -172,8 +165,8 @@ class GradientHeatmap(QWidget):
         rows = len(sizes) - 1
         self._values = np.zeros((CAPACITY, rows), dtype=np.float32)
         self.clear()
-        self.nan_patch.setRect(0.0, 0.0, 1.0, rows)
-        self.plot.setRange(xRange=(0, 1), yRange=(0, rows), padding=0.0)
+        self._x_range = None
+        self.plot.setYRange(0, rows, padding=0.0)
         n_layers = len(sizes)
         ticks = [(k - 0.5, f"{layer_title(k, n_layers)} ({sizes[k]})") for k in range(1, n_layers)]
         left = self.plot.getAxis("left")

@@ -1,13 +1,12 @@
 """One neuron's activation over the input plane (a curve for one input), large."""
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsRectItem, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from simulator.names import neuron_name
 
-from ..theme import plot_colours
-from .view_support import (ACTIVATION_RANGE, CLASS_COLOURS, NAN_BACKGROUND, activation_levels, as_image,
-                           diverging_map, grid_shape, label_colour_bar, message_label, style_plot)
+from .view_support import (ACTIVATION_RANGE, CLASS_COLOURS, activation_levels, activation_map, as_image,
+                           grid_shape, label_colour_bar, map_plot)
 
 CHOOSE = "Select a neuron on the canvas to see its activation over the input plane here."
 
@@ -23,32 +22,15 @@ class NeuronMap(QWidget):
         self._key = None
         self._levels = (-1.0, 1.0)
         self._pending_rect = False
-        self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground(plot_colours()["background"])
-        self.plot = self.canvas.addPlot()
-        style_plot(self.plot)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.nan_patch = QGraphicsRectItem()
-        self.nan_patch.setPen(pg.mkPen(None))
-        self.nan_patch.setBrush(pg.mkBrush(NAN_BACKGROUND))
-        self.nan_patch.setZValue(-20)
-        self.plot.addItem(self.nan_patch)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(diverging_map())
-        self.plot.addItem(self.image)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(CLASS_COLOURS[0], width=2.5))
+        parts = map_plot(CHOOSE, activation_map(), self._levels)
+        self.canvas, self.plot, self.nan_patch = parts.canvas, parts.plot, parts.nan_patch
+        self.image, self.colour_bar, self.message, self.pages = parts.image, parts.colour_bar, parts.message, parts.pages
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(CLASS_COLOURS[1], width=2.5))
         self.plot.addItem(self.curve)
         # the training inputs, small and neutral, so the learner can see where the data lies
         self.data = pg.ScatterPlotItem(size=4, brush=pg.mkBrush(40, 40, 40, 150), pen=None)
         self.data.setZValue(10)
         self.plot.addItem(self.data)
-        self.colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_map(),
-                                          interactive=False, width=14)
-        self.canvas.addItem(self.colour_bar)
-        self.message = message_label(CHOOSE)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.message)
-        self.pages.addWidget(self.canvas)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -143,8 +125,9 @@ class NeuronMap(QWidget):
             self.data.setData(*(train.X.T[:2] if train is not None else ([], [])))
             self.canvas.setToolTip(
                 f"Colour: the activation a = {name}(z) of {who} at each point (x1, x2) of the input "
-                "plane, where z = Σ w·a(previous layers) + b. The line where the colour passes the "
-                "middle of the scale is where this neuron switches. Dots: the training inputs. "
+                "plane, where z = Σ w·a(previous layers) + b: blue at the top of its range, orange at the "
+                "bottom, as on the canvas. The line where the colour passes the middle of the scale is "
+                "where this neuron switches. Dots: the training inputs. "
                 "Grey: not a number.")
         else:
             self.plot.setAspectLocked(False)

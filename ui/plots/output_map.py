@@ -9,15 +9,15 @@ number of inputs has no plane to draw on, and the view says so.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGraphicsRectItem, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from simulator.names import neuron_name
 
-from ..theme import plot_colours
 from .data_points import DataPoints
-from .view_support import (DECISION_THRESHOLD, MAP_STRENGTH, NAN_BACKGROUND, NEUTRAL, GridShape, as_image,
-                           class_colour, diverging_map, grid_shape, label_colour_bar, message_label, nice_bound,
-                           style_plot)
+from .point_drawing import DrawControls, PointDrawing
+from .view_support import (DECISION_THRESHOLD, MAP_STRENGTH, NEUTRAL, GridShape, activation_map, as_image,
+                           class_colour, grid_shape, label_colour_bar, map_plot, nice_bound, place_legend,
+                           translucent_legend)
 
 NO_SNAPSHOT = "The network's output appears here once it has been trained for a step."
 REGRESSION_BANDS = 5
@@ -73,9 +73,13 @@ class OutputMap(QWidget):
     -------
     sample_clicked(str, int)
         ``("train" or "test", row)`` when a data point is clicked.
+    point_added(tuple, object), point_removed(str, int)
+        A point drawn or taken away with "Draw points" on (see point_drawing.py).
     """
 
     sample_clicked = Signal(str, int)
+    point_added = Signal(tuple, object)
+    point_removed = Signal(str, int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,6 +90,7 @@ class OutputMap(QWidget):
         self._levels = (0.0, 1.0)
         self._target_bound = None
         self._pending_rect = None
+        self._legend_pending = False
         self.discretise = QCheckBox("Discretise")
         self.discretise.setToolTip("Show only the decision: which class (or which band of values) "
                                    "the network gives each point, without the shades in between.")
@@ -96,38 +101,27 @@ class OutputMap(QWidget):
         top.addWidget(self.caption, 1)
         top.addWidget(self.discretise)
 
-        self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground(plot_colours()["background"])
-        self.plot = self.canvas.addPlot()
-        style_plot(self.plot)
-        self.plot.setMouseEnabled(x=False, y=False)
-        # grey under the map (and only there) shows where the output is not a number
-        self.nan_patch = QGraphicsRectItem()
-        self.nan_patch.setPen(pg.mkPen(None))
-        self.nan_patch.setBrush(pg.mkBrush(NAN_BACKGROUND))
-        self.nan_patch.setZValue(-20)
-        self.plot.addItem(self.nan_patch)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.colour_map = diverging_map()
-        self.image.setColorMap(self.colour_map)
-        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.colour_map,
-                                          interactive=False, width=14)
-        self.canvas.addItem(self.colour_bar)
+        parts = map_plot(NO_SNAPSHOT, activation_map(MAP_STRENGTH), (0.0, 1.0))
+        self.canvas, self.plot, self.nan_patch = parts.canvas, parts.plot, parts.nan_patch
+        self.image, self.colour_bar, self.message, self.pages = parts.image, parts.colour_bar, parts.message, parts.pages
+        self.colour_map = self.image.getColorMap()
+        # several classes: one RGBA image of their colours, apart from the value map and its levels
+        self.regions = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.regions)
         self.curves = []
-        self.legend = pg.LegendItem(offset=(-6, 6), labelTextColor="#333333",
-                                    brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#999999"))
-        self.legend.setParentItem(self.plot.getViewBox())
+        self.legend = translucent_legend(self.plot)
         self.points = DataPoints(self.plot)
         self.points.sample_clicked.connect(self.sample_clicked)
+        self.plot.getViewBox().sigResized.connect(self._place_legend)
+        self.draw_controls = DrawControls()
+        self.drawing = PointDrawing(self.points, self.draw_controls)
+        self.drawing.point_added.connect(self.point_added)
+        self.drawing.point_removed.connect(self.point_removed)
 
-        self.message = message_label(NO_SNAPSHOT)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.message)
-        self.pages.addWidget(self.canvas)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.draw_controls)
         layout.addWidget(self.pages, 1)
         self._say(NO_SNAPSHOT)
 
@@ -135,6 +129,7 @@ class OutputMap(QWidget):
     def set_datasets(self, train, test):
         """Use new data (Dataset objects, either may be None); redraws the points."""
         self.train, self.test = train, test
+        self.draw_controls.set_dataset(train if train is not None else test)
         targets = [d.y[:, 0] for d in (train, test) if d is not None and d.task == "regression"]
         self._target_bound = (nice_bound(max(float(np.abs(t).max()) for t in targets if len(t)), floor=0.1)
                               if any(len(t) for t in targets) else None)
@@ -184,12 +179,15 @@ class OutputMap(QWidget):
             self._draw_map(out[:, 0], shape.n, task)
         elif mode == "regions":
             rgba = region_colours(out, self.discretise.isChecked())
-            self.image.setImage(rgba.reshape(shape.n, shape.n, 4), autoLevels=False)
+            self.regions.setImage(rgba.reshape(shape.n, shape.n, 4), autoLevels=False)
         if self._pending_rect is not None and mode != "curve":
-            self.image.setRect(self._pending_rect)
+            (self.image if mode == "map" else self.regions).setRect(self._pending_rect)
             self._pending_rect = None
         if mode == "curve":
             self._draw_curves(snap.grid[:, 0], out, task)
+            if self._legend_pending:  # now that the curves are drawn, keep the legend off them
+                self._legend_pending = False
+                self._place_legend()
         self.pages.setCurrentWidget(self.canvas)
 
     def _draw_map(self, values, n, task):
@@ -225,7 +223,8 @@ class OutputMap(QWidget):
             self.plot.removeItem(curve)
         self.curves = []
         self.legend.clear()
-        self.image.setVisible(mode != "curve")
+        self.image.setVisible(mode == "map")
+        self.regions.setVisible(mode == "regions")
         self.nan_patch.setVisible(mode != "curve")
         self.colour_bar.setVisible(mode == "map")
         self.legend.setVisible(mode != "map")
@@ -237,6 +236,16 @@ class OutputMap(QWidget):
         value_map = self.colour_map if mode == "map" and task == "regression" else None
         self.points.set_points(self.train, self.test, shape.n_inputs, value_map, self._levels)
         self._set_tooltip(mode, task, n_out)
+        self._place_legend()
+        self._legend_pending = mode == "curve"
+
+    def _place_legend(self, *_):
+        """Move the legend to the corner where it hides the fewest points (it can also be dragged)."""
+        if self.mode is None and not self.curves and not self.legend.items:
+            return
+        shown = [self.points.positions["train"], self.points.positions["test"]]
+        shown += [curve.getData() for curve in self.curves if curve.getData()[0] is not None]
+        place_legend(self.legend, self.plot, shown)
 
     def _names(self, snap, task):
         """Class names (at least two) for classification, else the output neurons' names."""
@@ -260,8 +269,8 @@ class OutputMap(QWidget):
             if task == "classification":
                 self._levels = (0.0, 1.0)
                 label = f"ŷ: above {DECISION_THRESHOLD:g} means {names[1]}"
-                self.caption.setText(f"Network output ŷ over the input plane: {names[1]} (orange) "
-                                     f"against {names[0]} (blue). Dots: training data, rings: test data.")
+                self.caption.setText(f"Network output ŷ over the input plane: {names[1]} (blue) "
+                                     f"against {names[0]} (orange). Dots: training data, rings: test data.")
             else:
                 out = np.abs(snap.grid_activations[-1][:, 0])
                 finite = out[np.isfinite(out)]
@@ -301,7 +310,7 @@ class OutputMap(QWidget):
             self.caption.setText("The network's output along the input; the dots sit at their class "
                                  "(rings: test data).")
         else:
-            self.plot.setLabel("left", "y (target) and ŷ (network)")
+            self.plot.setLabel("left", "y and ŷ")  # the legend says which is which
             ys = [d.y[:, 0] for d in (self.train, self.test) if d is not None and d.n_samples]
             lo, hi = (min(y.min() for y in ys), max(y.max() for y in ys)) if ys else (-1.0, 1.0)
             pad = 0.15 * (hi - lo or 1.0)
@@ -313,12 +322,12 @@ class OutputMap(QWidget):
 
     def _set_tooltip(self, mode, task, n_out):
         if mode == "map" and task == "classification":
-            tip = ("Colour: ŷ(x1, x2) = the network's output at each point of the plane, from 0 (blue) "
-                   f"to 1 (orange). The network says class 1 where ŷ > {DECISION_THRESHOLD:g}: the pale "
-                   "band between blue and orange is its decision boundary.")
+            tip = ("Colour: ŷ(x1, x2) = the network's output at each point of the plane, from 0 (orange) "
+                   f"to 1 (blue), the canvas's colours. The network says class 1 where ŷ > "
+                   f"{DECISION_THRESHOLD:g}: the pale band between orange and blue is its decision boundary.")
         elif mode == "map":
             tip = ("Colour: ŷ(x1, x2) = the network's output at each point of the plane, on a scale "
-                   "centred on 0 (white). Each dot is coloured by its target y on the same scale, so a "
+                   "centred on 0 (white), blue above and orange below. Each dot is coloured by its target y on the same scale, so a "
                    "dot that matches its background is fitted well.")
         elif mode == "regions":
             tip = ("Colour: the class argmax_k ŷ_k(x1, x2) the network picks at each point. Shade: how "

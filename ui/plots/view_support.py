@@ -9,13 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QStackedWidget
 
+from ..network_view.items import NEGATIVE, POSITIVE
+from ..network_view.maps import MAP_RGB
 from ..theme import plot_colours
 
-# Class 0 and class 1 use the app's blue and orange (see ui/activation_plot.py);
-# further classes follow a palette a colour-blind reader can still tell apart.
-CLASS_COLOURS = ("#2f6fb0", "#e07b00", "#3a9d3a", "#c43c3c", "#8a5cc2",
+# Class 0 and class 1 are the canvas's orange (low, negative) and blue (high,
+# positive): a single output above the threshold means class 1, and a high
+# activation is blue everywhere. Further classes follow a palette a colour-blind
+# reader can still tell apart.
+CLASS_COLOURS = (NEGATIVE.name(), POSITIVE.name(), "#3a9d3a", "#c43c3c", "#8a5cc2",
                  "#8c564b", "#d36fb8", "#6f6f6f", "#a8a82a", "#2bb3c0")
 NEUTRAL = "#f7f7f7"
 NAN_BACKGROUND = "#c8c8c8"
@@ -44,9 +48,14 @@ def paler(colour, strength=MAP_STRENGTH):
     return tuple(int(round(v)) for v in w + (c - w) * strength)
 
 
-def diverging_map():
-    """Blue (low) through near-white (middle) to orange (high): the two class colours, paler."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [paler(CLASS_COLOURS[0]), NEUTRAL, paler(CLASS_COLOURS[1])])
+def activation_map(strength=1.0):
+    """The canvas's colour map for activations and outputs (ui/network_view/maps.py, ``MAP_RGB``):
+    orange at the low end of the range, white in the middle, blue at the high end.
+
+    ``strength`` below 1 mixes it with white, so data points drawn over it stay visible.
+    """
+    rgb = 255.0 + (MAP_RGB.astype(float) - 255.0) * strength
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(rgb)), np.rint(rgb).astype(np.uint8))
 
 
 def sequential_map():
@@ -125,6 +134,138 @@ def label_colour_bar(bar, text):
     axis.setTextPen(pg.mkPen(plot_colours()["text"]))
     axis.setPen(pg.mkPen(plot_colours()["axis"]))
     axis.setLabel(text, color=plot_colours()["text"])
+
+
+class PlainAxis(pg.AxisItem):
+    """An axis that writes plain numbers: no SI prefix ("(x0.001)"), and whole numbers such
+    as training steps in full with thousands separators (1,000,000, not 1e+06)."""
+
+    def __init__(self, orientation="bottom", **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):
+        if self.logMode or spacing * scale < 1 or not all(float(v * scale).is_integer() for v in values):
+            return super().tickStrings(values, scale, spacing)
+        return [f"{v * scale:,.0f}" for v in values]
+
+
+@dataclass
+class MapPlot:
+    """The parts of a map view: a plot holding an image over a grey "not a number"
+    patch, a colour bar beside it, and a message page shown instead while there is
+    nothing to draw. Built by :func:`map_plot`."""
+
+    canvas: pg.GraphicsLayoutWidget
+    plot: pg.PlotItem
+    nan_patch: QGraphicsRectItem
+    image: pg.ImageItem
+    colour_bar: pg.ColorBarItem
+    message: QLabel
+    pages: QStackedWidget
+
+
+def map_plot(message, colour_map, levels, bottom_axis=None, row_major=True):
+    """The plot a heat-map view is drawn in, styled for the theme, with fixed axes.
+
+    Parameters
+    ----------
+    message : str
+        What the message page says until there is something to draw.
+    colour_map : pg.ColorMap
+        Of the image and the colour bar.
+    levels : (float, float)
+        The colour bar's first levels.
+    bottom_axis : pg.AxisItem, optional
+        Replaces the plot's bottom axis.
+    row_major : bool
+        The image's axis order: ``image[row, column]`` (True) or ``image[column, row]``.
+    """
+    canvas = pg.GraphicsLayoutWidget()
+    canvas.setBackground(plot_colours()["background"])
+    plot = canvas.addPlot(axisItems={"bottom": bottom_axis} if bottom_axis is not None else None)
+    style_plot(plot)
+    plot.setMouseEnabled(x=False, y=False)
+    # grey under the image (and only there) shows where a value is not a number
+    nan_patch = QGraphicsRectItem()
+    nan_patch.setPen(pg.mkPen(None))
+    nan_patch.setBrush(pg.mkBrush(NAN_BACKGROUND))
+    nan_patch.setZValue(-20)
+    plot.addItem(nan_patch)
+    image = pg.ImageItem(axisOrder="row-major" if row_major else "col-major")
+    image.setColorMap(colour_map)
+    plot.addItem(image)
+    colour_bar = pg.ColorBarItem(values=levels, colorMap=colour_map, interactive=False, width=14)
+    canvas.addItem(colour_bar)
+    label = message_label(message)
+    pages = QStackedWidget()
+    pages.addWidget(label)
+    pages.addWidget(canvas)
+    return MapPlot(canvas, plot, nan_patch, image, colour_bar, label, pages)
+
+
+def legend_corner(points, view_rect, size):
+    """The corner of the view where a legend of ``size`` covers the fewest points.
+
+    Parameters
+    ----------
+    points : list of (ndarray, ndarray)
+        x and y of everything the legend should not hide (data, curves).
+    view_rect : (x0, x1, y0, y1)
+        The visible range.
+    size : (float, float)
+        The legend's width and height as fractions of the view's.
+
+    Returns
+    -------
+    str
+        One of "top right", "top left", "bottom right", "bottom left", the
+        first of those in this order among the ones covering fewest points.
+    """
+    x0, x1, y0, y1 = view_rect
+    w, h = max(x1 - x0, 1e-12), max(y1 - y0, 1e-12)
+    # a margin around the legend: a point just beside it is hidden by its own symbol
+    fw, fh = min(size[0] + 0.04, 1.0), min(size[1] + 0.06, 1.0)
+    xs = np.concatenate([np.asarray(x, float).ravel() for x, _ in points]) if points else np.zeros(0)
+    ys = np.concatenate([np.asarray(y, float).ravel() for _, y in points]) if points else np.zeros(0)
+    u, v = (xs - x0) / w, (ys - y0) / h
+    best, fewest = "top right", None
+    for corner in ("top right", "top left", "bottom right", "bottom left"):
+        in_x = u >= 1.0 - fw if corner.endswith("right") else u <= fw
+        in_y = v >= 1.0 - fh if corner.startswith("top") else v <= fh
+        covered = int(np.count_nonzero(in_x & in_y & (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)))
+        if fewest is None or covered < fewest:
+            best, fewest = corner, covered
+    return best
+
+
+LEGEND_ANCHORS = {"top right": ((1, 0), (1, 0), (-8, 8)), "top left": ((0, 0), (0, 0), (8, 8)),
+                  "bottom right": ((1, 1), (1, 1), (-8, -8)), "bottom left": ((0, 1), (0, 1), (8, -8))}
+
+
+def translucent_legend(plot):
+    """A legend inside ``plot``'s view: translucent, so what it covers still shows
+    through, and movable with the mouse (drag it aside)."""
+    legend = pg.LegendItem(offset=(-8, 8), labelTextColor=plot_colours()["text"],
+                           brush=pg.mkBrush(*pg.mkColor(plot_colours()["background"]).getRgb()[:3], 170),
+                           pen=pg.mkPen(plot_colours()["axis"]))
+    legend.setParentItem(plot.getViewBox())
+    legend.setToolTip("Drag the legend to move it")
+    return legend
+
+
+def place_legend(legend, plot, points):
+    """Put ``legend`` in the corner of ``plot`` where it hides fewest of ``points`` (see legend_corner)."""
+    vb = plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    box = vb.boundingRect()
+    if box.width() <= 0 or box.height() <= 0:
+        return None
+    legend.updateSize()
+    size = (legend.width() / box.width(), legend.height() / box.height())
+    corner = legend_corner(points, (x0, x1, y0, y1), size)
+    legend.anchor(*LEGEND_ANCHORS[corner])
+    return corner
 
 
 def message_label(text=""):

@@ -1,20 +1,24 @@
 """The training views in one widget: output, activations, gradient flow, digits for 8x8 images,
-and the lesson views (hidden space, derivative, chain rule)."""
+and the lesson views (hidden space, derivative, chain rule, contributions, loss shapes, capacity)."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ..commands.width import set_hidden_width
 from .activation_view import ActivationView
+from .capacity_view import CapacityView
 from .chain_rule_view import ChainRuleView
+from .contributions_view import ContributionsView
 from .derivative_view import DerivativeView
 from .digits_view import DigitsView, is_image_input
 from .gradient_heatmap import GradientHeatmap
 from .hidden_space_view import HiddenSpaceView
+from .loss_shapes_view import LossShapesView
 from .output_map import OutputMap
 
 
 class TrainingViews(QWidget):
-    """Tabs holding the output view, the activations, the gradient flow and, for 8x8 images, the digits.
+    """Tabs holding every training view; the Digits tab shows only for 8x8 images.
 
     The main window adds this one widget, calls ``show_snapshot`` with the
     newest snapshot on its redraw timer, ``set_datasets`` when the data
@@ -27,61 +31,80 @@ class TrainingViews(QWidget):
     """
 
     sample_clicked = Signal(str, int)
+    point_added = Signal(tuple, object)  # drawn on the output view (see point_drawing.py)
+    point_removed = Signal(str, int)
 
-    def __init__(self, parent=None):
+    def __init__(self, document=None, parent=None):
         super().__init__(parent)
         self.output = OutputMap()
         self.activations = ActivationView()
         self.gradients = GradientHeatmap()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.output, "Output")
-        self.tabs.addTab(self.activations, "Activations")
-        self.tabs.addTab(self.gradients, "Gradient flow")
         self.digits = DigitsView()  # its tab shows only for 8x8 images (set_datasets)
-        self.tabs.addTab(self.digits, "Digits")
-        self.tabs.setTabToolTip(0, "The network's output over the input space, with the data.")
-        self.tabs.setTabToolTip(1, "Each layer's activations, and the selected neuron's activation map.")
-        self.tabs.setTabToolTip(2, "Each layer's gradient norm over training, on a log scale.")
-        self.tabs.setTabToolTip(3, "Test images (8x8 pixels) with the network's answer under each; wrong ones in red.")
-        self.tabs.setTabVisible(3, False)
         # the lesson views: a lesson opens on one of them by name (project_schema.LESSON_VIEWS)
         self.hidden_space, self.derivative, self.chain_rule = HiddenSpaceView(), DerivativeView(), ChainRuleView()
         self.lesson_views = (self.hidden_space, self.derivative, self.chain_rule)
-        for view, title, tip in ((self.hidden_space, "Hidden space", "The data as a hidden layer sees it, with "
-                                  "the input grid bent into that space and the output's decision line."),
-                                 (self.derivative, "Derivative", "The loss along one weight, with the "
-                                  "tangent whose slope backpropagation computes."),
-                                 (self.chain_rule, "Chain rule", "dL/dw of one edge for one example, "
-                                  "written out with its numbers.")):
+        self.contributions = ContributionsView()
+        self.loss_shapes = LossShapesView()
+        self.capacity = CapacityView()
+        self.tabs = QTabWidget()
+        for view, title, tip in (
+                (self.output, "Output", "The network's output over the input space, with the data."),
+                (self.activations, "Activations", "Each layer's activations, and the selected neuron's "
+                                                  "activation map."),
+                (self.gradients, "Gradient flow", "Each layer's gradient norm over training, on a log scale."),
+                (self.digits, "Digits", "Test images (8x8 pixels) with the network's answer under each; "
+                                        "wrong ones in red."),
+                (self.hidden_space, "Hidden space", "The data as a hidden layer sees it, with the input grid "
+                                                    "bent into that space and the output's decision line."),
+                (self.derivative, "Derivative", "The loss along one weight, with the tangent whose slope "
+                                                "backpropagation computes."),
+                (self.chain_rule, "Chain rule", "dL/dw of one edge for one example, written out with its "
+                                                "numbers."),
+                (self.contributions, "Contributions",
+                 "One input, one hidden layer: each hidden neuron's share of the output curve."),
+                (self.loss_shapes, "Loss shapes", "L1, L2 and Huber (and cross-entropy) and their gradients "
+                                                  "against the residual, with the data's residuals marked."),
+                (self.capacity, "Capacity",
+                 "The number of parameters beside the accuracy, for every network shape trained.")):
             self.tabs.setTabToolTip(self.tabs.addTab(view, title), tip)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.digits), False)
         self.view_names = {"output": self.output, "activations": self.activations, "gradient-flow": self.gradients,
                            "hidden-space": self.hidden_space, "derivative": self.derivative,
                            "chain-rule": self.chain_rule}  # the main window adds "loss"
         self.output.sample_clicked.connect(self.sample_clicked)
+        self.output.point_added.connect(self.point_added)
+        self.output.point_removed.connect(self.point_removed)
+        self.document = document
+        if document is not None:
+            self.contributions.width_chosen.connect(self._on_width_chosen)
+            document.settings_changed.connect(self._on_loss_changed)
+            self._on_loss_changed()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+    def _views(self):
+        return (self.output, self.activations, self.gradients, self.digits, *self.lesson_views,
+                self.contributions, self.loss_shapes, self.capacity)
+
+    def _on_width_chosen(self, layer, size):
+        set_hidden_width(self.document, layer, size)
+
+    def _on_loss_changed(self):
+        self.loss_shapes.set_training_loss(self.document.settings.loss)
+
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` (a simulator Snapshot, or None before any training) in every view."""
-        self.output.show_snapshot(snapshot)
-        self.activations.show_snapshot(snapshot)
-        self.gradients.show_snapshot(snapshot)
-        self.digits.show_snapshot(snapshot)
-        for view in self.lesson_views:
+        for view in self._views():
             view.show_snapshot(snapshot)
 
     def set_datasets(self, train, test):
         """The training and test Datasets (either may be None) changed; the gradient history restarts."""
-        self.output.set_datasets(train, test)
-        self.activations.set_datasets(train, test)
-        self.gradients.set_datasets(train, test)
-        self.digits.set_datasets(train, test)
+        for view in self._views():
+            view.set_datasets(train, test)
         images = next((d for d in (train, test) if d is not None), None)
         self.tabs.setTabVisible(self.tabs.indexOf(self.digits),
                                 images is not None and is_image_input(images.n_inputs))
-        for view in self.lesson_views:
-            view.set_datasets(train, test)
 
     def set_neuron(self, neuron):
         """Show ``(layer, index)`` large in the activations tab (None: no neuron)."""

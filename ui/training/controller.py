@@ -61,6 +61,7 @@ class TrainingController(QObject):
         self.latest = None           # the newest snapshot not yet drawn
         self.steps_per_second = None  # None: as fast as possible
         self.last_metrics = {}
+        self._restored_metrics = None  # evaluated by state_restored, for the next idle snapshot
         self._worker = None
         self._thread = None
         self._segment = None         # TrainState at the start of the run segment not yet on the undo stack
@@ -281,6 +282,8 @@ class TrainingController(QObject):
     def _apply_changes_while_running(self):
         changes, self._changes = self._changes, set()
         trainer = self.trainer
+        if "data" in changes and self._data_goes_on(trainer):
+            return
         if "data" in changes:
             self._worker.request_stop()
             self._stale = True  # the trainer holds the old data: dropped once the run has ended
@@ -297,6 +300,19 @@ class TrainingController(QObject):
         if "structure" in changes and trainer.optimizer.name != "sgd":
             self.message.emit("The network's shape changed: training goes on from the current weights; "
                               "the optimiser's memory (momentum, Adam's averages) starts afresh")
+
+    def _data_goes_on(self, trainer):
+        """A point drawn or taken away is trained on from the next step (other new data restarts)."""
+        stack = self.doc.undo_stack
+        if not getattr(stack.command(stack.index() - 1), "KEEPS_RUN", False):
+            return False
+        try:
+            datasets = self.doc.project.datasets()
+            trainer.set_datasets(*datasets)
+        except SimulatorError:
+            return False  # another task or shape: the run pauses, as for any other new data
+        self._update_datasets(datasets)
+        return True
 
     def _on_settings_changed(self):
         self._changes.add("settings")
@@ -348,6 +364,10 @@ class TrainingController(QObject):
             trainer.history.truncate(base)
             trainer.history.extend(rows)
             source = trainer.history
+            try:  # the status line shows the restored step's loss, not the one training left behind
+                self.last_metrics = self._restored_metrics = trainer.evaluate_now()
+            except SimulatorError:
+                self.last_metrics = {}
         else:
             self.history.truncate(base)
             self.history.extend(rows)
@@ -489,7 +509,9 @@ class TrainingController(QObject):
         trainer = self.trainer
         try:
             if trainer is not None:
-                snap = trainer.snapshot(self.grid, since=self._history_since())
+                # after an undo, redo or rewind the snapshot carries the metrics state_restored evaluated
+                metrics, self._restored_metrics = self._restored_metrics, None
+                snap = trainer.snapshot(self.grid, since=self._history_since(), metrics=metrics)
             else:
                 grid = None
                 try:

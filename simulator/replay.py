@@ -1,0 +1,30 @@
+"""The network a snapshot shows, rebuilt so it can be evaluated at any inputs.
+
+A Snapshot carries the weights, masks, biases and activations of the moment
+it was taken (as float32). Views that need the output at the data points
+(not only over the evaluation grid) rebuild that network here and run the
+one forward pass (backprop.forward) on it.
+"""
+
+import numpy as np
+
+from .backprop import forward
+from .network import Block, Network
+
+
+def network_from_snapshot(snapshot):
+    """A float64 Network with the snapshot's layers, edges, weights and biases."""
+    net = Network(list(snapshot.sizes), list(snapshot.activations), connect=False)
+    for key, weights in snapshot.weights.items():
+        mask = np.array(snapshot.masks[key], dtype=bool)
+        net.blocks[key] = Block(np.array(weights, dtype=float) * mask, mask)
+    for layer, bias in zip(net.layers[1:], snapshot.biases[1:]):
+        layer.bias = np.array(bias, dtype=float)
+    net._changed()
+    return net
+
+
+def snapshot_outputs(snapshot, X):
+    """The output layer's activations at inputs ``X``, shape (n, n_outputs), for the snapshot's network."""
+    _, a = forward(network_from_snapshot(snapshot), np.asarray(X, dtype=float), keep_z=False)
+    return a[-1]

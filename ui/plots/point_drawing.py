@@ -1,0 +1,120 @@
+"""Drawing data on the output view: the controls above the plot and what a click means.
+
+With "Draw points" on, a left click adds a training point where it lands (of
+the class chosen in the box, or with the value in the spin box; over one input
+for regression, the click's height is the target), and a right click takes away
+the nearest point. The view only says what was asked (``point_added``,
+``point_removed``); the document makes the edit, one undo step each, and
+during a run the network trains on the new data from the next step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
+
+REMOVE_RADIUS = 20.0
+"""How far (in pixels) from a point a right click may land and still take it away."""
+
+
+class DrawControls(QWidget):
+    """The "Draw points" switch and what a new point gets: a class, or a value."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.enabled = QCheckBox("Draw points")
+        self.enabled.setToolTip("Left click on the plot adds a training point, right click takes away the "
+                                "nearest point (Edit > Undo takes either back). While training runs, the "
+                                "network goes on learning from the changed data.")
+        self.classes = QComboBox()
+        self.classes.setToolTip("The class of the points a left click adds")
+        self.value = QDoubleSpinBox()
+        self.value.setRange(-1e6, 1e6)
+        self.value.setDecimals(3)
+        self.value.setSingleStep(0.1)
+        self.value.setToolTip("The target value of the points a left click adds")
+        self.hint = QLabel()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.classes)
+        layout.addWidget(self.value)
+        layout.addWidget(self.hint, 1)
+        self.enabled.toggled.connect(self._update)
+        self.task, self.n_inputs = None, 0
+        self._update()
+
+    def set_dataset(self, dataset):
+        """Offer what ``dataset`` (the training set, or None) can take."""
+        self.task = dataset.task if dataset is not None else None
+        self.n_inputs = dataset.n_inputs if dataset is not None else 0
+        if self.task == "classification":
+            names = list(dataset.target_names)
+            if [self.classes.itemText(i) for i in range(self.classes.count())] != names:
+                current = max(self.classes.currentIndex(), 0)
+                self.classes.clear()
+                self.classes.addItems(names)
+                self.classes.setCurrentIndex(min(current, len(names) - 1))
+        self.setVisible(self.task is not None and self.n_inputs in (1, 2))
+        self._update()
+
+    def target(self, click_y):
+        """The target of a point added by a click at height ``click_y``."""
+        if self.task == "classification":
+            return self.classes.currentIndex()
+        return click_y if self.n_inputs == 1 else self.value.value()
+
+    def _update(self):
+        on = self.enabled.isChecked()
+        self.classes.setVisible(self.task == "classification")
+        self.value.setVisible(self.task == "regression" and self.n_inputs == 2)
+        self.classes.setEnabled(on)
+        self.value.setEnabled(on)
+        where = " at the height you click" if self.task == "regression" and self.n_inputs == 1 else ""
+        self.hint.setText(f"left click adds a training point{where}, right click removes the nearest point"
+                          if on else "")
+
+
+class PointDrawing(QObject):
+    """Turns clicks on ``points``' plot into requests, while ``controls`` say draw.
+
+    Signals
+    -------
+    point_added(tuple, object)
+        Inputs of the new point and its target (class index or value).
+    point_removed(str, int)
+        ``("train" or "test", row)`` of the point to take away.
+    """
+
+    point_added = Signal(tuple, object)
+    point_removed = Signal(str, int)
+
+    def __init__(self, points, controls):
+        super().__init__()
+        self.points, self.controls = points, controls
+        controls.enabled.toggled.connect(self._on_toggled)
+        points.plot.scene().sigMouseClicked.connect(self._on_click)
+
+    @property
+    def active(self):
+        return self.controls.enabled.isChecked() and not self.controls.isHidden()
+
+    def _on_toggled(self, on):
+        self.points.picking = not on  # drawing: a left click adds, it does not trace
+
+    def _on_click(self, event):
+        if not self.active or not self.points.train.isVisible():
+            return
+        vb = self.points.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        pos = vb.mapSceneToView(event.scenePos())
+        if event.button() == Qt.LeftButton:
+            event.accept()
+            x = (pos.x(), pos.y()) if self.controls.n_inputs == 2 else (pos.x(),)
+            self.point_added.emit(x, self.controls.target(pos.y()))
+        elif event.button() == Qt.RightButton:
+            event.accept()
+            hit = self.points.pick(pos.x(), pos.y(), radius=REMOVE_RADIUS)
+            if hit is not None:
+                self.point_removed.emit(*hit)
