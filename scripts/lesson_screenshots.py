@@ -32,7 +32,6 @@ SHOTS = {
     #   or "digits"); select: ("edge", (src, dst)) or ("neuron", (layer, index)) on the canvas;
     #   inspector: the Inspector's plot tab to show (its title).
     "step-backprop": {"select": ("neuron", (1, 0)), "inspector": "Activation function"},
-    "sine": {"select": ("neuron", (1, 2)), "inspector": "Over the inputs"},
     "backprop-trace": {"select": ("edge", ((1, 0), (2, 0)))},
     "derivative": {"steps": 2, "select": ("edge", ((0, 0), (1, 0)))},  # on the slope, not yet at the bottom
     "digits": {"tab": "digits"},
@@ -83,6 +82,8 @@ def _select(window, what):
 
 def shoot(app, window, name, out, size):
     """Open, train and draw the lesson ``name`` into ``out``; a line saying what was done."""
+    from PySide6.QtWidgets import QScrollArea
+
     from simulator.lessons import lesson_title
 
     shot = SHOTS.get(name, {})
@@ -105,6 +106,10 @@ def shoot(app, window, name, out, size):
         for i in range(plots.count()):
             if plots.tabText(i) == shot["inspector"]:
                 plots.setCurrentIndex(i)
+        _wait(app, lambda: False, 0.1)
+        for area in window.inspector.findChildren(QScrollArea):  # scrolled down to the plot, as a person would
+            if area.isAncestorOf(plots):
+                area.ensureWidgetVisible(plots, 0, 0)
     tab = shot.get("tab", lesson.get("view"))
     views = window.training_views
     if tab == "digits":
