@@ -91,6 +91,7 @@ def shoot(app, window, name, out, size):
     window.resize(*size)  # back from a size the previous lesson's Inspector forced
     if not window.open_lesson(name):
         return f"{name}: could not be opened"
+    _wait(app, lambda: False, 0.1)  # the views draw the fresh lesson first, as before anyone's first click
     lesson = window.document.project.lesson or {}
     steps = shot.get("steps", lesson.get("steps", 0))
     training = window.training
