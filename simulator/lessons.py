@@ -11,7 +11,7 @@ A project made from a lesson records which one in its ``lesson`` field,
 with the fingerprint of the lesson's network (layer sizes, activations and
 which edges exist, not the weights, which training changes). Once the
 network differs, the lesson's text may no longer be true of it, and
-:func:`lesson_text` says so instead of showing it.
+:func:`lesson_text` says so above it.
 """
 
 import hashlib
@@ -135,13 +135,25 @@ def lesson_changed(project, network=None):
 
 
 def lesson_text(project, network=None):
-    """The Markdown for the Lesson dock: the project's description while it still describes
-    the network, otherwise a note that the network is based on a lesson and changed."""
+    """The Markdown for the Lesson dock: the project's description, headed by a note once the
+    network is based on a lesson but changed.
+
+    A lesson's "Try this" steps ask for changes (another activation, more neurons), so the
+    text stays readable after them; the note says its numbers were measured on the lesson's
+    own network.
+    """
+    text = _description(project)
     if lesson_changed(project, network):
-        return (f"*Based on the lesson “{project.title or project.lesson['name']}”, changed.*\n\n"
-                "The network is no longer the lesson's, so the lesson's text may not be true of it "
-                "any more and is not shown. Undo your changes, or open the lesson again from the "
-                "Lessons menu, to read it.")
+        note = (f"*Based on the lesson “{project.title or project.lesson['name']}”, changed.* "
+                "The text below describes the lesson's own network; yours is different now, so its "
+                "numbers may not be what you see. Undo your changes, or open the lesson again from "
+                "the Lessons menu, to get the lesson's network back.")
+        return f"{note}\n\n---\n\n{text}" if text else note
+    return text or "Build a network, then train it on the data."
+
+
+def _description(project):
+    """The project's description, or, for a lesson's own file opened directly, its text."""
     if not project.description and project.lesson:
         # a lesson's own file (opened directly) has no description: its text is beside it
         name = project.lesson["name"]
@@ -152,7 +164,7 @@ def lesson_text(project, network=None):
                 text = None
             if text:
                 return text
-    return project.description or "Build a network, then train it on the data."
+    return project.description
 
 
 def _read_text(path):

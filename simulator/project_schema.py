@@ -590,7 +590,8 @@ def _positions(entries, path, sizes):
 
 # ------------------------------------------------------------------- lesson
 FINGERPRINT_CHARS = 64  # a SHA-256 in hexadecimal; shorter prefixes are allowed
-LESSON_VIEWS = ("loss", "output", "activations", "gradient-flow", "hidden-space", "derivative", "chain-rule")
+LESSON_VIEWS = ("loss", "output", "activations", "gradient-flow", "hidden-space", "derivative", "chain-rule",
+                "contributions", "loss-shapes", "capacity")
 """The training views a lesson may open on (its ``view``): the Plots dock's tabs."""
 
 

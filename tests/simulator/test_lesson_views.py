@@ -235,7 +235,8 @@ def test_a_lesson_names_the_view_it_opens_on_and_a_wrong_name_is_refused():
     assert load_lesson("mlp-xor").lesson["view"] == "hidden-space"
     assert load_lesson("derivative").lesson["view"] == "derivative"
     assert load_lesson("backprop-trace").lesson["view"] == "chain-rule"
-    assert "view" not in load_lesson("circles").lesson
+    assert load_lesson("circles").lesson["view"] == "output"  # the tab its first step names
+    assert "view" not in load_lesson("digits").lesson  # the Digits tab shows only for 8x8 images
     good = {"name": "x", "fingerprint": "ab", "view": "derivative"}
     assert lesson_from_dict(good)["view"] in LESSON_VIEWS
     with pytest.raises(ProjectFileError) as error:

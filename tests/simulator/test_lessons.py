@@ -33,6 +33,8 @@ def trained(name, steps=None, **changes):
     project = make_preset(name)
     for layer, activation in changes.get("activations", {}).items():
         project.network.set_activation(layer, activation)
+    if "loss" in changes:
+        project.settings.loss = changes["loss"]
     train, test = project.datasets()
     trainer = Trainer(project.network, train, test, project.settings)
     trainer.run(project.lesson["steps"] if steps is None else steps)
@@ -116,7 +118,9 @@ def test_the_lesson_text_stays_only_while_the_network_matches(tmp_path):
     saved.network.add_neuron(1)
     assert lesson_changed(saved)
     shown = lesson_text(saved)
-    assert f"Based on the lesson “{saved.title}”, changed" in shown and "four tanh" not in shown
+    # the note comes first; the text stays, since the lesson's own "Try this" steps change the network
+    assert shown.startswith(f"*Based on the lesson “{saved.title}”, changed.*") and "four tanh neurons" in shown
+    assert "Based on the lesson" not in lesson_text(project)
     saved.network.remove_neuron(1, 5)
     saved.network.remove_neuron(1, 4)
     assert not lesson_changed(saved)  # back to the lesson's shape: its text is true again
@@ -166,6 +170,25 @@ def test_1_the_perceptron_learns_and_and_or():
         assert trainer.evaluate(trainer.train)[1] == 1.0, name
 
 
+def test_1_or_needs_a_smaller_threshold_so_its_bias_is_larger():
+    biases = {name: float(trained(name)[0].network.layers[1].bias[0]) for name in ("perceptron-and", "perceptron-or")}
+    assert biases["perceptron-or"] > biases["perceptron-and"]
+
+
+def test_2_xor_is_never_learned_even_in_4000_steps_and_every_shown_example_ends_up_wrong():
+    project = make_preset("perceptron-xor")
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    accuracies = []
+    for _ in range(4000):
+        trainer.step()
+        accuracies.append(trainer.evaluate(train)[1])
+    assert max(accuracies) == 0.75  # "at best three of the four examples are right"
+    assert set(accuracies[-100:]) == {0.25, 0.5}  # the live line keeps swinging
+    # the Loss tab plots each step's single example: from step 15 on, every one is a mistake
+    assert np.all(trainer.history.column("train_accuracy")[14:] == 0.0)
+
+
 def test_2_xor_defeats_one_neuron_at_every_step():
     project = make_preset("perceptron-xor")
     train, _ = project.datasets()
@@ -192,9 +215,10 @@ def test_4_a_step_hidden_layer_gets_no_gradient_while_sigmoid_learns():
     assert np.array_equal(trainer.network.blocks[(0, 1)].weights, before)  # the hidden lines never move
     assert trainer.evaluate(trainer.train)[1] < 1.0
     # the "Try this": the same network and weights with sigmoid hidden neurons learns XOR
-    _, trainer = trained("step-backprop", activations={1: "sigmoid"})
-    assert trainer.last_pass.layer_grad_norms()[1] > 0.0
-    assert trainer.evaluate(trainer.train)[1] == 1.0
+    for activation in ("sigmoid", "relu"):  # Reset Weights draws the lesson's own weights (seed 0)
+        _, trainer = trained("step-backprop", activations={1: activation})
+        assert trainer.last_pass.layer_grad_norms()[1] > 0.0
+        assert trainer.evaluate(trainer.train)[1] == 1.0, activation
 
 
 def test_5_deep_sigmoid_gradients_vanish_while_relu_keeps_them():
@@ -207,6 +231,25 @@ def test_5_deep_sigmoid_gradients_vanish_while_relu_keeps_them():
         norms = trainer.last_pass.layer_grad_norms()
         assert (norms[1] < 1e-3 * norms[-1]) == vanishes, (name, norms)
         assert norms[1] == trainer.snapshot().layer_grad_norms[1]  # what the gradient-flow view shows
+        if vanishes:
+            assert abs(trainer.evaluate(trainer.train)[1] - 0.5) < 0.05  # "still guesses at about 50%"
+        else:
+            assert norms[1] > 0.1 * norms[-1]  # "about a tenth or more"
+
+
+def test_5_fewer_sigmoid_layers_let_more_gradient_reach_the_first():
+    ratios = []
+    for hidden in (6, 4, 2):  # Try this 3: remove hidden layers, Reset Weights, train 20 steps
+        project = make_preset("deep-sigmoid")
+        while project.network.n_layers - 2 > hidden:
+            project.network.remove_layer(project.network.n_layers - 2)
+        project.network.initialize("xavier", seed=project.settings.seed)
+        train, test = project.datasets()
+        trainer = Trainer(project.network, train, test, project.settings)
+        trainer.run(project.lesson["steps"])
+        norms = trainer.last_pass.layer_grad_norms()
+        ratios.append(norms[1] / norms[-1])
+    assert ratios[1] > 5 * ratios[0] and ratios[2] > 5 * ratios[1]  # "about ten times for every two"
 
 
 def test_6_a_wide_hidden_layer_fits_curves_and_width_one_cannot():
@@ -217,6 +260,7 @@ def test_6_a_wide_hidden_layer_fits_curves_and_width_one_cannot():
         errors[name] = trainer.evaluate(trainer.train)[0]
     assert make_preset("sine-one-neuron").network.sizes[1] == 1
     assert errors["sine"] < 0.01 and errors["sine-one-neuron"] > 0.05
+    assert errors["sine-one-neuron"] > 20 * errors["sine"]  # "about thirty times"
     assert errors["abs"] < 0.01 and errors["step-target"] < 0.01
 
 
@@ -238,6 +282,21 @@ def test_7_cross_entropy_and_mse_both_classify_the_circles():
         losses.add(project.settings.loss)
         assert trainer.evaluate(trainer.test)[1] == 1.0, name
     assert losses == {"binary_cross_entropy", "l2"}
+
+
+def test_7_from_a_confidently_wrong_start_mse_stalls_and_cross_entropy_learns():
+    start = make_preset("circles-saturated")
+    assert start.settings.loss == "l2" and start.network.layers[2].bias[0] == -7.0  # ŷ ≈ 0.001 everywhere
+    project, trainer = trained("circles-saturated")
+    loss, accuracy = trainer.evaluate(trainer.train)
+    assert loss > 0.45 and accuracy < 0.6  # "the loss is still about 0.50 and the accuracy about 50%"
+    stalled = trainer.last_pass.layer_grad_norms()[1]
+    project.settings.loss = "binary_cross_entropy"  # Try this 2: from the stalled weights
+    trainer.apply_settings(project.settings)
+    trainer.step()
+    assert trainer.last_pass.layer_grad_norms()[1] > 100 * stalled  # Try this 3: the rows light up
+    _, trainer = trained("circles-saturated", loss="binary_cross_entropy")
+    assert trainer.evaluate(trainer.train)[1] == 1.0 and trainer.evaluate(trainer.test)[1] == 1.0
 
 
 def test_8_backpropagation_one_number_at_a_time():
@@ -269,6 +328,9 @@ def test_9_the_derivative_is_the_slope_of_the_loss_along_one_weight():
     p.backward_layer(1)
     weights = project.network.blocks[(0, 1)].weights
     assert p.grad_w[(0, 1)][0, 0] == pytest.approx(_central_difference(trainer, weights, (0, 0)), rel=1e-6)
+    # Try this 2: a clicked point's trace shows its own dL/dw; the slope is their mean over the points
+    traced = [trainer.trace(i).grad_w[(0, 1)][0, 0] for i in range(train.n_samples)]
+    assert train.n_samples == 20 and np.mean(traced) == pytest.approx(p.grad_w[(0, 1)][0, 0], rel=1e-9)
     _, trainer = trained("derivative")
     assert abs(trainer.network.blocks[(0, 1)].weights[0, 0] - 2.0) < 0.15
     # the "Try this": a learning rate of 1.2 overshoots and the loss grows
@@ -290,6 +352,16 @@ def test_10_capacity_too_small_and_large_enough():
     assert counts == {"spiral-3": 3, "spiral-30": 29, "spiral": 337}
     assert accuracy["spiral-3"] < 0.9 and accuracy["spiral-30"] < 0.9
     assert accuracy["spiral"] > 0.95
+
+
+def test_10_noisier_spirals_open_a_gap_between_training_and_test_accuracy():
+    project = make_preset("spiral")
+    project.data["recipe"]["noise"] = 0.15  # Try this 3
+    train, test = project.datasets()
+    trainer = Trainer(project.network, train, test, project.settings)
+    trainer.run(project.lesson["steps"])
+    train_accuracy, test_accuracy = trainer.evaluate(train)[1], trainer.evaluate(test)[1]
+    assert 0.8 < train_accuracy < 0.95 and test_accuracy < train_accuracy - 0.05
 
 
 def test_softmax_lesson_classifies_three_classes():

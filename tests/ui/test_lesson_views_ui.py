@@ -108,8 +108,9 @@ def test_a_lesson_opens_on_the_view_it_names(qtbot):
     tabs = window.plot_tabs
     titles = {name: tabs.tabText(tabs.indexOf(window.training_views.view_names[name])) for name in LESSON_VIEWS}
     assert titles["hidden-space"] == "Hidden space" and titles["loss"] == "Loss"
-    for name, title in (("mlp-xor", "Hidden space"), ("derivative", "Derivative"),
-                        ("backprop-trace", "Chain rule")):
+    assert titles["contributions"] == "Contributions" and titles["loss-shapes"] == "Loss shapes"
+    for name, title in (("sine", "Contributions"), ("step-backprop", "Gradient flow"), ("perceptron-and", "Output"),
+                        ("mlp-xor", "Hidden space"), ("derivative", "Derivative"), ("backprop-trace", "Chain rule")):
         window.open_lesson(name)
         assert tabs.tabText(tabs.currentIndex()) == title
     window.view.scene().select_only(edges=[((1, 0), (2, 0))])  # an edge chosen on the canvas

@@ -15,6 +15,7 @@ def window(qtbot, lesson="spiral"):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    win.training_views.show_view("loss")  # a lesson opens on the tab its text names; these tests watch the Loss tab
     return win
 
 

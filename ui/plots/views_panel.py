@@ -70,7 +70,8 @@ class TrainingViews(QWidget):
         self.tabs.setTabVisible(self.tabs.indexOf(self.digits), False)
         self.view_names = {"output": self.output, "activations": self.activations, "gradient-flow": self.gradients,
                            "hidden-space": self.hidden_space, "derivative": self.derivative,
-                           "chain-rule": self.chain_rule}  # the main window adds "loss"
+                           "chain-rule": self.chain_rule, "contributions": self.contributions,
+                           "loss-shapes": self.loss_shapes, "capacity": self.capacity}  # the main window adds "loss"
         self.output.sample_clicked.connect(self.sample_clicked)
         self.output.point_added.connect(self.point_added)
         self.output.point_removed.connect(self.point_removed)
