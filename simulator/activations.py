@@ -83,7 +83,9 @@ def _linear(z, out=None):
 # The 1 is a 0-d array of the working precision: NumPy turns a Python 1.0 into
 # exactly that on every call, at a third of the cost of the subtraction.
 _ONE = {"d": np.array(1.0), "f": np.array(1.0, np.float32)}
-_ONE["d"].flags.writeable = _ONE["f"].flags.writeable = False
+_HALF = {"d": np.array(0.5), "f": np.array(0.5, np.float32)}
+for _c in (*_ONE.values(), *_HALF.values()):
+    _c.flags.writeable = False
 
 
 def _tanh_backward(z, a, grad_a):
@@ -111,10 +113,13 @@ def _linear_backward(z, a, grad_a):
 
 def _sigmoid(z, out=None):
     # tanh form: never overflows, unlike 1 / (1 + exp(-z)) for very negative z
-    a = np.multiply(z, 0.5, out=_out(z, out))
+    # (the halves as 0-d arrays of the working precision: see _ONE below)
+    a = _out(z, out)
+    np.multiply(z, _HALF.get(z.dtype.char, 0.5), out=a)
+    half = _HALF.get(a.dtype.char, 0.5)
     np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
+    a *= half
+    a += half
     return a
 
 

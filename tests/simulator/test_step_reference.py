@@ -31,3 +31,25 @@ def test_training_matches_the_saved_reference_bit_for_bit(name, reference):
         assert got[key].shape == value.shape, key
         assert np.array_equal(got[key], value, equal_nan=value.dtype.kind == "f"), \
             f"{name}: {key} differs from the reference"
+
+
+@pytest.mark.parametrize("loss, out", [("l2", "tanh"), ("huber", "linear"), ("l1", "sigmoid")])
+def test_stepping_through_phases_matches_the_written_out_step(loss, out):
+    """Pass.run writes the phases out; step-through runs them one by one: same bits."""
+    from simulator.datasets import make_dataset
+    from simulator.network import Network
+    from simulator.settings import TrainingSettings
+    from simulator.trainer import Trainer
+
+    data = make_dataset({"generator": "circles", "n": 60, "noise": 0.05, "seed": 2})
+    settings = TrainingSettings(loss=loss, optimizer="adam", learning_rate=0.05, batch_size=8, seed=1)
+    fast = Network([2, 4, 3, 1], ["sigmoid", "tanh", out], seed=5)
+    fast.connect_layers(0, 2)
+    fast.disconnect((1, 1), (2, 0))
+    slow = fast.copy()
+    a, b = Trainer(fast, data, None, settings), Trainer(slow, data, None, settings)
+    a.run(20)
+    while b.steps < 20:
+        b.next_phase()
+    assert fast.same_as(slow)
+    assert np.array_equal(a.history.column("train_loss"), b.history.column("train_loss"))
