@@ -248,7 +248,7 @@ def test_the_phase_badge_stays_whole_in_sight_and_leaves_nothing_behind(qtbot, c
     badge = scene._badge
     for phase in (("forward", 1), ("forward", 2), ("loss", 2), ("backward", 2), ("update", None)):
         view.set_phase(phase)
-        pill = view.mapFromScene(badge.mapRectToScene(badge._rect)).boundingRect()
+        pill = badge_on_screen(view, badge)
         assert view.viewport().rect().contains(pill), (phase, pill)  # not cut by the canvas's edge
     # everything the pill paints lies inside its bounding rect, with a clear pixel round it:
     # moving it leaves nothing behind
@@ -267,6 +267,47 @@ def test_the_phase_badge_stays_whole_in_sight_and_leaves_nothing_behind(qtbot, c
         border += [image.pixelColor(x, y).alpha() for y in range(image.height()) for x in (0, image.width() - 1)]
         assert max(border) == 0
         assert image.pixelColor(image.width() // 2, image.height() // 2).alpha() == 255
+
+
+def badge_on_screen(view, badge):
+    """The pill's rectangle in viewport pixels."""
+    return badge.deviceTransform(view.viewportTransform()).mapRect(badge._rect).toAlignedRect()
+
+
+def test_zooming_in_keeps_the_phase_badge_small_and_the_phase_column_in_sight(qtbot, canvas):
+    view, scene, doc = canvas(make_preset("backprop-trace").network)
+    view.resize(700, 414)
+    view.fit()
+    view.set_phase(("backward", len(scene._layers) - 1))
+    badge = scene._badge
+    before = badge_on_screen(view, badge)
+    for _ in range(6):  # Ctrl++ six times
+        view.zoom_in()
+    assert view.zoom() > 3
+    after = badge_on_screen(view, badge)
+    assert abs(after.width() - before.width()) <= 1 and abs(after.height() - before.height()) <= 1
+    assert view.viewport().rect().contains(after)
+    band = view.mapFromScene(scene.phase_band(len(scene._layers) - 1)).boundingRect()
+    assert view.viewport().rect().contains(band.center())  # the Output column stays on the canvas
+    neuron = view.mapFromScene(scene.neuron_pos((len(scene._layers) - 1, 0)))
+    assert view.viewport().rect().contains(neuron)
+    assert not after.intersects(QRect(neuron.x() - 20, neuron.y() - 20, 40, 40))  # the badge covers no neuron
+
+
+def test_ctrl_plus_zooms_about_the_selection_or_the_drawing_not_the_title_room(qtbot, canvas):
+    view, scene, doc = canvas(make_preset("mlp-xor").network)
+    view.resize(700, 414)
+    view.fit()
+    core = scene.content_rect(titles=False)
+    centre = view.mapFromScene(core.center())
+    view.zoom_in()
+    assert (view.mapFromScene(core.center()) - centre).manhattanLength() <= 2  # the network stays centred
+    view.fit()
+    scene.select_only(neurons=[(2, 0)])
+    view.zoom_in()
+    view.zoom_in()
+    spot = view.mapFromScene(scene.neuron_pos((2, 0)))
+    assert (spot - view.viewport().rect().center()).manhattanLength() <= 2  # the selection comes to the centre
 
 
 # ---------------------------------------------------------------- trace

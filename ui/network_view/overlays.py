@@ -35,8 +35,8 @@ def format_number(value):
 class PhaseBadgeItem(QGraphicsItem):
     """A pill above the active column: "→ Forward", "Loss", "← Backward" or "Update".
 
-    Its bottom centre sits at its position; the scene scales it with the
-    layer titles so it stays readable zoomed out.
+    Its bottom centre sits at its position. It keeps its size on screen
+    whatever the zoom: zoomed in it must not grow over the network it names.
     """
 
     def __init__(self):
@@ -48,6 +48,7 @@ class PhaseBadgeItem(QGraphicsItem):
         self._font.setPixelSize(12)
         self._font.setBold(True)
         self.setZValue(16)  # over the neurons it may have to pass to stay in sight
+        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.hide()
 
     def set_phase(self, kind, text):

@@ -38,8 +38,7 @@ class TrainingDisplay:
 
     def _add_overlays(self):
         """After a rebuild: the overlay items again, and what still fits the new drawing."""
-        self._badge = PhaseBadgeItem()
-        self._badge.setScale(self._title_scale)
+        self._badge = PhaseBadgeItem()  # the same size on screen at any zoom
         self.addItem(self._badge)
         self._trace_item = TraceItem(self)
         self.addItem(self._trace_item)
@@ -221,13 +220,17 @@ class TrainingDisplay:
         if views:  # over its column, but inside the part of the drawing in sight: never cut by the canvas's edge
             view = views[0]
             seen = view.mapToScene(view.viewport().rect()).boundingRect()
-            rect, scale = self._badge.boundingRect(), self._badge.scale()
+            rect, scale = self._badge.boundingRect(), 1.0 / max(view.transform().m11(), 1e-9)  # pixels to scene units
             half = rect.width() / 2 * scale
             if seen.width() > 2 * half:
                 x = min(max(x, seen.left() + half), seen.right() - half)
             y = max(y, seen.top() - rect.top() * scale)
         if self._badge.pos() != QPointF(x, y):
             self._badge.setPos(x, y)
+
+    def phase_band(self, layer):
+        """The scene rectangle of column ``layer`` (tinted while a phase works in it)."""
+        return self._layers[layer].band
 
     def place_badge(self):
         """The view scrolled or zoomed: keep the phase badge in sight."""
