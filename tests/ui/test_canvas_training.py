@@ -347,6 +347,24 @@ def test_a_trace_labels_nodes_and_edges_with_its_numbers(qtbot, canvas):
     assert not view.show_trace(other)  # a trace of another network
 
 
+def test_stepping_without_a_trace_the_badge_says_where_the_numbers_are(qtbot, canvas):
+    from ui.network_view.overlays import TRACE_HINT
+    network, trainer, grid = lesson("backprop-trace", steps=1)
+    view, scene, doc = canvas(network)
+    view.resize(700, 414)
+    view.fit()
+    view.set_phase(("backward", 2))
+    badge = scene._badge
+    assert badge.hint == TRACE_HINT and "Output tab" in TRACE_HINT
+    pill = badge_on_screen(view, badge)
+    assert view.viewport().rect().contains(pill) and pill.height() >= 36  # two lines, both in sight
+    assert view.show_trace(trainer.trace(0))
+    assert badge.hint == "" and badge.text == "\u2190 Backward: Output"  # the numbers are on the canvas now
+    assert badge_on_screen(view, badge).height() < pill.height()
+    view.show_trace(None)
+    assert badge.hint == TRACE_HINT
+
+
 # ------------------------------------------------------------- inspector
 def test_the_inspector_shows_the_selected_neurons_map_large(qtbot):
     network, trainer, grid = lesson("mlp-xor", steps=300, grid_side=30)

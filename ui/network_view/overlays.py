@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .items import PHASE_COLOURS, RADIUS, level_of_detail
 
+# Stepping through a step the canvas has no single example to show numbers for:
+# the badge says where they are.
+TRACE_HINT = "Numbers: click a point in the Output tab, then zoom in"
 PHASE_WORDS = {"forward": "\u2192 Forward", "loss": "Loss", "backward": "\u2190 Backward", "update": "Update"}
 
 NODE_LABEL_LOD = 0.75   # trace numbers beside neurons from this zoom up
@@ -42,20 +45,26 @@ class PhaseBadgeItem(QGraphicsItem):
     def __init__(self):
         super().__init__()
         self.kind = None
-        self.text = ""
+        self.text = self.hint = ""
         self._rect = QRectF(-60, -24, 120, 22)
         self._font = QFont()
         self._font.setPixelSize(12)
         self._font.setBold(True)
+        self._hint_font = QFont()
+        self._hint_font.setPixelSize(11)
         self.setZValue(16)  # over the neurons it may have to pass to stay in sight
         self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.hide()
 
-    def set_phase(self, kind, text):
+    def set_phase(self, kind, text, hint=""):
+        """Name the phase (``kind`` None: hide); ``hint``, a smaller second line."""
         width = QFontMetricsF(self._font).horizontalAdvance(text) + 24
+        if hint:
+            width = max(width, QFontMetricsF(self._hint_font).horizontalAdvance(hint) + 24)
+        height = 38 if hint else 22
         self.prepareGeometryChange()
-        self._rect = QRectF(-width / 2, -24, width, 22)
-        self.kind, self.text = kind, text
+        self._rect = QRectF(-width / 2, -2 - height, width, height)
+        self.kind, self.text, self.hint = kind, text, hint
         self.setVisible(kind is not None)
         self.update()
 
@@ -73,7 +82,11 @@ class PhaseBadgeItem(QGraphicsItem):
         painter.drawRoundedRect(self._rect, 11, 11)
         painter.setFont(self._font)
         painter.setPen(QColor(255, 255, 255))
-        painter.drawText(self._rect, Qt.AlignCenter, self.text)
+        top = QRectF(self._rect.left(), self._rect.top(), self._rect.width(), 22)
+        painter.drawText(top, Qt.AlignCenter, self.text)
+        if self.hint:
+            painter.setFont(self._hint_font)
+            painter.drawText(self._rect.adjusted(0, 19, 0, -2), Qt.AlignCenter, self.hint)
 
 
 class TraceItem(QGraphicsItem):

@@ -14,7 +14,7 @@ from simulator.names import layer_title
 
 from .items import PHASE_COLOURS, all_finite, largest_magnitude, width_level
 from .maps import MAP_MAX_NEURONS, MapLevels, grid_side, layer_curves, layer_images
-from .overlays import PHASE_WORDS, PhaseBadgeItem, TraceItem, format_number
+from .overlays import PHASE_WORDS, TRACE_HINT, PhaseBadgeItem, TraceItem, format_number
 from .styles import COLOUR_MODES, LogLevels, delta_fills, largest_finite
 
 GRADIENT_FORMULA = ("dL/dw = a(source) \u00d7 \u03b4(target), averaged over the batch; "
@@ -204,7 +204,8 @@ class TrainingDisplay:
                 text += f": {layer_title(layer, n)}"
             elif kind == "update":
                 text = "Update: all weights"
-            self._badge.set_phase(kind, text)
+            # with no example traced the canvas shows no z, a or delta: the badge says where they are
+            self._badge.set_phase(kind, text, TRACE_HINT if self.trace is None else "")
             self._place_badge()
 
     def _place_badge(self):
@@ -250,6 +251,7 @@ class TrainingDisplay:
             return False
         self.trace = trace
         self._place_overlays()
+        self._apply_phase()  # the badge's hint comes and goes with the trace
         return True
 
     # ============================================================ tooltips
