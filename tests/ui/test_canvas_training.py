@@ -441,3 +441,47 @@ def test_a_diverged_snapshot_draws_honestly_without_warnings(qtbot, canvas):
             for y in range(legend.top(), legend.bottom())]
     assert any(c.red() > 150 and c.green() < 60 and c.blue() < 80 for c in reds)  # "(diverged)" in red
     assert view.show_snapshot(trainer.snapshot()) and not scene.diverged
+
+
+# ------------------------------------------------------- dense networks
+def title_pixels(view, scene, layer):
+    title = scene._layers[layer].title
+    rect = view.mapFromScene(title.mapRectToScene(title.ink())).boundingRect().adjusted(6, 3, -6, -3)  # inside the rounded corners
+    return view.grab().toImage().copy(rect)
+
+
+def test_on_the_digits_canvas_titles_stay_readable_over_edges_and_trace_labels(qtbot, canvas):
+    project = make_preset("digits")
+    train, test = project.datasets()
+    trainer = Trainer(project.network.copy(), train, test, project.settings)
+    view, scene, doc = canvas(project.network)
+    view.resize(1100, 800)
+    view.fit()
+    assert [scene._layers[l].title.isVisible() for l in range(3)] == [True, True, True]
+    # Hidden 1's title sits where the 64 inputs' edges fan past: they hardly show through it
+    shown = title_pixels(view, scene, 1)
+    for item in scene._edges.values():
+        item.hide()
+    bare = title_pixels(view, scene, 1)
+    worst = max(max(abs(a - b) for a, b in zip(QColor(shown.pixel(x, y)).getRgb()[:3],
+                                                   QColor(bare.pixel(x, y)).getRgb()[:3]))
+                for x in range(0, shown.width(), 2) for y in range(0, shown.height(), 2))
+    assert worst <= 25
+    for item in scene._edges.values():
+        item.show()
+    # zoomed in with one example traced, its number boxes never cover a title
+    assert view.show_trace(trainer.trace(0))
+    view.setTransform(view.transform().fromScale(0.8, 0.8))
+    scene.set_zoom(0.8)
+    for layer in range(3):
+        view.centerOn(scene._layers[layer].title.sceneBoundingRect().center())
+        with_trace = title_pixels(view, scene, layer)
+        view.show_trace(None)
+        assert title_pixels(view, scene, layer) == with_trace, layer
+        view.show_trace(trainer.trace(0))
+
+
+def test_trace_labels_of_a_column_too_dense_to_read_are_left_to_the_tooltips():
+    from ui.network_view.overlays import column_gap
+    assert column_gap(np.array([[0.0, 0.0], [0.0, 56.0], [0.0, 20.0]])) == pytest.approx(20.0)
+    assert column_gap(np.zeros((1, 2))) == math.inf  # one neuron: nothing to run into

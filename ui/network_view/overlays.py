@@ -35,6 +35,13 @@ def format_number(value):
     return text.replace("-", "\u2212")
 
 
+def column_gap(xy):
+    """The smallest distance (scene units) between two neurons of a column, ``xy`` of shape (n, 2); inf for one."""
+    if len(xy) < 2:
+        return float("inf")
+    return float(np.min(np.hypot(*np.diff(xy[np.argsort(xy[:, 1])], axis=0).T)))
+
+
 class PhaseBadgeItem(QGraphicsItem):
     """A pill above the active column: "→ Forward", "Loss", "← Backward" or "Update".
 
@@ -144,13 +151,17 @@ class TraceItem(QGraphicsItem):
         exposed = option.exposedRect
         if lod >= EDGE_LABEL_LOD:
             self._paint_edges(painter, exposed)
-        self._paint_nodes(painter, exposed)
+        self._paint_nodes(painter, exposed, lod)
 
-    def _paint_nodes(self, painter, exposed):
+    def _paint_nodes(self, painter, exposed, lod=1.0):
         scene = self._scene
         last = len(scene._xy) - 1
         drawn = 0
+        titles = scene.shown_title_rects()
         for layer, xy in enumerate(scene._xy):
+            lines = 1 if layer == 0 else 3
+            if column_gap(xy) * lod < 12 * lines + 4:
+                continue  # level of detail: the boxes would run into each other (and the title); tooltips tell
             shift = RADIUS + (34.0 if layer == last else 3.0)
             for index in np.nonzero((xy[:, 0] + shift + LABEL_BOX.width() >= exposed.left())
                                     & (xy[:, 0] <= exposed.right()) & (xy[:, 1] + 20 >= exposed.top())
@@ -161,6 +172,8 @@ class TraceItem(QGraphicsItem):
                 x, y = xy[index].tolist()
                 lines = self.node_lines((layer, index))
                 box = QRectF(x + shift, y - 6 * len(lines) - 2, LABEL_BOX.width(), 12 * len(lines) + 4)
+                if any(box.intersects(title) for title in titles):
+                    continue  # the column's title stays readable
                 painter.setPen(QPen(QColor(190, 190, 190), 0.8))
                 painter.setBrush(QColor(255, 255, 255, 225))
                 painter.drawRoundedRect(box, 4, 4)
@@ -183,9 +196,12 @@ class TraceItem(QGraphicsItem):
             if len(points) > EDGE_LABEL_MAX:
                 return  # too many to read: the tooltips give each one
         painter.setPen(Qt.NoPen)
+        titles = self._scene.shown_title_rects()
         for block, item, k, (x, y) in points:
-            text = self.edge_text(block, int(item.src[k]), int(item.dst[k]))
             box = QRectF(x - 22, y - 6, 44, 12)
+            if any(box.intersects(title) for title in titles):
+                continue  # the title stays readable; the edge's tooltip tells
+            text = self.edge_text(block, int(item.src[k]), int(item.dst[k]))
             painter.setPen(Qt.NoPen)
             painter.setBrush(QColor(255, 255, 240, 220))
             painter.drawRoundedRect(box, 3, 3)

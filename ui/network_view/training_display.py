@@ -229,6 +229,10 @@ class TrainingDisplay:
         if self._badge.pos() != QPointF(x, y):
             self._badge.setPos(x, y)
 
+    def shown_title_rects(self):
+        """The scene rectangles the shown layer titles take (what must stay readable)."""
+        return [item.title.mapRectToScene(item.title.ink()) for item in self._layers.values() if item.title.isVisible()]
+
     def phase_band(self, layer):
         """The scene rectangle of column ``layer`` (tinted while a phase works in it)."""
         return self._layers[layer].band
