@@ -254,10 +254,7 @@ def _trained_snapshot(net, step, shift):
     """A training snapshot of ``net`` with every weight and bias moved by ``shift``, as a run would send."""
     from simulator.history import History
     from simulator.snapshot import take_snapshot
-    moved = net.copy() if hasattr(net, "copy") else None
-    if moved is None:
-        import copy
-        moved = copy.deepcopy(net)
+    moved = net.copy()
     for block in moved.blocks.values():
         block.weights += shift
     for layer in moved.layers[1:]:
