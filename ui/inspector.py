@@ -45,6 +45,14 @@ def _neuron_header(key, sizes):
     return name[0].upper() + name[1:]
 
 
+def _snapshot_weight(snapshot, src, dst):
+    """The weight of edge ``src -> dst`` in a training snapshot, or None if it has no such edge."""
+    block = (src[0], dst[0])
+    if block not in snapshot.weights or not snapshot.masks[block][src[1], dst[1]]:
+        return None
+    return float(snapshot.weights[block][src[1], dst[1]])
+
+
 class Inspector(QWidget):
     """Shows and edits the current neuron, edge or layer of the canvas; with
     several items selected, how many of each."""
@@ -262,7 +270,28 @@ class Inspector(QWidget):
         if snapshot is None or (self.snapshot is not None and snapshot.step < self.snapshot.step):
             self.map_levels.reset()  # a new run (or none): the colour range starts afresh
         self.snapshot = snapshot
+        self._show_live_values()
         self._update_map()
+
+    def _show_live_values(self):
+        """While a run goes on the snapshot holds the weights and biases: the
+        shown numbers follow it in place (no rows added or removed, so nothing
+        jumps), at the rate the views redraw. A field the person is editing
+        keeps what they are typing."""
+        s, current = self.snapshot, self.current
+        if s is None or current is None or sum(self.counts) > 1 or tuple(s.sizes) != tuple(self.document.network.sizes):
+            return
+        kind, key = current
+        if kind == "neuron":
+            layer, index = key
+            if layer > 0 and not self.n_bias.being_edited():
+                self.n_bias.show_value(float(s.biases[layer][index]))
+            self.incoming.show_weights(lambda src: _snapshot_weight(s, src, key))
+            self.outgoing.show_weights(lambda dst: _snapshot_weight(s, key, dst))
+        elif kind == "edge":
+            value = _snapshot_weight(s, *key)
+            if value is not None and not self.e_weight.being_edited():
+                self.e_weight.show_value(value)
 
     def _update_map(self):
         s, current = self.snapshot, self.current

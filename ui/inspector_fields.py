@@ -53,6 +53,11 @@ class ValueBox(QDoubleSpinBox):
                         f"{format_value(value)}: past \u00b1{MAX_WEIGHT:g}, the largest value that can be typed; "
                         "training diverged. Type a new value, reset the weights or undo the run.")
 
+    def being_edited(self):
+        """True while the person has the box in hand (it has the keyboard focus):
+        values arriving from training then wait, so they never overwrite a typed number."""
+        return self.hasFocus()
+
     def textFromValue(self, value):  # noqa: N802 (Qt's name)
         if getattr(self, "_beyond", None) is not None:  # (Qt asks before __init__ has set it)
             return format_value(self._beyond)  # as it is, not clamped to the range
@@ -150,6 +155,18 @@ class EdgeWeightsModel(QAbstractTableModel):
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.rows)
 
+    def update_weights(self, weight_of):
+        """New weights for the same rows (``weight_of(other neuron)``, None: keep
+        the old one): the cells repaint, the rows and the scroll position stay."""
+        changed = False
+        for row, (key, old) in enumerate(self.rows):
+            new = weight_of(key)
+            if new is not None and new != old:
+                self.rows[row] = (key, new)
+                changed = True
+        if changed:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.rows) - 1, 1), [Qt.DisplayRole])
+
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else 2
 
@@ -234,6 +251,12 @@ class WeightTable(QTableView):
         """Type ``text`` into the weight of ``row``, as a person would; True if it was accepted."""
         model = self.model()
         return model.setData(model.index(row, 1), text)
+
+    def show_weights(self, weight_of):
+        """Training changed the weights: show them in the same rows, unless a
+        cell is being edited (what the person types wins; the next frame catches up)."""
+        if self.state() != QAbstractItemView.EditingState:
+            self.model().update_weights(weight_of)
 
     def show_edges(self, rows, sizes):
         """``rows``: list of (other neuron, weight)."""

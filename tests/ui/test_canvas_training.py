@@ -248,7 +248,7 @@ def test_the_phase_badge_stays_whole_in_sight_and_leaves_nothing_behind(qtbot, c
     badge = scene._badge
     for phase in (("forward", 1), ("forward", 2), ("loss", 2), ("backward", 2), ("update", None)):
         view.set_phase(phase)
-        pill = view.mapFromScene(badge.mapRectToScene(badge._rect)).boundingRect()
+        pill = badge_on_screen(view, badge)
         assert view.viewport().rect().contains(pill), (phase, pill)  # not cut by the canvas's edge
     # everything the pill paints lies inside its bounding rect, with a clear pixel round it:
     # moving it leaves nothing behind
@@ -267,6 +267,47 @@ def test_the_phase_badge_stays_whole_in_sight_and_leaves_nothing_behind(qtbot, c
         border += [image.pixelColor(x, y).alpha() for y in range(image.height()) for x in (0, image.width() - 1)]
         assert max(border) == 0
         assert image.pixelColor(image.width() // 2, image.height() // 2).alpha() == 255
+
+
+def badge_on_screen(view, badge):
+    """The pill's rectangle in viewport pixels."""
+    return badge.deviceTransform(view.viewportTransform()).mapRect(badge._rect).toAlignedRect()
+
+
+def test_zooming_in_keeps_the_phase_badge_small_and_the_phase_column_in_sight(qtbot, canvas):
+    view, scene, doc = canvas(make_preset("backprop-trace").network)
+    view.resize(700, 414)
+    view.fit()
+    view.set_phase(("backward", len(scene._layers) - 1))
+    badge = scene._badge
+    before = badge_on_screen(view, badge)
+    for _ in range(6):  # Ctrl++ six times
+        view.zoom_in()
+    assert view.zoom() > 3
+    after = badge_on_screen(view, badge)
+    assert abs(after.width() - before.width()) <= 1 and abs(after.height() - before.height()) <= 1
+    assert view.viewport().rect().contains(after)
+    band = view.mapFromScene(scene.phase_band(len(scene._layers) - 1)).boundingRect()
+    assert view.viewport().rect().contains(band.center())  # the Output column stays on the canvas
+    neuron = view.mapFromScene(scene.neuron_pos((len(scene._layers) - 1, 0)))
+    assert view.viewport().rect().contains(neuron)
+    assert not after.intersects(QRect(neuron.x() - 20, neuron.y() - 20, 40, 40))  # the badge covers no neuron
+
+
+def test_ctrl_plus_zooms_about_the_selection_or_the_drawing_not_the_title_room(qtbot, canvas):
+    view, scene, doc = canvas(make_preset("mlp-xor").network)
+    view.resize(700, 414)
+    view.fit()
+    core = scene.content_rect(titles=False)
+    centre = view.mapFromScene(core.center())
+    view.zoom_in()
+    assert (view.mapFromScene(core.center()) - centre).manhattanLength() <= 2  # the network stays centred
+    view.fit()
+    scene.select_only(neurons=[(2, 0)])
+    view.zoom_in()
+    view.zoom_in()
+    spot = view.mapFromScene(scene.neuron_pos((2, 0)))
+    assert (spot - view.viewport().rect().center()).manhattanLength() <= 2  # the selection comes to the centre
 
 
 # ---------------------------------------------------------------- trace
@@ -304,6 +345,24 @@ def test_a_trace_labels_nodes_and_edges_with_its_numbers(qtbot, canvas):
     assert blank.width() > 0
     other = Trainer(Network([2, 3, 1], seed=0), trainer.train).trace(0)
     assert not view.show_trace(other)  # a trace of another network
+
+
+def test_stepping_without_a_trace_the_badge_says_where_the_numbers_are(qtbot, canvas):
+    from ui.network_view.overlays import TRACE_HINT
+    network, trainer, grid = lesson("backprop-trace", steps=1)
+    view, scene, doc = canvas(network)
+    view.resize(700, 414)
+    view.fit()
+    view.set_phase(("backward", 2))
+    badge = scene._badge
+    assert badge.hint == TRACE_HINT and "Output tab" in TRACE_HINT
+    pill = badge_on_screen(view, badge)
+    assert view.viewport().rect().contains(pill) and pill.height() >= 36  # two lines, both in sight
+    assert view.show_trace(trainer.trace(0))
+    assert badge.hint == "" and badge.text == "\u2190 Backward: Output"  # the numbers are on the canvas now
+    assert badge_on_screen(view, badge).height() < pill.height()
+    view.show_trace(None)
+    assert badge.hint == TRACE_HINT
 
 
 # ------------------------------------------------------------- inspector
@@ -382,3 +441,47 @@ def test_a_diverged_snapshot_draws_honestly_without_warnings(qtbot, canvas):
             for y in range(legend.top(), legend.bottom())]
     assert any(c.red() > 150 and c.green() < 60 and c.blue() < 80 for c in reds)  # "(diverged)" in red
     assert view.show_snapshot(trainer.snapshot()) and not scene.diverged
+
+
+# ------------------------------------------------------- dense networks
+def title_pixels(view, scene, layer):
+    title = scene._layers[layer].title
+    rect = view.mapFromScene(title.mapRectToScene(title.ink())).boundingRect().adjusted(6, 3, -6, -3)  # inside the rounded corners
+    return view.grab().toImage().copy(rect)
+
+
+def test_on_the_digits_canvas_titles_stay_readable_over_edges_and_trace_labels(qtbot, canvas):
+    project = make_preset("digits")
+    train, test = project.datasets()
+    trainer = Trainer(project.network.copy(), train, test, project.settings)
+    view, scene, doc = canvas(project.network)
+    view.resize(1100, 800)
+    view.fit()
+    assert [scene._layers[l].title.isVisible() for l in range(3)] == [True, True, True]
+    # Hidden 1's title sits where the 64 inputs' edges fan past: they hardly show through it
+    shown = title_pixels(view, scene, 1)
+    for item in scene._edges.values():
+        item.hide()
+    bare = title_pixels(view, scene, 1)
+    worst = max(max(abs(a - b) for a, b in zip(QColor(shown.pixel(x, y)).getRgb()[:3],
+                                                   QColor(bare.pixel(x, y)).getRgb()[:3]))
+                for x in range(0, shown.width(), 2) for y in range(0, shown.height(), 2))
+    assert worst <= 25
+    for item in scene._edges.values():
+        item.show()
+    # zoomed in with one example traced, its number boxes never cover a title
+    assert view.show_trace(trainer.trace(0))
+    view.setTransform(view.transform().fromScale(0.8, 0.8))
+    scene.set_zoom(0.8)
+    for layer in range(3):
+        view.centerOn(scene._layers[layer].title.sceneBoundingRect().center())
+        with_trace = title_pixels(view, scene, layer)
+        view.show_trace(None)
+        assert title_pixels(view, scene, layer) == with_trace, layer
+        view.show_trace(trainer.trace(0))
+
+
+def test_trace_labels_of_a_column_too_dense_to_read_are_left_to_the_tooltips():
+    from ui.network_view.overlays import column_gap
+    assert column_gap(np.array([[0.0, 0.0], [0.0, 56.0], [0.0, 20.0]])) == pytest.approx(20.0)
+    assert column_gap(np.zeros((1, 2))) == math.inf  # one neuron: nothing to run into

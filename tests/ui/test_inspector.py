@@ -248,3 +248,57 @@ def test_a_diverged_bias_or_weight_shows_as_it_is_not_clamped(inspector, value, 
     assert inspector.n_bias.text() == f"{net.layers[1].bias[1]:.4f}" and "diverged" not in inspector.n_bias.toolTip()
     inspector.n_bias.setValue(0.5)  # typing a new value takes it back into the range
     assert net.layers[1].bias[1] == 0.5
+
+
+def _trained_snapshot(net, step, shift):
+    """A training snapshot of ``net`` with every weight and bias moved by ``shift``, as a run would send."""
+    from simulator.history import History
+    from simulator.snapshot import take_snapshot
+    moved = net.copy()
+    for block in moved.blocks.values():
+        block.weights += shift
+    for layer in moved.layers[1:]:
+        layer.bias += shift
+    return take_snapshot(moved, None, History(), step, 0)
+
+
+def test_the_numbers_follow_training_while_it_runs(inspector, qtbot):
+    net = inspector.document.network
+    inspector.set_current(("neuron", (1, 2)))
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    rows = inspector.incoming.rowCount()
+    bias0 = float(net.layers[1].bias[2])
+    inspector.show_snapshot(_trained_snapshot(net, 97, 0.5))
+    assert float(inspector.n_bias.text()) == pytest.approx(bias0 + 0.5, abs=1e-4)
+    assert float(weight_text(inspector.incoming, 1)) == pytest.approx(net.weight((0, 1), (1, 2)) + 0.5, abs=1e-4)
+    assert float(weight_text(inspector.outgoing, 0)) == pytest.approx(net.weight((1, 2), (2, 0)) + 0.5, abs=1e-4)
+    inspector.show_snapshot(_trained_snapshot(net, 191, 1.0))
+    assert float(inspector.n_bias.text()) == pytest.approx(bias0 + 1.0, abs=1e-4)
+    assert inspector.incoming.rowCount() == rows  # the same rows: nothing jumps
+    inspector.set_current(("edge", ((0, 1), (1, 2))))
+    inspector.show_snapshot(_trained_snapshot(net, 250, 2.0))
+    assert inspector.e_weight.value() == pytest.approx(net.weight((0, 1), (1, 2)) + 2.0, abs=1e-4)
+
+
+def test_training_never_overwrites_a_field_being_edited(inspector, qtbot):
+    from PySide6.QtWidgets import QAbstractItemView
+    net = inspector.document.network
+    inspector.set_current(("neuron", (1, 2)))
+    inspector.show()
+    inspector.activateWindow()
+    qtbot.waitExposed(inspector)
+    inspector.n_bias.setFocus()
+    qtbot.waitUntil(inspector.n_bias.hasFocus)
+    inspector.n_bias.lineEdit().setText("0.25")  # typed, not yet applied
+    inspector.show_snapshot(_trained_snapshot(net, 97, 0.5))
+    assert inspector.n_bias.lineEdit().text() == "0.25"
+    # a weight cell being edited: the table waits too, and catches up once it is done
+    table = inspector.incoming
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(1, 1))
+    qtbot.keyClick(table, Qt.Key_F2)
+    assert table.state() == QAbstractItemView.EditingState
+    before = weight_text(table, 1)
+    inspector.show_snapshot(_trained_snapshot(net, 98, 0.7))
+    assert weight_text(table, 1) == before

@@ -325,6 +325,10 @@ def short_title(title):
     return {"Input": "In", "Output": "Out"}.get(title, title[:3])
 
 
+TITLE_Z = 15.5         # over edges (0, 1), neurons (10) and trace labels (15); under the phase badge (16)
+TITLE_BACK_ALPHA = 235  # nearly opaque: edges behind a title must not show through its letters
+
+
 class LayerTitleItem(QGraphicsItem):
     """Two centred lines under a column: "Hidden 1" and "tanh".
 
@@ -352,7 +356,10 @@ class LayerTitleItem(QGraphicsItem):
         self.short = False
         half = QFontMetricsF(self.title_font()).horizontalAdvance(short_title(title)) / 2 + self.SHORT_PAD
         self._short_ink = QRectF(-half, 0, 2 * half, 17)
-        self.setZValue(5)  # over the edges, which may pass behind it; under the neurons
+        # Over the edges (a dense network's edges fan across the titles of the
+        # shorter columns), the neurons and the trace's number boxes: a title is
+        # never hidden. Clicks find neurons and edges by geometry, not by stacking.
+        self.setZValue(TITLE_Z)
 
     def set_short(self, short):
         if short != self.short:
@@ -370,9 +377,11 @@ class LayerTitleItem(QGraphicsItem):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
         colours = canvas_colours()
-        painter.setBrush(colours["title_back"])
+        back = QColor(colours["title_back"])
+        back.setAlpha(max(back.alpha(), TITLE_BACK_ALPHA))
+        painter.setBrush(back)
         painter.drawRoundedRect(self.ink().adjusted(self.SHORT_PAD - 4, 0, 4 - self.SHORT_PAD, 0) if self.short else
-                                self.RECT.adjusted(25, 0, -25, 0), 5, 5)
+                                self.FULL_INK, 5, 5)
         painter.setPen(colours["title_ink"])
         font = self.title_font()
         painter.setFont(font)

@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .items import PHASE_COLOURS, RADIUS, level_of_detail
 
+# Stepping through a step the canvas has no single example to show numbers for:
+# the badge says where they are.
+TRACE_HINT = "Numbers: click a point in the Output tab, then zoom in"
 PHASE_WORDS = {"forward": "\u2192 Forward", "loss": "Loss", "backward": "\u2190 Backward", "update": "Update"}
 
 NODE_LABEL_LOD = 0.75   # trace numbers beside neurons from this zoom up
@@ -32,29 +35,43 @@ def format_number(value):
     return text.replace("-", "\u2212")
 
 
+def column_gap(xy):
+    """The smallest distance (scene units) between two neurons of a column, ``xy`` of shape (n, 2); inf for one."""
+    if len(xy) < 2:
+        return float("inf")
+    return float(np.min(np.hypot(*np.diff(xy[np.argsort(xy[:, 1])], axis=0).T)))
+
+
 class PhaseBadgeItem(QGraphicsItem):
     """A pill above the active column: "→ Forward", "Loss", "← Backward" or "Update".
 
-    Its bottom centre sits at its position; the scene scales it with the
-    layer titles so it stays readable zoomed out.
+    Its bottom centre sits at its position. It keeps its size on screen
+    whatever the zoom: zoomed in it must not grow over the network it names.
     """
 
     def __init__(self):
         super().__init__()
         self.kind = None
-        self.text = ""
+        self.text = self.hint = ""
         self._rect = QRectF(-60, -24, 120, 22)
         self._font = QFont()
         self._font.setPixelSize(12)
         self._font.setBold(True)
+        self._hint_font = QFont()
+        self._hint_font.setPixelSize(11)
         self.setZValue(16)  # over the neurons it may have to pass to stay in sight
+        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.hide()
 
-    def set_phase(self, kind, text):
+    def set_phase(self, kind, text, hint=""):
+        """Name the phase (``kind`` None: hide); ``hint``, a smaller second line."""
         width = QFontMetricsF(self._font).horizontalAdvance(text) + 24
+        if hint:
+            width = max(width, QFontMetricsF(self._hint_font).horizontalAdvance(hint) + 24)
+        height = 38 if hint else 22
         self.prepareGeometryChange()
-        self._rect = QRectF(-width / 2, -24, width, 22)
-        self.kind, self.text = kind, text
+        self._rect = QRectF(-width / 2, -2 - height, width, height)
+        self.kind, self.text, self.hint = kind, text, hint
         self.setVisible(kind is not None)
         self.update()
 
@@ -72,7 +89,11 @@ class PhaseBadgeItem(QGraphicsItem):
         painter.drawRoundedRect(self._rect, 11, 11)
         painter.setFont(self._font)
         painter.setPen(QColor(255, 255, 255))
-        painter.drawText(self._rect, Qt.AlignCenter, self.text)
+        top = QRectF(self._rect.left(), self._rect.top(), self._rect.width(), 22)
+        painter.drawText(top, Qt.AlignCenter, self.text)
+        if self.hint:
+            painter.setFont(self._hint_font)
+            painter.drawText(self._rect.adjusted(0, 19, 0, -2), Qt.AlignCenter, self.hint)
 
 
 class TraceItem(QGraphicsItem):
@@ -130,13 +151,17 @@ class TraceItem(QGraphicsItem):
         exposed = option.exposedRect
         if lod >= EDGE_LABEL_LOD:
             self._paint_edges(painter, exposed)
-        self._paint_nodes(painter, exposed)
+        self._paint_nodes(painter, exposed, lod)
 
-    def _paint_nodes(self, painter, exposed):
+    def _paint_nodes(self, painter, exposed, lod=1.0):
         scene = self._scene
         last = len(scene._xy) - 1
         drawn = 0
+        titles = scene.shown_title_rects()
         for layer, xy in enumerate(scene._xy):
+            lines = 1 if layer == 0 else 3
+            if column_gap(xy) * lod < 12 * lines + 4:
+                continue  # level of detail: the boxes would run into each other (and the title); tooltips tell
             shift = RADIUS + (34.0 if layer == last else 3.0)
             for index in np.nonzero((xy[:, 0] + shift + LABEL_BOX.width() >= exposed.left())
                                     & (xy[:, 0] <= exposed.right()) & (xy[:, 1] + 20 >= exposed.top())
@@ -147,6 +172,8 @@ class TraceItem(QGraphicsItem):
                 x, y = xy[index].tolist()
                 lines = self.node_lines((layer, index))
                 box = QRectF(x + shift, y - 6 * len(lines) - 2, LABEL_BOX.width(), 12 * len(lines) + 4)
+                if any(box.intersects(title) for title in titles):
+                    continue  # the column's title stays readable
                 painter.setPen(QPen(QColor(190, 190, 190), 0.8))
                 painter.setBrush(QColor(255, 255, 255, 225))
                 painter.drawRoundedRect(box, 4, 4)
@@ -169,9 +196,12 @@ class TraceItem(QGraphicsItem):
             if len(points) > EDGE_LABEL_MAX:
                 return  # too many to read: the tooltips give each one
         painter.setPen(Qt.NoPen)
+        titles = self._scene.shown_title_rects()
         for block, item, k, (x, y) in points:
-            text = self.edge_text(block, int(item.src[k]), int(item.dst[k]))
             box = QRectF(x - 22, y - 6, 44, 12)
+            if any(box.intersects(title) for title in titles):
+                continue  # the title stays readable; the edge's tooltip tells
+            text = self.edge_text(block, int(item.src[k]), int(item.dst[k]))
             painter.setPen(Qt.NoPen)
             painter.setBrush(QColor(255, 255, 240, 220))
             painter.drawRoundedRect(box, 3, 3)

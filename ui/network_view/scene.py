@@ -299,9 +299,7 @@ class NetworkScene(TrainingDisplay, Picking, QGraphicsScene):
             if item.title.scale() != scale:
                 item.title.setScale(scale)
         self._title_scale = scale
-        if self._badge is not None:
-            self._badge.setScale(scale)
-            self._place_badge()
+        self._place_badge()
         self._declutter_titles()
 
     def _declutter_titles(self):

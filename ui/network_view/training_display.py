@@ -14,7 +14,7 @@ from simulator.names import layer_title
 
 from .items import PHASE_COLOURS, all_finite, largest_magnitude, width_level
 from .maps import MAP_MAX_NEURONS, MapLevels, grid_side, layer_curves, layer_images
-from .overlays import PHASE_WORDS, PhaseBadgeItem, TraceItem, format_number
+from .overlays import PHASE_WORDS, TRACE_HINT, PhaseBadgeItem, TraceItem, format_number
 from .styles import COLOUR_MODES, LogLevels, delta_fills, largest_finite
 
 GRADIENT_FORMULA = ("dL/dw = a(source) \u00d7 \u03b4(target), averaged over the batch; "
@@ -38,8 +38,7 @@ class TrainingDisplay:
 
     def _add_overlays(self):
         """After a rebuild: the overlay items again, and what still fits the new drawing."""
-        self._badge = PhaseBadgeItem()
-        self._badge.setScale(self._title_scale)
+        self._badge = PhaseBadgeItem()  # the same size on screen at any zoom
         self.addItem(self._badge)
         self._trace_item = TraceItem(self)
         self.addItem(self._trace_item)
@@ -205,7 +204,8 @@ class TrainingDisplay:
                 text += f": {layer_title(layer, n)}"
             elif kind == "update":
                 text = "Update: all weights"
-            self._badge.set_phase(kind, text)
+            # with no example traced the canvas shows no z, a or delta: the badge says where they are
+            self._badge.set_phase(kind, text, TRACE_HINT if self.trace is None else "")
             self._place_badge()
 
     def _place_badge(self):
@@ -221,13 +221,21 @@ class TrainingDisplay:
         if views:  # over its column, but inside the part of the drawing in sight: never cut by the canvas's edge
             view = views[0]
             seen = view.mapToScene(view.viewport().rect()).boundingRect()
-            rect, scale = self._badge.boundingRect(), self._badge.scale()
+            rect, scale = self._badge.boundingRect(), 1.0 / max(view.transform().m11(), 1e-9)  # pixels to scene units
             half = rect.width() / 2 * scale
             if seen.width() > 2 * half:
                 x = min(max(x, seen.left() + half), seen.right() - half)
             y = max(y, seen.top() - rect.top() * scale)
         if self._badge.pos() != QPointF(x, y):
             self._badge.setPos(x, y)
+
+    def shown_title_rects(self):
+        """The scene rectangles the shown layer titles take (what must stay readable)."""
+        return [item.title.mapRectToScene(item.title.ink()) for item in self._layers.values() if item.title.isVisible()]
+
+    def phase_band(self, layer):
+        """The scene rectangle of column ``layer`` (tinted while a phase works in it)."""
+        return self._layers[layer].band
 
     def place_badge(self):
         """The view scrolled or zoomed: keep the phase badge in sight."""
@@ -247,6 +255,7 @@ class TrainingDisplay:
             return False
         self.trace = trace
         self._place_overlays()
+        self._apply_phase()  # the badge's hint comes and goes with the trace
         return True
 
     # ============================================================ tooltips

@@ -79,10 +79,36 @@ class NetworkView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_in(self):
-        self._zoom_about(self.viewport().rect().center(), ZOOM_STEP)
+        point, land = self.key_zoom_anchor()
+        self._zoom_about(point, ZOOM_STEP, land)
 
     def zoom_out(self):
-        self._zoom_about(self.viewport().rect().center(), 1 / ZOOM_STEP)
+        point, land = self.key_zoom_anchor()
+        self._zoom_about(point, 1 / ZOOM_STEP, land)
+
+    def key_zoom_anchor(self):
+        """(viewport point, where it lands) for Ctrl++ and Ctrl+-: the centre of
+        the selection where it is in sight, else (stepping through a step) of
+        the column the phase works in, each brought to the canvas's centre so
+        that zooming in keeps it in sight; else the centre of the part of the
+        drawing in sight, which stays put (the network stays centred, not the
+        empty room kept for its titles); else the canvas's centre."""
+        scene = self.scene()
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        points = [scene.neuron_pos(key) for key in scene.selected_neurons()]
+        points += [scene.edge_pos(src, dst) for src, dst in scene.selected_edges()]
+        phase = scene.phase
+        if not points and phase is not None and phase[1] is not None:
+            points = [scene.phase_band(phase[1]).center()]
+        points = [p for p in points if seen.contains(p)]
+        if points:
+            xs, ys = [p.x() for p in points], [p.y() for p in points]
+            anchor = QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+            return self.mapFromScene(anchor), self.viewport().rect().center()
+        core = scene.content_rect(titles=False).intersected(seen)
+        if core.isEmpty() or not _finite(core):
+            return self.viewport().rect().center(), None
+        return self.mapFromScene(core.center()), None
 
     def fit(self):
         """Show the whole network (not enlarged past FIT_MAX_SCALE), clear of the legend."""
@@ -193,7 +219,9 @@ class NetworkView(QGraphicsView):
         if self.legend_shown():
             self.viewport().update(self.legend_rect())
 
-    def _zoom_about(self, view_point, factor):
+    def _zoom_about(self, view_point, factor, land=None):
+        """Zoom by ``factor`` keeping the scene point at ``view_point`` where it
+        is (``land`` None) or bringing it to viewport point ``land``."""
         scale = self.zoom()
         if not (math.isfinite(scale) and scale > 0):
             return
@@ -203,8 +231,8 @@ class NetworkView(QGraphicsView):
         view_point = QPoint(int(view_point.x()), int(view_point.y()))
         anchor = self.mapToScene(view_point)
         self.scale(factor, factor)
-        # Scroll so the scene point under the cursor stays under it.
-        moved = self.mapFromScene(anchor) - view_point
+        # Scroll so the scene point under the cursor stays under it (or lands where asked).
+        moved = self.mapFromScene(anchor) - (view_point if land is None else QPoint(int(land.x()), int(land.y())))
         for bar, step in ((self.horizontalScrollBar(), moved.x()), (self.verticalScrollBar(), moved.y())):
             bar.setValue(min(max(bar.value() + step, bar.minimum()), bar.maximum()))
         self._auto_fit = False
