@@ -13,7 +13,12 @@ from .network import Block, Network
 
 
 def network_from_snapshot(snapshot):
-    """A float64 Network with the snapshot's layers, edges, weights and biases."""
+    """A float64 Network with the snapshot's layers, edges, weights and biases.
+
+    Views that probe the network (the hidden space, the loss along one weight,
+    the chain rule of one edge, the capacity count) work on this copy, never on
+    the live network the trainer owns.
+    """
     net = Network(list(snapshot.sizes), list(snapshot.activations), connect=False)
     for key, weights in snapshot.weights.items():
         mask = np.array(snapshot.masks[key], dtype=bool)
