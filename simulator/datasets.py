@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.csv_import import read_csv
-from simulator.errors import DatasetError
+from simulator.errors import DatasetError, SimulatorError
 from simulator.limits import MAX_GRID, MAX_NOISE, MAX_SAMPLES, MAX_SEED
 
 TASKS = ("classification", "regression")
@@ -558,6 +558,23 @@ def evaluation_grid(ranges, n):
         grid = np.column_stack([x1.ravel(), x2.ravel()])
     grid.setflags(write=False)
     return grid
+
+
+GRID_2D = 50
+"""Points per axis of the evaluation grid over two inputs."""
+GRID_1D = 200
+"""Points of the evaluation grid over one input."""
+
+
+def default_grid(train):
+    """The grid the views draw the output over: ``evaluation_grid`` of the
+    training data's input range, None unless there are 1 or 2 inputs."""
+    if train.n_inputs not in (1, 2):
+        return None
+    try:
+        return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
+    except SimulatorError:
+        return None
 
 
 def load_csv(path, target_column=-1, task=None, max_rows=MAX_SAMPLES):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from simulator.datasets import evaluation_grid
-from simulator.errors import DivergenceError, SimulatorError
+from simulator.datasets import default_grid
+from simulator.errors import DivergenceError
 from simulator.names import layer_title
 
-GRID_2D = 50
-GRID_1D = 200
+grid_for = default_grid
+"""The evaluation grid for 1-D or 2-D inputs, None otherwise (one home: the model's)."""
 
 
 def phase_text(phase, n_layers):
@@ -26,16 +26,6 @@ def phase_text(phase, n_layers):
     if kind == "loss":
         return "Loss"
     return "Update the weights"
-
-
-def grid_for(train):
-    """The evaluation grid for 1-D or 2-D inputs, None otherwise."""
-    if train.n_inputs not in (1, 2):
-        return None
-    try:
-        return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
-    except SimulatorError:
-        return None
 
 
 def divergence_text(error):
