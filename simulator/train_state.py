@@ -85,17 +85,6 @@ def same_state(a, b):
             and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
 
 
-def parameter_count(network):
-    """Length of the network's flat parameter array (Plan.n_params), without building a plan."""
-    sizes = network.sizes
-    total, has_primary = 0, set()
-    for i, j in sorted(network.blocks):
-        total += (sizes[i] + (j not in has_primary)) * sizes[j]
-        has_primary.add(j)
-    total += sum(sizes[j] for j in range(1, len(sizes)) if j not in has_primary)
-    return total
-
-
 # ------------------------------------------------------------------ to / from the file
 def state_to_dict(state, network=None):
     """The JSON form of a TrainState (the parameters are left out).
@@ -106,7 +95,7 @@ def state_to_dict(state, network=None):
     """
     moments, t = state.moments, state.t
     if network is not None:
-        n_params = parameter_count(network)
+        n_params = network.stored_parameter_count
         if state.n_params != n_params or any(np.shape(v) != (n_params,) for v in moments.values()):
             moments, t = {}, 0
     out = {"step": int(state.step), "epoch": int(state.epoch), "cursor": int(state.cursor),
@@ -171,7 +160,7 @@ def state_from_dict(value, path, network, n_train=None):
             "has_uint32": whole(r.get("has_uint32", 0), key_path(rpath, "has_uint32"), 0, 1),
             "uinteger": whole(r.get("uinteger", 0), key_path(rpath, "uinteger"), 0, 2**32 - 1)})
     name, t, moments = "sgd", 0, {}
-    n_params = parameter_count(network)
+    n_params = network.stored_parameter_count
     if "optimizer" in value:
         opath = key_path(path, "optimizer")
         o = value["optimizer"]

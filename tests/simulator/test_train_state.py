@@ -170,3 +170,15 @@ def test_same_state_compares_progress_parameters_and_memory_bit_for_bit():
     moved = trainer.state()
     trainer.set_state(a)
     assert same_state(a, trainer.state()) and not same_state(moved, trainer.state())
+
+
+def test_the_saved_optimiser_memory_fits_the_parameters_training_lays_out():
+    # A skip connection and a removed edge: the count the file checks against
+    # (Network.stored_parameter_count) is the length of the trainer's flat array.
+    from simulator.network import Network
+    from simulator.parameters import ParameterStore
+
+    net = Network([2, 3, 4, 1], seed=1)
+    net.connect((0, 1), (3, 0), 0.5)
+    net.disconnect((1, 0), (2, 1))
+    assert ParameterStore(net).n_params == net.stored_parameter_count == 2 * 3 + 3 * 4 + 4 * 1 + 2 * 1 + 3 + 4 + 1
