@@ -12,7 +12,8 @@ import numpy as np
 
 
 def frozen(array, dtype=np.float32):
-    """A read-only C-contiguous copy of ``array``."""
+    """A read-only C-contiguous copy of ``array``, of ``dtype`` (None keeps
+    the array's own); the one way anything frozen is made to cross threads."""
     with np.errstate(over="ignore"):  # beyond float32's range shows as inf, as it should
         out = np.array(array, dtype=dtype, order="C", copy=True)
     out.flags.writeable = False

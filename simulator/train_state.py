@@ -22,14 +22,9 @@ import numpy as np
 from .optimizers import OPTIMIZER_NAMES
 from .limits import MAX_TRAINING_COUNT
 from .project_schema import check_keys, fail, key_path, number, show, whole
+from .snapshot import frozen
 
 MOMENTS = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}
-
-
-def _frozen(array, dtype=None):
-    out = np.array(array, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 @dataclass(frozen=True)
@@ -136,7 +131,7 @@ def state_from_dict(value, path, network, n_train=None):
             fail(opath, "must list every sample exactly once")
         if n_train is not None and len(order) != n_train:
             fail(opath, f"lists {len(order)} samples but the training set has {n_train}")
-        order = _frozen(order)
+        order = frozen(order, None)
     rng = None
     if "shuffle_rng" in value:
         rpath = key_path(path, "shuffle_rng")
@@ -184,7 +179,7 @@ def state_from_dict(value, path, network, n_train=None):
                             f"not {len(values) if isinstance(values, list) else show(values)}")
             for i, v in enumerate(values):
                 number(v, f"{vpath}[{i}]")
-            moments[key] = _frozen(values, np.float64)
+            moments[key] = frozen(values, np.float64)
         if "v" in moments and (moments["v"] < 0).any():
             fail(key_path(mpath, "v"), "holds squared gradients, which cannot be negative")
     return TrainState(step=step, epoch=epoch, cursor=cursor, order=order, rng=rng, optimizer=name, t=t,

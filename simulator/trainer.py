@@ -22,7 +22,7 @@ from .losses import get_loss
 from .memory import check_training, chunk_rows
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
-from .snapshot import take_snapshot
+from .snapshot import frozen, take_snapshot
 from .trace import trace_example
 from .train_state import MOMENTS, TrainState
 
@@ -366,14 +366,14 @@ class Trainer:
         fresh = plan is self._checked_plan and opt._params is plan.params
         if fresh:
             for name in MOMENTS[opt.name]:
-                moments[name] = _frozen(getattr(opt, name)[0], np.float64)
+                moments[name] = frozen(getattr(opt, name)[0], np.float64)
         rng = self._rng.bit_generator.state
         return TrainState(
             step=self.steps, epoch=self.epoch, cursor=self._cursor,
-            order=None if self._order is None else _frozen(self._order),
+            order=None if self._order is None else frozen(self._order, None),
             rng=MappingProxyType({**rng, "state": dict(rng["state"])}), optimizer=opt.name,
             t=opt.t if fresh else 0, moments=MappingProxyType(moments), n_params=plan.n_params,
-            params=_frozen(plan.flat, np.float64) if params else None)
+            params=frozen(plan.flat, np.float64) if params else None)
 
     def set_state(self, state):
         """Resume from a TrainState: counters, shuffle order and generator, the
@@ -540,12 +540,6 @@ class Trainer:
                 last = now
                 yield take()
         yield take()
-
-
-def _frozen(array, dtype=None):
-    out = np.array(array, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 def _count_right(a, targets):

@@ -3,7 +3,6 @@ the evaluation grid, the divergence message, and Space as Play/Pause."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from simulator.datasets import default_grid
@@ -36,13 +35,6 @@ def divergence_text(error):
     if error.field == "learning_rate":
         return text + " Try a smaller learning rate, then press Play again; undo takes the run back."
     return text + " Change that, then press Play again; undo takes the run back."
-
-
-def frozen_copy(array):
-    """A read-only float64 copy."""
-    out = np.array(array, dtype=np.float64, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 class SpaceToPlay(QObject):
