@@ -363,7 +363,7 @@ class Trainer:
         plan = self.network.plan(self._dtype)
         moments = {}
         opt = self.optimizer
-        fresh = plan is self._checked_plan and opt._params is plan.params
+        fresh = plan is self._checked_plan and opt.holds(plan.params)
         if fresh:
             for name in MOMENTS[opt.name]:
                 moments[name] = frozen(getattr(opt, name)[0], np.float64)
@@ -400,7 +400,7 @@ class Trainer:
         names = MOMENTS[opt.name]
         if state.optimizer == opt.name and state.n_params == plan.n_params \
                 and all(k in state.moments for k in names):
-            opt._prepare(plan.params)
+            opt.prepare(plan.params)
             for k in names:
                 getattr(opt, k)[0][...] = state.moments[k]
             opt.t = int(state.t)
