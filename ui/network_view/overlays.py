@@ -134,9 +134,9 @@ class TraceItem(QGraphicsItem):
 
     def _paint_nodes(self, painter, exposed):
         scene = self._scene
-        last = len(scene._xy) - 1
+        last = len(scene.neuron_positions()) - 1
         drawn = 0
-        for layer, xy in enumerate(scene._xy):
+        for layer, xy in enumerate(scene.neuron_positions()):
             shift = RADIUS + (34.0 if layer == last else 3.0)
             for index in np.nonzero((xy[:, 0] + shift + LABEL_BOX.width() >= exposed.left())
                                     & (xy[:, 0] <= exposed.right()) & (xy[:, 1] + 20 >= exposed.top())
@@ -155,7 +155,7 @@ class TraceItem(QGraphicsItem):
 
     def _paint_edges(self, painter, exposed):
         points = []
-        for (i, j), item in self._scene._edges.items():
+        for (i, j), item in self._scene.edge_items():
             if not len(item):
                 continue
             t = 0.72  # near the target, where the edges into one neuron fan apart

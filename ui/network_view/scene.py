@@ -328,6 +328,14 @@ class NetworkScene(TrainingDisplay, Selection, Picking, QGraphicsScene):
             if not hidden:
                 return
 
+    def neuron_positions(self):
+        """Neuron centres: one (size, 2) array per layer, in scene units (read only)."""
+        return self._xy
+
+    def edge_items(self):
+        """Every drawn weight block: ((src_layer, dst_layer), EdgesItem) pairs."""
+        return self._edges.items()
+
     def view_scale(self):
         views = self.views()
         return views[0].transform().m11() if views else 1.0
