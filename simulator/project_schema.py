@@ -264,14 +264,9 @@ def network_from_dict(data, path="network"):
     sizes, activations, biases = _layers(data["layers"], key_path(path, "layers"))
     blocks = _edges(data["edges"], key_path(path, "edges"), sizes)
     try:
-        network = Network(sizes, activations, connect=False)
+        return Network.from_arrays(sizes, activations, blocks, biases)
     except EditError as exc:  # every rule it checks was checked above
         fail(path, str(exc))
-    for layer, bias in zip(network.layers[1:], biases):
-        layer.bias = bias
-    network.blocks = blocks
-    network._plan = None
-    return network
 
 
 def _layers(value, path):
