@@ -97,6 +97,8 @@ def test_state_puts_back_weights_and_progress_for_undo():
     assert t.steps == 20 and same(weights(t.network), w_before) and len(t.history) == 20
     t.run(30)
     assert same(weights(t.network), w_after)  # the same 30 steps again, to the bit
+    from simulator.train_state import same_state
+    assert same_state(t.state(), after)  # and the optimiser's moments, order and generator with them
 
 
 def test_history_stays_bounded_and_keeps_recent_steps_exact():
@@ -129,7 +131,12 @@ def test_snapshots_carry_only_new_history_rows():
     project = make_preset("mlp-xor")
     train, test = project.datasets()
     t = Trainer(project.network, train, test, project.settings)
-    snaps = list(t.snapshots(max_steps=200, interval=0.0))
+    snaps, since = [], None
+    for _ in range(4):  # as the worker does: train a while, then send the rows new since the last snapshot
+        for _ in t.run_steps(50):
+            pass
+        snaps.append(t.snapshot(since=since))
+        since = t.steps
     assert snaps[0].history_reset and not any(s.history_reset for s in snaps[1:])
     assert sum(len(s.history["step"]) for s in snaps) == 200
     received = History()
