@@ -81,7 +81,6 @@ class Snapshot:
     message: str = ""
     history_reset: bool = True
     metrics: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
 
 def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=None, message="", since=None,

@@ -2,13 +2,12 @@
 
 ``Trainer.step()`` trains on one batch; ``Trainer.next_phase()`` runs just one
 phase of a step (forward through one layer, the loss, backward through one
-layer, the update) with the very same code. ``Trainer.snapshots()`` is a plain
-generator that trains and yields a frozen snapshot every so often; the UI's
-worker thread wraps it.
+layer, the update) with the very same code. ``Trainer.run_steps()`` is a plain
+generator that trains one step per ``next()``; the UI's worker thread wraps it
+and takes a frozen ``Trainer.snapshot()`` every so often.
 """
 
 import math
-import time
 from types import MappingProxyType
 
 import numpy as np
@@ -503,43 +502,6 @@ class Trainer:
             phase = self._phase_list[self._pass.done - 1]
         return take_snapshot(self.network, p, self.history, self.steps, self.epoch, grid, phase, message,
                              since=since, metrics=metrics)
-
-    def snapshots(self, max_steps=None, interval=1 / 30, grid=None, should_stop=None):
-        """Train, yielding a snapshot at most every ``interval`` seconds.
-
-        A plain generator: it checks ``should_stop()`` (if given) between steps
-        and stops after ``max_steps`` steps. A TrainingError (e.g. a NaN loss)
-        ends it with a final snapshot carrying the message. The first snapshot
-        carries the whole history, later ones only the rows new since the one
-        before (``Snapshot.history_reset`` says which).
-        """
-        last = time.monotonic()
-        since, revision = None, self.history.revision
-        steps = self.run_steps(max_steps)
-
-        def take(message=""):
-            nonlocal since, revision
-            if self.history.revision != revision:
-                since, revision = None, self.history.revision
-            snap = self.snapshot(grid, message, since=since)
-            since = self.steps
-            return snap
-
-        while True:
-            if should_stop is not None and should_stop():
-                break
-            try:
-                next(steps)
-            except StopIteration:
-                break
-            except TrainingError as exc:
-                yield take(str(exc))
-                return
-            now = time.monotonic()
-            if now - last >= interval:
-                last = now
-                yield take()
-        yield take()
 
 
 def _count_right(a, targets):
