@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .datasets import split_at, train_test_split
-from .errors import Problem, ProjectFileError, SimulatorError
+from .errors import Problem, SimulatorError
 from .activations import check_size
 from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING  # noqa: F401
 from .losses import get_loss
