@@ -214,11 +214,6 @@ class MainWindow(QMainWindow):
     def plot_tabs(self):
         return self.training_views.tabs
 
-    def add_plot_view(self, widget, title):
-        """A view of training in the Plots dock: a tab, fed with ``show_snapshot`` (and ``set_datasets``)."""
-        self.plot_tabs.addTab(widget, title)
-        self.training.add_view(widget)
-
     def trace_sample(self, dataset_name, index):
         """Show backpropagation of one example on the canvas (a click on a point
         of the output map): z, a and delta on the neurons, dL/dw on the edges.
