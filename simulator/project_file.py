@@ -45,7 +45,7 @@ class Project:
     ----------
     network : Network
     data : dict
-        ``{"recipe": {...}}`` (a ``datasets.make_dataset`` recipe) or
+        ``{"recipe": {...}}`` (a ``generators.make_dataset`` recipe) or
         ``{"inline": {"X": ..., "y": ..., "task": ...}}``, plus optional
         ``test_fraction`` (0 to 0.9, default 0) and ``split_seed`` (default 0), or,
         for inline points without ``test_fraction``, ``test_rows`` (the test set's rows).

@@ -16,7 +16,8 @@ import math
 import numpy as np
 
 from .activations import ACTIVATION_NAMES
-from .datasets import TASKS, Dataset, make_dataset
+from .datasets import TASKS, Dataset
+from .generators import make_dataset
 from .errors import EditError, ProjectFileError, SimulatorError
 from .limits import (MAX_LAYER_SIZE, MAX_LAYERS, MAX_LAYOUT_TEXT, MAX_LAYOUT_VALUES, MAX_NAME_CHARS, MAX_NESTING,
                      MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED, MAX_STEPS, MAX_TEST_FRACTION)

@@ -1,11 +1,10 @@
-"""Tests for simulator.datasets: generators, recipes, splits, grids and CSV import."""
+"""Tests for simulator.datasets and simulator.generators: generators, recipes, splits, grids and CSV import."""
 
 import numpy as np
 import pytest
 
-from simulator.datasets import (
-    GENERATOR_PARAMS, GENERATORS, Dataset, default_recipe,
-    evaluation_grid, load_csv, make_dataset, train_test_split)
+from simulator.datasets import Dataset, evaluation_grid, load_csv, train_test_split
+from simulator.generators import GENERATOR_PARAMS, GENERATORS, default_recipe, make_dataset
 from simulator.errors import DatasetError
 from simulator.limits import MAX_SAMPLES
 

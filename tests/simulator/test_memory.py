@@ -9,7 +9,7 @@ import pytest
 from simulator import memory
 from simulator.__main__ import main
 from simulator.backprop import Pass, forward
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import TrainingError
 from simulator.network import Network
 from simulator.presets import PRESET_NAMES, make_preset

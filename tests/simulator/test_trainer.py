@@ -4,7 +4,7 @@ bad settings and NaN losses are handled."""
 import numpy as np
 import pytest
 
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import SimulatorError, TrainingError
 from simulator.network import Network
 from simulator.presets import PRESET_NAMES, make_preset
