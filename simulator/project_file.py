@@ -23,10 +23,10 @@ from .memory import check_training
 from .network import Network
 from .atomic_write import write_atomically
 from .json_text import check_measures, load_json, parse_json  # noqa: F401 (parse_json: part of this module's interface)
+from .json_checks import check_keys, fail, json_copy, show, text, whole
 from .project_schema import (
-    build_dataset, check_keys, fail, json_copy, layout_from_dict, lesson_from_dict,
-    network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole,
-    given_test_rows)
+    build_dataset, given_test_rows, layout_from_dict, lesson_from_dict, network_from_dict, network_to_dict,
+    settings_from_dict, split_settings)
 from .settings import TrainingSettings
 from .train_state import state_from_dict, state_to_dict
 

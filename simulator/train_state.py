@@ -21,7 +21,7 @@ import numpy as np
 
 from .optimizers import OPTIMIZER_NAMES
 from .limits import MAX_TRAINING_COUNT
-from .project_schema import check_keys, fail, key_path, number, show, whole
+from .json_checks import check_keys, fail, key_path, number, show, whole
 from .snapshot import frozen
 
 MOMENTS = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}
