@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.accuracy import predicted_classes
 from simulator.csv_import import read_csv
 from simulator.errors import DatasetError, SimulatorError
 from simulator.limits import MAX_GRID, MAX_SAMPLES, MAX_SEED
@@ -105,9 +106,7 @@ class Dataset:
         if self.task != "classification":
             raise DatasetError("This is a regression dataset: its targets are numbers, "
                                "not classes.")
-        if self.n_outputs == 1:
-            return (self.y[:, 0] > 0.5).astype(np.int64)
-        return np.argmax(self.y, axis=1).astype(np.int64)
+        return predicted_classes(self.y)
 
     def input_range(self, margin=0.1):
         """Per input column, the (low, high) span of the data plus a margin.

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .accuracy import class_targets, count_right
 from .backprop import QUIET, Pass, augment
 from .checkpoints import Checkpoints
 from .divergence import explain_divergence
@@ -62,7 +63,7 @@ class Trainer:
         self.settings = None
         self.optimizer = None
         self._dtype = None
-        self._train_targets = _targets(train)
+        self._train_targets = class_targets(train)
         self.apply_settings(settings or TrainingSettings())
         self._rng = np.random.default_rng(self.settings.seed)
         self._passes = {}          # batch size -> reusable Pass, for the current plan
@@ -130,7 +131,7 @@ class Trainer:
             raise TrainingError(reason)
         self.train = train
         self.test = test if test is not None and test.n_samples else None
-        self._train_targets = _targets(train)
+        self._train_targets = class_targets(train)
         self._train_aug = augment(train.X, self._dtype)
         self._train_y = train.y.astype(self._dtype)
         self._order, self._epoch_data, self._cursor = None, None, 0  # a new epoch over the new rows
@@ -281,10 +282,10 @@ class Trainer:
         return X[start:self._cursor], y[start:self._cursor], None if targets is None else targets[start:self._cursor]
 
     def _accuracy(self, a, targets):
-        """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""
+        """Fraction right; ``targets`` from :func:`accuracy.class_targets` (None for regression)."""
         if targets is None:
             return float("nan")
-        return _count_right(a, targets) / a.shape[0]
+        return count_right(a, targets) / a.shape[0]
 
     def _finish(self, p, targets):
         """Book-keeping after an update: history, NaN guard, checkpoint."""
@@ -422,7 +423,7 @@ class Trainer:
             else:
                 X, y = augment(dataset.X, self._dtype), dataset.y.astype(self._dtype)
             rows = chunk_rows(plan.sizes, plan.dtype.itemsize, dataset.n_samples)
-            cached = self._eval_cache[id(dataset)] = (dataset, plan, X, y, _targets(dataset), rows, {})
+            cached = self._eval_cache[id(dataset)] = (dataset, plan, X, y, class_targets(dataset), rows, {})
         _, _, X, y, targets, rows, passes = cached
         n = dataset.n_samples
         if n == 0:
@@ -441,7 +442,7 @@ class Trainer:
                 # every loss is a mean over samples: weight each chunk by its share
                 total += p.compute_loss() * (stop - start)
                 if targets is not None:
-                    right += _count_right(p.a[-1], targets[start:stop])
+                    right += count_right(p.a[-1], targets[start:stop])
         accuracy = right / n if targets is not None else float("nan")
         return total / n, accuracy
 
@@ -502,18 +503,3 @@ class Trainer:
             phase = self._phase_list[self._pass.done - 1]
         return take_snapshot(self.network, p, self.history, self.steps, self.epoch, grid, phase, message,
                              since=since, metrics=metrics)
-
-
-def _count_right(a, targets):
-    """How many rows of output ``a`` match ``targets`` (from :func:`_targets`)."""
-    if a.shape[1] == 1:
-        return np.count_nonzero(np.greater(a, 0.5) == targets)
-    return np.count_nonzero(a.argmax(axis=1) == targets)
-
-
-def _targets(dataset):
-    """What accuracy compares with: booleans (n, 1) for two classes, class
-    indices (n,) for more, None for regression."""
-    if dataset.task != "classification":
-        return None
-    return dataset.y > 0.5 if dataset.y.shape[1] == 1 else dataset.y.argmax(axis=1)
