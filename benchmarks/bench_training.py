@@ -42,7 +42,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.datasets import Dataset, make_dataset  # noqa: E402
+from simulator.datasets import Dataset  # noqa: E402
+from simulator.generators import make_dataset  # noqa: E402
 from simulator.network import Network  # noqa: E402
 from simulator.settings import TrainingSettings  # noqa: E402
 from simulator.trainer import Trainer  # noqa: E402

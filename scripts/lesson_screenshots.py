@@ -84,8 +84,6 @@ def shoot(app, window, name, out, size):
     """Open, train and draw the lesson ``name`` into ``out``; a line saying what was done."""
     from PySide6.QtWidgets import QScrollArea
 
-    from simulator.lessons import lesson_title
-
     shot = SHOTS.get(name, {})
     started = time.monotonic()
     window.resize(*size)  # back from a size the previous lesson's Inspector forced
@@ -128,7 +126,7 @@ def shoot(app, window, name, out, size):
     done = trainer.steps if trainer is not None else 0
     grown = "" if (image.width(), image.height()) == tuple(size) else \
         f", the window grew to {image.width()}x{image.height()}"
-    return (f"{name}: “{lesson_title(name)}”, {done:,} steps, tab {tab or 'Loss'}, "
+    return (f"{name}: “{window.document.project.title}”, {done:,} steps, tab {tab or 'Loss'}, "
             f"{out.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s{grown}")
 
 

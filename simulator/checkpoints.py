@@ -106,12 +106,6 @@ class Checkpoints:
         with self._lock:
             return next((s for s in self._states if s.step == step), None)
 
-    def latest_at_or_before(self, step):
-        """The newest recorded step not after ``step``, or None."""
-        with self._lock:
-            found = [s.step for s in self._states if s.step <= step]
-        return found[-1] if found else None
-
     def clear(self):
         with self._lock:
             self._states.clear()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backprop import forward
-from .datasets import evaluation_grid
+from .datasets import default_grid
 from .errors import SimulatorError
 from .losses import LOSS_NAMES
 from .network_rules import HIDDEN_ACTIVATIONS
@@ -40,8 +40,6 @@ WORDS = {"loss": "loss", "activation": "hidden activation", "learning_rate": "le
 CHOICES = {"loss": LOSS_NAMES, "activation": HIDDEN_ACTIVATIONS, "optimizer": OPTIMIZER_NAMES}
 """The names a field chooses from; the other fields are numbers."""
 
-GRID_2D = 50
-GRID_1D = 200
 INTERVAL = 1 / 30
 """Seconds between two results at most (about 30 a second)."""
 
@@ -142,16 +140,6 @@ def _copy(project):
 def _check_field(field):
     if field not in FIELDS:
         raise SimulatorError(f"cannot compare {field!r}; choose one of {', '.join(FIELDS)}", "field")
-
-
-def default_grid(train):
-    """The evaluation grid for 1-D or 2-D inputs, None otherwise."""
-    if train.n_inputs not in (1, 2):
-        return None
-    try:
-        return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
-    except SimulatorError:
-        return None
 
 
 # -------------------------------------------------------------- the results

@@ -24,11 +24,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .accuracy import CLASS_ONE_ABOVE
 from .activations import get_activation
 from .backprop import forward
 
-CLASS_ONE_ABOVE = 0.5
-"""A single output says class 1 where it exceeds this (the trainer's accuracy, ``trainer._count_right``)."""
 
 AXES_KINDS = ("pca", "output")
 

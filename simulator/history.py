@@ -112,11 +112,6 @@ class History:
     def last(self, name):
         return float(self._data[COLUMNS.index(name), self.n - 1]) if self.n else float("nan")
 
-    def last_finite(self, name):
-        col = self._data[COLUMNS.index(name), :self.n]
-        finite = col[np.isfinite(col)]
-        return float(finite[-1]) if finite.size else None
-
     def to_rows(self):
         """Rows of (step, epoch, train_loss, train_accuracy, test_loss, test_accuracy)."""
         data = self._data[:, :self.n]

@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import ProjectFileError
 from .limits import MAX_CONTAINERS, MAX_FILE_BYTES, MAX_NESTING, MAX_STRINGS
-from .project_schema import NonFinite, fail, show
+from .json_checks import NonFinite, fail, show
 
 # A string runs to its closing quote or, left open, to the end of the text.
 # Without the second choice the engine would retry from every later quote of

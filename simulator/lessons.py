@@ -118,11 +118,6 @@ def lesson_initializer(project):
     return init.get("method", "xavier"), float(init.get("scale", 1.0))
 
 
-def lesson_title(name, folder=None):
-    """The title of the lesson ``name``, read from its file."""
-    return load_lesson(name, folder=folder).title
-
-
 def lesson_changed(project, network=None):
     """True when ``project`` came from a lesson and its network no longer matches the lesson's.
 

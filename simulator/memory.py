@@ -130,11 +130,6 @@ def estimate(sizes, slots, n_train, n_test, n_columns, settings):
         data=n_samples * n_columns * 8 + (n_samples + n_train) * (n_columns + 1) * itemsize)
 
 
-def network_slots(network):
-    """Numbers the network's training arrays hold: every weight slot and bias."""
-    return sum(b.mask.size for b in network.blocks.values()) + sum(network.sizes[1:])
-
-
 def check_training(network, train, test, settings):
     """Why training ``network`` on this data would use too much memory, or None.
 
@@ -151,7 +146,7 @@ def check_training(network, train, test, settings):
     """
     n_test = test.n_samples if test is not None else 0
     columns = train.n_inputs + train.n_outputs
-    est = estimate(network.sizes, network_slots(network), train.n_samples, n_test, columns, settings)
+    est = estimate(network.sizes, network.stored_parameter_count, train.n_samples, n_test, columns, settings)
     if est.total <= BUDGET_BYTES:
         return None
     return _explain(est, network.sizes, settings, train.n_samples, columns)

@@ -181,6 +181,17 @@ class Network(NetworkRules):
         return out
 
     # ------------------------------------------------------------- whole-state
+    @classmethod
+    def from_arrays(cls, sizes, activations, blocks, biases):
+        """A network with these layers, weight blocks ({(src, dst): Block}, already
+        checked) and biases (one array per layer after the inputs)."""
+        network = cls(sizes, activations, connect=False)
+        network.blocks = dict(blocks)
+        for layer, bias in zip(network.layers[1:], biases):
+            layer.bias = bias
+        network._changed()
+        return network
+
     def copy(self):
         """A deep copy (weights, masks, biases, activations, RNG state)."""
         other = Network.__new__(Network)

@@ -41,7 +41,9 @@ class Optimizer:
         self._params = None
         self.t = 0
 
-    def _prepare(self, params):
+    def prepare(self, params):
+        """Size the optimiser's memory for ``params`` (list of ndarray); kept
+        when the shapes are those it already holds, zeroed otherwise."""
         if params is self._params:
             return  # the same list of arrays as last step (the network's training plan)
         self._params = params
@@ -50,6 +52,10 @@ class Optimizer:
             self._shapes = shapes
             self.t = 0
             self._init_state(params)
+
+    def holds(self, params):
+        """Whether the memory (velocities, moments, ``t``) belongs to these very arrays."""
+        return params is self._params
 
     def _init_state(self, params):
         pass
@@ -84,7 +90,7 @@ class Optimizer:
             edges stay at exactly 0.
         """
         if params is not self._params:
-            self._prepare(params)
+            self.prepare(params)
         self.t += 1
         if self.l1 or self.l2:
             if is_weight is None:

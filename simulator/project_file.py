@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .datasets import split_at, train_test_split
-from .errors import Problem, ProjectFileError, SimulatorError
+from .errors import Problem, SimulatorError
 from .activations import check_size
 from .limits import MAX_DESCRIPTION_CHARS, MAX_FILE_BYTES, MAX_NAME_CHARS, MAX_NESTING  # noqa: F401
 from .losses import get_loss
@@ -23,10 +23,10 @@ from .memory import check_training
 from .network import Network
 from .atomic_write import write_atomically
 from .json_text import check_measures, load_json, parse_json  # noqa: F401 (parse_json: part of this module's interface)
+from .json_checks import check_keys, fail, json_copy, show, text, whole
 from .project_schema import (
-    build_dataset, check_keys, fail, json_copy, layout_from_dict, lesson_from_dict,
-    network_from_dict, network_to_dict, settings_from_dict, show, split_settings, text, whole,
-    given_test_rows)
+    build_dataset, given_test_rows, layout_from_dict, lesson_from_dict, network_from_dict, network_to_dict,
+    settings_from_dict, split_settings)
 from .settings import TrainingSettings
 from .train_state import state_from_dict, state_to_dict
 
@@ -45,7 +45,7 @@ class Project:
     ----------
     network : Network
     data : dict
-        ``{"recipe": {...}}`` (a ``datasets.make_dataset`` recipe) or
+        ``{"recipe": {...}}`` (a ``generators.make_dataset`` recipe) or
         ``{"inline": {"X": ..., "y": ..., "task": ...}}``, plus optional
         ``test_fraction`` (0 to 0.9, default 0) and ``split_seed`` (default 0), or,
         for inline points without ``test_fraction``, ``test_rows`` (the test set's rows).

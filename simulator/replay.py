@@ -13,15 +13,18 @@ from .network import Block, Network
 
 
 def network_from_snapshot(snapshot):
-    """A float64 Network with the snapshot's layers, edges, weights and biases."""
-    net = Network(list(snapshot.sizes), list(snapshot.activations), connect=False)
+    """A float64 Network with the snapshot's layers, edges, weights and biases.
+
+    Views that probe the network (the hidden space, the loss along one weight,
+    the chain rule of one edge, the capacity count) work on this copy, never on
+    the live network the trainer owns.
+    """
+    blocks = {}
     for key, weights in snapshot.weights.items():
         mask = np.array(snapshot.masks[key], dtype=bool)
-        net.blocks[key] = Block(np.array(weights, dtype=float) * mask, mask)
-    for layer, bias in zip(net.layers[1:], snapshot.biases[1:]):
-        layer.bias = np.array(bias, dtype=float)
-    net._changed()
-    return net
+        blocks[key] = Block(np.array(weights, dtype=float) * mask, mask)
+    biases = [np.array(b, dtype=float) for b in snapshot.biases[1:]]
+    return Network.from_arrays(list(snapshot.sizes), list(snapshot.activations), blocks, biases)
 
 
 def snapshot_outputs(snapshot, X):

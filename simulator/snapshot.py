@@ -12,7 +12,8 @@ import numpy as np
 
 
 def frozen(array, dtype=np.float32):
-    """A read-only C-contiguous copy of ``array``."""
+    """A read-only C-contiguous copy of ``array``, of ``dtype`` (None keeps
+    the array's own); the one way anything frozen is made to cross threads."""
     with np.errstate(over="ignore"):  # beyond float32's range shows as inf, as it should
         out = np.array(array, dtype=dtype, order="C", copy=True)
     out.flags.writeable = False
@@ -80,7 +81,6 @@ class Snapshot:
     message: str = ""
     history_reset: bool = True
     metrics: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
 
 def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=None, message="", since=None,
@@ -132,23 +132,3 @@ def take_snapshot(network, last_pass, history, step, epoch, grid=None, phase=Non
 def _history_rows(history, since, columns):
     rows = history.rows_after(-1 if since is None else since)
     return MappingProxyType({c: frozen(rows[i], np.float64) for i, c in enumerate(columns)})
-
-
-def snapshot_network(snapshot):
-    """A new Network with the snapshot's layers, edges, weights and biases (float64).
-
-    Views that probe the network (the hidden space, the loss along one weight,
-    the chain rule of one edge) work on this copy, never on the live network
-    the trainer owns.
-    """
-    from .network import Block, Layer, Network
-
-    network = Network.__new__(Network)
-    network.layers = [Layer(len(snapshot.biases[0]))] + [
-        Layer(len(b), name, np.array(b, dtype=float)) for b, name in zip(snapshot.biases[1:], snapshot.activations)]
-    network.blocks = {k: Block(np.array(w, dtype=float), np.array(snapshot.masks[k], dtype=bool))
-                      for k, w in snapshot.weights.items()}
-    network.rng = np.random.default_rng(0)
-    network._plan = network._store = None
-    network._dtype = np.dtype(np.float64)
-    return network

@@ -21,15 +21,10 @@ import numpy as np
 
 from .optimizers import OPTIMIZER_NAMES
 from .limits import MAX_TRAINING_COUNT
-from .project_schema import check_keys, fail, key_path, number, show, whole
+from .json_checks import check_keys, fail, key_path, number, show, whole
+from .snapshot import frozen
 
 MOMENTS = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}
-
-
-def _frozen(array, dtype=None):
-    out = np.array(array, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 @dataclass(frozen=True)
@@ -85,17 +80,6 @@ def same_state(a, b):
             and all(np.array_equal(a.moments[k], b.moments[k]) for k in a.moments))
 
 
-def parameter_count(network):
-    """Length of the network's flat parameter array (Plan.n_params), without building a plan."""
-    sizes = network.sizes
-    total, has_primary = 0, set()
-    for i, j in sorted(network.blocks):
-        total += (sizes[i] + (j not in has_primary)) * sizes[j]
-        has_primary.add(j)
-    total += sum(sizes[j] for j in range(1, len(sizes)) if j not in has_primary)
-    return total
-
-
 # ------------------------------------------------------------------ to / from the file
 def state_to_dict(state, network=None):
     """The JSON form of a TrainState (the parameters are left out).
@@ -106,7 +90,7 @@ def state_to_dict(state, network=None):
     """
     moments, t = state.moments, state.t
     if network is not None:
-        n_params = parameter_count(network)
+        n_params = network.stored_parameter_count
         if state.n_params != n_params or any(np.shape(v) != (n_params,) for v in moments.values()):
             moments, t = {}, 0
     out = {"step": int(state.step), "epoch": int(state.epoch), "cursor": int(state.cursor),
@@ -147,7 +131,7 @@ def state_from_dict(value, path, network, n_train=None):
             fail(opath, "must list every sample exactly once")
         if n_train is not None and len(order) != n_train:
             fail(opath, f"lists {len(order)} samples but the training set has {n_train}")
-        order = _frozen(order)
+        order = frozen(order, None)
     rng = None
     if "shuffle_rng" in value:
         rpath = key_path(path, "shuffle_rng")
@@ -171,7 +155,7 @@ def state_from_dict(value, path, network, n_train=None):
             "has_uint32": whole(r.get("has_uint32", 0), key_path(rpath, "has_uint32"), 0, 1),
             "uinteger": whole(r.get("uinteger", 0), key_path(rpath, "uinteger"), 0, 2**32 - 1)})
     name, t, moments = "sgd", 0, {}
-    n_params = parameter_count(network)
+    n_params = network.stored_parameter_count
     if "optimizer" in value:
         opath = key_path(path, "optimizer")
         o = value["optimizer"]
@@ -195,7 +179,7 @@ def state_from_dict(value, path, network, n_train=None):
                             f"not {len(values) if isinstance(values, list) else show(values)}")
             for i, v in enumerate(values):
                 number(v, f"{vpath}[{i}]")
-            moments[key] = _frozen(values, np.float64)
+            moments[key] = frozen(values, np.float64)
         if "v" in moments and (moments["v"] < 0).any():
             fail(key_path(mpath, "v"), "holds squared gradients, which cannot be negative")
     return TrainState(step=step, epoch=epoch, cursor=cursor, order=order, rng=rng, optimizer=name, t=t,

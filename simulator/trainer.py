@@ -2,17 +2,17 @@
 
 ``Trainer.step()`` trains on one batch; ``Trainer.next_phase()`` runs just one
 phase of a step (forward through one layer, the loss, backward through one
-layer, the update) with the very same code. ``Trainer.snapshots()`` is a plain
-generator that trains and yields a frozen snapshot every so often; the UI's
-worker thread wraps it.
+layer, the update) with the very same code. ``Trainer.run_steps()`` is a plain
+generator that trains one step per ``next()``; the UI's worker thread wraps it
+and takes a frozen ``Trainer.snapshot()`` every so often.
 """
 
 import math
-import time
 from types import MappingProxyType
 
 import numpy as np
 
+from .accuracy import class_targets, count_right
 from .backprop import QUIET, Pass, augment
 from .checkpoints import Checkpoints
 from .divergence import explain_divergence
@@ -22,7 +22,7 @@ from .losses import get_loss
 from .memory import check_training, chunk_rows
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
-from .snapshot import take_snapshot
+from .snapshot import frozen, take_snapshot
 from .trace import trace_example
 from .train_state import MOMENTS, TrainState
 
@@ -63,7 +63,7 @@ class Trainer:
         self.settings = None
         self.optimizer = None
         self._dtype = None
-        self._train_targets = _targets(train)
+        self._train_targets = class_targets(train)
         self.apply_settings(settings or TrainingSettings())
         self._rng = np.random.default_rng(self.settings.seed)
         self._passes = {}          # batch size -> reusable Pass, for the current plan
@@ -131,7 +131,7 @@ class Trainer:
             raise TrainingError(reason)
         self.train = train
         self.test = test if test is not None and test.n_samples else None
-        self._train_targets = _targets(train)
+        self._train_targets = class_targets(train)
         self._train_aug = augment(train.X, self._dtype)
         self._train_y = train.y.astype(self._dtype)
         self._order, self._epoch_data, self._cursor = None, None, 0  # a new epoch over the new rows
@@ -282,10 +282,10 @@ class Trainer:
         return X[start:self._cursor], y[start:self._cursor], None if targets is None else targets[start:self._cursor]
 
     def _accuracy(self, a, targets):
-        """Fraction right; ``targets`` from :func:`_targets` (None for regression)."""
+        """Fraction right; ``targets`` from :func:`accuracy.class_targets` (None for regression)."""
         if targets is None:
             return float("nan")
-        return _count_right(a, targets) / a.shape[0]
+        return count_right(a, targets) / a.shape[0]
 
     def _finish(self, p, targets):
         """Book-keeping after an update: history, NaN guard, checkpoint."""
@@ -363,17 +363,17 @@ class Trainer:
         plan = self.network.plan(self._dtype)
         moments = {}
         opt = self.optimizer
-        fresh = plan is self._checked_plan and opt._params is plan.params
+        fresh = plan is self._checked_plan and opt.holds(plan.params)
         if fresh:
             for name in MOMENTS[opt.name]:
-                moments[name] = _frozen(getattr(opt, name)[0], np.float64)
+                moments[name] = frozen(getattr(opt, name)[0], np.float64)
         rng = self._rng.bit_generator.state
         return TrainState(
             step=self.steps, epoch=self.epoch, cursor=self._cursor,
-            order=None if self._order is None else _frozen(self._order),
+            order=None if self._order is None else frozen(self._order, None),
             rng=MappingProxyType({**rng, "state": dict(rng["state"])}), optimizer=opt.name,
             t=opt.t if fresh else 0, moments=MappingProxyType(moments), n_params=plan.n_params,
-            params=_frozen(plan.flat, np.float64) if params else None)
+            params=frozen(plan.flat, np.float64) if params else None)
 
     def set_state(self, state):
         """Resume from a TrainState: counters, shuffle order and generator, the
@@ -400,7 +400,7 @@ class Trainer:
         names = MOMENTS[opt.name]
         if state.optimizer == opt.name and state.n_params == plan.n_params \
                 and all(k in state.moments for k in names):
-            opt._prepare(plan.params)
+            opt.prepare(plan.params)
             for k in names:
                 getattr(opt, k)[0][...] = state.moments[k]
             opt.t = int(state.t)
@@ -423,7 +423,7 @@ class Trainer:
             else:
                 X, y = augment(dataset.X, self._dtype), dataset.y.astype(self._dtype)
             rows = chunk_rows(plan.sizes, plan.dtype.itemsize, dataset.n_samples)
-            cached = self._eval_cache[id(dataset)] = (dataset, plan, X, y, _targets(dataset), rows, {})
+            cached = self._eval_cache[id(dataset)] = (dataset, plan, X, y, class_targets(dataset), rows, {})
         _, _, X, y, targets, rows, passes = cached
         n = dataset.n_samples
         if n == 0:
@@ -442,7 +442,7 @@ class Trainer:
                 # every loss is a mean over samples: weight each chunk by its share
                 total += p.compute_loss() * (stop - start)
                 if targets is not None:
-                    right += _count_right(p.a[-1], targets[start:stop])
+                    right += count_right(p.a[-1], targets[start:stop])
         accuracy = right / n if targets is not None else float("nan")
         return total / n, accuracy
 
@@ -503,61 +503,3 @@ class Trainer:
             phase = self._phase_list[self._pass.done - 1]
         return take_snapshot(self.network, p, self.history, self.steps, self.epoch, grid, phase, message,
                              since=since, metrics=metrics)
-
-    def snapshots(self, max_steps=None, interval=1 / 30, grid=None, should_stop=None):
-        """Train, yielding a snapshot at most every ``interval`` seconds.
-
-        A plain generator: it checks ``should_stop()`` (if given) between steps
-        and stops after ``max_steps`` steps. A TrainingError (e.g. a NaN loss)
-        ends it with a final snapshot carrying the message. The first snapshot
-        carries the whole history, later ones only the rows new since the one
-        before (``Snapshot.history_reset`` says which).
-        """
-        last = time.monotonic()
-        since, revision = None, self.history.revision
-        steps = self.run_steps(max_steps)
-
-        def take(message=""):
-            nonlocal since, revision
-            if self.history.revision != revision:
-                since, revision = None, self.history.revision
-            snap = self.snapshot(grid, message, since=since)
-            since = self.steps
-            return snap
-
-        while True:
-            if should_stop is not None and should_stop():
-                break
-            try:
-                next(steps)
-            except StopIteration:
-                break
-            except TrainingError as exc:
-                yield take(str(exc))
-                return
-            now = time.monotonic()
-            if now - last >= interval:
-                last = now
-                yield take()
-        yield take()
-
-
-def _frozen(array, dtype=None):
-    out = np.array(array, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
-
-
-def _count_right(a, targets):
-    """How many rows of output ``a`` match ``targets`` (from :func:`_targets`)."""
-    if a.shape[1] == 1:
-        return np.count_nonzero(np.greater(a, 0.5) == targets)
-    return np.count_nonzero(a.argmax(axis=1) == targets)
-
-
-def _targets(dataset):
-    """What accuracy compares with: booleans (n, 1) for two classes, class
-    indices (n,) for more, None for regression."""
-    if dataset.task != "classification":
-        return None
-    return dataset.y > 0.5 if dataset.y.shape[1] == 1 else dataset.y.argmax(axis=1)

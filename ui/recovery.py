@@ -29,6 +29,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 
+from simulator.atomic_write import write_atomically
 from simulator.errors import SimulatorError
 from simulator.project_file import load_project, save_project
 
@@ -99,7 +100,7 @@ class Recovery(QObject):
             save_project(self.document.to_project(), self.path)
             info = {"path": self.document.path or "", "name": self.document.display_name(),
                     "saved": time.time(), "pid": os.getpid()}
-            _write_atomically(self.folder / f"{self.id}.info", json.dumps(info))
+            write_atomically(self.folder / f"{self.id}.info", json.dumps(info).encode("utf-8"))
         except (OSError, SimulatorError, ValueError) as error:
             # a recovery copy is a safety net: failing to write one must not disturb the work
             self.error = str(error)
@@ -258,16 +259,3 @@ def _mtime(path):
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _write_atomically(path, text):
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-    finally:
-        if temp.exists():
-            temp.unlink()

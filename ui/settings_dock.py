@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QFormLayo
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from simulator.backprop import RULES
-from simulator.datasets import GENERATORS, default_recipe
+from simulator.generators import GENERATORS, default_recipe
 from simulator.errors import SimulatorError
 from simulator.limits import MAX_BATCH_SIZE, MAX_NOISE, MAX_SAMPLES, MAX_SEED, MAX_TEST_FRACTION
 from simulator.losses import LOSS_NAMES

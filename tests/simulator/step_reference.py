@@ -16,7 +16,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from simulator.datasets import make_dataset, train_test_split  # noqa: E402
+from simulator.datasets import train_test_split  # noqa: E402
+from simulator.generators import make_dataset  # noqa: E402
 from simulator.network import Network  # noqa: E402
 from simulator.presets import make_preset  # noqa: E402
 from simulator.settings import TrainingSettings  # noqa: E402

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from simulator.compare import Change, CompareRun, check_change, current_value, make_pair
-from simulator.datasets import make_linear_outliers
+from simulator.generators import make_linear_outliers
 from simulator.errors import SimulatorError
 from simulator.history import COLUMNS
 from simulator.presets import make_preset

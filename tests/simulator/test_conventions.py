@@ -10,7 +10,8 @@ import pytest
 
 from simulator.activations import LEAKY_SLOPE
 from simulator.backprop import Pass
-from simulator.datasets import MAX_SEED, make_dataset
+from simulator.datasets import MAX_SEED
+from simulator.generators import make_dataset
 from simulator.errors import SimulatorError
 from simulator.losses import get_loss
 from simulator.network import Network

@@ -4,7 +4,7 @@ import pytest
 
 from simulator.bundled import load_bundled
 from simulator.data_fit import fit_reasons, fitted
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import EditError
 from simulator.network import Network
 from simulator.project_file import Project, inline_data

@@ -10,7 +10,8 @@ from simulator.history import History
 from simulator.lessons import load_lesson
 from simulator.losses import get_loss
 from simulator.network import Network
-from simulator.snapshot import snapshot_network, take_snapshot
+from simulator.replay import network_from_snapshot
+from simulator.snapshot import take_snapshot
 from simulator.trainer import Trainer
 from simulator.weight_slice import weight_slice
 
@@ -24,12 +25,12 @@ def trained(name, steps=None):
     return project, trainer
 
 
-def test_snapshot_network_computes_what_the_network_does():
+def test_network_from_snapshot_computes_what_the_network_does():
     net = Network([2, 3, 2], ["tanh", "softmax"], seed=4)
     net.connect((0, 1), (2, 0), 0.7)  # a skip connection
     net.set_bias((1, 2), 0.3)
     X = np.random.default_rng(0).normal(size=(7, 2))
-    copy = snapshot_network(take_snapshot(net, None, History(), 0, 0))
+    copy = network_from_snapshot(take_snapshot(net, None, History(), 0, 0))
     assert copy.sizes == net.sizes and copy.activations == net.activations
     assert np.allclose(forward(copy, X)[1][-1], forward(net, X)[1][-1], atol=1e-6)
 

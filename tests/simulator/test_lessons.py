@@ -13,7 +13,7 @@ import pytest
 
 from simulator.backprop import Pass
 from simulator.bundled import load_bundled
-from simulator.datasets import make_linear_outliers
+from simulator.generators import make_linear_outliers
 from simulator.errors import ProjectFileError, SimulatorError
 from simulator.lessons import (lesson_changed, lesson_names, lesson_text, lessons_dir, load_lesson,
                                network_fingerprint)

@@ -9,7 +9,7 @@ import pytest
 from simulator import memory
 from simulator.__main__ import main
 from simulator.backprop import Pass, forward
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import TrainingError
 from simulator.network import Network
 from simulator.presets import PRESET_NAMES, make_preset
@@ -71,7 +71,7 @@ def test_every_lesson_fits_with_room_to_spare():
         project = make_preset(name)
         assert budget_problem(project) is None
         train, test = project.datasets()
-        est = memory.estimate(project.network.sizes, memory.network_slots(project.network), train.n_samples,
+        est = memory.estimate(project.network.sizes, project.network.stored_parameter_count, train.n_samples,
                               test.n_samples, train.n_inputs + train.n_outputs, project.settings)
         assert est.total < memory.BUDGET_BYTES / 100
 
@@ -106,7 +106,7 @@ def test_the_estimate_covers_what_training_really_uses(sizes, activations, batch
     settings = TrainingSettings(batch_size=batch, precision=precision, optimizer=optimizer, learning_rate=0.1)
     data = make_dataset({"generator": "xor", "n": 3000})
     net = Network(sizes, activations, seed=0)
-    est = memory.estimate(sizes, memory.network_slots(net), 3000, 3000, 3, settings)
+    est = memory.estimate(sizes, net.stored_parameter_count, 3000, 3000, 3, settings)
     tracemalloc.start()
     try:
         start = tracemalloc.get_traced_memory()[0]

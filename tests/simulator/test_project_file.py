@@ -11,7 +11,7 @@ import pytest
 
 from simulator import project_file
 from simulator.backprop import forward
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import ProjectFileError
 from simulator.network import Network
 from simulator.project_file import (

@@ -36,7 +36,7 @@ def test_training_matches_the_saved_reference_bit_for_bit(name, reference):
 @pytest.mark.parametrize("loss, out", [("l2", "tanh"), ("huber", "linear"), ("l1", "sigmoid")])
 def test_stepping_through_phases_matches_the_written_out_step(loss, out):
     """Pass.run writes the phases out; step-through runs them one by one: same bits."""
-    from simulator.datasets import make_dataset
+    from simulator.generators import make_dataset
     from simulator.network import Network
     from simulator.settings import TrainingSettings
     from simulator.trainer import Trainer

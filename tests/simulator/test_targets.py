@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 from simulator.__main__ import main
 from simulator.activations import check_size, get_activation
 from simulator.backprop import Pass
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import SimulatorError, TrainingError
 from simulator.losses import LOSS_NAMES, get_loss
 from simulator.network import Network

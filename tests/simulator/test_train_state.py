@@ -97,6 +97,8 @@ def test_state_puts_back_weights_and_progress_for_undo():
     assert t.steps == 20 and same(weights(t.network), w_before) and len(t.history) == 20
     t.run(30)
     assert same(weights(t.network), w_after)  # the same 30 steps again, to the bit
+    from simulator.train_state import same_state
+    assert same_state(t.state(), after)  # and the optimiser's moments, order and generator with them
 
 
 def test_history_stays_bounded_and_keeps_recent_steps_exact():
@@ -129,7 +131,12 @@ def test_snapshots_carry_only_new_history_rows():
     project = make_preset("mlp-xor")
     train, test = project.datasets()
     t = Trainer(project.network, train, test, project.settings)
-    snaps = list(t.snapshots(max_steps=200, interval=0.0))
+    snaps, since = [], None
+    for _ in range(4):  # as the worker does: train a while, then send the rows new since the last snapshot
+        for _ in t.run_steps(50):
+            pass
+        snaps.append(t.snapshot(since=since))
+        since = t.steps
     assert snaps[0].history_reset and not any(s.history_reset for s in snaps[1:])
     assert sum(len(s.history["step"]) for s in snaps) == 200
     received = History()
@@ -170,3 +177,15 @@ def test_same_state_compares_progress_parameters_and_memory_bit_for_bit():
     moved = trainer.state()
     trainer.set_state(a)
     assert same_state(a, trainer.state()) and not same_state(moved, trainer.state())
+
+
+def test_the_saved_optimiser_memory_fits_the_parameters_training_lays_out():
+    # A skip connection and a removed edge: the count the file checks against
+    # (Network.stored_parameter_count) is the length of the trainer's flat array.
+    from simulator.network import Network
+    from simulator.parameters import ParameterStore
+
+    net = Network([2, 3, 4, 1], seed=1)
+    net.connect((0, 1), (3, 0), 0.5)
+    net.disconnect((1, 0), (2, 1))
+    assert ParameterStore(net).n_params == net.stored_parameter_count == 2 * 3 + 3 * 4 + 4 * 1 + 2 * 1 + 3 + 4 + 1

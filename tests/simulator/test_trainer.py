@@ -4,7 +4,7 @@ bad settings and NaN losses are handled."""
 import numpy as np
 import pytest
 
-from simulator.datasets import make_dataset
+from simulator.generators import make_dataset
 from simulator.errors import SimulatorError, TrainingError
 from simulator.network import Network
 from simulator.presets import PRESET_NAMES, make_preset
@@ -223,13 +223,12 @@ def test_snapshot_is_frozen_and_independent():
     assert [a.shape for a in s.grid_activations] == [(25, 2), (25, 4), (25, 1)]
 
 
-def test_snapshots_generator_throttles_and_stops():
+def test_run_steps_trains_one_step_per_next_and_stops_at_max_steps():
     project, t = lesson("mlp-xor")
-    snaps = list(t.snapshots(max_steps=3000, interval=10.0))
-    assert len(snaps) == 1 and snaps[-1].step == 3000
-    stop_after = iter([False, False, True])
-    snaps = list(t.snapshots(interval=0.0, should_stop=lambda: next(stop_after)))
-    assert snaps[-1].step == 3002
+    before = t.steps
+    losses = list(t.run_steps(max_steps=30))
+    assert len(losses) == 30 and t.steps == before + 30
+    assert losses == list(t.history.column("train_loss")[-30:])
 
 
 @pytest.mark.parametrize("name", PRESET_NAMES)

@@ -134,3 +134,14 @@ def test_the_axis_is_the_training_step_with_regular_ticks_and_each_column_where_
         expected = values[np.searchsorted(steps, s - 0.5)]
         np.testing.assert_array_equal(image[col], expected)
     np.testing.assert_array_equal(step_columns(np.array([10, 20]), 0.0, 20.0, width=4), [0, 0, 1, 1])
+
+
+def test_a_hidden_map_keeps_the_columns_and_draws_them_when_shown_again(view):
+    trainer, *_ = lesson("spiral")
+    view.hide()
+    for _ in range(3):
+        trainer.run(5)
+        view.show_snapshot(trainer.snapshot())
+    assert len(view.values()) == 3 and view.image.image is None  # kept, not drawn behind another tab
+    view.show()
+    assert view.image.image is not None and view.image.image.shape[1] == view.values().shape[1]

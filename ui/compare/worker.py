@@ -42,6 +42,11 @@ class CompareWorker(QObject):
         """Stop after the step under way (returns at once)."""
         self._stop = True
 
+    @property
+    def stop_requested(self):
+        """Whether ``request_stop`` has been called (the run ends at its next step)."""
+        return self._stop
+
     def run(self):
         try:
             for result in self.compare.results(should_stop=self._should_stop):
@@ -113,7 +118,7 @@ class CompareThread(QObject):
     @property
     def stopping(self):
         """Asked to stop (it may still be finishing a step)."""
-        return self.worker._stop
+        return self.worker.stop_requested
 
     def _on_thread_finished(self):
         if self._ended:

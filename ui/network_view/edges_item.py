@@ -255,10 +255,6 @@ class EdgesItem(QGraphicsItem):
     def contains(self, point):
         return self.edge_at(point, 4.0) is not None
 
-    def visible_count(self, rect):
-        """How many edges cross ``rect`` (item coordinates); curves by their bounding box."""
-        return len(self._crossing(rect))
-
     def _crossing(self, rect, give_up=None):
         """Indices of the edges that cross ``rect``; None if more than ``give_up`` might."""
         if self._samples is not None:

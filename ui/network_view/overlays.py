@@ -155,10 +155,10 @@ class TraceItem(QGraphicsItem):
 
     def _paint_nodes(self, painter, exposed, lod=1.0):
         scene = self._scene
-        last = len(scene._xy) - 1
+        last = len(scene.neuron_positions()) - 1
         drawn = 0
         titles = scene.shown_title_rects()
-        for layer, xy in enumerate(scene._xy):
+        for layer, xy in enumerate(scene.neuron_positions()):
             lines = 1 if layer == 0 else 3
             if column_gap(xy) * lod < 12 * lines + 4:
                 continue  # level of detail: the boxes would run into each other (and the title); tooltips tell
@@ -182,7 +182,7 @@ class TraceItem(QGraphicsItem):
 
     def _paint_edges(self, painter, exposed):
         points = []
-        for (i, j), item in self._scene._edges.items():
+        for (i, j), item in self._scene.edge_items():
             if not len(item):
                 continue
             t = 0.72  # near the target, where the edges into one neuron fan apart

@@ -115,14 +115,9 @@ def gradient_keys(magnitudes, levels):
     return b, widths
 
 
-def delta_fill(delta, levels):
-    """The fill of a neuron whose delta is ``delta``: white for tiny deltas,
-    deeper blue (positive) or orange (negative) decade by decade."""
-    return delta_fills(np.array([delta]), levels)[0]
-
-
 def delta_fills(deltas, levels):
-    """``delta_fill`` for each of ``deltas`` (one layer at once)."""
+    """The fill of each neuron of one layer from its delta: white for tiny
+    deltas, deeper blue (positive) or orange (negative) decade by decade."""
     table = _fill_table(levels.decades)
     bins = levels.bins(deltas).astype(int)
     signs = (np.asarray(deltas) > 0).astype(int)

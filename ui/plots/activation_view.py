@@ -4,10 +4,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from .activation_histograms import LayerHistograms
+from .deferred_draw import DeferredDraw
 from .neuron_map import NeuronMap
 
 
-class ActivationView(QWidget):
+class ActivationView(DeferredDraw, QWidget):
     """Per-layer activation histograms (left) and the chosen neuron's map (right)."""
 
     def __init__(self, parent=None):
@@ -34,14 +35,7 @@ class ActivationView(QWidget):
         snapshot, and draws the newest when it is shown again.
         """
         self.snapshot = snapshot
-        self._stale = True
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._draw()
+        self.draw_or_defer()
 
     def _draw(self):
         self._stale = False

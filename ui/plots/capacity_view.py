@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from simulator.replay import network_from_snapshot
 
 from ..theme import plot_colours
+from .deferred_draw import DeferredDraw
 from .loss_plot import TEST_COLOUR, TRAIN_COLOUR
 from .view_support import style_plot
 
@@ -42,7 +43,7 @@ def _percent(value):
     return "\u2013" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
 
 
-class CapacityView(QWidget):
+class CapacityView(DeferredDraw, QWidget):
     """The parameter count in large type, the training and test accuracy beside it, and
     accuracy against parameters for every network shape trained so far."""
 
@@ -112,16 +113,9 @@ class CapacityView(QWidget):
         self.snapshot = snapshot
         self._refresh()
 
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._draw()
-
     def _refresh(self):
-        self._stale = True
         self._remember()
-        if self.isVisible():
-            self._draw()
+        self.draw_or_defer()
 
     # --------------------------------------------------------------- drawing
     def _classification(self):

@@ -8,7 +8,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QScrollArea, QSpinBox
 
 from simulator.chain_rule import chain_lines, edge_chain, number, trace_example
-from simulator.snapshot import snapshot_network
+from simulator.replay import network_from_snapshot
 
 from ..theme import plot_colours
 from .lesson_support import EdgeChoice, LessonView
@@ -68,7 +68,7 @@ class ChainRuleView(LessonView):
         reason = loss.check_output(snap.activations[-1], snap.sizes[-1]) or loss.check_targets(train.y)
         if reason:
             return f"The loss cannot be computed: {reason}."
-        network = snapshot_network(snap)
+        network = network_from_snapshot(snap)
         trace = trace_example(network, train.X[k], train.y[k], loss)
         self.chain = edge_chain(network, trace, *edge, loss.name)
         self.lines = chain_lines(self.chain, snap.sizes)

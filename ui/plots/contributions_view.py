@@ -17,6 +17,7 @@ from simulator.contributions import check_contributions, output_contributions
 from simulator.limits import MAX_CONTRIBUTION_WIDTH
 
 from ..theme import plot_colours
+from .deferred_draw import DeferredDraw
 from .view_support import grid_shape, message_label, style_plot
 
 NO_SNAPSHOT = "Each hidden neuron's share of the output appears here once the network has been drawn."
@@ -24,7 +25,7 @@ DATA_COLOUR = "#7f7f7f"
 TERM_COLOURS = ("#2f6fb0", "#e07b00", "#3a9d3a", "#c43c3c", "#8a5cc2", "#8c564b", "#d36fb8", "#2bb3c0")
 
 
-class ContributionsView(QWidget):
+class ContributionsView(DeferredDraw, QWidget):
     """The contributions of the hidden neurons. Feed it ``show_snapshot`` and ``set_datasets``.
 
     Signals
@@ -87,21 +88,12 @@ class ContributionsView(QWidget):
     def set_datasets(self, train, test):
         """Use new data (Dataset objects, either may be None): the training points are drawn."""
         self.train = train
-        self._stale = True
-        if self.isVisible():
-            self._draw()
+        self.draw_or_defer()
 
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` (None: nothing yet); while hidden, only keep it."""
         self.snapshot = snapshot
-        self._stale = True
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._draw()
+        self.draw_or_defer()
 
     # ------------------------------------------------------------ the slider
     def _on_width_moved(self, value):

@@ -5,7 +5,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from simulator.names import neuron_symbol
-from simulator.snapshot import snapshot_network
+from simulator.replay import network_from_snapshot
 from simulator.weight_slice import weight_slice
 
 from ..theme import plot_colours
@@ -90,7 +90,7 @@ class DerivativeView(LessonView):
             return f"The loss cannot be computed: {reason}."
         span = self.span_box.currentData()
         rows, note = self.subset(train)
-        s = self.slice = weight_slice(snapshot_network(snap), train.X[rows], train.y[rows], loss, edge, span=span)
+        s = self.slice = weight_slice(network_from_snapshot(snap), train.X[rows], train.y[rows], loss, edge, span=span)
         self.curve.setData(s.ws, s.losses)
         half = span / 2
         self.tangent.setData([s.w - half, s.w + half], [s.loss - s.gradient * half, s.loss + s.gradient * half])

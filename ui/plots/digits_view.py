@@ -11,8 +11,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from simulator.accuracy import predicted_classes
+
 from .activation_stats import activations_over
-from .view_support import DECISION_THRESHOLD
 from ..theme import plot_colours
 
 SIDE = 8
@@ -32,14 +33,6 @@ def is_image_input(n_inputs):
 def short_label(name):
     """``class 7`` -> ``7``: the numbers the CSV reader names classes by, shown bare."""
     return name[6:] if name.startswith("class ") else name
-
-
-def predicted_labels(output):
-    """Each row's class by the trainer's rule: above DECISION_THRESHOLD for one output, else argmax."""
-    output = np.asarray(output)
-    if output.shape[1] == 1:
-        return (output[:, 0] > DECISION_THRESHOLD).astype(np.int64)
-    return np.argmax(output, axis=1)
 
 
 class DigitsView(QWidget):
@@ -104,7 +97,7 @@ class DigitsView(QWidget):
         with np.errstate(all="ignore"):
             output = activations_over(snap, X)[-1]
         if np.isfinite(output).all():
-            self.predicted = predicted_labels(output)
+            self.predicted = predicted_classes(output)
 
     def wrong_count(self):
         """How many of the images shown the network gets wrong (None before an answer)."""

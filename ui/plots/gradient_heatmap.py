@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.names import layer_title
 
+from .deferred_draw import DeferredDraw
 from .view_support import PlainAxis, label_colour_bar, map_plot, sequential_map
 
 CAPACITY = 400
@@ -60,7 +61,7 @@ def log_norms(norms):
     return np.clip(logs, *LEVELS).astype(np.float32)  # NaN passes through clip
 
 
-class GradientHeatmap(QWidget):
+class GradientHeatmap(DeferredDraw, QWidget):
     """Accumulates ``snapshot.layer_grad_norms`` column by column; ``clear()`` starts again."""
 
     def __init__(self, parent=None):
@@ -130,14 +131,7 @@ class GradientHeatmap(QWidget):
             self._values[self.n] = column
             self._steps[self.n] = snapshot.step
             self.n += 1
-        self._stale = True
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._draw()
+        self.draw_or_defer()
 
     def _draw(self):
         """Put the columns on screen (only while visible: hidden, they just accumulate)."""

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QGraphicsPolygonItem, QLabel, QVBoxLayo
 
 from simulator.hidden_space import DecisionLine, half_plane, hidden_space, input_grid_lines
 from simulator.names import layer_title, neuron_symbol
-from simulator.snapshot import snapshot_network
+from simulator.replay import network_from_snapshot
 
 from ..theme import plot_colours
 from .data_points import point_colours
@@ -156,7 +156,7 @@ class HiddenSpaceView(LessonView):
         train = self.data_fits()
         if train is None:
             return "The hidden space shows the training data: the data does not fit this network."
-        network = snapshot_network(snap)
+        network = network_from_snapshot(snap)
         rows, self._subset_note = self.subset(train)
         space = hidden_space(network, train.X[rows], layer, axes, self._grid_lines(snap, train), self._axes,
                              classify=train.task == "classification")

@@ -9,6 +9,7 @@ from simulator.errors import SimulatorError
 from simulator.losses import get_loss
 from simulator.names import neuron_symbol
 
+from .deferred_draw import DeferredDraw
 from .view_support import message_label
 
 MAX_ROWS = 2000
@@ -16,7 +17,7 @@ MAX_ROWS = 2000
 they use an evenly spread subset of this size, and say so."""
 
 
-class LessonView(QWidget):
+class LessonView(DeferredDraw, QWidget):
     """A view fed with snapshots that computes only while it is on screen.
 
     Subclasses put their controls in ``self.controls`` (a row above the page),
@@ -60,14 +61,7 @@ class LessonView(QWidget):
         self.refresh()
 
     def refresh(self):
-        self._stale = True
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._draw()
+        self.draw_or_defer()
 
     def _draw(self):
         self._stale = False

@@ -19,6 +19,7 @@ from simulator.losses import get_loss
 from simulator.replay import snapshot_outputs
 
 from ..theme import plot_colours
+from .deferred_draw import DeferredDraw
 from .view_support import message_label, nice_bound, style_plot
 
 NO_SNAPSHOT = "Each loss and its gradient appear here, with the data's residuals on them, once there is a network."
@@ -29,7 +30,7 @@ MAX_MARKED = 2000
 """Residuals marked at most (evenly chosen from a bigger data set): enough to see, cheap to redraw."""
 
 
-class LossShapesView(QWidget):
+class LossShapesView(DeferredDraw, QWidget):
     """Loss (left) and gradient (right) of every loss against the residual. Feed it
     ``show_snapshot`` and ``set_datasets``; ``set_training_loss`` names the loss in use."""
 
@@ -97,15 +98,8 @@ class LossShapesView(QWidget):
         self.snapshot = snapshot
         self._refresh()
 
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._draw()
-
     def _refresh(self):
-        self._stale = True
-        if self.isVisible():
-            self._draw()
+        self.draw_or_defer()
 
     # --------------------------------------------------------------- drawing
     def _say(self, text):

@@ -11,6 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QStackedWidget
 
+from simulator.accuracy import CLASS_ONE_ABOVE
+
 from ..network_view.items import NEGATIVE, POSITIVE
 from ..network_view.maps import MAP_RGB
 from ..theme import plot_colours
@@ -27,9 +29,8 @@ NAN_BACKGROUND = "#c8c8c8"
 TEXT = "#333333"
 AXIS = "#666666"
 
-# The trainer's own rule for a single output: class 1 where the output exceeds
-# 0.5 (simulator/trainer.py, Trainer._accuracy); several outputs: argmax.
-DECISION_THRESHOLD = 0.5
+DECISION_THRESHOLD = CLASS_ONE_ABOVE
+"""The model's rule for a single output (simulator/accuracy.py): class 1 above it."""
 
 
 def class_colour(k):

@@ -3,15 +3,14 @@ the evaluation grid, the divergence message, and Space as Play/Pause."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from simulator.datasets import evaluation_grid
-from simulator.errors import DivergenceError, SimulatorError
+from simulator.datasets import default_grid
+from simulator.errors import DivergenceError
 from simulator.names import layer_title
 
-GRID_2D = 50
-GRID_1D = 200
+grid_for = default_grid
+"""The evaluation grid for 1-D or 2-D inputs, None otherwise (one home: the model's)."""
 
 
 def phase_text(phase, n_layers):
@@ -28,16 +27,6 @@ def phase_text(phase, n_layers):
     return "Update the weights"
 
 
-def grid_for(train):
-    """The evaluation grid for 1-D or 2-D inputs, None otherwise."""
-    if train.n_inputs not in (1, 2):
-        return None
-    try:
-        return evaluation_grid(train.input_range(), GRID_1D if train.n_inputs == 1 else GRID_2D)
-    except SimulatorError:
-        return None
-
-
 def divergence_text(error):
     """One line for the status bar: what diverged and why, then what to do."""
     text = " ".join(str(error).split())
@@ -46,13 +35,6 @@ def divergence_text(error):
     if error.field == "learning_rate":
         return text + " Try a smaller learning rate, then press Play again; undo takes the run back."
     return text + " Change that, then press Play again; undo takes the run back."
-
-
-def frozen_copy(array):
-    """A read-only float64 copy."""
-    out = np.array(array, dtype=np.float64, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 class SpaceToPlay(QObject):

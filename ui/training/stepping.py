@@ -15,10 +15,11 @@ import numpy as np
 
 from simulator.errors import SimulatorError, TrainingError
 from simulator.lessons import lesson_initializer
+from simulator.snapshot import frozen
 from simulator.train_state import TrainState
 
 from ..commands.training import TrainCommand
-from .parts import divergence_text, frozen_copy, phase_text
+from .parts import divergence_text, phase_text
 
 
 class StepThrough:
@@ -118,7 +119,7 @@ class StepThrough:
         dtype = self.doc.network.plan().dtype
         plan = network.plan(dtype)
         after = TrainState(rng=rng, optimizer=self.doc.settings.optimizer, n_params=plan.n_params,
-                           params=frozen_copy(plan.flat))
+                           params=frozen(plan.flat, np.float64))
         rows = (self.trainer.history if self.trainer is not None else self.history).rows_after(-1)
         self.doc.undo_stack.push(TrainCommand(self.doc, self, "Reset Weights", before, after, 0, rows_undo=rows,
                                               applied=False))
@@ -131,7 +132,7 @@ class StepThrough:
             return self.trainer.state()
         plan = self.doc.network.plan()
         base = self.doc.project.training_state or TrainState()
-        return dataclasses.replace(base, params=frozen_copy(plan.flat), n_params=plan.n_params)
+        return dataclasses.replace(base, params=frozen(plan.flat, np.float64), n_params=plan.n_params)
 
     def _why_untrainable(self):
         """Why the project cannot be trained as it is ("" if it can): the model's own answer."""
