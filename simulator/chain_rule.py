@@ -18,7 +18,7 @@ import numpy as np
 from .activations import get_activation
 from .backprop import Pass
 from .names import neuron_symbol
-from .trainer import Trace
+from .trace import Trace
 
 
 def trace_example(network, x, y, loss, rule="backprop"):
