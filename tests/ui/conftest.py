@@ -5,6 +5,8 @@
 - A test that leaves a QThread running or a QTimer active fails (after
   napari's ``_dangling_qthreads`` / ``_dangling_qtimers``): a leaked thread or
   timer would fire into the next test, or into a deleted widget.
+- A test during which Qt warns of an object used from the wrong thread fails
+  (``pytest_runtest_call``): that object would crash a later test.
 - ``canvas`` builds a shown network view on a fresh document (helpers for
   mouse gestures on it are in ``canvas_support.py``).
 """
@@ -20,6 +22,28 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
 from simulator.network import Network
 from tests.ui.canvas_support import make_doc
 from ui.network_view import NetworkView
+
+
+CROSS_THREAD = ("another thread", "different thread")
+"""Words of Qt's warnings about an object used from a thread it does not live in."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a test during which Qt warned that an object was used from the wrong thread.
+
+    Such a warning is the only trace of a crash to come: a QTimer stopped or
+    freed from another thread stays registered, and fires into freed memory in
+    whichever test runs when it is due.
+    """
+    result = yield
+    capture = getattr(item, "qt_log_capture", None)  # none with --no-qt-log
+    wrong = [rec.message for rec in capture.records
+             if any(words in rec.message for words in CROSS_THREAD)] if capture is not None else []
+    if wrong:
+        pytest.fail("Qt used an object from the wrong thread (connect a worker's signals to a QObject "
+                    "in the UI thread, never to a plain callable):\n" + "\n".join(wrong), pytrace=False)
+    return result
 
 
 @pytest.fixture(autouse=True)

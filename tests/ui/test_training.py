@@ -3,7 +3,7 @@ edits during a run, step-through, divergence and exact resume."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QObject, QThread, Qt, Signal
 
 from simulator.presets import make_preset
 from simulator.trainer import Trainer
@@ -45,6 +45,18 @@ def run(qtbot, controller, start, *args):
         assert start(*args)
 
 
+class Relay(QObject):
+    """The worker's signals, received in the UI thread as the controller receives them.
+
+    A signal emitted in the worker's thread calls a plain Python callable (such
+    as qtbot's signal blockers) directly in that thread: the blocker would stop
+    its QTimer from the wrong thread and could be freed there, leaving a dead
+    timer registered that crashes the test process 20 s later."""
+
+    snapshot_ready = Signal(object)
+    finished = Signal()
+
+
 def test_worker_reports_snapshots_then_finishes_in_its_thread(qtbot):
     project = make_preset("spiral")
     train, test = project.datasets()
@@ -53,8 +65,11 @@ def test_worker_reports_snapshots_then_finishes_in_its_thread(qtbot):
     thread = QThread()
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
-    with qtbot.waitSignals([worker.snapshot_ready, worker.finished], order="strict", timeout=20000):
+    worker.finished.connect(thread.quit, Qt.DirectConnection)
+    relay = Relay()
+    worker.snapshot_ready.connect(relay.snapshot_ready)  # queued: relay lives in this thread
+    worker.finished.connect(relay.finished)
+    with qtbot.waitSignals([relay.snapshot_ready, relay.finished], order="strict", timeout=20000):
         thread.start()
     thread.wait()
     assert worker.reason == "done" and trainer.steps == 25

@@ -55,6 +55,11 @@ class TrainingWorker(QObject):
     finished()
         The run is over; ``reason`` is "done", "stopped", "target",
         "diverged" or "error", and ``message`` says why for the last three.
+
+    Both are emitted in the worker's thread. Connect them to a method of a
+    QObject that lives in the UI thread (the call is then queued there), never
+    to a plain function or lambda: Qt calls those at once in the worker's
+    thread, where touching a UI-thread object (a QTimer, a widget) crashes later.
     """
 
     snapshot_ready = Signal(object)
