@@ -14,7 +14,7 @@ from simulator.snapshot import snapshot_network
 from ..theme import plot_colours
 from .data_points import point_colours
 from .lesson_support import LessonView
-from .view_support import ACTIVATION_RANGE, class_colour, grid_shape, style_plot
+from .view_support import ACTIVATION_RANGE, class_colour, fit_view, grid_shape, style_plot
 
 GRID_PEN = (120, 120, 120, 190)
 LINE_COLOUR = "#c43c3c"
@@ -53,7 +53,6 @@ class HiddenSpaceView(LessonView):
         self.plot_widget = pg.PlotWidget(background=plot_colours()["background"])
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
-        self.plot.setAspectLocked(True)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.grid_h = pg.PlotDataItem(pen=pg.mkPen(GRID_PEN, width=1), connect="finite")
         self.grid_v = pg.PlotDataItem(pen=pg.mkPen(GRID_PEN, width=1, style=pg.QtCore.Qt.DashLine),
@@ -130,7 +129,6 @@ class HiddenSpaceView(LessonView):
             self.axes_box.setCurrentIndex(self._axes_values.index(old) if old in self._axes_values else 0)
         self.axes_box.blockSignals(False)
         self._axes = None
-        self.plot.enableAutoRange()
 
     def _on_layer(self, _):
         if self.snapshot is not None:
@@ -139,7 +137,6 @@ class HiddenSpaceView(LessonView):
 
     def _reset_axes(self):
         self._axes = None
-        self.plot.enableAutoRange()
         self.refresh()
 
     # -------------------------------------------------------------- drawing
@@ -168,7 +165,9 @@ class HiddenSpaceView(LessonView):
         self.grid_h.setData(*_with_breaks(space.lines[:n_lines]))
         self.grid_v.setData(*_with_breaks(space.lines[n_lines:]))
         self._draw_line(space, snap)
-        self._label_axes(space.axes, snap, layer)
+        if not self._label_axes(space.axes, snap, layer):
+            # the data, not the input grid's lines: bent through the network, they can reach far beyond it
+            fit_view(self.plot, [(space.points[:, 0], space.points[:, 1])], margin=0.08)
         return None
 
     def _brushes(self, train):
@@ -217,6 +216,8 @@ class HiddenSpaceView(LessonView):
         self.note.setText(text + (f" Points {self._subset_note}." if self._subset_note else ""))
 
     def _label_axes(self, axes, snap, layer):
+        """Name the axes; True when the range is fixed (a bounded activation's)."""
+        fixed = False
         if axes.kind == "neurons":
             names = [f"a({neuron_symbol((layer, k), snap.sizes)})" for k in axes.neurons]
             bounds = ACTIVATION_RANGE.get(snap.activations[layer - 1])
@@ -224,6 +225,7 @@ class HiddenSpaceView(LessonView):
                 pad = 0.08 * (bounds[1] - bounds[0])
                 self.plot.setRange(xRange=(bounds[0] - pad, bounds[1] + pad),
                                    yRange=(bounds[0] - pad, bounds[1] + pad), padding=0.0)
+                fixed = True
         elif axes.kind == "pca":
             names = ["principal direction 1", "principal direction 2"]
         else:
@@ -231,3 +233,4 @@ class HiddenSpaceView(LessonView):
         colour = plot_colours()["text"]
         self.plot.setLabel("bottom", names[0], color=colour)
         self.plot.setLabel("left", names[1], color=colour)
+        return fixed
