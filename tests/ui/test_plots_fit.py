@@ -108,3 +108,20 @@ def test_opening_another_lesson_starts_every_view_afresh(qtbot):
     qtbot.waitUntil(lambda: views.loss_shapes.pages.currentWidget() is views.loss_shapes.canvas, timeout=10000)
     assert CATEGORICAL in views.loss_shapes._names()
     assert "categorical cross-entropy (in use)" in views.loss_shapes.loss_plots[CATEGORICAL].titleLabel.text
+
+
+def test_the_hidden_space_fits_the_points_not_the_bent_grid_lines(qtbot):
+    from tests.ui.test_lesson_views_ui import feed
+    from ui.plots.views_panel import TrainingViews
+    panel = TrainingViews()
+    panel.resize(1100, 300)
+    qtbot.addWidget(panel)
+    panel.show()
+    feed(panel, "mlp-xor", 300)
+    panel.show_view("hidden-space")
+    view = panel.hidden_space
+    x, y = view.points.getData()
+    (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+    assert x0 < x.min() and x.max() < x1 and y0 < y.min() and y.max() < y1
+    # a small margin: the points span at least 3/4 of each axis (before: x from about -7 to 7 for points within 2)
+    assert x.max() - x.min() > 0.75 * (x1 - x0) and y.max() - y.min() > 0.75 * (y1 - y0)

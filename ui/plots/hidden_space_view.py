@@ -50,6 +50,7 @@ class HiddenSpaceView(LessonView):
         self._structure = None
         self._axes_values = []
         self._axes = None  # last frame's, so directions keep their signs
+        self._axes_fitted = False  # the view has been fitted to the points on these axes
         self.plot_widget = pg.PlotWidget(background=plot_colours()["background"])
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
@@ -87,6 +88,10 @@ class HiddenSpaceView(LessonView):
             "are the input plane's grid lines (solid: x2 fixed, dashed: x1 fixed), carried through the "
             "network into this space. The red line is where the output's decision changes; each side is "
             "tinted with the colour of the class the network gives there.")
+
+    def set_datasets(self, train, test):
+        self._axes_fitted = False  # new data: fit the view to it afresh
+        super().set_datasets(train, test)
 
     # ------------------------------------------------------------- choices
     def choice(self):
@@ -129,6 +134,7 @@ class HiddenSpaceView(LessonView):
             self.axes_box.setCurrentIndex(self._axes_values.index(old) if old in self._axes_values else 0)
         self.axes_box.blockSignals(False)
         self._axes = None
+        self._axes_fitted = False
 
     def _on_layer(self, _):
         if self.snapshot is not None:
@@ -137,6 +143,7 @@ class HiddenSpaceView(LessonView):
 
     def _reset_axes(self):
         self._axes = None
+        self._axes_fitted = False
         self.refresh()
 
     # -------------------------------------------------------------- drawing
@@ -166,9 +173,23 @@ class HiddenSpaceView(LessonView):
         self.grid_v.setData(*_with_breaks(space.lines[n_lines:]))
         self._draw_line(space, snap)
         if not self._label_axes(space.axes, snap, layer):
-            # the data, not the input grid's lines: bent through the network, they can reach far beyond it
-            fit_view(self.plot, [(space.points[:, 0], space.points[:, 1])], margin=0.08)
+            self._fit(space.points)
         return None
+
+    def _fit(self, points):
+        """Fit the view to the data, not to the input grid's lines: bent through the network, they can
+        reach far beyond it. It moves only when a point leaves it or the points fill less than a third
+        of it, so it keeps still while training (and keeps a zoom the learner chose)."""
+        points = points[np.isfinite(points).all(axis=1)]
+        if not len(points):
+            return
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        if self._axes_fitted and lo[0] >= x0 and hi[0] <= x1 and lo[1] >= y0 and hi[1] <= y1 and \
+                3 * (hi[0] - lo[0]) >= x1 - x0 and 3 * (hi[1] - lo[1]) >= y1 - y0:
+            return
+        self._axes_fitted = True
+        fit_view(self.plot, [(points[:, 0], points[:, 1])], margin=0.08)
 
     def _brushes(self, train):
         """One brush per point, shared between the points of a colour: the scatter draws each symbol once."""
