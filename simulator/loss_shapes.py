@@ -17,6 +17,8 @@ REGRESSION_LOSSES = ("l2", "l1", "huber")
 """The losses shown for regression data, in the order they are drawn."""
 
 CROSS_ENTROPY = "binary_cross_entropy"
+CATEGORICAL = "categorical_cross_entropy"
+"""Its residual is the true class's probability minus 1 (from -1 to 0): the one output value it asks to move."""
 PROBABILITY_EDGE = 1e-6
 """How close to 0 and 1 a probability may come in the cross-entropy curve (its log is infinite at the ends)."""
 
@@ -29,6 +31,14 @@ def _as_output(name, residuals):
     a positive one a class-0 example predicted too high.
     """
     r = np.asarray(residuals, dtype=float).reshape(-1, 1)
+    if name == CATEGORICAL:
+        # two classes, the first the true one: softmax(z, 0) gives it the probability 1 + r
+        p = np.clip(1.0 + r, PROBABILITY_EDGE, 1.0 - PROBABILITY_EDGE)
+        z = np.hstack([np.log(p) - np.log1p(-p), np.zeros_like(p)])
+        softmax = get_activation("softmax")
+        a = softmax.value(z)
+        y = np.hstack([np.ones_like(p), np.zeros_like(p)])
+        return a, y, z, softmax
     if name != CROSS_ENTROPY:
         return r.copy(), np.zeros_like(r), r.copy(), get_activation("linear")
     y = (r < 0).astype(float)
@@ -43,8 +53,9 @@ def loss_shape(name, residuals):
     Parameters
     ----------
     name : str
-        A loss from ``losses.LOSS_NAMES`` (categorical cross-entropy excepted:
-        its residual is a vector, not a number).
+        A loss from ``losses.LOSS_NAMES``. For categorical cross-entropy the
+        residual is the true class's probability minus 1, and the gradient is
+        dL/dz of the true class's logit.
     residuals : array_like of shape (n,)
 
     Returns
@@ -61,7 +72,7 @@ def loss_shape(name, residuals):
     # the losses average over output values: one value per call gives the
     # loss of that one example; the gradient is scaled back by n instead
     value = np.array([loss.value(a[i:i + 1], y[i:i + 1], z[i:i + 1]) for i in range(n)])
-    gradient = loss.grad_z(a, y, z, activation).reshape(-1) * n
+    gradient = loss.grad_z(a, y, z, activation)[:, 0] * n
     return value, gradient
 
 

@@ -121,6 +121,9 @@ class ContributionsView(DeferredDraw, QWidget):
         self.pages.setCurrentWidget(self.message)
         self.caption.setText("")
         self.width_slider.setEnabled(False)
+        # the slider sets the width of the one hidden layer: without the view, it has nothing to act on
+        self.width_slider.hide()
+        self.width_label.hide()
         self.last_terms = self.last_total = None
 
     def _draw(self):
@@ -141,6 +144,8 @@ class ContributionsView(DeferredDraw, QWidget):
         self.last_terms, self.last_total = terms, total
         width = terms.shape[1]
         self.width_slider.setEnabled(True)
+        self.width_slider.show()
+        self.width_label.show()
         self._show_width(width)
         while len(self.terms) < width:
             colour = pg.mkColor(TERM_COLOURS[len(self.terms) % len(TERM_COLOURS)])

@@ -110,8 +110,10 @@ class GradientHeatmap(DeferredDraw, QWidget):
         self.pages.setCurrentWidget(self.message)
 
     def set_datasets(self, train, test):
-        """Nothing to do: new data that restarts training starts again at step 0, which
-        ``show_snapshot`` sees; points drawn during a run keep its history."""
+        """Nothing to do: points drawn during a run keep its history. A new run after a reset or
+        an undo starts again at step 0, which ``show_snapshot`` sees; another project calls
+        ``clear`` itself (TrainingViews.project_replaced), since its run may start where the old
+        one's columns would still pass for its own."""
 
     def show_snapshot(self, snapshot):
         """Add the snapshot's norms as a column (replacing the last if it is the same step)."""

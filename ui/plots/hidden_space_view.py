@@ -14,7 +14,7 @@ from simulator.replay import network_from_snapshot
 from ..theme import plot_colours
 from .data_points import point_colours
 from .lesson_support import LessonView
-from .view_support import ACTIVATION_RANGE, class_colour, grid_shape, style_plot
+from .view_support import ACTIVATION_RANGE, class_colour, fit_view, grid_shape, style_plot
 
 GRID_PEN = (120, 120, 120, 190)
 LINE_COLOUR = "#c43c3c"
@@ -50,10 +50,10 @@ class HiddenSpaceView(LessonView):
         self._structure = None
         self._axes_values = []
         self._axes = None  # last frame's, so directions keep their signs
+        self._axes_fitted = False  # the view has been fitted to the points on these axes
         self.plot_widget = pg.PlotWidget(background=plot_colours()["background"])
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
-        self.plot.setAspectLocked(True)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.grid_h = pg.PlotDataItem(pen=pg.mkPen(GRID_PEN, width=1), connect="finite")
         self.grid_v = pg.PlotDataItem(pen=pg.mkPen(GRID_PEN, width=1, style=pg.QtCore.Qt.DashLine),
@@ -88,6 +88,10 @@ class HiddenSpaceView(LessonView):
             "are the input plane's grid lines (solid: x2 fixed, dashed: x1 fixed), carried through the "
             "network into this space. The red line is where the output's decision changes; each side is "
             "tinted with the colour of the class the network gives there.")
+
+    def set_datasets(self, train, test):
+        self._axes_fitted = False  # new data: fit the view to it afresh
+        super().set_datasets(train, test)
 
     # ------------------------------------------------------------- choices
     def choice(self):
@@ -130,7 +134,7 @@ class HiddenSpaceView(LessonView):
             self.axes_box.setCurrentIndex(self._axes_values.index(old) if old in self._axes_values else 0)
         self.axes_box.blockSignals(False)
         self._axes = None
-        self.plot.enableAutoRange()
+        self._axes_fitted = False
 
     def _on_layer(self, _):
         if self.snapshot is not None:
@@ -139,7 +143,7 @@ class HiddenSpaceView(LessonView):
 
     def _reset_axes(self):
         self._axes = None
-        self.plot.enableAutoRange()
+        self._axes_fitted = False
         self.refresh()
 
     # -------------------------------------------------------------- drawing
@@ -168,8 +172,24 @@ class HiddenSpaceView(LessonView):
         self.grid_h.setData(*_with_breaks(space.lines[:n_lines]))
         self.grid_v.setData(*_with_breaks(space.lines[n_lines:]))
         self._draw_line(space, snap)
-        self._label_axes(space.axes, snap, layer)
+        if not self._label_axes(space.axes, snap, layer):
+            self._fit(space.points)
         return None
+
+    def _fit(self, points):
+        """Fit the view to the data, not to the input grid's lines: bent through the network, they can
+        reach far beyond it. It moves only when a point leaves it or the points fill less than a third
+        of it, so it keeps still while training (and keeps a zoom the learner chose)."""
+        points = points[np.isfinite(points).all(axis=1)]
+        if not len(points):
+            return
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        if self._axes_fitted and lo[0] >= x0 and hi[0] <= x1 and lo[1] >= y0 and hi[1] <= y1 and \
+                3 * (hi[0] - lo[0]) >= x1 - x0 and 3 * (hi[1] - lo[1]) >= y1 - y0:
+            return
+        self._axes_fitted = True
+        fit_view(self.plot, [(points[:, 0], points[:, 1])], margin=0.08)
 
     def _brushes(self, train):
         """One brush per point, shared between the points of a colour: the scatter draws each symbol once."""
@@ -217,6 +237,8 @@ class HiddenSpaceView(LessonView):
         self.note.setText(text + (f" Points {self._subset_note}." if self._subset_note else ""))
 
     def _label_axes(self, axes, snap, layer):
+        """Name the axes; True when the range is fixed (a bounded activation's)."""
+        fixed = False
         if axes.kind == "neurons":
             names = [f"a({neuron_symbol((layer, k), snap.sizes)})" for k in axes.neurons]
             bounds = ACTIVATION_RANGE.get(snap.activations[layer - 1])
@@ -224,6 +246,7 @@ class HiddenSpaceView(LessonView):
                 pad = 0.08 * (bounds[1] - bounds[0])
                 self.plot.setRange(xRange=(bounds[0] - pad, bounds[1] + pad),
                                    yRange=(bounds[0] - pad, bounds[1] + pad), padding=0.0)
+                fixed = True
         elif axes.kind == "pca":
             names = ["principal direction 1", "principal direction 2"]
         else:
@@ -231,3 +254,4 @@ class HiddenSpaceView(LessonView):
         colour = plot_colours()["text"]
         self.plot.setLabel("bottom", names[0], color=colour)
         self.plot.setLabel("left", names[1], color=colour)
+        return fixed

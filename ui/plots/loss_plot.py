@@ -166,6 +166,7 @@ class LossPlot(QWidget):
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
         self._x_max = None
         self._y_range = None
+        self._last_step = None
         self._legend_key = None
         self.train_loss = _curve(self.loss_plot, TRAIN_COLOUR, "training")
         self.test_loss = _curve(self.loss_plot, TEST_COLOUR, "test")
@@ -227,9 +228,18 @@ class LossPlot(QWidget):
         """Widen the x range in jumps of 1.5x as steps come in; move the y range
         only when the losses leave it or shrink to a quarter of it."""
         if not len(steps):
+            # a new run (another project, a reset): nothing of the old one's ranges stays
+            if self._x_max is not None:
+                self._x_max = self._y_range = self._last_step = None
+                self.loss_plot.setXRange(0.0, 10.0, padding=0)
+                self.loss_plot.setYRange(0.0, 1.0, padding=0)
             return
         last = float(steps[-1])
-        if self._x_max is None or last > self._x_max or last < self._x_max / 4:
+        went_back = self._last_step is not None and last < self._last_step
+        self._last_step = last
+        if went_back:
+            self._y_range = None
+        if self._x_max is None or went_back or last > self._x_max or last < self._x_max / 4:
             self._x_max = max(10.0, last * 1.5)
             first = float(steps[0])
             # a little room before the first step, so its point is not on the axis

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from simulator.errors import SimulatorError
-from simulator.loss_shapes import CROSS_ENTROPY, loss_shape, shown_losses
+from simulator.loss_shapes import CATEGORICAL, CROSS_ENTROPY, loss_shape, shown_losses
 from simulator.losses import get_loss
 from simulator.replay import snapshot_outputs
 
@@ -23,8 +23,11 @@ from .deferred_draw import DeferredDraw
 from .view_support import message_label, nice_bound, style_plot
 
 NO_SNAPSHOT = "Each loss and its gradient appear here, with the data's residuals on them, once there is a network."
-COLOURS = {"l2": "#2f6fb0", "l1": "#e07b00", "huber": "#3a9d3a", CROSS_ENTROPY: "#8a5cc2"}
-SHORT = {"l2": "L2", "l1": "L1", "huber": "Huber", CROSS_ENTROPY: "cross-entropy"}
+COLOURS = {"l2": "#2f6fb0", "l1": "#e07b00", "huber": "#3a9d3a", CROSS_ENTROPY: "#8a5cc2", CATEGORICAL: "#8a5cc2"}
+SHORT = {"l2": "L2", "l1": "L1", "huber": "Huber", CROSS_ENTROPY: "cross-entropy",
+         CATEGORICAL: "categorical cross-entropy"}
+LOG_LOSSES = (CROSS_ENTROPY, CATEGORICAL)
+"""Infinite where the probability of the true class reaches 0: the other losses set the plots' height."""
 CURVE_POINTS = 401
 MAX_MARKED = 2000
 """Residuals marked at most (evenly chosen from a bigger data set): enough to see, cheap to redraw."""
@@ -40,6 +43,7 @@ class LossShapesView(DeferredDraw, QWidget):
         self.train = None
         self.training_loss = None
         self.residuals = np.zeros(0)
+        self.true_class = np.zeros(0)
         self._stale = False
         self._range = None
         self._curve_key = None
@@ -53,7 +57,7 @@ class LossShapesView(DeferredDraw, QWidget):
         self.loss_plots, self.grad_plots = {}, {}
         self.loss_curves, self.grad_curves, self.loss_marks, self.grad_marks = {}, {}, {}, {}
         self._columns = None
-        for name in shown_losses("classification"):
+        for name in shown_losses("classification") + (CATEGORICAL,):
             colour = COLOURS[name]
             loss_plot, grad_plot = pg.PlotItem(), pg.PlotItem()
             style_plot(loss_plot, "", "L(r)")
@@ -111,11 +115,13 @@ class LossShapesView(DeferredDraw, QWidget):
         return self.train.task if self.train is not None else "regression"
 
     def _names(self):
-        """The losses to draw: cross-entropy only for one sigmoid output (its residual is one number)."""
+        """The losses to draw: binary cross-entropy for one sigmoid output, categorical for softmax outputs."""
         names = shown_losses(self._task())
         snap = self.snapshot
         if CROSS_ENTROPY in names and (snap is None or snap.sizes[-1] != 1 or snap.activations[-1] != "sigmoid"):
             names = tuple(n for n in names if n != CROSS_ENTROPY)
+            if snap is not None and snap.sizes[-1] >= 2 and snap.activations[-1] == "softmax":
+                names += (CATEGORICAL,)
         return names
 
     def _draw(self):
@@ -131,6 +137,8 @@ class LossShapesView(DeferredDraw, QWidget):
                 prediction = snapshot_outputs(snap, train.X[rows])
         except (SimulatorError, ValueError):
             return self._say("The network cannot be evaluated on the data yet.")
+        true_class = np.sum(prediction * train.y[rows], axis=1) - 1.0  # categorical: p(true class) - 1
+        self.true_class = true_class[np.isfinite(true_class)]
         residuals = (prediction - train.y[rows]).ravel()
         residuals = residuals[np.isfinite(residuals)]
         self.residuals = residuals
@@ -144,7 +152,8 @@ class LossShapesView(DeferredDraw, QWidget):
             self._draw_curves(names, lo, hi)
         for name in self.loss_curves:
             shown = name in names
-            r = residuals if name != CROSS_ENTROPY else residuals[np.abs(residuals) < 1.0]
+            r = {CROSS_ENTROPY: residuals[np.abs(residuals) < 1.0],
+                 CATEGORICAL: self.true_class}.get(name, residuals)
             if shown and r.size:
                 value, gradient = loss_shape(name, r)
                 self.loss_marks[name].setData(r, value)
@@ -188,7 +197,7 @@ class LossShapesView(DeferredDraw, QWidget):
         r = np.linspace(lo, hi, CURVE_POINTS)
         drawn = {}
         for name in names:
-            rr = r if name != CROSS_ENTROPY else r[np.abs(r) < 0.999]
+            rr = {CROSS_ENTROPY: r[np.abs(r) < 0.999], CATEGORICAL: r[(r > -0.999) & (r <= 0.0)]}.get(name, r)
             value, gradient = loss_shape(name, rr)
             pen = pg.mkPen(COLOURS[name], width=4 if name == self.training_loss else 2)
             for curve, data in ((self.loss_curves[name], value), (self.grad_curves[name], gradient)):
@@ -196,9 +205,10 @@ class LossShapesView(DeferredDraw, QWidget):
                 curve.setData(rr, data)
             drawn[name] = (value, gradient)
             for plot in (self.loss_plots[name], self.grad_plots[name]):
-                plot.setXRange(lo, hi, padding=0.02)
+                # categorical residuals run from -1 (true class given 0) to 0 (given 1)
+                plot.setXRange(*((-1.0, 0.0) if name == CATEGORICAL else (lo, hi)), padding=0.04)
         # cross-entropy runs to infinity at |r| = 1: the others set the height when there are others
-        bounded = {n: v for n, v in drawn.items() if n != CROSS_ENTROPY} or drawn
+        bounded = {n: v for n, v in drawn.items() if n not in LOG_LOSSES} or drawn
         if bounded:
             top = max(float(np.max(v)) for v, _ in bounded.values())
             steep = max(float(np.max(np.abs(g))) for _, g in bounded.values())
@@ -217,9 +227,12 @@ class LossShapesView(DeferredDraw, QWidget):
                 using = ""
         far = float(residuals[np.argmax(np.abs(residuals))])
         pulls = ", ".join(f"{SHORT[n]} {abs(float(loss_shape(n, [far])[1][0])):.3g}"
-                          for n in names if n != CROSS_ENTROPY or abs(far) < 1.0)
+                          for n in names if n not in LOG_LOSSES or (n == CROSS_ENTROPY and abs(far) < 1.0))
         logits = (" For cross-entropy the pull is on the sigmoid's input z, and it is exactly r."
                   if CROSS_ENTROPY in names else "")
+        if CATEGORICAL in names:
+            logits += (" For categorical cross-entropy each dot is one example at r = p(true class) − 1, "
+                       "and the pull on that class's logit z is exactly r.")
         return (f"{using}Top: the loss of one example against its residual r = prediction \u2212 target; "
                 f"bottom: the gradient, how hard that example pulls its prediction. Each dot is one training "
                 f"example. The furthest is {abs(far):.3g} from its target; its pull: {pulls}.{logits}")

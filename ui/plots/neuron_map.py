@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from simulator.names import neuron_name
 
 from .view_support import (ACTIVATION_RANGE, CLASS_COLOURS, activation_levels, activation_map, as_image,
-                           grid_shape, label_colour_bar, map_plot)
+                           fit_view, grid_shape, label_colour_bar, map_plot)
 
 CHOOSE = "Select a neuron on the canvas to see its activation over the input plane here."
 
@@ -119,10 +119,10 @@ class NeuronMap(QWidget):
             rect = shape.image_rect()
             self._pending_rect = True
             self.nan_patch.setRect(rect)
-            self.plot.setAspectLocked(0.25 <= rect.width() / rect.height() <= 4.0)
-            self.plot.setRange(rect=rect, padding=0.0)
             self.plot.setLabel("left", features[1] if len(features) > 1 else "x2")
             self.data.setData(*(train.X.T[:2] if train is not None else ([], [])))
+            fit_view(self.plot, [train.X.T[:2]] if train is not None else [],
+                     (rect.left(), rect.right(), rect.top(), rect.bottom()))
             self.canvas.setToolTip(
                 f"Colour: the activation a = {name}(z) of {who} at each point (x1, x2) of the input "
                 "plane, where z = Σ w·a(previous layers) + b: blue at the top of its range, orange at the "

@@ -16,7 +16,7 @@ from simulator.names import neuron_name
 from .data_points import DataPoints
 from .point_drawing import DrawControls, PointDrawing
 from .view_support import (DECISION_THRESHOLD, MAP_STRENGTH, NEUTRAL, GridShape, activation_map, as_image,
-                           class_colour, grid_shape, label_colour_bar, map_plot, nice_bound, place_legend,
+                           class_colour, fit_view, grid_shape, label_colour_bar, map_plot, nice_bound, place_legend,
                            translucent_legend)
 
 NO_SNAPSHOT = "The network's output appears here once it has been trained for a step."
@@ -235,17 +235,28 @@ class OutputMap(QWidget):
             self._setup_plane(mode, shape, n_out, task, names, features, snap)
         value_map = self.colour_map if mode == "map" and task == "regression" else None
         self.points.set_points(self.train, self.test, shape.n_inputs, value_map, self._levels)
+        self._fit(mode, shape, task)
         self._set_tooltip(mode, task, n_out)
         self._place_legend()
         self._legend_pending = mode == "curve"
+
+    def _fit(self, mode, shape, task):
+        """Fill the plot with the grid and every data point, test points too, with a small margin."""
+        shown = [self.points.positions["train"], self.points.positions["test"]]
+        if mode != "curve":
+            r = shape.image_rect()
+            return fit_view(self.plot, shown, (r.left(), r.right(), r.top(), r.bottom()))
+        (x0, x1), any_points = shape.x_range, any(len(x) for x, _ in shown)
+        y = (-0.1, 1.1) if task == "classification" else (np.inf, -np.inf) if any_points else (-1.0, 1.0)
+        return fit_view(self.plot, shown, (x0, x1, *y), margin=0.04 if task == "classification" else 0.12)
 
     def _place_legend(self, *_):
         """Move the legend to the corner where it hides the fewest points (it can also be dragged)."""
         if self.mode is None and not self.curves and not self.legend.items:
             return
         shown = [self.points.positions["train"], self.points.positions["test"]]
-        shown += [curve.getData() for curve in self.curves if curve.getData()[0] is not None]
-        place_legend(self.legend, self.plot, shown)
+        curves = [curve.getData() for curve in self.curves if curve.getData()[0] is not None]
+        place_legend(self.legend, self.plot, shown, curves)
 
     def _names(self, snap, task):
         """Class names (at least two) for classification, else the output neurons' names."""
@@ -261,8 +272,6 @@ class OutputMap(QWidget):
         rect = shape.image_rect()
         self._pending_rect = rect  # placed after setImage: setRect scales by the image's size
         self.nan_patch.setRect(rect)
-        self.plot.setAspectLocked(0.25 <= rect.width() / rect.height() <= 4.0)
-        self.plot.setRange(rect=rect, padding=0.0)
         self.plot.setLabel("bottom", features[0])
         self.plot.setLabel("left", features[1] if len(features) > 1 else "x2")
         if mode == "map":
@@ -292,7 +301,6 @@ class OutputMap(QWidget):
                                  "rings: test data.")
 
     def _setup_curves(self, shape, n_out, task, names, features):
-        self.plot.setAspectLocked(False)
         self.plot.setLabel("bottom", features[0])
         colours = ([class_colour(1)] if n_out == 1 else [class_colour(j) for j in range(n_out)]) \
             if task == "classification" else ["#222222"] + [class_colour(j) for j in range(1, n_out)]
@@ -306,15 +314,10 @@ class OutputMap(QWidget):
             self.legend.addItem(curve, label)
         if task == "classification":
             self.plot.setLabel("left", "probability / class")
-            self.plot.setRange(xRange=shape.x_range, yRange=(-0.1, 1.1), padding=0.02)
             self.caption.setText("The network's output along the input; the dots sit at their class "
                                  "(rings: test data).")
         else:
             self.plot.setLabel("left", "y and ŷ")  # the legend says which is which
-            ys = [d.y[:, 0] for d in (self.train, self.test) if d is not None and d.n_samples]
-            lo, hi = (min(y.min() for y in ys), max(y.max() for y in ys)) if ys else (-1.0, 1.0)
-            pad = 0.15 * (hi - lo or 1.0)
-            self.plot.setRange(xRange=shape.x_range, yRange=(lo - pad, hi + pad), padding=0.0)
             self.caption.setText("The data (dots; rings: test data) and the network's curve ŷ(x).")
         self.legend.addItem(self.points.train, "training data")
         if self.test is not None and self.test.n_samples:

@@ -205,43 +205,108 @@ def map_plot(message, colour_map, levels, bottom_axis=None, row_major=True):
     return MapPlot(canvas, plot, nan_patch, image, colour_bar, label, pages)
 
 
-def legend_corner(points, view_rect, size):
-    """The corner of the view where a legend of ``size`` covers the fewest points.
+def fit_bounds(points, rect=None, margin=0.04):
+    """The smallest view holding ``rect`` and every one of ``points``, each point with a margin.
 
     Parameters
     ----------
     points : list of (ndarray, ndarray)
-        x and y of everything the legend should not hide (data, curves).
+        x and y of everything that must show (data, test data); non-finite values are ignored.
+    rect : (x0, x1, y0, y1), optional
+        A region that must show whole (the output's image); it gets no margin of its own.
+    margin : float
+        Room around the points, as a fraction of the span (so a symbol at the edge is not cut).
+
+    Returns
+    -------
+    (x0, x1, y0, y1) or None when there is nothing to show.
+    """
+    xs = [np.asarray(x, float).ravel() for x, _ in points]
+    ys = [np.asarray(y, float).ravel() for _, y in points]
+    xs = np.concatenate(xs) if xs else np.zeros(0)
+    ys = np.concatenate(ys) if ys else np.zeros(0)
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if not xs.size and rect is None:
+        return None
+    bounds = []
+    for values, (lo, hi) in ((xs, rect[:2] if rect else (np.inf, -np.inf)),
+                             (ys, rect[2:] if rect else (np.inf, -np.inf))):
+        if values.size:
+            a, b = float(values.min()), float(values.max())
+            span = max(b - a, hi - lo if np.isfinite(hi - lo) else 0.0, 1e-9)
+            pad = margin * (span if b > a or hi > lo else max(abs(a), 1.0))
+            lo, hi = min(lo, a - pad), max(hi, b + pad)
+        bounds += [float(lo), float(hi)]
+    return tuple(bounds)
+
+
+def fit_view(plot, points, rect=None, margin=0.04):
+    """Show ``rect`` and ``points`` (see fit_bounds) filling ``plot``: the aspect ratio is not
+    locked, so a square plane in a wide dock uses all its width. Returns the bounds shown."""
+    bounds = fit_bounds(points, rect, margin)
+    plot.setAspectLocked(False)
+    if bounds is not None:
+        plot.setRange(xRange=bounds[:2], yRange=bounds[2:], padding=0.0)
+    return bounds
+
+
+LEGEND_SLOTS = tuple((edge, fx) for edge in ("top", "bottom") for fx in (1.0, 0.0, 0.5, 0.75, 0.25, 0.875, 0.125, 0.625, 0.375))
+"""Where a legend may go, in order of preference: along the top edge, then the bottom,
+``fx`` being how far across (0 left, 1 right)."""
+
+
+def legend_slot(points, view_rect, size, curves=()):
+    """The place along the view's top or bottom edge where a legend of ``size`` hides fewest points.
+
+    Parameters
+    ----------
+    points : list of (ndarray, ndarray)
+        x and y of the data, which the legend must not hide.
     view_rect : (x0, x1, y0, y1)
         The visible range.
     size : (float, float)
         The legend's width and height as fractions of the view's.
+    curves : list of (ndarray, ndarray)
+        Samples of lines: hiding one of these counts far less than hiding a data point.
 
     Returns
     -------
-    str
-        One of "top right", "top left", "bottom right", "bottom left", the
-        first of those in this order among the ones covering fewest points.
+    (str, float)
+        ``("top" or "bottom", fx)``, the first slot of LEGEND_SLOTS among those hiding fewest.
     """
     x0, x1, y0, y1 = view_rect
     w, h = max(x1 - x0, 1e-12), max(y1 - y0, 1e-12)
     # a margin around the legend: a point just beside it is hidden by its own symbol
     fw, fh = min(size[0] + 0.04, 1.0), min(size[1] + 0.06, 1.0)
-    xs = np.concatenate([np.asarray(x, float).ravel() for x, _ in points]) if points else np.zeros(0)
-    ys = np.concatenate([np.asarray(y, float).ravel() for _, y in points]) if points else np.zeros(0)
-    u, v = (xs - x0) / w, (ys - y0) / h
-    best, fewest = "top right", None
-    for corner in ("top right", "top left", "bottom right", "bottom left"):
-        in_x = u >= 1.0 - fw if corner.endswith("right") else u <= fw
-        in_y = v >= 1.0 - fh if corner.startswith("top") else v <= fh
-        covered = int(np.count_nonzero(in_x & in_y & (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)))
-        if fewest is None or covered < fewest:
-            best, fewest = corner, covered
+
+    def uv(pairs):
+        xs = np.concatenate([np.asarray(x, float).ravel() for x, _ in pairs]) if pairs else np.zeros(0)
+        ys = np.concatenate([np.asarray(y, float).ravel() for _, y in pairs]) if pairs else np.zeros(0)
+        u, v = (xs - x0) / w, (ys - y0) / h
+        inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
+        return u[inside], v[inside]
+
+    data, lines = uv(list(points)), uv(list(curves))
+    best, fewest = LEGEND_SLOTS[0], None
+    for edge, fx in LEGEND_SLOTS:
+        left = fx * (1.0 - fw)
+
+        def covered(u, v):
+            in_y = v >= 1.0 - fh if edge == "top" else v <= fh
+            return int(np.count_nonzero((u >= left) & (u <= left + fw) & in_y))
+        cost = 1000 * covered(*data) + covered(*lines)
+        if fewest is None or cost < fewest:
+            best, fewest = (edge, fx), cost
     return best
 
 
-LEGEND_ANCHORS = {"top right": ((1, 0), (1, 0), (-8, 8)), "top left": ((0, 0), (0, 0), (8, 8)),
-                  "bottom right": ((1, 1), (1, 1), (-8, -8)), "bottom left": ((0, 1), (0, 1), (8, -8))}
+def legend_corner(points, view_rect, size):
+    """The corner (among the slots of legend_slot) where a legend of ``size`` covers the fewest points:
+    "top right", "top left", "bottom right", "bottom left", or e.g. "top 50%" between them."""
+    edge, fx = legend_slot(points, view_rect, size)
+    side = {1.0: "right", 0.0: "left"}.get(fx, f"{fx:.0%}")
+    return f"{edge} {side}"
 
 
 def translucent_legend(plot):
@@ -255,18 +320,22 @@ def translucent_legend(plot):
     return legend
 
 
-def place_legend(legend, plot, points):
-    """Put ``legend`` in the corner of ``plot`` where it hides fewest of ``points`` (see legend_corner)."""
+def place_legend(legend, plot, points, curves=()):
+    """Put ``legend`` where it hides fewest of ``points`` (and then of ``curves``) along the top or
+    bottom edge of ``plot`` (see legend_slot). Returns the slot, or None before the plot has a size."""
     vb = plot.getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
     box = vb.boundingRect()
     if box.width() <= 0 or box.height() <= 0:
         return None
     legend.updateSize()
-    size = (legend.width() / box.width(), legend.height() / box.height())
-    corner = legend_corner(points, (x0, x1, y0, y1), size)
-    legend.anchor(*LEGEND_ANCHORS[corner])
-    return corner
+    # with the 8 pixels it stands off the edge, and the radius of a point's symbol
+    size = ((legend.width() + 14) / box.width(), (legend.height() + 14) / box.height())
+    edge, fx = legend_slot(points, (x0, x1, y0, y1), size, curves)
+    fy = 0.0 if edge == "top" else 1.0
+    # the same fraction of the legend and of the view: fx = 0 is flush left, 1 flush right
+    legend.anchor((fx, fy), (fx, fy), (8 - 16 * fx, 8 - 16 * fy))
+    return edge, fx
 
 
 def message_label(text=""):

@@ -79,6 +79,7 @@ class TrainingViews(QWidget):
         if document is not None:
             self.contributions.width_chosen.connect(self._on_width_chosen)
             document.settings_changed.connect(self._on_loss_changed)
+            document.project_replaced.connect(self.project_replaced)
             self._on_loss_changed()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -137,6 +138,11 @@ class TrainingViews(QWidget):
         """Bring the view called ``name`` (see ``project_schema.LESSON_VIEWS``) to the front."""
         if name in self.view_names:
             self.tabs.setCurrentWidget(self.view_names[name])
+
+    def project_replaced(self):
+        """Another project opened: nothing of the old one's run or tools carries over."""
+        self.gradients.clear()
+        self.output.draw_controls.enabled.setChecked(False)  # a click traces again, it adds no point
 
     def clear(self):
         """Forget the gradient history (training was reset)."""
