@@ -357,6 +357,9 @@ class MainWindow(QMainWindow):
         self._update_lessons()
         self.inspector.set_current(None)
         self._show_lesson_view()
+        lesson = self.document.project.lesson or {}
+        if "speed" in lesson:  # a run the lesson asks to watch runs at a speed one can watch
+            self.training_panel.set_speed(lesson["speed"])
 
     def _show_lesson_view(self):
         """Bring the training view a lesson names (its ``view``) to the front of the Plots dock."""

@@ -7,9 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLayout, QProgressBar, QPushButton,
                                QSlider, QSpinBox, QToolButton, QWidget)
 
+from simulator.project_schema import TRAINING_SPEEDS
+
 from ..number_box import OptionalNumberBox
 
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, None)
+SPEEDS = (*TRAINING_SPEEDS, None)
 """Steps per second the speed slider offers; None is as fast as possible."""
 
 
@@ -110,6 +112,11 @@ class TrainingPanel(QWidget):
         accuracy = self.target_accuracy.number()
         accuracy = accuracy / 100 if accuracy is not None else None
         self.controller.run_epochs(self.epochs.value(), loss, accuracy)
+
+    def set_speed(self, speed):
+        """Move the speed slider to ``speed`` (steps per second, one of SPEEDS; None: as fast as possible)."""
+        if speed in SPEEDS:
+            self.speed.setValue(SPEEDS.index(speed))
 
     def _on_speed(self, index):
         speed = SPEEDS[index]
