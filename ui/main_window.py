@@ -274,6 +274,9 @@ class MainWindow(QMainWindow):
     def reset_training(self):
         self.training.reset()
 
+    def new_weights(self):
+        self.training.new_weights()
+
     def open_compare(self):
         """Train > Compare…: the project against a copy differing in one setting (ui/compare/)."""
         from .compare import show_compare  # pyqtgraph: imported when first needed
