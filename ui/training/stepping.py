@@ -25,6 +25,8 @@ from .parts import divergence_text, frozen_copy, phase_text
 class StepThrough:
     """Step Phase, cancelling a half-stepped pass, Trace and Reset Weights."""
 
+    pass_epoch = 0  # the epoch count before the step under way drew its batch
+
     def step_phase(self):
         """Run one phase of a step (forward through a layer, the loss, backward
         through a layer, the update); the update ends the step and makes it an undo step."""
@@ -35,6 +37,7 @@ class StepThrough:
             return None
         if trainer.pass_in_progress is None:
             self._segment = self._state_now()
+            self.pass_epoch = trainer.epoch  # the pass draws its batch, maybe starting an epoch: shown after it
             trainer.start()
         try:
             phase = trainer.next_phase()
