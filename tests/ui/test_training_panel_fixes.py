@@ -75,3 +75,93 @@ def test_drawn_points_show_the_test_share_they_really_have(made):
     share = panel.test_fraction.value()
     assert share > 0 and share == pytest.approx(test.n_samples / (train.n_samples + test.n_samples), abs=1e-3)
     assert "again at random" in panel.test_fraction.toolTip()
+
+
+# ----------------------------------------------------------------- in the window
+@pytest.fixture
+def win(qtbot):
+    from ui.main_window import MainWindow
+    from tests.ui.test_main_window import FakeDialogs
+    window = MainWindow(Document(), dialogs=FakeDialogs(), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.build_plot_views()
+    yield window
+    window.training.stop()
+
+
+def test_a_lesson_sets_the_speed_slider_and_one_without_keeps_it(win):
+    panel = win.training_panel
+    win.open_lesson("perceptron-and")
+    assert panel.speed_label.text() == "5 steps/s" and win.training.steps_per_second == 5
+    win.open_lesson("mlp-xor")
+    assert panel.speed_label.text() == "50 steps/s"
+    win.open_lesson("digits")  # no speed of its own
+    assert panel.speed_label.text() == "50 steps/s"
+
+
+def test_new_random_weights_is_in_the_train_menu_and_beside_reset(win):
+    from PySide6.QtWidgets import QToolButton
+    menu = [a.menu() for a in win.menuBar().actions() if a.text() == "&Train"][0]
+    assert win.acts.train_new_weights in menu.actions()
+    buttons = [b.defaultAction() for b in win.training_panel.findChildren(QToolButton)]
+    assert buttons.index(win.acts.train_new_weights) == buttons.index(win.acts.train_reset) + 1
+
+
+def test_mid_pass_the_panel_shows_the_step_and_epoch_done_and_the_pass_under_way(qtbot, win):
+    win.open_lesson("mlp-xor")
+    live = win.training_panel.live
+    win.acts.train_phase.trigger()
+    qtbot.waitUntil(lambda: "in progress" in live.text())
+    assert live.text().startswith("step 0 · epoch 0 · ") and "pass 1 in progress: forward through" in live.text()
+    while win.training.trainer.pass_in_progress is not None:
+        win.acts.train_phase.trigger()
+    qtbot.waitUntil(lambda: live.text().startswith("step 1 · epoch 1"))
+    assert "in progress" not in live.text()
+
+
+def test_the_step_back_label_shows_the_step_drawn_during_a_run(qtbot, win):
+    win.open_lesson("spiral")
+    win.training_panel.set_speed(None)
+    win.acts.train_play.trigger()
+    seen = []
+
+    def check(snap):
+        seen.append((snap.step, win.scrubber.label.text(), win.training_panel.live.text()))
+    win.training.snapshot_shown.connect(check)
+    qtbot.waitUntil(lambda: len(seen) > 5 and seen[-1][0] > 300, timeout=20000)
+    win.acts.train_play.trigger()
+    for step, label, live in seen:
+        if "at step" in label:
+            assert label.startswith(f"at step {step:,}") and live.startswith(f"step {step:,} ")
+
+
+def test_the_speed_label_tells_the_rate_training_really_reaches(win):
+    panel = win.training_panel
+    panel.set_speed(2000)
+    panel.note_rate(10.0, 100)
+    panel.note_rate(11.0, 118)
+    assert panel.speed_label.text() == "2,000 steps/s (running at 18/s)"
+    panel.note_rate(12.0, 2118)  # fast enough again over the last second and a half
+    panel.note_rate(13.0, 4118)
+    assert panel.speed_label.text() == "2,000 steps/s"
+    panel.set_speed(None)
+    panel.note_rate(14.0, 4200)
+    panel.note_rate(15.0, 4300)
+    assert panel.speed_label.text() == "as fast as possible"
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1400, 900)])
+def test_the_panel_fits_a_small_window_without_cutting_its_labels(qtbot, win, size):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+    win.open_lesson("backprop-trace")
+    win.resize(*size)
+    qtbot.waitUntil(lambda: win.training_panel.width() < size[0])
+    win.grab()  # lays everything out
+    panel = win.training_panel
+    for widget in panel.findChildren(QLabel) + panel.findChildren(QAbstractButton):
+        if widget.isVisibleTo(panel) and widget.text() and widget is not panel.live:
+            assert widget.width() >= widget.sizeHint().width(), widget.text()  # no "Reset…ights"
+            assert widget.mapTo(panel, widget.rect().topRight()).x() <= panel.width()
+    assert panel.speed.width() >= 100
+    assert win.scrubber.isVisible() and win.scrubber.height() >= win.scrubber.slider.sizeHint().height()
