@@ -183,6 +183,10 @@ def make_polynomial(n=100, noise=0.1, seed=0, coefficients=(0.0, -1.0, 0.0, 2.0)
     return _regression(x, np.polynomial.polynomial.polyval(x, c), rng, noise, "polynomial")
 
 
+OUTLIER_FRACTION_RANGE = (0.0, 0.5)
+"""The share of points ``make_linear_outliers`` may push off the line."""
+
+
 def make_linear_outliers(n=100, noise=0.1, seed=0, slope=2.0, intercept=0.5,
                          outlier_fraction=0.1, outlier_scale=5.0, x_min=-1.0, x_max=1.0):
     """y = slope*x + intercept + noise, with a fraction of points pushed far upwards.
@@ -194,7 +198,7 @@ def make_linear_outliers(n=100, noise=0.1, seed=0, slope=2.0, intercept=0.5,
     rng, x = _curve(n, noise, seed, x_min, x_max)
     slope = number_setting(slope, _setting("slope"), -100.0, 100.0)
     intercept = number_setting(intercept, _setting("intercept"), -100.0, 100.0)
-    fraction = number_setting(outlier_fraction, _setting("outlier_fraction"), 0.0, 0.5)
+    fraction = number_setting(outlier_fraction, _setting("outlier_fraction"), *OUTLIER_FRACTION_RANGE)
     scale = number_setting(outlier_scale, _setting("outlier_scale"), 0.0, 100.0)
     y = slope * x + intercept
     chosen = rng.choice(n, size=int(round(fraction * n)), replace=False)
@@ -225,6 +229,12 @@ def _defaults(function):
 GENERATOR_PARAMS = {name: {k: v for k, v in _defaults(f).items() if k not in _COMMON}
                     for name, f in GENERATORS.items()}
 """Generator name -> {extra parameter: default}, beyond n, noise and seed."""
+
+
+def recipe_settings(generator):
+    """The names of the settings a recipe of ``generator`` takes: n, noise, seed and its own
+    (``GENERATOR_PARAMS``); () for an unknown generator."""
+    return _COMMON + tuple(GENERATOR_PARAMS[generator]) if generator in GENERATORS else ()
 
 
 def default_recipe(generator):
@@ -268,7 +278,7 @@ def make_dataset(recipe):
     name = recipe["generator"]
     if not isinstance(name, str) or name not in GENERATORS:
         raise DatasetError(_unknown_generator(name))
-    allowed = _COMMON + tuple(GENERATOR_PARAMS[name])
+    allowed = recipe_settings(name)
     for key in recipe:
         if key != "generator" and key not in allowed:
             raise DatasetError(f"The '{name}' dataset has no setting {show_value(key)}. "

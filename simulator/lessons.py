@@ -103,7 +103,8 @@ def load_lesson(name, seed=0, folder=None):
         method, scale = lesson_initializer(project)
         project.network.initialize(method, seed=seed, scale=scale)
         project.training_state = None
-    kept = {key: value for key, value in (project.lesson or {}).items() if key in ("steps", "view", "init")}
+    kept = {key: value for key, value in (project.lesson or {}).items()
+            if key in ("steps", "view", "init", "speed")}
     project.lesson = {"name": name, "fingerprint": network_fingerprint(project.network), **kept}
     return project
 

@@ -359,16 +359,22 @@ LESSON_VIEWS = ("loss", "output", "activations", "gradient-flow", "hidden-space"
 """The training views a lesson may open on (its ``view``): the Plots dock's tabs."""
 
 
+TRAINING_SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+"""Steps per second the speed slider offers (and a lesson's ``speed`` may name); beyond them, as fast as possible."""
+
+
 def lesson_from_dict(value, path="lesson"):
     """The ``lesson`` object: which lesson a project came from, checked.
 
     ``{"name": text, "fingerprint": hexadecimal text, "steps": whole number,
-    "view": text, "init": {"method": text, "scale": number}}``; ``steps`` (how
-    many training steps the lesson's text speaks of), ``view`` (the training
-    view it opens on, one of ``LESSON_VIEWS``) and ``init`` (how its weights
-    are drawn; xavier if absent) are optional. Returns a new plain dict.
+    "view": text, "init": {"method": text, "scale": number}, "speed": number or null}``;
+    ``steps`` (how many training steps the lesson's text speaks of), ``view``
+    (the training view it opens on, one of ``LESSON_VIEWS``), ``init`` (how its
+    weights are drawn; xavier if absent) and ``speed`` (steps per second it
+    trains at, one of ``TRAINING_SPEEDS``, or null: as fast as possible) are
+    optional. Returns a new plain dict.
     """
-    check_keys(value, path, ("name", "fingerprint"), ("steps", "view", "init"))
+    check_keys(value, path, ("name", "fingerprint"), ("steps", "view", "init", "speed"))
     name = text(value["name"], key_path(path, "name"), MAX_NAME_CHARS)
     if not name:
         fail(key_path(path, "name"), "must not be empty")
@@ -385,6 +391,12 @@ def lesson_from_dict(value, path="lesson"):
         out["view"] = view
     if "init" in value:
         out["init"] = _init_from_dict(value["init"], key_path(path, "init"))
+    if "speed" in value:
+        speed = value["speed"]
+        if speed is not None and (isinstance(speed, bool) or speed not in TRAINING_SPEEDS):
+            fail(key_path(path, "speed"), "must be null (as fast as possible) or one of "
+                 f"{', '.join(map(str, TRAINING_SPEEDS))} steps per second, not {show(speed)}")
+        out["speed"] = None if speed is None else int(speed)
     return out
 
 

@@ -199,6 +199,9 @@ def build_actions(win):
                              "takes them back)", win.pause_training, icon="stop")
     a.train_reset = _action(win, "Re&set Weights", "Draw fresh random weights from the seed and start "
                             "training again at step 0 (undoable)", win.reset_training, icon="reset")
+    a.train_new_weights = _action(win, "&New Random Weights", "Move the seed on to the next value and draw "
+                                  "fresh random weights from it: play again from other starting weights "
+                                  "(undoable)", win.new_weights)
     a.train_cancel.setEnabled(False)
     a.compare = _action(win, "&Compare…", "Train the project against a copy that differs in one setting (loss, "
                         "activation, learning rate...), side by side on the same data and seed", win.open_compare)
@@ -265,7 +268,7 @@ def build_menus(win, a, docks, lessons):
     train.addSeparator()
     train.addActions([a.train_run, a.train_cancel])
     train.addSeparator()
-    train.addAction(a.train_reset)
+    train.addActions([a.train_reset, a.train_new_weights])
     train.addSeparator()
     train.addAction(a.compare)
 

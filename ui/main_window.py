@@ -259,6 +259,9 @@ class MainWindow(FileCommands, QMainWindow):
     def reset_training(self):
         self.training.reset()
 
+    def new_weights(self):
+        self.training.new_weights()
+
     def open_compare(self):
         """Train > Compare…: the project against a copy differing in one setting (ui/compare/)."""
         from .compare import show_compare  # pyqtgraph: imported when first needed
@@ -342,6 +345,9 @@ class MainWindow(FileCommands, QMainWindow):
         self._update_lessons()
         self.inspector.set_current(None)
         self._show_lesson_view()
+        lesson = self.document.project.lesson or {}
+        if "speed" in lesson:  # a run the lesson asks to watch runs at a speed one can watch
+            self.training_panel.set_speed(lesson["speed"])
 
     def _show_lesson_view(self):
         """Bring the training view a lesson names (its ``view``) to the front of the Plots dock."""

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QFormLayo
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from simulator.backprop import RULES
-from simulator.generators import GENERATORS, default_recipe
+from simulator.generators import GENERATORS, OUTLIER_FRACTION_RANGE, default_recipe, recipe_settings
 from simulator.errors import SimulatorError
 from simulator.limits import MAX_BATCH_SIZE, MAX_NOISE, MAX_SAMPLES, MAX_SEED, MAX_TEST_FRACTION
 from simulator.losses import LOSS_NAMES
 from simulator.optimizers import OPTIMIZER_NAMES
 from simulator.project_file import output_depends_on_input
-from simulator.project_schema import build_dataset
+from simulator.project_schema import build_dataset, given_test_rows
 from simulator.settings import PRECISIONS
 
 from .number_box import NumberBox, below
@@ -41,6 +41,9 @@ PRECISION_LABELS = {"float64": "Exact (float64)", "float32": "Fast (float32)"}
 GENERATOR_LABELS = {"and": "AND", "or": "OR", "xor": "XOR", "linear_outliers": "Line with outliers",
                     "multiclass": "Several classes", "abs": "Absolute value |x|", "sine": "Sine wave"}
 INLINE = "__inline__"
+TEST_SHARE_TIP = "The share of points kept aside to test the network on data it did not train on"
+STORED_SPLIT_TIP = (" (now the points' own split: test rows of all rows; changing it splits the points "
+                    "again at random)")
 PROBLEM_COLOR = "#b00020"
 # Where Project.problems() says a problem lies, as this panel (or, for the network, the canvas) names it.
 PROBLEM_PLACES = {"data": "Data", "training.loss": "Loss", "training.batch_size": "Batch size", "training.rule": "Training rule", "network": "Network"}
@@ -174,12 +177,14 @@ class SettingsPanel(QScrollArea):
         self.samples = _whole(1, MAX_SAMPLES, "How many points the dataset has")
         self.noise = NumberBox(0.0, MAX_NOISE, 0.05, "How much random scatter is added to the points")
         self.data_seed = _whole(0, MAX_SEED, "The random seed: the same seed always gives the same points")
-        self.test_fraction = NumberBox(0.0, MAX_TEST_FRACTION, 0.05, "The share of points kept aside to test "
-                                       "the network on data it did not train on")
+        self.outliers = NumberBox(*OUTLIER_FRACTION_RANGE, 0.05, "The share of points pushed far off the line "
+                                  "(0: none); an L2 fit is dragged towards them, an L1 fit is not")
+        self.test_fraction = NumberBox(0.0, MAX_TEST_FRACTION, 0.05, TEST_SHARE_TIP)
         # Spin-box steps of one setting merge into one undo step.
         self.samples.valueChanged.connect(lambda v: self._set_recipe("n", v))
         self.noise.valueChanged.connect(lambda v: self._set_recipe("noise", v))
         self.data_seed.valueChanged.connect(lambda v: self._set_recipe("seed", v))
+        self.outliers.valueChanged.connect(lambda v: self._set_recipe("outlier_fraction", v))
         self.test_fraction.valueChanged.connect(lambda v: self._set_data("test_fraction", v, merge=True))
         self.data_summary = QLabel()
         self.data_summary.setWordWrap(True)
@@ -188,6 +193,7 @@ class SettingsPanel(QScrollArea):
         form.addRow("Points:", self.samples)
         form.addRow("Noise:", self.noise)
         form.addRow("Seed:", self.data_seed)
+        form.addRow("Outliers:", self.outliers)
         form.addRow("Test share:", self.test_fraction)
         form.addRow(self.data_summary)
         return group
@@ -218,7 +224,8 @@ class SettingsPanel(QScrollArea):
         self.shuffle.setToolTip("Visit the training points in a new random order every epoch")
         self.l1 = NumberBox(0.0, _LARGEST, 0.001, "L1 regularisation: pushes small weights to exactly 0")
         self.l2 = NumberBox(0.0, _LARGEST, 0.001, "L2 regularisation (weight decay): keeps weights small")
-        self.train_seed = _whole(0, MAX_SEED, "The seed of the shuffling")
+        self.train_seed = _whole(0, MAX_SEED, "Seeds the starting weights (Reset Weights draws them "
+                                 "from it; Train > New Random Weights moves it on) and the shuffling order")
         for name, combo in self._setting_combos():
             combo.currentIndexChanged.connect(lambda row, name=name, combo=combo:
                                               self._set_setting(name, combo.itemData(row)))
@@ -237,7 +244,7 @@ class SettingsPanel(QScrollArea):
         form.addRow("L1:", self.l1)
         form.addRow("L2:", self.l2)
         form.addRow("Training rule:", self.rule)
-        form.addRow("Shuffle seed:", self.train_seed)
+        form.addRow("Weights && shuffle seed:", self.train_seed)
         form.addRow("Precision:", self.precision)
         return group
 
@@ -331,15 +338,31 @@ class SettingsPanel(QScrollArea):
         inline = not isinstance(recipe, dict)
         self.generator.setCurrentIndex(self.generator.findData(INLINE if inline else recipe.get("generator")))
         self.generator.model().item(self.generator.findData(INLINE)).setEnabled(inline)
-        for box in (self.samples, self.noise, self.data_seed):  # a recipe's settings: none for stored points
-            self.data_form.setRowVisible(box, not inline)
-        self.test_fraction.setValue(float(data.get("test_fraction", 0.0)))
+        # the recipe's own settings, as the datasets module names them: none for stored points
+        takes = () if inline else recipe_settings(recipe.get("generator"))
+        for key, box in (("n", self.samples), ("noise", self.noise), ("seed", self.data_seed),
+                         ("outlier_fraction", self.outliers)):
+            self.data_form.setRowVisible(box, key in takes)
         self.data_summary.setText(self._summary(data))
+        self._show_test_share(data)
         if not inline:
             full = default_recipe(recipe["generator"]) if recipe.get("generator") in GENERATORS else {}
             self.samples.setValue(int(recipe.get("n", full.get("n", 100))))
             self.noise.setValue(float(recipe.get("noise", full.get("noise", 0.0))))
             self.data_seed.setValue(int(recipe.get("seed", full.get("seed", 0))))
+            if "outlier_fraction" in takes:
+                self.outliers.setValue(float(recipe.get("outlier_fraction", full.get("outlier_fraction", 0.0))))
+
+    def _show_test_share(self, data):
+        """The share the test set really has: for points with their own split (``test_rows``),
+        test rows of all rows, rounded to 3 digits; otherwise ``test_fraction``."""
+        rows = given_test_rows(data)
+        share = float(data.get("test_fraction", 0.0))
+        stored = rows is not None and self._dataset is not None and self._dataset.n_samples > 0
+        if stored:
+            share = min(round(len(rows) / self._dataset.n_samples, 3), MAX_TEST_FRACTION)
+        self.test_fraction.setValue(share)
+        self.test_fraction.setToolTip(TEST_SHARE_TIP + (STORED_SPLIT_TIP if stored else ""))
 
     def _summary(self, data):
         """"XOR: 4 points, 2 inputs, 1 output (classification)." The dataset is

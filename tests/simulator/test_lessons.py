@@ -411,3 +411,22 @@ def test_perceptron_lessons_draw_their_weights_uniformly_within_a_half():
         other = load_lesson(name, seed=7)
         assert np.abs(other.network.blocks[(0, 1)].weights).max() <= 0.5
     assert lesson_initializer(load_lesson("mlp-xor")) == ("xavier", 1.0)
+
+
+def test_a_lesson_sets_a_speed_one_can_watch_and_a_wrong_speed_is_refused(tmp_path):
+    from simulator.project_schema import TRAINING_SPEEDS, lesson_from_dict
+    for name, speed in (("perceptron-and", 5), ("perceptron-or", 5), ("perceptron-xor", 5), ("mlp-xor", 50),
+                        ("backprop-trace", 2), ("derivative", 2)):
+        project = load_lesson(name, seed=3)  # another seed: the speed stays, the fingerprint follows the weights
+        assert project.lesson["speed"] == speed in TRAINING_SPEEDS
+        assert project.lesson["fingerprint"] == network_fingerprint(project.network)
+        path = tmp_path / f"{name}.json"
+        save_project(project, path)
+        assert load_project(path).lesson["speed"] == speed  # a saved lesson keeps it
+    assert "speed" not in load_lesson("digits").lesson  # no speed: the slider keeps its setting
+    good = {"name": "x", "fingerprint": "ab"}
+    assert lesson_from_dict({**good, "speed": None})["speed"] is None  # as fast as possible
+    for bad in (3, 0, -5, "fast", True, 1e9, [5]):
+        with pytest.raises(ProjectFileError) as error:
+            lesson_from_dict({**good, "speed": bad})
+        assert error.value.field == "lesson.speed" and "5000" in str(error.value)

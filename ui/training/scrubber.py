@@ -67,6 +67,7 @@ class StepScrubber(QWidget):
         self.controller = controller
         self.steps = []
         self._drag = None
+        self._drawn = None  # the step of the snapshot drawn last
         self.title = QLabel("Step back:")
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setToolTip("Drag back along the run: the network returns to that recorded step (weights, "
@@ -102,11 +103,21 @@ class StepScrubber(QWidget):
 
     # ----------------------------------------------------------------- state
     def _current_step(self):
+        """The step drawn: during a run the worker is already past it, and the status line shows it."""
         trainer = self.controller.trainer
-        return trainer.steps if trainer is not None else 0
+        if trainer is None:
+            return 0
+        if self.controller.running and self._drawn is not None:
+            return min(self._drawn, trainer.steps)
+        return trainer.steps
 
-    def refresh(self, *_):
-        """Follow the recorded steps and the step the network is at."""
+    def refresh(self, *args):
+        """Follow the recorded steps and the step the network is at (``args``: a snapshot drawn, if any)."""
+        snap = args[0] if args else None
+        if hasattr(snap, "step"):
+            self._drawn = snap.step
+        elif not self.controller.running:
+            self._drawn = None
         trainer = self.controller.trainer
         record = trainer.checkpoints if trainer is not None else None
         if record is None:

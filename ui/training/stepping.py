@@ -15,6 +15,7 @@ import numpy as np
 
 from simulator.errors import SimulatorError, TrainingError
 from simulator.lessons import lesson_initializer
+from simulator.limits import MAX_SEED
 from simulator.snapshot import frozen
 from simulator.train_state import TrainState
 
@@ -24,6 +25,8 @@ from .parts import divergence_text, phase_text
 
 class StepThrough:
     """Step Phase, cancelling a half-stepped pass, Trace and Reset Weights."""
+
+    pass_epoch = 0  # the epoch count before the step under way drew its batch
 
     def step_phase(self):
         """Run one phase of a step (forward through a layer, the loss, backward
@@ -35,6 +38,7 @@ class StepThrough:
             return None
         if trainer.pass_in_progress is None:
             self._segment = self._state_now()
+            self.pass_epoch = trainer.epoch  # the pass draws its batch, maybe starting an epoch: shown after it
             trainer.start()
         try:
             phase = trainer.next_phase()
@@ -125,6 +129,28 @@ class StepThrough:
                                               applied=False))
         self.message.emit(f"Fresh weights from seed {self.doc.settings.seed}; training starts again at step 0")
         return True
+
+    def new_weights(self):
+        """Move the weights' seed on to the next value and Reset Weights from it: one undo step,
+        so every press plays again from other starting weights (Reset Weights repeats the same ones)."""
+        self.stop()
+        self.cancel_pass()
+        why = self._why_untrainable()
+        if why:
+            self.message.emit(f"New Random Weights needs a network that fits the data: {why}")
+            return False
+        seed = self.doc.settings.seed
+        stack = self.doc.undo_stack
+        stack.beginMacro("New Random Weights")
+        moved = done = False
+        try:
+            moved = self.doc.set_setting("seed", seed + 1 if seed < MAX_SEED else 0)
+            done = moved and self.reset()
+        finally:
+            stack.endMacro()
+        if moved and not done:
+            stack.undo()  # the seed alone moved on: take it back, nothing else changed
+        return done
 
     def current_state(self):
         """The TrainState now (with the parameters), with or without a trainer."""
