@@ -285,9 +285,19 @@ def install_excepthook(interactive=True):
     return messages
 
 
+ERROR_LOG_VARIABLE = "BACKPROP_STUDIO_ERROR_LOG"
+"""The environment variable that, when set, names the error log instead (the tests set it)."""
+
+
+def error_log_path():
+    """Where unexpected errors are logged: ``$BACKPROP_STUDIO_ERROR_LOG``, else
+    backprop-studio-errors.log in the temporary folder (the crash dialog names it)."""
+    return os.environ.get(ERROR_LOG_VARIABLE) or os.path.join(tempfile.gettempdir(), "backprop-studio-errors.log")
+
+
 def _log(text):
     """Append ``text`` to the error log; return its path."""
-    path = os.path.join(tempfile.gettempdir(), "backprop-studio-errors.log")
+    path = error_log_path()
     try:
         with open(path, "a", encoding="utf-8") as log:
             log.write(text.rstrip() + "\n\n")

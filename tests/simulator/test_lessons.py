@@ -15,8 +15,8 @@ from simulator.backprop import Pass
 from simulator.bundled import load_bundled
 from simulator.generators import make_linear_outliers
 from simulator.errors import ProjectFileError, SimulatorError
-from simulator.lessons import (lesson_changed, lesson_names, lesson_text, lessons_dir, load_lesson,
-                               network_fingerprint)
+from simulator.lessons import (lesson_changed, lesson_initializer, lesson_names, lesson_text, lessons_dir,
+                               load_lesson, network_fingerprint)
 from simulator.presets import PRESET_NAMES, PRESETS, make_preset
 from simulator.project_schema import build_dataset
 from simulator.project_file import load_project, project_from_dict, project_to_dict, save_project
@@ -39,6 +39,20 @@ def trained(name, steps=None, **changes):
     trainer = Trainer(project.network, train, test, project.settings)
     trainer.run(project.lesson["steps"] if steps is None else steps)
     return project, trainer
+
+
+def new_random_weights(project, times=1):
+    """Train > New Random Weights, ``times`` times: the seed moves on, and the weights
+    are drawn from it the lesson's way (as Reset Weights draws them)."""
+    project.settings.seed += times
+    method, scale = lesson_initializer(project)
+    project.network.initialize(method, seed=project.settings.seed, scale=scale)
+    return project
+
+
+def trainer_for(project):
+    train, test = project.datasets()
+    return Trainer(project.network, train, test, project.settings)
 
 
 # ----------------------------------------------------------------- the files
@@ -170,6 +184,18 @@ def test_1_the_perceptron_learns_and_and_or():
         assert trainer.evaluate(trainer.train)[1] == 1.0, name
 
 
+def test_1_the_loss_tab_shows_each_examples_accuracy_and_new_random_weights_learn_and_again():
+    project, trainer = trained("perceptron-and")
+    assert set(trainer.history.column("train_accuracy")) <= {0.0, 1.0}  # one example a step: right or wrong
+    first = project.network.blocks[(0, 1)].weights.copy()
+    for times in range(1, 6):  # Try this 2: New Random Weights, play again
+        again = new_random_weights(make_preset("perceptron-and"), times)
+        trainer = trainer_for(again)
+        trainer.run(again.lesson["steps"])
+        assert trainer.evaluate(trainer.train)[1] == 1.0, times
+        assert not np.allclose(again.network.blocks[(0, 1)].weights, first)  # "somewhere else"
+
+
 def test_1_or_needs_a_smaller_threshold_so_its_bias_is_larger():
     biases = {name: float(trained(name)[0].network.layers[1].bias[0]) for name in ("perceptron-and", "perceptron-or")}
     assert biases["perceptron-or"] > biases["perceptron-and"]
@@ -206,6 +232,23 @@ def test_3_a_hidden_layer_solves_xor():
     assert trainer.evaluate(trainer.train)[1] == 1.0
 
 
+def test_3_two_hidden_neurons_get_stuck_from_about_one_start_in_three():
+    accuracies = {}
+    for hidden in (4, 2):  # Try this 3: remove two neurons, New Random Weights, train 300 steps, a few times
+        accuracies[hidden] = []
+        for times in range(1, 13):
+            project = make_preset("mlp-xor")
+            while project.network.sizes[1] > hidden:
+                project.network.remove_neuron(1, project.network.sizes[1] - 1)
+            trainer = trainer_for(new_random_weights(project, times))
+            trainer.run(project.lesson["steps"])
+            accuracies[hidden].append(trainer.evaluate(trainer.train)[1])
+    stuck = [a for a in accuracies[2] if a < 1.0]
+    assert 2 <= len(stuck) <= 6 and set(stuck) == {0.5}  # two of the four examples right
+    assert accuracies[2].count(1.0) >= 6  # "can still be learned"
+    assert accuracies[4].count(1.0) >= 11  # "hardly ever"
+
+
 def test_4_a_step_hidden_layer_gets_no_gradient_while_sigmoid_learns():
     project = make_preset("step-backprop")
     before = project.network.blocks[(0, 1)].weights.copy()
@@ -235,6 +278,50 @@ def test_5_deep_sigmoid_gradients_vanish_while_relu_keeps_them():
             assert abs(trainer.evaluate(trainer.train)[1] - 0.5) < 0.05  # "still guesses at about 50%"
         else:
             assert norms[1] > 0.1 * norms[-1]  # "about a tenth or more"
+
+
+def test_5_deep_sigmoid_gradient_flow_step_by_step():
+    """What the Gradient flow tab shows, column by column, for 1,500 steps of Play."""
+    project = make_preset("deep-sigmoid")
+    trainer = trainer_for(project)
+    norms, accuracies = [], []
+    for _ in range(1500):
+        trainer.step()
+        norms.append(trainer.last_pass.layer_grad_norms()[1:])  # Hidden 1 ... Output, as the rows
+        if len(norms) <= 40:
+            accuracies.append(trainer.evaluate(trainer.train)[1])
+        if len(norms) == 100:  # "by step 100" the output answers the share of class 1 everywhere
+            p = Pass(project.network, trainer.train.X, trainer.train.y, trainer.loss)
+            p.forward()
+            out, last_hidden = p.a[project.network.n_layers - 1], p.a[project.network.n_layers - 2]
+            assert np.ptp(out) < 1e-3 and abs(out.mean() - trainer.train.y.mean()) < 0.01
+            assert last_hidden.std(axis=0).max() < 1e-3  # the last hidden layer's activations hardly differ
+    norms = np.array(norms)
+    first = norms[:40]
+    assert np.all(np.diff(first, axis=1) > 0)  # the first 40 steps: each row darker than the one above
+    assert np.all(first[:, 0] < 1e-3 * first[:, -1])  # Hidden 1's less than a thousandth of the output's
+    assert max(abs(a - 0.5) for a in accuracies) < 0.05
+    assert np.all(norms[99:] < 1e-5)  # from step 100 on every row in the colour bar's lowest decade,
+    assert np.all(norms[119:] < 3e-6)  # and from about step 120 in its darkest half: every row dark
+    last = norms[-1]
+    assert last[:3].min() > last[3:].max()  # the first rows end a shade lighter than the last
+    loss, accuracy = trainer.evaluate(trainer.train)
+    assert abs(loss - np.log(2)) < 1e-3 and abs(accuracy - 0.5) < 0.05
+
+
+def test_5_deep_relu_rows_stay_within_a_factor_of_ten_and_a_large_step_kills_them():
+    project = make_preset("deep-relu")
+    trainer = trainer_for(project)
+    for _ in range(1500):
+        trainer.step()
+        norms = trainer.last_pass.layer_grad_norms()
+        assert min(norms[1:-1]) > 0.1 * norms[-1], trainer.steps
+    assert trainer.evaluate(trainer.train)[1] == 1.0
+    project = make_preset("deep-relu")
+    project.settings.learning_rate = 1.0  # Try this 3
+    trainer = trainer_for(project)
+    trainer.run(1000)
+    assert min(trainer.last_pass.layer_grad_norms()[1:-1]) < 1e-6  # rows that turn dark
 
 
 def test_5_fewer_sigmoid_layers_let_more_gradient_reach_the_first():
@@ -273,6 +360,20 @@ def test_7_l1_finds_the_true_slope_better_than_l2():
     assert make_preset("outliers").data == make_preset("outliers-l1").data
     assert abs(slopes["l1"] - true_slope) < abs(slopes["l2"] - true_slope)
     assert abs(slopes["l1"] - true_slope) < 0.1
+
+
+def test_7_without_outliers_both_losses_find_the_line_and_l1_gives_up_at_a_half():
+    true_slope = inspect.signature(make_linear_outliers).parameters["slope"].default
+
+    def slope(loss, outliers):
+        project = make_preset("outliers")
+        project.settings.loss = loss
+        project.data["recipe"]["outlier_fraction"] = outliers  # the Data panel's Outliers field
+        trainer_for(project).run(project.lesson["steps"])
+        return float(project.network.blocks[(0, 1)].weights[0, 0])
+
+    assert abs(slope("l2", 0.0) - true_slope) < 0.05 and abs(slope("l1", 0.0) - true_slope) < 0.05
+    assert abs(slope("l1", 0.3) - true_slope) < 0.1 and abs(slope("l1", 0.5) - true_slope) > 1.0
 
 
 def test_7_cross_entropy_and_mse_both_classify_the_circles():

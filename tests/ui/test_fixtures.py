@@ -1,5 +1,6 @@
-"""The fixtures of tests/ui/conftest.py do what they promise: a leaked timer
-or thread fails the test, and QSettings never reach the real user config."""
+"""The fixtures of tests/conftest.py and tests/ui/conftest.py do what they promise:
+a leaked timer or thread fails the test, and QSettings, the data folder and the
+error log never reach the real user's."""
 
 import os
 import shutil
@@ -48,3 +49,19 @@ def test_leaked_timer_or_thread_fails_the_test(tmp_path):
 def test_settings_are_private(private_settings):
     settings = QSettings(QSettings.IniFormat, QSettings.UserScope, "Backprop Studio", "Backprop Studio")
     assert Path(settings.fileName()).is_relative_to(private_settings)
+
+
+def test_the_error_log_is_in_the_temporary_folder_unless_named(monkeypatch):
+    import tempfile
+
+    from ui.app import ERROR_LOG_VARIABLE, error_log_path
+    monkeypatch.delenv(ERROR_LOG_VARIABLE)
+    assert error_log_path() == os.path.join(tempfile.gettempdir(), "backprop-studio-errors.log")
+
+
+def test_tests_keep_the_error_log_and_user_folders_private(tmp_path_factory):
+    base = tmp_path_factory.getbasetemp()
+    from ui.app import ERROR_LOG_VARIABLE
+    for name in (ERROR_LOG_VARIABLE, "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        assert Path(os.environ[name]).is_relative_to(base), name
+

@@ -403,10 +403,12 @@ def test_a_malformed_file_on_the_command_line_names_the_problem(tmp_path):
     assert "version" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_excepthook_turns_a_crash_into_one_plain_line(capsys, monkeypatch):
+def test_excepthook_turns_a_crash_into_one_plain_line(capsys, monkeypatch, tmp_path):
     import threading
 
-    from ui.app import install_excepthook
+    from ui.app import ERROR_LOG_VARIABLE, error_log_path, install_excepthook
+    log = tmp_path / "errors.log"
+    monkeypatch.setenv(ERROR_LOG_VARIABLE, str(log))  # never the log a person's crash dialog names
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     messages = install_excepthook(interactive=False)
@@ -417,6 +419,9 @@ def test_excepthook_turns_a_crash_into_one_plain_line(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert err == "backprop-studio: division by zero\n"
     assert messages == ["division by zero"]
+    # the details, traceback and all, went to the log
+    assert error_log_path() == str(log)
+    assert "Traceback" in log.read_text(encoding="utf-8") and "ZeroDivisionError" in log.read_text(encoding="utf-8")
 
 
 def test_data_and_training_edits_are_undoable(win):
