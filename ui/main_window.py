@@ -346,8 +346,15 @@ class MainWindow(FileCommands, QMainWindow):
         self.inspector.set_current(None)
         self._show_lesson_view()
         lesson = self.document.project.lesson or {}
+        panel, set_by_lesson = self.training_panel, getattr(self, "_lesson_speed", None)
         if "speed" in lesson:  # a run the lesson asks to watch runs at a speed one can watch
-            self.training_panel.set_speed(lesson["speed"])
+            panel.set_speed(lesson["speed"])
+            self._lesson_speed = lesson["speed"]
+        elif set_by_lesson is not None:
+            # the last lesson's slow motion ends with it, unless the learner chose a speed since
+            if panel.speed_value() == set_by_lesson:
+                panel.set_speed(None)
+            self._lesson_speed = None
 
     def _show_lesson_view(self):
         """Bring the training view a lesson names (its ``view``) to the front of the Plots dock."""

@@ -90,14 +90,18 @@ def win(qtbot):
     window.training.stop()
 
 
-def test_a_lesson_sets_the_speed_slider_and_one_without_keeps_it(win):
+def test_a_lesson_sets_the_speed_and_its_slow_motion_ends_with_it(win):
     panel = win.training_panel
     win.open_lesson("perceptron-and")
     assert panel.speed_label.text() == "5 steps/s" and win.training.steps_per_second == 5
     win.open_lesson("mlp-xor")
     assert panel.speed_label.text() == "50 steps/s"
-    win.open_lesson("digits")  # no speed of its own
-    assert panel.speed_label.text() == "50 steps/s"
+    win.open_lesson("digits")  # no speed of its own: not left crawling at the last lesson's
+    assert panel.speed_label.text() == "as fast as possible" and win.training.steps_per_second is None
+    win.open_lesson("derivative")
+    panel.set_speed(200)  # the learner's own choice stays
+    win.open_lesson("spiral")
+    assert panel.speed_label.text() == "200 steps/s"
 
 
 def test_new_random_weights_is_in_the_train_menu_and_beside_reset(win):

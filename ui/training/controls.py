@@ -143,6 +143,10 @@ class TrainingPanel(QWidget):
         if speed in SPEEDS:
             self.speed.setValue(SPEEDS.index(speed))
 
+    def speed_value(self):
+        """The speed the slider shows: steps per second, None for as fast as possible."""
+        return SPEEDS[self.speed.value()]
+
     def _on_speed(self, index):
         speed = SPEEDS[index]
         self._drawn.clear()  # the rate at the old speed says nothing of the new one
