@@ -39,13 +39,16 @@ def test_fit_bounds_hold_the_rectangle_and_every_point_with_a_margin():
     assert fit_bounds([], None) is None
 
 
-def test_the_xor_map_uses_the_whole_width_of_a_wide_dock(wide):
+def test_the_xor_map_fills_the_height_of_a_wide_dock_and_stays_square(wide):
     snap, _, train, test = lesson_snapshot("mlp-xor", 50)
     shown(wide, snap, train, test)
-    (x0, x1), (y0, y1) = wide.plot.getViewBox().viewRange()
-    # the data run from 0 to 1: the view no longer stretches to -3.5 .. 4.5 to keep squares square
-    assert -0.3 < x0 < 0 and 1 < x1 < 1.3 and -0.3 < y0 < 0 and 1 < y1 < 1.3
-    assert not wide.plot.getViewBox().state["aspectLocked"]
+    box = wide.plot.getViewBox()
+    (x0, x1), (y0, y1) = box.viewRange()
+    # the data run from 0 to 1: the short side holds just them (not -3.5 .. 4.5), and a unit
+    # is as long across as up, so the input plane is drawn as it is (circles round)
+    assert -0.3 < y0 < 0 and 1 < y1 < 1.3 and x0 < 0 and x1 > 1
+    width, height = box.width(), box.height()
+    assert width / (x1 - x0) == pytest.approx(height / (y1 - y0), rel=0.02)
 
 
 def test_a_test_point_outside_the_training_data_is_on_the_plot(wide):

@@ -122,7 +122,7 @@ class NeuronMap(QWidget):
             self.plot.setLabel("left", features[1] if len(features) > 1 else "x2")
             self.data.setData(*(train.X.T[:2] if train is not None else ([], [])))
             fit_view(self.plot, [train.X.T[:2]] if train is not None else [],
-                     (rect.left(), rect.right(), rect.top(), rect.bottom()))
+                     (rect.left(), rect.right(), rect.top(), rect.bottom()), square=True)
             self.canvas.setToolTip(
                 f"Colour: the activation a = {name}(z) of {who} at each point (x1, x2) of the input "
                 "plane, where z = Σ w·a(previous layers) + b: blue at the top of its range, orange at the "

@@ -245,7 +245,7 @@ class OutputMap(QWidget):
         shown = [self.points.positions["train"], self.points.positions["test"]]
         if mode != "curve":
             r = shape.image_rect()
-            return fit_view(self.plot, shown, (r.left(), r.right(), r.top(), r.bottom()))
+            return fit_view(self.plot, shown, (r.left(), r.right(), r.top(), r.bottom()), square=True)
         (x0, x1), any_points = shape.x_range, any(len(x) for x, _ in shown)
         y = (-0.1, 1.1) if task == "classification" else (np.inf, -np.inf) if any_points else (-1.0, 1.0)
         return fit_view(self.plot, shown, (x0, x1, *y), margin=0.04 if task == "classification" else 0.12)

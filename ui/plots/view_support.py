@@ -241,13 +241,19 @@ def fit_bounds(points, rect=None, margin=0.04):
     return tuple(bounds)
 
 
-def fit_view(plot, points, rect=None, margin=0.04):
-    """Show ``rect`` and ``points`` (see fit_bounds) filling ``plot``: the aspect ratio is not
-    locked, so a square plane in a wide dock uses all its width. Returns the bounds shown."""
+def fit_view(plot, points, rect=None, margin=0.04, square=False):
+    """Show ``rect`` and ``points`` (see fit_bounds) filling ``plot``; returns the bounds shown.
+
+    With ``square`` (an input plane: circles must look round, a spiral like a spiral) a unit
+    is as long across as up, and the axis with room to spare shows more around the data;
+    otherwise the aspect ratio is free, so a curve uses the whole width of a wide dock.
+    """
     bounds = fit_bounds(points, rect, margin)
     plot.setAspectLocked(False)
     if bounds is not None:
         plot.setRange(xRange=bounds[:2], yRange=bounds[2:], padding=0.0)
+    if square:
+        plot.setAspectLocked(True, ratio=1.0)
     return bounds
 
 
