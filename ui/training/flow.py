@@ -15,6 +15,7 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items = []
         self._spacing, self._row_spacing = spacing, row_spacing
+        self._heights = {}  # width -> height, until an item's size hint changes (invalidate)
 
     def addItem(self, item):  # noqa: N802 (Qt's name)
         self._items.append(item)
@@ -35,7 +36,15 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width):  # noqa: N802
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        # Qt asks many times per change of the panel's text (each redraw while training)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
+
+    def invalidate(self):
+        self._heights.clear()
+        super().invalidate()
 
     def setGeometry(self, rect):  # noqa: N802
         super().setGeometry(rect)
