@@ -59,13 +59,13 @@ class FirstPaint(QObject):
             self.result.update(painted=time.time(), cpu=time.process_time(),
                                pyqtgraph="pyqtgraph" in sys.modules)
         parent = obj.parent()
-        if self.result and parent is not None and type(parent).__name__ == "GraphicsLayoutWidget":
-            loss_plot = parent.parent()
-            if loss_plot is not None and type(loss_plot).__name__ == "LossPlot":
-                self.result["plots"] = time.time()
-                sys.stdout.write(json.dumps(self.result) + "\n")
-                sys.stdout.flush()
-                os._exit(0)
+        if self.result and parent is not None and any(c.__name__ == "GraphicsView"
+                                                      for c in type(parent).__mro__):
+            # the first plot painted: the Loss tab's, or the tab the default lesson opens on
+            self.result["plots"] = time.time()
+            sys.stdout.write(json.dumps(self.result) + "\n")
+            sys.stdout.flush()
+            os._exit(0)
         return False
 
 app = QApplication([sys.argv[0]])
@@ -127,7 +127,7 @@ def main():
         plots = statistics.median(r[3] for r in runs)
         print(f"  {tree}: wall {statistics.median(wall):.3f} s (min {min(wall):.3f}, max {max(wall):.3f}), "
               f"CPU {statistics.median(cpu):.3f} s, pyqtgraph before the paint: {loaded}; "
-              f"the loss plot painted at {plots:.3f} s")
+              f"the first plot painted at {plots:.3f} s")
 
 
 if __name__ == "__main__":
