@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simulator.export.npz import read_npz, write_npz
-from simulator.export.tables import history_csv, weights_csv
+from simulator.export.tables import history_csv
 from simulator.history import COLUMNS
 from simulator.network import Network
 from simulator.presets import make_preset

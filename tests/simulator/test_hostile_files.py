@@ -2,7 +2,6 @@
 
 import codecs
 import json
-import os
 import subprocess
 import sys
 import textwrap

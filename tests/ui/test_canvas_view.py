@@ -4,7 +4,7 @@ fit, and a big network."""
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 
 from simulator.network import Network
