@@ -98,3 +98,25 @@ def without_point(data, which, row):
     keep[gone] = False
     new_rows = [r - (r > gone) for r in rows.tolist() if r != gone]
     return _inline(full, full.X[keep], full.y[keep], new_rows)
+
+
+def moved_point(data, which, row, x, target=None):
+    """``data`` with row ``row`` of the training (``which="train"``) or test set moved to
+    inputs ``x``, and given ``target`` if one is given (dragging a regression point up or
+    down); the point keeps its place in its set."""
+    full, rows = split_of(data)
+    test_mask = np.zeros(full.n_samples, dtype=bool)
+    test_mask[rows] = True
+    members = np.flatnonzero(test_mask if which == "test" else ~test_mask)
+    if which not in ("train", "test") or not 0 <= int(row) < len(members):
+        raise DatasetError(f"there is no point {row} in the {which} set")
+    x = [float(v) for v in x]
+    if len(x) != full.n_inputs or not all(math.isfinite(v) for v in x):
+        raise DatasetError(f"a point needs {full.n_inputs} finite input values")
+    at = int(members[int(row)])
+    X, y = full.X.astype(float).copy(), full.y.astype(float).copy()
+    X[at] = x
+    if target is not None:
+        y[at] = target_row(full, target)
+    Dataset(X, y, full.task)
+    return _inline(full, X, y, rows)

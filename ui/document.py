@@ -208,6 +208,11 @@ class Document(QObject):
         """Take away row ``row`` of the ``"train"`` or ``"test"`` set."""
         return self._push(cmd.RemoveDataPointCommand(self, which, row))
 
+    def move_data_point(self, which, row, x, target=None, drag=None):
+        """Move row ``row`` of the ``"train"`` or ``"test"`` set to inputs ``x`` (and ``target``,
+        if given); the moves of one ``drag`` (any object, the same for each) are one undo step."""
+        return self._push(cmd.MoveDataPointCommand(self, which, row, x, target, drag))
+
     # ---------------------------------------------------------- file methods
     def new_project(self, project=None):
         """Replace everything with ``project`` (default: a small blank network)."""

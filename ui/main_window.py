@@ -187,6 +187,7 @@ class MainWindow(FileCommands, QMainWindow):
         views.sample_clicked.connect(self.trace_sample)
         views.point_added.connect(self.document.add_data_point)
         views.point_removed.connect(self.document.remove_data_point)
+        views.point_moved.connect(self.document.move_data_point)
         views.set_neuron(self._views_neuron)
         self._show_lesson_view()
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from simulator.datasets import train_test_split
-from simulator.drawn_points import with_point, without_point
+from simulator.drawn_points import moved_point, with_point, without_point
 from simulator.errors import DatasetError, ProjectFileError
 from simulator.presets import make_preset
 from simulator.project_file import load_project, save_project
@@ -119,3 +119,28 @@ def test_a_trainer_takes_new_points_mid_run_and_keeps_its_steps():
     with pytest.raises(Exception, match="regression"):
         trainer.set_datasets(*sine.datasets())
     assert trainer.train is train2  # refused: nothing changed
+
+
+def test_a_moved_point_keeps_its_set_its_row_and_its_class():
+    data = make_preset("multiclass").data
+    train, test = split(data)
+    new = moved_point(data, "test", 2, (0.5, -0.25))
+    train2, test2 = split(new)
+    assert as_set(train2) == as_set(train)
+    np.testing.assert_array_equal(test2.X[2], (0.5, -0.25))
+    assert test2.labels[2] == test.labels[2]
+    others = np.arange(test.n_samples) != 2
+    np.testing.assert_array_equal(test2.X[others], test.X[others])
+    with pytest.raises(DatasetError, match="no point 999"):
+        moved_point(data, "train", 999, (0.0, 0.0))
+    with pytest.raises(DatasetError, match="finite"):
+        moved_point(data, "train", 0, (float("nan"), 0.0))
+
+
+def test_a_moved_regression_point_takes_its_new_height_as_target():
+    project = make_preset("outliers")
+    train, _ = project.datasets()
+    project.data = moved_point(project.data, "train", 0, (0.1,), -3.0)
+    train2, _ = project.datasets()
+    assert (train2.X[0, 0], train2.y[0, 0]) == (0.1, -3.0)
+    assert train2.n_samples == train.n_samples

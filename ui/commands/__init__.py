@@ -22,7 +22,7 @@ Two ways to be exact:
 
 from .base import DocumentCommand, SetValueCommand
 from .data import ImportDataCommand
-from .points import AddDataPointCommand, RemoveDataPointCommand
+from .points import AddDataPointCommand, MoveDataPointCommand, RemoveDataPointCommand
 from .structure import (AddNeuronCommand, ConnectLayersCommand, DeleteItemsCommand, DisconnectLayersCommand,
                         InsertLayerCommand, RemoveLayerCommand, RemoveNeuronCommand, ResizeLayerCommand,
                         rewire_note)
@@ -33,7 +33,7 @@ from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, M
 
 __all__ = ["AddDataPointCommand", "AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
            "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand", "ImportDataCommand",
-           "RemoveDataPointCommand",
+           "MoveDataPointCommand", "RemoveDataPointCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",
            "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetSettingCommand",
            "SetValueCommand", "SetWeightCommand", "TrainCommand", "rewire_note", "setting_label", "train_text"]

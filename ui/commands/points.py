@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.drawn_points import with_point, without_point
+from simulator.drawn_points import moved_point, with_point, without_point
 
 from .base import DocumentCommand
 
@@ -50,3 +50,35 @@ class RemoveDataPointCommand(_DataPointCommand):
 
     def new_data(self, data):
         return without_point(data, self.which, self.row)
+
+
+class MoveDataPointCommand(_DataPointCommand):
+    """Move row ``row`` of the ``which`` set to inputs ``x`` (and, for a regression point
+    dragged up or down, to ``target``). The moves of one drag (the same ``drag`` token)
+    merge into one undo step."""
+
+    MERGE_ID = 0x5044  # "PD": point drag
+
+    def __init__(self, doc, which, row, x, target=None, drag=None):
+        super().__init__(doc, "Move Data Point")
+        self.which, self.row = which, int(row)
+        self.x = tuple(float(v) for v in x)
+        self.target = target
+        self.drag = drag
+
+    def new_data(self, data):
+        return moved_point(data, self.which, self.row, self.x, self.target)
+
+    def id(self):
+        return self.MERGE_ID if self.drag is not None else -1
+
+    def can_merge(self, other):
+        return (type(other) is type(self) and other.drag is not None and other.drag is self.drag
+                and (other.which, other.row) == (self.which, self.row))
+
+    def mergeWith(self, other):
+        if not self.can_merge(other):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True

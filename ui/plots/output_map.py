@@ -73,13 +73,14 @@ class OutputMap(QWidget):
     -------
     sample_clicked(str, int)
         ``("train" or "test", row)`` when a data point is clicked.
-    point_added(tuple, object), point_removed(str, int)
-        A point drawn or taken away with "Draw points" on (see point_drawing.py).
+    point_added(tuple, object), point_removed(str, int), point_moved(str, int, tuple, object, object)
+        A point drawn, taken away or dragged with "Draw points" on (see point_drawing.py).
     """
 
     sample_clicked = Signal(str, int)
     point_added = Signal(tuple, object)
     point_removed = Signal(str, int)
+    point_moved = Signal(str, int, tuple, object, object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -117,6 +118,8 @@ class OutputMap(QWidget):
         self.drawing = PointDrawing(self.points, self.draw_controls)
         self.drawing.point_added.connect(self.point_added)
         self.drawing.point_removed.connect(self.point_removed)
+        self.drawing.point_moved.connect(self.point_moved)
+        self.drawing.drag_finished.connect(self._on_drag_finished)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -134,6 +137,10 @@ class OutputMap(QWidget):
         self._target_bound = (nice_bound(max(float(np.abs(t).max()) for t in targets if len(t)), floor=0.1)
                               if any(len(t) for t in targets) else None)
         self._key = None
+        self._redraw()
+
+    def _on_drag_finished(self):
+        self._key = None  # fit the view to the moved point
         self._redraw()
 
     def show_snapshot(self, snapshot):
@@ -235,7 +242,8 @@ class OutputMap(QWidget):
             self._setup_plane(mode, shape, n_out, task, names, features, snap)
         value_map = self.colour_map if mode == "map" and task == "regression" else None
         self.points.set_points(self.train, self.test, shape.n_inputs, value_map, self._levels)
-        self._fit(mode, shape, task)
+        if self.drawing.dragging is None:  # while a point is dragged the view holds still under the mouse
+            self._fit(mode, shape, task)
         self._set_tooltip(mode, task, n_out)
         self._place_legend()
         self._legend_pending = mode == "curve"

@@ -2,10 +2,12 @@
 
 With "Draw points" on, a left click adds a training point where it lands (of
 the class chosen in the box, or with the value in the spin box; over one input
-for regression, the click's height is the target), and a right click takes away
-the nearest point. The view only says what was asked (``point_added``,
-``point_removed``); the document makes the edit, one undo step each, and
-during a run the network trains on the new data from the next step.
+for regression, the click's height is the target), a right click takes away
+the nearest point, and pressing on a point and dragging moves it (over one
+input for regression, its height is its target). The view only says what was
+asked (``point_added``, ``point_removed``, ``point_moved``); the document makes
+the edit, one undo step each (a whole drag is one), and during a run the
+network trains on the new data from the next step.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class DrawControls(QWidget):
         super().__init__(parent)
         self.enabled = QCheckBox("Draw points")
         self.enabled.setToolTip("Left click on the plot adds a training point, right click takes away the "
-                                "nearest point (Edit > Undo takes either back). While training runs, the "
+                                "nearest point, dragging a point moves it (Edit > Undo takes each back). While training runs, the "
                                 "network goes on learning from the changed data.")
         self.classes = QComboBox()
         self.classes.setToolTip("The class of the points a left click adds")
@@ -71,8 +73,8 @@ class DrawControls(QWidget):
         self.classes.setEnabled(on)
         self.value.setEnabled(on)
         where = " at the height you click" if self.task == "regression" and self.n_inputs == 1 else ""
-        self.hint.setText(f"left click adds a training point{where}, right click removes the nearest point"
-                          if on else "")
+        self.hint.setText(f"left click adds a training point{where}, drag a point to move it, "
+                          "right click removes the nearest point" if on else "")
 
 
 class PointDrawing(QObject):
@@ -84,16 +86,27 @@ class PointDrawing(QObject):
         Inputs of the new point and its target (class index or value).
     point_removed(str, int)
         ``("train" or "test", row)`` of the point to take away.
+    point_moved(str, int, tuple, object, object)
+        ``(which, row, inputs, target or None, drag)`` as a point is dragged;
+        ``drag`` is the same object for every move of one drag.
+    drag_finished()
+        A drag has ended (the view may fit itself to the data again).
     """
 
     point_added = Signal(tuple, object)
     point_removed = Signal(str, int)
+    point_moved = Signal(str, int, tuple, object, object)
+    drag_finished = Signal()
 
     def __init__(self, points, controls):
         super().__init__()
         self.points, self.controls = points, controls
+        self.dragging = None  # (which, row, drag token) while a point is dragged
         controls.enabled.toggled.connect(self._on_toggled)
         points.plot.scene().sigMouseClicked.connect(self._on_click)
+        vb = points.plot.getViewBox()
+        self._view_drag = vb.mouseDragEvent  # panning, when the drag is not a point's
+        vb.mouseDragEvent = self._on_drag
 
     @property
     def active(self):
@@ -101,6 +114,30 @@ class PointDrawing(QObject):
 
     def _on_toggled(self, on):
         self.points.picking = not on  # drawing: a left click adds, it does not trace
+
+    def _on_drag(self, event, axis=None):
+        """A drag on the plot: moves the point pressed on while drawing, else pans as usual."""
+        vb = self.points.plot.getViewBox()
+        if event.isStart() and self.dragging is None and event.button() == Qt.LeftButton and self.active \
+                and self.points.train.isVisible():
+            start = vb.mapSceneToView(event.buttonDownScenePos())
+            hit = self.points.pick(start.x(), start.y(), radius=REMOVE_RADIUS)
+            if hit is not None:
+                self.dragging = (*hit, object())
+        if self.dragging is None:
+            return self._view_drag(event, axis) if axis is not None else self._view_drag(event)
+        event.accept()
+        which, row, token = self.dragging
+        pos = vb.mapSceneToView(event.scenePos())
+        if self.controls.n_inputs == 2:
+            x, target = (pos.x(), pos.y()), None
+        else:
+            x = (pos.x(),)
+            target = pos.y() if self.controls.task == "regression" else None
+        self.point_moved.emit(which, row, x, target, token)
+        if event.isFinish():
+            self.dragging = None
+            self.drag_finished.emit()
 
     def _on_click(self, event):
         if not self.active or not self.points.train.isVisible():

@@ -33,6 +33,7 @@ class TrainingViews(QWidget):
     sample_clicked = Signal(str, int)
     point_added = Signal(tuple, object)  # drawn on the output view (see point_drawing.py)
     point_removed = Signal(str, int)
+    point_moved = Signal(str, int, tuple, object, object)
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -75,6 +76,7 @@ class TrainingViews(QWidget):
         self.output.sample_clicked.connect(self.sample_clicked)
         self.output.point_added.connect(self.point_added)
         self.output.point_removed.connect(self.point_removed)
+        self.output.point_moved.connect(self.point_moved)
         self.document = document
         if document is not None:
             self.contributions.width_chosen.connect(self._on_width_chosen)
