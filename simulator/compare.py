@@ -250,6 +250,29 @@ class CompareRun:
         self.a, self.b = _Side(a), _Side(b)
         self.grid = frozen(grid, np.float64) if grid is not None else default_grid(self.a.trainer.train)
         self.steps = 0
+        self._new_data = None  # (train, test) given by set_datasets, taken at the next step or result
+
+    def set_datasets(self, train, test=None):
+        """Train both sides on new data (the same for each) from the next step on: points
+        drawn, moved or taken away in the project while the comparison runs.
+
+        Safe to call from another thread than the one training: the data is
+        handed over between two steps. A side whose network cannot take the
+        data stops and says why (its ``message``); the other goes on.
+        """
+        self._new_data = (train, test)
+
+    def _take_new_data(self):
+        new, self._new_data = self._new_data, None
+        if new is None:
+            return
+        for side in (self.a, self.b):
+            if side.message:
+                continue
+            try:
+                side.trainer.set_datasets(*new)
+            except SimulatorError as exc:
+                side.message = f"it cannot train on the project's new data: {exc}"
 
     @property
     def done(self):
@@ -257,12 +280,14 @@ class CompareRun:
 
     def step(self):
         """One step of each side still training."""
+        self._take_new_data()
         self.a.step()
         self.b.step()
         self.steps += 1
 
     def result(self):
         """A frozen CompareResult of both sides now."""
+        self._take_new_data()
         return CompareResult(step=self.steps, a=self.a.result(self.grid), b=self.b.result(self.grid),
                              grid=self.grid)
 

@@ -165,3 +165,24 @@ def test_fresh_weights_start_both_from_the_seed():
     again.initialize("xavier", seed=project.settings.seed)
     assert np.array_equal(a.network.plan().flat, again.plan().flat)
     assert np.array_equal(b.network.plan().flat, again.plan().flat)
+
+
+def test_new_data_reaches_both_sides_at_the_next_step_and_a_side_that_cannot_take_it_stops():
+    project = make_preset("outliers")
+    compare = CompareRun(project, Change("loss", "l1"))
+    for _ in range(5):
+        compare.step()
+    train, test = project.datasets()
+    y = train.y.copy()
+    y[0, 0] = -7.5  # a point dragged down
+    moved = dataclasses.replace(train, y=y)
+    compare.set_datasets(moved, test)
+    assert compare.a.trainer.train.y[0, 0] != -7.5  # handed over between two steps, not at once
+    compare.step()
+    for side in (compare.a, compare.b):
+        assert side.trainer.train.y[0, 0] == -7.5 and side.trainer.steps == 6 and not side.message
+    # data for another task: each side stops and says why
+    xor, _ = make_preset("mlp-xor").datasets()
+    compare.set_datasets(xor, None)
+    compare.step()
+    assert "new data" in compare.a.message and "new data" in compare.b.message and compare.done

@@ -190,3 +190,39 @@ def test_stop_at_step_applies_while_running(qtbot):
     assert cw.compare.steps == target and cw.steps.text() == f"Step {target}"
     cw.play_button.click()  # at the limit, Play says what to do instead of training
     assert not cw.running and "raise “Stop at step”" in cw.status.text()
+
+
+def test_a_point_moved_in_the_project_reaches_both_runs_and_both_go_on(qtbot):
+    win = window(qtbot, "outliers")
+    cw = open_compare(qtbot, win)
+    cw.stop_at.setValue(1_000_000)
+    cw.play_button.click()
+    qtbot.waitUntil(lambda: cw.compare.steps > 20, timeout=20000)
+    train = win.document.project.datasets()[0]
+    i = int(np.argmax(train.y[:, 0]))  # the highest outlier, dragged down onto the line
+    x = float(train.X[i, 0])
+    assert win.document.move_data_point("train", i, (x,), 2.0 * x + 0.5)
+    assert cw.running
+    steps = cw.compare.steps
+    qtbot.waitUntil(lambda: cw.compare.steps > steps + 20, timeout=20000)
+    for side in (cw.compare.a, cw.compare.b):
+        assert side.trainer.train.y[i, 0] == 2.0 * x + 0.5 and not side.message
+        assert side.trainer.steps > steps  # going on, not started again
+    # the outputs show the moved point
+    qtbot.waitUntil(lambda: cw.outputs.train is not None and cw.outputs.train.y[i, 0] == 2.0 * x + 0.5,
+                    timeout=20000)
+    # a point added while paused is trained on from the next Play
+    cw.play_button.click()
+    qtbot.waitUntil(cw.play_button.isEnabled, timeout=20000)
+    n = train.n_samples
+    assert win.document.add_data_point((0.0,), 0.5)
+    cw.play_button.click()
+    qtbot.waitUntil(lambda: cw.compare.a.trainer.train.n_samples == n + 1 == cw.compare.b.trainer.train.n_samples,
+                    timeout=20000)
+    # a new B starts from the project's data as it is now
+    cw.choice.setCurrentIndex(cw.choice.findData("huber"))
+    assert cw.compare.change == Change("loss", "huber") and cw.compare.steps == 0
+    assert cw.compare.b.trainer.train.n_samples == n + 1
+    assert cw.compare.a.trainer.train.y[i, 0] == 2.0 * x + 0.5
+    cw.close()
+    assert not cw.running

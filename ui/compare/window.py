@@ -3,14 +3,17 @@
 Both are trained side by side in a worker thread, from the same weights on
 the same batches, with the loss curves overlaid and the two outputs next to
 each other. Comparing never changes the document; "Use B" applies B's
-setting to it as an ordinary, undoable edit.
+setting to it as an ordinary, undoable edit. The document's data reaches
+both runs as it changes: a point drawn, dragged or taken away on the output
+view is trained on by A and B alike from their next step.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QSplitter, QStackedWidget, QStyle, QVBoxLayout)
 
@@ -100,6 +103,12 @@ class CompareWindow(QDialog):
         self._ending = set()  # threads of earlier comparisons, asked to stop and not yet ended
         self._tag = 0
         self._quiet = False
+        self._last_result = None
+        self._new_data = None  # the document's new (train, test), drawn once a burst of edits settles
+        self._data_timer = QTimer(self, singleShot=True, interval=40)  # a drag moves a point 60 times a second
+        self._data_timer.timeout.connect(self._draw_new_data)
+        if document is not None:
+            document.data_changed.connect(self._on_document_data_changed)
         self._build()
         self._on_field_changed()  # the first field, the loss, with its classic partner for B
         self.resize(1060, 860)
@@ -364,6 +373,30 @@ class CompareWindow(QDialog):
             self._say(f"The project now uses B's {FIELD_LABELS[change.field].lower()} "
                       f"({value_label(change.field, change.value)}); Edit > Undo takes it back")
 
+    def _on_document_data_changed(self):
+        """The project's points changed (drawn, moved, taken away): A and B train on the new data,
+        the same for both, from their next step; a new B or Reset starts from it too."""
+        if self.document.replacing:
+            return  # another project opened: this comparison is of the one before
+        try:
+            train, test = self.document.project.datasets()
+        except SimulatorError:
+            return
+        self.project.data = copy.deepcopy(self.document.project.data)
+        if self.compare is None:
+            return
+        self.compare.set_datasets(train, test)
+        self._new_data = (train, test)
+        self._data_timer.start()
+
+    def _draw_new_data(self):
+        new, self._new_data = self._new_data, None
+        if new is None or self.compare is None:
+            return
+        self.outputs.set_data(*new, self.compare.grid, self._labels)
+        if self._last_result is not None:
+            self._show(self._last_result)
+
     def _let_go(self):
         """Ask the current run's thread to stop, without waiting for it."""
         thread, self._thread = self._thread, None
@@ -395,6 +428,7 @@ class CompareWindow(QDialog):
             self._show(result)
 
     def _show(self, result):
+        self._last_result = result
         self.loss_plot.show_result(result)
         self.outputs.show_result(result)
         self.steps.setText(f"Step {result.step:,}")
