@@ -73,12 +73,24 @@ def with_point(data, x, target):
     target : int or float
         The class (classification) or the value (regression).
     """
+    return with_points(data, [(x, target)])
+
+
+def with_points(data, points):
+    """``data`` with training points more: ``points`` is a sequence of ``(x, target)``, as for
+    :func:`with_point` (a curve drawn on the output view adds many at once)."""
     full, rows = split_of(data)
-    x = [float(v) for v in x]
-    if len(x) != full.n_inputs or not all(math.isfinite(v) for v in x):
-        raise DatasetError(f"a point needs {full.n_inputs} finite input values")
-    X = np.vstack([full.X, [x]])
-    y = np.vstack([full.y, [target_row(full, target)]])
+    if not len(points):
+        raise DatasetError("there are no points to add")
+    xs, ys = [], []
+    for x, target in points:
+        x = [float(v) for v in x]
+        if len(x) != full.n_inputs or not all(math.isfinite(v) for v in x):
+            raise DatasetError(f"a point needs {full.n_inputs} finite input values")
+        xs.append(x)
+        ys.append(target_row(full, target))
+    X = np.vstack([full.X, xs])
+    y = np.vstack([full.y, ys])
     Dataset(X, y, full.task)  # the dataset's own limits (how many samples, valid classes)
     return _inline(full, X, y, rows)
 

@@ -204,6 +204,10 @@ class Document(QObject):
         """Add a training point at inputs ``x`` with ``target`` (class index or value)."""
         return self._push(cmd.AddDataPointCommand(self, x, target))
 
+    def add_data_points(self, points):
+        """Add training points, each ``(x, target)``, in one undo step (a curve drawn in one stroke)."""
+        return self._push(cmd.AddDataPointsCommand(self, points))
+
     def remove_data_point(self, which, row):
         """Take away row ``row`` of the ``"train"`` or ``"test"`` set."""
         return self._push(cmd.RemoveDataPointCommand(self, which, row))

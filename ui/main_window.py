@@ -188,6 +188,7 @@ class MainWindow(FileCommands, QMainWindow):
         views.point_added.connect(self.document.add_data_point)
         views.point_removed.connect(self.document.remove_data_point)
         views.point_moved.connect(self.document.move_data_point)
+        views.points_drawn.connect(self.document.add_data_points)
         views.set_neuron(self._views_neuron)
         self._show_lesson_view()
 

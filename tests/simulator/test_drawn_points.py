@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from simulator.datasets import train_test_split
-from simulator.drawn_points import moved_point, with_point, without_point
+from simulator.drawn_points import moved_point, with_point, with_points, without_point
 from simulator.errors import DatasetError, ProjectFileError
 from simulator.presets import make_preset
 from simulator.project_file import load_project, save_project
@@ -144,3 +144,17 @@ def test_a_moved_regression_point_takes_its_new_height_as_target():
     train2, _ = project.datasets()
     assert (train2.X[0, 0], train2.y[0, 0]) == (0.1, -3.0)
     assert train2.n_samples == train.n_samples
+
+
+def test_points_drawn_in_one_stroke_are_all_training_points_or_none_is_added():
+    project = make_preset("sine")
+    data = project.data
+    train, test = project.datasets()
+    project.data = with_points(data, [((0.1 * k,), 0.5) for k in range(5)])
+    train2, test2 = project.datasets()
+    assert train2.n_samples == train.n_samples + 5 and as_set(test2) == as_set(test)
+    np.testing.assert_array_equal(train2.X[-5:, 0], [0.0, 0.1, 0.2, 0.30000000000000004, 0.4])
+    with pytest.raises(DatasetError, match="finite"):
+        with_points(data, [((0.0,), 1.0), ((float("inf"),), 1.0)])
+    with pytest.raises(DatasetError, match="no points"):
+        with_points(data, [])

@@ -106,3 +106,28 @@ def test_a_point_dragged_during_a_run_is_trained_on_without_stopping(qtbot):
     win.acts.train_play.trigger()
     assert not win.training.running
     assert abs(datasets(win)[0].y[i, 0] - (y0 - 2.0)) < 0.2
+
+
+def test_a_drag_on_empty_space_draws_a_curve_of_points_in_one_undo_step(qtbot):
+    win = window(qtbot, "sine")
+    view = output_view(win)
+    view.draw_controls.enabled.setChecked(True)
+    assert "draw a curve" in view.draw_controls.hint.text()
+    train0, test0 = datasets(win)
+    (vx0, vx1), (vy0, vy1) = view.plot.viewRange()
+    top = vy1 - 0.05 * (vy1 - vy0)  # above the sine's points: empty space
+    xs = np.linspace(vx0 + 0.2 * (vx1 - vx0), vx0 + 0.8 * (vx1 - vx0), 13)
+    drag(view, (xs[0], top), [(x, top) for x in xs[1:]])
+    train1, test1 = datasets(win)
+    added = train1.n_samples - train0.n_samples
+    sx, _ = view.plot.getViewBox().viewPixelSize()
+    length = (xs[-1] - xs[0]) / sx  # pixels along the path
+    assert abs(added - (length // 12 + 1)) <= 2 and added >= 5
+    new = train1.X[-added:, 0]
+    assert np.all(np.diff(new) > 0) and abs(new[0] - xs[0]) < 3 * sx  # along the path, from where it began
+    assert np.allclose(train1.y[-added:, 0], top, atol=0.05 * (vy1 - vy0))
+    np.testing.assert_array_equal(rows(test1), rows(test0))
+    assert win.acts.undo.text() == f"&Undo Draw {added} Points"
+    assert not view.drawing.preview.isVisible()
+    win.acts.undo.trigger()
+    np.testing.assert_array_equal(rows(datasets(win)[0]), rows(train0))

@@ -22,7 +22,7 @@ Two ways to be exact:
 
 from .base import DocumentCommand, SetValueCommand
 from .data import ImportDataCommand
-from .points import AddDataPointCommand, MoveDataPointCommand, RemoveDataPointCommand
+from .points import AddDataPointCommand, AddDataPointsCommand, MoveDataPointCommand, RemoveDataPointCommand
 from .structure import (AddNeuronCommand, ConnectLayersCommand, DeleteItemsCommand, DisconnectLayersCommand,
                         InsertLayerCommand, RemoveLayerCommand, RemoveNeuronCommand, ResizeLayerCommand,
                         rewire_note)
@@ -31,7 +31,7 @@ from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, M
                      SetActivationCommand, SetBiasCommand, SetDataCommand, SetSettingCommand, SetWeightCommand,
                      setting_label)
 
-__all__ = ["AddDataPointCommand", "AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
+__all__ = ["AddDataPointCommand", "AddDataPointsCommand", "AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
            "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand", "ImportDataCommand",
            "MoveDataPointCommand", "RemoveDataPointCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",

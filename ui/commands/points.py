@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.drawn_points import moved_point, with_point, without_point
+from simulator.drawn_points import moved_point, with_point, with_points, without_point
 
 from .base import DocumentCommand
 
@@ -39,6 +39,18 @@ class AddDataPointCommand(_DataPointCommand):
 
     def new_data(self, data):
         return with_point(data, self.x, self.target)
+
+
+class AddDataPointsCommand(_DataPointCommand):
+    """Add training points, ``points`` a sequence of ``(x, target)``: a curve drawn in one stroke."""
+
+    def __init__(self, doc, points):
+        self.points = [(tuple(float(v) for v in x), target) for x, target in points]
+        n = len(self.points)
+        super().__init__(doc, f"Draw {n:,} Point{'s' if n != 1 else ''}")
+
+    def new_data(self, data):
+        return with_points(data, self.points)
 
 
 class RemoveDataPointCommand(_DataPointCommand):

@@ -73,14 +73,16 @@ class OutputMap(QWidget):
     -------
     sample_clicked(str, int)
         ``("train" or "test", row)`` when a data point is clicked.
-    point_added(tuple, object), point_removed(str, int), point_moved(str, int, tuple, object, object)
-        A point drawn, taken away or dragged with "Draw points" on (see point_drawing.py).
+    point_added(tuple, object), point_removed(str, int), point_moved(str, int, tuple, object, object),
+    points_drawn(list)
+        A point drawn, taken away or dragged, or a curve of points drawn with "Draw points" on (see point_drawing.py).
     """
 
     sample_clicked = Signal(str, int)
     point_added = Signal(tuple, object)
     point_removed = Signal(str, int)
     point_moved = Signal(str, int, tuple, object, object)
+    points_drawn = Signal(list)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -119,6 +121,7 @@ class OutputMap(QWidget):
         self.drawing.point_added.connect(self.point_added)
         self.drawing.point_removed.connect(self.point_removed)
         self.drawing.point_moved.connect(self.point_moved)
+        self.drawing.points_drawn.connect(self.points_drawn)
         self.drawing.drag_finished.connect(self._on_drag_finished)
 
         layout = QVBoxLayout(self)

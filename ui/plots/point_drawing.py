@@ -4,19 +4,29 @@ With "Draw points" on, a left click adds a training point where it lands (of
 the class chosen in the box, or with the value in the spin box; over one input
 for regression, the click's height is the target), a right click takes away
 the nearest point, and pressing on a point and dragging moves it (over one
-input for regression, its height is its target). The view only says what was
-asked (``point_added``, ``point_removed``, ``point_moved``); the document makes
-the edit, one undo step each (a whole drag is one), and during a run the
-network trains on the new data from the next step.
+input for regression, its height is its target). Over one input for
+regression, dragging on empty space draws a curve: a point every
+``SKETCH_SPACING`` pixels along the path, added at once when the button is
+let go. The view only says what was asked (``point_added``, ``points_drawn``,
+``point_removed``, ``point_moved``); the document makes the edit, one undo
+step each (a whole drag is one), and during a run the network trains on the
+new data from the next step.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
 
 REMOVE_RADIUS = 20.0
 """How far (in pixels) from a point a right click may land and still take it away."""
+
+SKETCH_SPACING = 12.0
+"""How far apart (in pixels along the mouse's path) the points of a drawn curve are."""
+
+MAX_SKETCH = 500
+"""The most points one stroke draws."""
 
 
 class DrawControls(QWidget):
@@ -26,7 +36,8 @@ class DrawControls(QWidget):
         super().__init__(parent)
         self.enabled = QCheckBox("Draw points")
         self.enabled.setToolTip("Left click on the plot adds a training point, right click takes away the "
-                                "nearest point, dragging a point moves it (Edit > Undo takes each back). While training runs, the "
+                                "nearest point, dragging a point moves it; over one input, dragging on empty space "
+                                "draws a curve of points (Edit > Undo takes each back). While training runs, the "
                                 "network goes on learning from the changed data.")
         self.classes = QComboBox()
         self.classes.setToolTip("The class of the points a left click adds")
@@ -72,7 +83,8 @@ class DrawControls(QWidget):
         self.value.setVisible(self.task == "regression" and self.n_inputs == 2)
         self.classes.setEnabled(on)
         self.value.setEnabled(on)
-        where = " at the height you click" if self.task == "regression" and self.n_inputs == 1 else ""
+        curve = self.task == "regression" and self.n_inputs == 1
+        where = " at the height you click (drag on empty space to draw a curve of points)" if curve else ""
         self.hint.setText(f"left click adds a training point{where}, drag a point to move it, "
                           "right click removes the nearest point" if on else "")
 
@@ -89,6 +101,8 @@ class PointDrawing(QObject):
     point_moved(str, int, tuple, object, object)
         ``(which, row, inputs, target or None, drag)`` as a point is dragged;
         ``drag`` is the same object for every move of one drag.
+    points_drawn(list)
+        ``[(inputs, target), ...]``: a curve drawn in one stroke (one input, regression).
     drag_finished()
         A drag has ended (the view may fit itself to the data again).
     """
@@ -96,12 +110,18 @@ class PointDrawing(QObject):
     point_added = Signal(tuple, object)
     point_removed = Signal(str, int)
     point_moved = Signal(str, int, tuple, object, object)
+    points_drawn = Signal(list)
     drag_finished = Signal()
 
     def __init__(self, points, controls):
         super().__init__()
         self.points, self.controls = points, controls
         self.dragging = None  # (which, row, drag token) while a point is dragged
+        self.sketch = None  # the scene positions of a curve being drawn
+        self.preview = pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), brush=pg.mkBrush("#a0a0a0"))  # pale: not yet added
+        self.preview.setZValue(20)
+        self.preview.setVisible(False)
+        points.plot.addItem(self.preview)
         controls.enabled.toggled.connect(self._on_toggled)
         points.plot.scene().sigMouseClicked.connect(self._on_click)
         vb = points.plot.getViewBox()
@@ -124,6 +144,10 @@ class PointDrawing(QObject):
             hit = self.points.pick(start.x(), start.y(), radius=REMOVE_RADIUS)
             if hit is not None:
                 self.dragging = (*hit, object())
+            elif self.controls.task == "regression" and self.controls.n_inputs == 1:
+                self.sketch = [QPointF(event.buttonDownScenePos())]
+        if self.sketch is not None:
+            return self._on_sketch(event)
         if self.dragging is None:
             return self._view_drag(event, axis) if axis is not None else self._view_drag(event)
         event.accept()
@@ -137,6 +161,29 @@ class PointDrawing(QObject):
         self.point_moved.emit(which, row, x, target, token)
         if event.isFinish():
             self.dragging = None
+            self.drag_finished.emit()
+
+    def _on_sketch(self, event):
+        """A curve drawn on empty space: a point every SKETCH_SPACING pixels, all added at the end."""
+        event.accept()
+        here = event.scenePos()
+        while True:  # a fast mouse leaves no gaps: the points go every SKETCH_SPACING pixels along the segment
+            last = self.sketch[-1]
+            dx, dy = here.x() - last.x(), here.y() - last.y()
+            gap = (dx * dx + dy * dy) ** 0.5
+            if gap < SKETCH_SPACING or len(self.sketch) >= MAX_SKETCH:
+                break
+            f = SKETCH_SPACING / gap
+            self.sketch.append(QPointF(last.x() + f * dx, last.y() + f * dy))
+        vb = self.points.plot.getViewBox()
+        at = [vb.mapSceneToView(p) for p in self.sketch]
+        self.preview.setData([p.x() for p in at], [p.y() for p in at])
+        self.preview.setVisible(True)
+        if event.isFinish():
+            self.sketch = None
+            self.preview.setVisible(False)
+            self.preview.setData([], [])
+            self.points_drawn.emit([((p.x(),), p.y()) for p in at])
             self.drag_finished.emit()
 
     def _on_click(self, event):

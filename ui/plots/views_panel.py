@@ -34,6 +34,7 @@ class TrainingViews(QWidget):
     point_added = Signal(tuple, object)  # drawn on the output view (see point_drawing.py)
     point_removed = Signal(str, int)
     point_moved = Signal(str, int, tuple, object, object)
+    points_drawn = Signal(list)
 
     def __init__(self, document=None, parent=None):
         super().__init__(parent)
@@ -77,6 +78,7 @@ class TrainingViews(QWidget):
         self.output.point_added.connect(self.point_added)
         self.output.point_removed.connect(self.point_removed)
         self.output.point_moved.connect(self.point_moved)
+        self.output.points_drawn.connect(self.points_drawn)
         self.document = document
         if document is not None:
             self.contributions.width_chosen.connect(self._on_width_chosen)
