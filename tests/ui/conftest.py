@@ -9,6 +9,7 @@
   (``pytest_runtest_call``): that object would crash a later test.
 - ``canvas`` builds a shown network view on a fresh document (helpers for
   mouse gestures on it are in ``canvas_support.py``).
+- ``trained`` builds a document on a lesson with its training controller.
 """
 
 import gc
@@ -20,8 +21,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
 
 from simulator.network import Network
+from simulator.presets import make_preset
 from tests.ui.canvas_support import make_doc
+from ui.document import Document
 from ui.network_view import NetworkView
+from ui.training.controller import TrainingController
 
 
 CROSS_THREAD = ("another thread", "different thread")
@@ -163,3 +167,23 @@ def canvas(qtbot):
     yield build
     for doc in documents:  # from Qt's side, at once
         doc.deleteLater()
+
+
+@pytest.fixture
+def trained(qtbot):
+    """``build(lesson="spiral", **settings)``: a document on a lesson and its training
+    controller; every controller built is stopped at the end."""
+    made = []
+
+    def build(lesson="spiral", **settings):
+        project = make_preset(lesson)
+        for key, value in settings.items():
+            setattr(project.settings, key, value)
+        doc = Document(project)
+        controller = TrainingController(doc)
+        made.append(controller)
+        return doc, controller
+
+    yield build
+    for controller in made:
+        controller.stop()

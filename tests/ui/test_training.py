@@ -2,7 +2,6 @@
 edits during a run, step-through, divergence and exact resume."""
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QObject, QThread, Qt, Signal
 
 from simulator.presets import make_preset
@@ -20,23 +19,6 @@ def same(a, b):
     return len(a) == len(b) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
 
 
-@pytest.fixture
-def trained(qtbot):
-    """A document on a lesson, its controller, and a helper that waits for a run to end."""
-    made = []
-
-    def build(lesson="spiral", **settings):
-        project = make_preset(lesson)
-        for key, value in settings.items():
-            setattr(project.settings, key, value)
-        doc = Document(project)
-        controller = TrainingController(doc)
-        made.append((doc, controller))
-        return doc, controller
-
-    yield build
-    for doc, controller in made:
-        controller.stop()
 
 
 def run(qtbot, controller, start, *args):

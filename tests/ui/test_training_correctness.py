@@ -14,23 +14,6 @@ from ui.main_window import MainWindow
 from ui.training.controller import TrainingController
 
 
-@pytest.fixture
-def trained(qtbot):
-    """A document on a lesson and its controller (stopped at the end)."""
-    made = []
-
-    def build(lesson="spiral", **settings):
-        project = make_preset(lesson)
-        for key, value in settings.items():
-            setattr(project.settings, key, value)
-        doc = Document(project)
-        controller = TrainingController(doc)
-        made.append(controller)
-        return doc, controller
-
-    yield build
-    for controller in made:
-        controller.stop()
 
 
 def window(qtbot, lesson="spiral", **settings):
