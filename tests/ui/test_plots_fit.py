@@ -10,7 +10,7 @@ from simulator.loss_shapes import CATEGORICAL, loss_shape
 from simulator.network import Network
 from simulator.settings import TrainingSettings
 from simulator.trainer import Trainer
-from tests.ui.test_plots_helpers import lesson_snapshot
+from tests.ui.test_plots_helpers import lesson_snapshot, shown
 from tests.ui.test_training_window import window
 from ui.plots.output_map import OutputMap
 from ui.plots.view_support import fit_bounds, legend_slot
@@ -24,12 +24,6 @@ def wide(qtbot):
     qtbot.addWidget(widget)
     widget.show()
     return widget
-
-
-def shown(view, snapshot, train, test):
-    view.set_datasets(train, test)
-    view.show_snapshot(snapshot)
-    pg.QtWidgets.QApplication.processEvents()
 
 
 def test_fit_bounds_hold_the_rectangle_and_every_point_with_a_margin():

@@ -4,6 +4,8 @@ The views are fed what the training worker feeds them: a frozen Snapshot of
 a Trainer on a lesson, with the evaluation grid over the training inputs.
 """
 
+from PySide6.QtWidgets import QApplication
+
 from simulator.datasets import evaluation_grid
 from simulator.network import Network
 from simulator.presets import make_preset
@@ -44,3 +46,10 @@ def deep_trainer(activation, train, depth=6, width=8, seed=0):
     network = Network(sizes, [activation] * (depth - 2) + ["sigmoid"], seed=seed)
     settings = TrainingSettings(loss="binary_cross_entropy", learning_rate=0.5, batch_size=32)
     return Trainer(network, train, None, settings)
+
+
+def shown(view, snapshot, train, test):
+    """Give ``view`` the datasets and the snapshot, and let it draw."""
+    view.set_datasets(train, test)
+    view.show_snapshot(snapshot)
+    QApplication.processEvents()

@@ -12,7 +12,7 @@ from simulator.datasets import Dataset, evaluation_grid
 from simulator.network import Network
 from simulator.settings import TrainingSettings
 from simulator.trainer import Trainer
-from tests.ui.test_plots_helpers import grid_for, lesson, lesson_snapshot
+from tests.ui.test_plots_helpers import grid_for, lesson, lesson_snapshot, shown
 from ui.plots.output_map import OutputMap
 from ui.plots.view_support import CLASS_COLOURS, grid_shape, paler
 
@@ -24,12 +24,6 @@ def view(qtbot):
     qtbot.addWidget(widget)
     widget.show()
     return widget
-
-
-def shown(view, snapshot, train, test):
-    view.set_datasets(train, test)
-    view.show_snapshot(snapshot)
-    pg.QtWidgets.QApplication.processEvents()
 
 
 def rendered(widget):
