@@ -44,28 +44,6 @@ from simulator.settings import TrainingSettings  # noqa: E402
 from simulator.trainer import Trainer  # noqa: E402
 
 
-class Dialogs:
-    """Answers at once: discard changes, no files."""
-
-    def ask_save_changes(self, name):
-        return "discard"
-
-    def get_open_path(self, folder=""):
-        return ""
-
-    def get_save_path(self, suggestion=""):
-        return ""
-
-    def show_error(self, *args):
-        print("error:", *args)
-
-    def show_info(self, *args):
-        pass
-
-    def ask_layer_pair(self, *args):
-        return None
-
-
 def spiral_288():
     """The spiral lesson's data and settings on a 2-8-8-1 tanh network."""
     project = make_preset("spiral")
@@ -136,10 +114,11 @@ def app_round(app, win, seconds):
 
 
 def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
+    from ui.dialogs import UnattendedDialogs
     from ui.document import Document
     from ui.main_window import MainWindow
 
-    win = MainWindow(Document(project), dialogs=Dialogs(), remember=False)
+    win = MainWindow(Document(project), dialogs=UnattendedDialogs(), remember=False)
     win.build_plot_views()  # the app builds them just after its first paint (ui/app.py)
     win.resize(1400, 900)
     win.show()

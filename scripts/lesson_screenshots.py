@@ -38,28 +38,6 @@ SHOTS = {
 }
 
 
-class _Dialogs:
-    """Answers every question at once: nothing is saved, nothing waits for a person."""
-
-    def ask_save_changes(self, name):
-        return "discard"
-
-    def get_open_path(self, folder=""):
-        return ""
-
-    def get_save_path(self, suggestion=""):
-        return ""
-
-    def show_error(self, title, text, details=""):
-        print(f"  the app said: {title}: {text} {details}", file=sys.stderr)
-
-    def show_info(self, title, text):
-        pass
-
-    def ask_layer_pair(self, title, layer_names, default):
-        return None
-
-
 def _wait(app, done, timeout):
     end = time.monotonic() + timeout
     while not done():
@@ -149,6 +127,7 @@ def main(argv=None):
 
     from simulator.lessons import lesson_names
     from simulator.presets import make_preset
+    from ui.dialogs import UnattendedDialogs
     from ui.document import Document
     from ui.main_window import MainWindow
 
@@ -161,7 +140,7 @@ def main(argv=None):
     _quiet_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     follow_system_theme(app)  # as the app itself starts
-    window = MainWindow(Document(make_preset(names[0])), dialogs=_Dialogs(), remember=False)
+    window = MainWindow(Document(make_preset(names[0])), dialogs=UnattendedDialogs(), remember=False)
     window.resize(*size)
     window.show()
     window.build_plot_views()

@@ -7,6 +7,8 @@ dialog.
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QMessageBox)
@@ -110,3 +112,30 @@ class Dialogs:
         if dialog.exec() != QDialog.Accepted:
             return None
         return src.currentIndex(), dst.currentIndex()
+
+
+class UnattendedDialogs:
+    """The same questions answered at once, for runs no person watches (benchmarks,
+    screenshot scripts): changes are discarded, no file is chosen, nothing is restored,
+    and what the app would show is printed to standard error."""
+
+    def ask_save_changes(self, name):
+        return "discard"
+
+    def get_open_path(self, folder=""):
+        return ""
+
+    def get_save_path(self, suggestion=""):
+        return ""
+
+    def show_error(self, title, text, details=""):
+        print(f"  the app said: {title}: {text} {details}", file=sys.stderr)
+
+    def show_info(self, title, text):
+        pass
+
+    def ask_restore(self, name, saved, original=""):
+        return "later"
+
+    def ask_layer_pair(self, title, layer_names, default):
+        return None
