@@ -125,12 +125,8 @@ def preview_csv(path, n_rows=20):
     header, rows, lines = None, [], []
     with _open(path) as f:
         text = _lines(f, path.name)
-        skipped = 0
-        for first in text:
-            if first.strip(" \t\r\n\ufeff"):
-                break
-            skipped += 1
-        else:
+        first, skipped = _first_filled(text)
+        if first is None:
             return CsvPreview(None, (), ())
         reader = csv.reader(itertools.chain([first], text), delimiter=_delimiter(first))
         try:
@@ -205,6 +201,17 @@ def _lines(f, name):
         yield line
 
 
+def _first_filled(lines, count=lambda blank: blank + 1):
+    """The first line that is not blank, and how many blank lines came before it (``count``
+    adds one and may refuse too many); (None, count) when every line is blank."""
+    blank = 0
+    for line in lines:
+        if line.strip(" \t\r\n\ufeff"):
+            return line, blank
+        blank = count(blank)
+    return None, blank
+
+
 def _delimiter(first):
     # Spreadsheets in many countries save with ';', and some tools with tabs.
     for candidate in (";", "\t"):
@@ -217,12 +224,8 @@ def _read_table(path, max_rows, target_column):
     """The file's _Table: the optional header and the (n_rows, n_columns) numbers, read row by row."""
     with _open(path) as f:
         lines = _lines(f, path.name)
-        blank = 0
-        for first in lines:
-            if first.strip(" \t\r\n\ufeff"):
-                break
-            blank = _count_blank(blank, 0, max_rows, path.name)
-        else:
+        first, blank = _first_filled(lines, lambda blank: _count_blank(blank, 0, max_rows, path.name))
+        if first is None:
             raise DatasetError(f"'{path.name}' is empty: it has no rows of numbers.")
         delimiter = _delimiter(first)
         # Where ';' or a tab separates values, a comma is a decimal comma (0,5 is 0.5).
