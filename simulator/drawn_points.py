@@ -95,17 +95,23 @@ def with_points(data, points):
     return _inline(full, X, y, rows)
 
 
-def without_point(data, which, row):
-    """``data`` without one point: row ``row`` of the training (``which="train"``) or test set."""
-    full, rows = split_of(data)
+def _locate(full, rows, which, row):
+    """Where row ``row`` of the training (``which="train"``) or test set (test rows ``rows``)
+    stands in ``full``, and how many points that set has."""
     test_mask = np.zeros(full.n_samples, dtype=bool)
     test_mask[rows] = True
     members = np.flatnonzero(test_mask if which == "test" else ~test_mask)
     if which not in ("train", "test") or not 0 <= int(row) < len(members):
         raise DatasetError(f"there is no point {row} in the {which} set")
-    if which == "train" and len(members) == 1:
+    return int(members[int(row)]), len(members)
+
+
+def without_point(data, which, row):
+    """``data`` without one point: row ``row`` of the training (``which="train"``) or test set."""
+    full, rows = split_of(data)
+    gone, members = _locate(full, rows, which, row)
+    if which == "train" and members == 1:
         raise DatasetError("this is the last training point: the network needs at least one to learn from")
-    gone = int(members[int(row)])
     keep = np.ones(full.n_samples, dtype=bool)
     keep[gone] = False
     new_rows = [r - (r > gone) for r in rows.tolist() if r != gone]
@@ -117,15 +123,10 @@ def moved_point(data, which, row, x, target=None):
     inputs ``x``, and given ``target`` if one is given (dragging a regression point up or
     down); the point keeps its place in its set."""
     full, rows = split_of(data)
-    test_mask = np.zeros(full.n_samples, dtype=bool)
-    test_mask[rows] = True
-    members = np.flatnonzero(test_mask if which == "test" else ~test_mask)
-    if which not in ("train", "test") or not 0 <= int(row) < len(members):
-        raise DatasetError(f"there is no point {row} in the {which} set")
+    at, _ = _locate(full, rows, which, row)
     x = [float(v) for v in x]
     if len(x) != full.n_inputs or not all(math.isfinite(v) for v in x):
         raise DatasetError(f"a point needs {full.n_inputs} finite input values")
-    at = int(members[int(row)])
     X, y = full.X.astype(float).copy(), full.y.astype(float).copy()
     X[at] = x
     if target is not None:
