@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from simulator.history import History
 
 from ..plots.view_support import (MAP_STRENGTH, NAN_BACKGROUND, activation_map, as_image, class_colour, grid_shape,
-                                  label_colour_bar, message_label, nice_bound, paler, style_plot)
+                                  label_colour_bar, message_pages, nice_bound, paler, style_plot)
 from ..theme import is_dark, plot_colours
 
 COLOURS = {"a": "#0072b2", "b": "#d55e00"}
@@ -122,10 +122,7 @@ class CompareOutputs(QWidget):
         self.train = self.test = None
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(plot_colours()["background"])
-        self.message = message_label("")
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.message)
-        self.pages.addWidget(self.graphics)
+        self.message, self.pages = message_pages(self.graphics, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages, 1)

@@ -11,14 +11,14 @@ fail and twenty succeed.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from simulator.contributions import check_contributions, output_contributions
 from simulator.limits import MAX_CONTRIBUTION_WIDTH
 
 from ..theme import plot_colours
 from .deferred_draw import DeferredDraw
-from .view_support import grid_shape, message_label, style_plot
+from .view_support import grid_shape, message_pages, style_plot
 
 NO_SNAPSHOT = "Each hidden neuron's share of the output appears here once the network has been drawn."
 DATA_COLOUR = "#7f7f7f"
@@ -74,10 +74,7 @@ class ContributionsView(DeferredDraw, QWidget):
         self.total = self.plot.plot([], [], pen=pg.mkPen(ink, width=3))
         self.total.setZValue(10)
 
-        self.message = message_label(NO_SNAPSHOT)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.message)
-        self.pages.addWidget(self.canvas)
+        self.message, self.pages = message_pages(self.canvas, NO_SNAPSHOT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

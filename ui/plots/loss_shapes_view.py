@@ -11,7 +11,7 @@ trainer uses.
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.errors import SimulatorError
 from simulator.loss_shapes import CATEGORICAL, CROSS_ENTROPY, loss_shape, shown_losses
@@ -20,7 +20,7 @@ from simulator.replay import snapshot_outputs
 
 from ..theme import plot_colours
 from .deferred_draw import DeferredDraw
-from .view_support import message_label, nice_bound, style_plot
+from .view_support import message_pages, nice_bound, style_plot
 
 NO_SNAPSHOT = "Each loss and its gradient appear here, with the data's residuals on them, once there is a network."
 COLOURS = {"l2": "#2f6fb0", "l1": "#e07b00", "huber": "#3a9d3a", CROSS_ENTROPY: "#8a5cc2", CATEGORICAL: "#8a5cc2"}
@@ -75,10 +75,7 @@ class LossShapesView(DeferredDraw, QWidget):
                 plot.addItem(item)
                 marks[name] = item
 
-        self.message = message_label(NO_SNAPSHOT)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.message)
-        self.pages.addWidget(self.canvas)
+        self.message, self.pages = message_pages(self.canvas, NO_SNAPSHOT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)

@@ -198,10 +198,7 @@ def map_plot(message, colour_map, levels, bottom_axis=None, row_major=True):
     plot.addItem(image)
     colour_bar = pg.ColorBarItem(values=levels, colorMap=colour_map, interactive=False, width=14)
     canvas.addItem(colour_bar)
-    label = message_label(message)
-    pages = QStackedWidget()
-    pages.addWidget(label)
-    pages.addWidget(canvas)
+    label, pages = message_pages(canvas, message)
     return MapPlot(canvas, plot, nan_patch, image, colour_bar, label, pages)
 
 
@@ -342,6 +339,18 @@ def place_legend(legend, plot, points, curves=()):
     # the same fraction of the legend and of the view: fx = 0 is flush left, 1 flush right
     legend.anchor((fx, fy), (fx, fy), (8 - 16 * fx, 8 - 16 * fy))
     return edge, fx
+
+
+def message_pages(widget, text=""):
+    """A view's two pages: a message saying why it has nothing to draw (shown first), and ``widget``.
+
+    Returns the message label and the QStackedWidget holding both.
+    """
+    label = message_label(text)
+    pages = QStackedWidget()
+    pages.addWidget(label)
+    pages.addWidget(widget)
+    return label, pages
 
 
 def message_label(text=""):
