@@ -61,6 +61,7 @@ class MainWindow(FileCommands, QMainWindow):
         self.remember = remember
         self.recent = RecentFiles(open_settings()) if remember else None
         self.lesson = None  # the lesson the document was opened from, if it was
+        self._lesson_speed = None  # the speed the open lesson set on the slider, if it set one
         self.compare_window = None  # Train > Compare…, built when first asked for
         self.recovery = Recovery(self.document, parent=self) if remember else None
 
@@ -348,7 +349,7 @@ class MainWindow(FileCommands, QMainWindow):
         self.inspector.set_current(None)
         self._show_lesson_view()
         lesson = self.document.project.lesson or {}
-        panel, set_by_lesson = self.training_panel, getattr(self, "_lesson_speed", None)
+        panel, set_by_lesson = self.training_panel, self._lesson_speed
         if "speed" in lesson:  # a run the lesson asks to watch runs at a speed one can watch
             panel.set_speed(lesson["speed"])
             self._lesson_speed = lesson["speed"]
