@@ -195,6 +195,11 @@ class Document(QObject):
         (spin-box steps) become one undo step."""
         return self._push(cmd.SetDataCommand(self, data, merge))
 
+    def set_hidden_width(self, layer, size):
+        """Resize hidden ``layer`` to ``size`` neurons with fresh weights from the settings' seed
+        (the Contributions tab's width slider), as one undo step."""
+        return self._push(cmd.SetHiddenWidthCommand(self, layer, size, self.settings.seed))
+
     def import_data(self, data, fit=False, name=""):
         """Replace the data with ``data`` (inline points) in one undo step; with ``fit``,
         resize the input and output layers to it (``simulator.data_fit.fitted``)."""
@@ -218,10 +223,11 @@ class Document(QObject):
         return self._push(cmd.MoveDataPointCommand(self, which, row, x, target, drag))
 
     # ---------------------------------------------------------- file methods
-    def new_project(self, project=None):
-        """Replace everything with ``project`` (default: a small blank network)."""
+    def new_project(self, project=None, path=None):
+        """Replace everything with ``project`` (default: a small blank network); ``path``,
+        the file it belongs to, if any (recovered work keeps its file, unsaved)."""
         self._install(project if project is not None else default_project())
-        self._set_path(None)
+        self._set_path(path)
 
     def open(self, path):
         """Load ``path``; on any error raise ProjectFileError and change nothing."""

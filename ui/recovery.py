@@ -219,8 +219,7 @@ def _restore(window, orphan):
         orphan.release(remove=False)
         return False
     document = window.document
-    document.new_project(project)
-    document._set_path(orphan.original or None)
+    document.new_project(project, orphan.original or None)
     document.undo_stack.resetClean()  # recovered work is unsaved work
     recovery = getattr(window, "recovery", None)
     if recovery is None or recovery.save_now():

@@ -30,10 +30,11 @@ from .training import TrainCommand, train_text
 from .values import (ClearPositionsCommand, ConnectCommand, DisconnectCommand, MoveNeuronsCommand,
                      SetActivationCommand, SetBiasCommand, SetDataCommand, SetSettingCommand, SetWeightCommand,
                      setting_label)
+from .width import SetHiddenWidthCommand
 
 __all__ = ["AddDataPointCommand", "AddDataPointsCommand", "AddNeuronCommand", "ClearPositionsCommand", "ConnectCommand", "ConnectLayersCommand",
            "DeleteItemsCommand", "DisconnectCommand", "DisconnectLayersCommand", "DocumentCommand", "ImportDataCommand",
            "MoveDataPointCommand", "RemoveDataPointCommand",
            "InsertLayerCommand", "MoveNeuronsCommand", "RemoveLayerCommand", "RemoveNeuronCommand",
-           "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetSettingCommand",
+           "ResizeLayerCommand", "SetActivationCommand", "SetBiasCommand", "SetDataCommand", "SetHiddenWidthCommand", "SetSettingCommand",
            "SetValueCommand", "SetWeightCommand", "TrainCommand", "rewire_note", "setting_label", "train_text"]

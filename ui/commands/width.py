@@ -26,8 +26,3 @@ class SetHiddenWidthCommand(ResizeLayerCommand):
     def note(self):
         return (f"The hidden layer has {self.size} neuron{'' if self.size == 1 else 's'} now, with fresh "
                 f"weights from seed {self.seed}: press Play to train it")
-
-
-def set_hidden_width(doc, layer, size):
-    """Push a SetHiddenWidthCommand on ``doc`` (refused with a message, as any edit); True if made."""
-    return doc._push(SetHiddenWidthCommand(doc, layer, size, doc.settings.seed))

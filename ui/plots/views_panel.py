@@ -4,7 +4,6 @@ and the lesson views (hidden space, derivative, chain rule, contributions, loss 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from ..commands.width import set_hidden_width
 from .activation_view import ActivationView
 from .capacity_view import CapacityView
 from .chain_rule_view import ChainRuleView
@@ -94,7 +93,7 @@ class TrainingViews(QWidget):
                 self.contributions, self.loss_shapes, self.capacity)
 
     def _on_width_chosen(self, layer, size):
-        set_hidden_width(self.document, layer, size)
+        self.document.set_hidden_width(layer, size)
 
     def _on_loss_changed(self):
         self.loss_shapes.set_training_loss(self.document.settings.loss)
