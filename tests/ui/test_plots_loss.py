@@ -131,3 +131,13 @@ def test_step_numbers_are_written_in_full(plot):
     axis = plot.acc_plot.getAxis("bottom")
     assert axis.tickStrings([0.0, 500_000.0, 1_000_000.0], 1.0, 500_000.0) == ["0", "500,000", "1,000,000"]
     assert plot.loss_plot.getAxis("left").tickStrings([0.02, 0.04], 1.0, 0.02) == ["0.02", "0.04"]
+
+
+def test_behind_another_tab_the_loss_plot_waits_and_catches_up_when_shown(plot):
+    history = fed(plot, [1.0, 0.8])
+    plot.hide()
+    history.append(1, 0.5, np.nan, np.nan, np.nan)
+    plot.show_snapshot(None)  # hidden: the newest row is not drawn yet
+    assert len(plot.train_loss.getData()[1]) == 2
+    plot.show()
+    assert list(plot.train_loss.getData()[1]) == [1.0, 0.8, 0.5]

@@ -258,7 +258,8 @@ class LossPlot(QWidget):
                 self.loss_plot.setYRange(*self._y_range, padding=0)
 
     def show_snapshot(self, snapshot):
-        self.redraw()
+        if self.isVisible():  # behind another tab it catches up when shown (showEvent)
+            self.redraw()
 
     def showEvent(self, event):
         # hidden, it was not drawn: catch up with the history at once
