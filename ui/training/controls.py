@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
 from simulator.project_schema import TRAINING_SPEEDS
 
 from ..number_box import OptionalNumberBox
+from ..steady_label import SteadyLabel
 from .flow import FlowLayout
 from .parts import phase_text
 
@@ -79,9 +80,9 @@ class TrainingPanel(QWidget):
         self.speed.setMinimumWidth(110)
         self.speed.setMaximumWidth(160)
         self.speed.setToolTip("Training speed: from slow motion (one step a second) to as fast as possible")
-        self.speed_label = QLabel(speed_text(None))
+        self.speed_label = SteadyLabel(speed_text(None))  # its text changes with the rate while training
         self.speed_label.setToolTip("The speed chosen, and how fast training really runs when that is slower")
-        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance(speed_text(None)) + 4)
+        self.speed_label.setMinimumWidth(self.speed_label.label.fontMetrics().horizontalAdvance(speed_text(None)) + 4)
         self.speed.valueChanged.connect(self._on_speed)
         self.flow.addWidget(_group(QLabel("Speed"), self.speed, self.speed_label))
 
@@ -114,10 +115,10 @@ class TrainingPanel(QWidget):
                                        self.target_loss))
         self.run_flow.addWidget(_group(QLabel("or accuracy ≥"), self.target_accuracy))
         self.run_flow.addWidget(_group(self.run_button, self.bar, self.cancel_button))
-        self.live = QLabel(metrics_text(0, 0, {}))
+        self.live = SteadyLabel(metrics_text(0, 0, {}))  # new numbers 30 times a second while training
         self.live.setToolTip("Steps and epochs so far; loss and accuracy on the whole training set and on "
                              "the test set, evaluated about 30 times a second")
-        self.live.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.live.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.live.setWordWrap(True)
         self.live.setMinimumWidth(100)
         outer.addWidget(self.live)

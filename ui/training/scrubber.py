@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 from simulator.history import COLUMNS
 
 from ..commands.rewind import RewindCommand
+from ..steady_label import SteadyLabel
 
 STEP, TRAIN_LOSS = COLUMNS.index("step"), COLUMNS.index("train_loss")
 
@@ -73,7 +74,7 @@ class StepScrubber(QWidget):
         self.slider.setToolTip("Drag back along the run: the network returns to that recorded step (weights, "
                                "optimiser and all). Play trains on from there; Undo returns.")
         self.slider.setEnabled(False)
-        self.label = QLabel()
+        self.label = SteadyLabel()  # its step changes with every redraw while training
         self.label.setMinimumWidth(200)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 2)
