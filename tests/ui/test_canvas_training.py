@@ -21,7 +21,7 @@ from tests.ui.canvas_support import at
 from ui.document import Document
 from ui.inspector import Inspector
 from ui.network_view.items import NEGATIVE, POSITIVE, RADIUS
-from ui.network_view.maps import to_levels
+from ui.network_view.maps import MAP_RGB, to_levels
 from ui.network_view.overlays import format_number
 from ui.network_view.styles import GRADIENT_PALETTE, WEIGHT_PALETTE
 
@@ -178,10 +178,13 @@ def test_mini_maps_show_each_neurons_activation_over_the_grid(qtbot, canvas):
         for index in range(doc.network.sizes[layer]):
             image = scene.neuron_item((layer, index)).map
             assert (image.width(), image.height()) == (20, 20)
-            want = to_levels(a[layer][:, index], *spans[layer]).reshape(20, 20)
-            # Image row 0 is the top of the plane: the largest x2.
-            got = np.array([[image.pixelIndex(i, 19 - j) for i in range(20)] for j in range(20)])
-            assert np.abs(got.astype(int) - want).max() <= 1, (layer, index)
+            want = MAP_RGB[to_levels(a[layer][:, index], *spans[layer]).reshape(20, 20)].astype(int)
+            # Image row 0 is the top of the plane: the largest x2. The map fills the circle: inside
+            # the disc each pixel has its level's colour; the corners are transparent.
+            got = np.array([[QColor(image.pixel(i, 19 - j)).getRgb()[:3] for i in range(20)] for j in range(20)])
+            disc = np.hypot(*np.meshgrid(np.arange(20) - 9.5, np.arange(20) - 9.5)) <= 10
+            assert np.abs(got - want)[disc].max() <= 3, (layer, index)
+            assert QColor.fromRgba(image.pixel(0, 0)).alpha() == 0 and QColor.fromRgba(image.pixel(10, 10)).alpha() == 255
     assert scene.neuron_item((0, 0)).map is None
     # Drawn inside the circle when zoomed in, not when zoomed out.
     key = (2, 0)

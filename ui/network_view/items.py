@@ -300,20 +300,20 @@ class NeuronItem(QGraphicsItem):
         painter.drawText(QRectF(r + 7, -r, 40, 2 * r), Qt.AlignVCenter | Qt.AlignLeft, self.label)
 
     def _paint_map(self, painter, radius):
-        """The mini map, clipped to a disc of ``radius`` inside the rim."""
+        """The mini map in a disc of ``radius`` inside the rim (an image is transparent outside its disc)."""
+        if isinstance(self.map, QImage):
+            painter.setRenderHint(QPainter.SmoothPixmapTransform)
+            painter.drawImage(QRectF(-radius, -radius, 2 * radius, 2 * radius), self.map)
+            return
         painter.save()
         clip = QPainterPath()
         clip.addEllipse(QPointF(0, 0), radius, radius)
         painter.setClipPath(clip, Qt.IntersectClip)
-        if isinstance(self.map, QImage):
-            painter.setRenderHint(QPainter.SmoothPixmapTransform)
-            painter.drawImage(QRectF(-radius, -radius, 2 * radius, 2 * radius), self.map)
-        else:
-            painter.setPen(QPen(QColor(200, 200, 200), 0))
-            painter.drawLine(QPointF(-radius, 0), QPointF(radius, 0))
-            painter.setPen(QPen(TEXT, 1.6))
-            painter.setBrush(Qt.NoBrush)
-            painter.drawPolyline(self.map)
+        painter.setPen(QPen(QColor(200, 200, 200), 0))
+        painter.drawLine(QPointF(-radius, 0), QPointF(radius, 0))
+        painter.setPen(QPen(TEXT, 1.6))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPolyline(self.map)
         painter.restore()
 
 

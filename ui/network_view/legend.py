@@ -7,11 +7,11 @@ corner of the viewport.
 import html
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
 from .items import NEGATIVE, POSITIVE, format_short
 from .styles import GRADIENT_PALETTE, decade_label, mix
-from ..theme import canvas_colours
+from ..theme import canvas_colours, is_dark
 
 LEGEND_SIZES = {"weights": QSize(196, 92), "gradients": QSize(236, 94)}
 LEGEND_ROWS = (("positive weight", POSITIVE), ("negative weight", NEGATIVE))
@@ -131,3 +131,38 @@ def paint_gradient_legend(p, rect, grad_levels, delta_levels):
     if delta_levels.top is not None:
         p.drawText(QPointF(x, y + 3), f"\u2212 \u00a0 |\u03b4| from {decade_label(delta_levels.bottom)} "
                                       f"to {decade_label(delta_levels.top)} \u00a0 +")
+
+
+class LegendPictures:
+    """The legend drawn once into a pixmap and reused while what it says stays the same.
+
+    While training the canvas repaints 30 times a second, and the legend's
+    antialiased frame and text cost as much as the neurons; its words change
+    only when the largest weight's rounded value, the gradient scale, the
+    colour mode or the theme does.
+    """
+
+    def __init__(self):
+        self._key = self._pixmap = None
+
+    def picture(self, mode, ratio, largest=None, diverged=False, grad_levels=None, delta_levels=None):
+        """A QPixmap of ``LEGEND_SIZES[mode]`` (device pixel ratio ``ratio``) of the legend for these values."""
+        if mode == "gradients":
+            says = (grad_levels.top, grad_levels.bottom, delta_levels.top, delta_levels.bottom)
+        else:
+            says = (width_key(largest, diverged), diverged)
+        key = (mode, says, is_dark(), ratio)
+        if key != self._key:
+            size = LEGEND_SIZES[mode]
+            pixmap = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.transparent)
+            painter = QPainter(pixmap)
+            rect = QRectF(0, 0, size.width(), size.height()).toRect()
+            if mode == "gradients":
+                paint_gradient_legend(painter, rect, grad_levels, delta_levels)
+            else:
+                paint_legend(painter, rect, largest, diverged)
+            painter.end()
+            self._key, self._pixmap = key, pixmap
+        return self._pixmap

@@ -8,6 +8,7 @@ of negative and positive weights); for one input, a curve. The same colours
 serve the inspector's large map.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -34,7 +35,8 @@ def _table():
 
 
 MAP_RGB = _table()  # (256, 3): the colour of each level, low to high
-COLOUR_TABLE = [0xFF000000 | (int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in MAP_RGB.tolist()]
+MAP_ARGB = (0xFF000000 | (MAP_RGB[:, 0].astype(np.uint32) << 16) | (MAP_RGB[:, 1].astype(np.uint32) << 8)
+            | MAP_RGB[:, 2].astype(np.uint32))  # (256,) opaque 0xAARRGGBB of each level
 
 
 class MapLevels:
@@ -78,21 +80,35 @@ def grid_side(grid):
     return n if n * n == len(grid) and n > 1 else None
 
 
-def map_image(levels, n):
-    """A QImage of side ``n`` from ``levels`` (n*n uint8, x1 fastest, x2 rising row by row).
+@functools.lru_cache(maxsize=8)
+def _disc(n):
+    """(n, n) bool: the pixels whose centres lie in the disc inscribed in an n x n square."""
+    centre = (n - 1) / 2.0
+    d = np.arange(n) - centre
+    return d[:, None] ** 2 + d[None, :] ** 2 <= (n / 2.0) ** 2
 
-    Row 0 of the image is the top: the largest x2, as on a plot.
+
+def map_images(levels, n):
+    """One QImage of side ``n`` per column of ``levels`` (n*n, k) uint8, x1 fastest, x2 rising row by row.
+
+    Each is the map's colours inside the disc that fills the square and
+    transparent outside it, so the canvas draws it into a neuron's circle
+    without a clip path (which cost more than the rest of a neuron). Row 0 of
+    an image is the top: the largest x2, as on a plot.
     """
-    rows = np.ascontiguousarray(np.asarray(levels, np.uint8).reshape(n, n)[::-1])
-    image = QImage(rows.data, n, n, n, QImage.Format_Indexed8)
-    image.setColorTable(COLOUR_TABLE)
-    return image.copy()  # owns its pixels: ``rows`` is freed when this returns
+    levels = np.asarray(levels, np.uint8).reshape(n, n, -1)[::-1]
+    argb = np.where(_disc(n)[:, :, None], MAP_ARGB[levels], np.uint32(0))
+    images = []
+    for i in range(argb.shape[2]):
+        rows = np.ascontiguousarray(argb[:, :, i])
+        image = QImage(rows.data, n, n, 4 * n, QImage.Format_ARGB32_Premultiplied)
+        images.append(image.copy())  # owns its pixels: ``rows`` is freed when this returns
+    return images
 
 
 def layer_images(acts, n, low, high):
     """One QImage per neuron of a layer: ``acts`` of shape (n*n, size)."""
-    levels = to_levels(acts, low, high)
-    return [map_image(levels[:, i], n) for i in range(levels.shape[1])]
+    return map_images(to_levels(acts, low, high), n)
 
 
 def layer_curves(x, acts, low, high, radius):

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QToolTip
 
-from .legend import LEGEND_SIZES, legend_tip, paint_gradient_legend, paint_legend, width_key  # noqa: F401 (width_key: importable from here, as before)
+from .legend import LEGEND_SIZES, LegendPictures, legend_tip, width_key  # noqa: F401 (width_key: importable from here, as before)
 from .scene import NetworkScene
 from ..theme import canvas_background
 from .tooltips import BACKGROUND_HELP
@@ -59,6 +59,7 @@ class NetworkView(QGraphicsView):
         self.setToolTip(BACKGROUND_HELP)
         self.rubberBandChanged.connect(self._on_rubber_band)
         self.show_legend = True
+        self._legend_pictures = LegendPictures()
         self.panning = False
         self._pan_from = None
         self._space = False
@@ -356,10 +357,10 @@ class NetworkView(QGraphicsView):
             painter.save()
             painter.resetTransform()
             scene = self.scene()
-            if scene.colour_mode == "gradients":
-                paint_gradient_legend(painter, self.legend_rect(), scene.grad_levels, scene.delta_levels)
-            else:
-                paint_legend(painter, self.legend_rect(), self.largest_weight(), scene.diverged)
+            picture = self._legend_pictures.picture(scene.colour_mode, self.devicePixelRatioF(),
+                                                    self.largest_weight(), scene.diverged, scene.grad_levels,
+                                                    scene.delta_levels)
+            painter.drawPixmap(self.legend_rect().topLeft(), picture)
             painter.restore()
 
     def viewportEvent(self, event):
