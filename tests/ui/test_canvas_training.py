@@ -202,6 +202,29 @@ def test_mini_maps_show_each_neurons_activation_over_the_grid(qtbot, canvas):
     assert close(centre, QColor(255, 248, 225), 30)  # the output's plain fill
 
 
+def test_mini_maps_follow_every_new_snapshot_and_only_changed_ones_are_made_again(qtbot, canvas):
+    network, trainer, grid = lesson("mlp-xor", steps=20, grid_side=20)
+    view, scene, doc = canvas(network)
+    keys = [key for key in scene.neuron_keys() if key[0] > 0]
+
+    def colours(key):
+        image = scene.neuron_item(key).map
+        return [image.pixel(i, j) for i in range(4, 16, 3) for j in range(4, 16, 3)]
+
+    early = trainer.snapshot(grid=grid)
+    view.show_snapshot(early)
+    first = {key: colours(key) for key in keys}
+    trainer.run(400)
+    view.show_snapshot(trainer.snapshot(grid=grid))
+    later = {key: colours(key) for key in keys}
+    assert any(first[key] != later[key] for key in keys)  # training moved the maps
+    images = {key: scene.neuron_item(key).map for key in keys}
+    view.show_snapshot(trainer.snapshot(grid=grid))  # the same weights again
+    assert all(scene.neuron_item(key).map is images[key] for key in keys)  # nothing made again
+    view.show_snapshot(early)  # back (e.g. an undo): every map is the early one again
+    assert {key: colours(key) for key in keys} == first
+
+
 def test_one_input_gives_curves_and_no_grid_gives_no_maps(qtbot, canvas):
     network, trainer, grid = lesson("sine", steps=200, grid_side=50)
     view, scene, doc = canvas(network)

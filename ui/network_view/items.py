@@ -179,6 +179,7 @@ class NeuronItem(QGraphicsItem):
         self.target = None
         self.fill = None        # a colour instead of the kind's fill (gradient mode: the delta)
         self.map = None         # a mini map: QImage (2 inputs) or QPolygonF (1 input), or None
+        self.map_levels = None  # the colour levels (uint8 per grid point) the QImage map shows
         self._pen = self._style = self._text = None
         self._fill = QColor(FILLS[kind])
         self._fill_hover = self._fill.darker(108)
@@ -227,10 +228,12 @@ class NeuronItem(QGraphicsItem):
             self.fill = None if color is None else QColor(color)
             self.update()
 
-    def set_map(self, picture):
+    def set_map(self, picture, levels=None):
         """Show a small map of the neuron's activation inside the circle: a QImage
         over the input plane, a QPolygonF curve (item coordinates) over one input,
-        or None for no map."""
+        or None for no map. ``levels``: the colour levels the image was made
+        from (``map_levels``), so an unchanged map need not be made again."""
+        self.map_levels = levels
         if picture is not None or self.map is not None:
             self.map = picture
             self.update()

@@ -106,11 +106,6 @@ def map_images(levels, n):
     return images
 
 
-def layer_images(acts, n, low, high):
-    """One QImage per neuron of a layer: ``acts`` of shape (n*n, size)."""
-    return map_images(to_levels(acts, low, high), n)
-
-
 def layer_curves(x, acts, low, high, radius):
     """One QPolygonF per neuron of a layer over a single input ``x`` (g,), in
     item coordinates of a circle of ``radius``: x left to right, the

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF
 from simulator.names import layer_title
 
 from .items import PHASE_COLOURS, all_finite, largest_magnitude, width_level
-from .maps import MAP_MAX_NEURONS, MapLevels, grid_side, layer_curves, layer_images
+from .maps import MAP_MAX_NEURONS, MapLevels, grid_side, layer_curves, map_images, to_levels
 from .overlays import PHASE_WORDS, TRACE_HINT, PhaseBadgeItem, TraceItem, format_number
 from .styles import COLOUR_MODES, LogLevels, delta_fills, largest_finite
 
@@ -145,11 +145,22 @@ class TrainingDisplay:
             acts = np.asarray(s.grid_activations[layer])
             low, high = self.map_levels.span(layer, s.activations[layer - 1], acts)
             if n_in == 2:
-                pictures = layer_images(acts, side, low, high)
-            else:
-                pictures = layer_curves(np.asarray(s.grid)[:, 0], acts, low, high, 14.0)
+                self._apply_images(layer, to_levels(acts, low, high), side)
+                continue
+            pictures = layer_curves(np.asarray(s.grid)[:, 0], acts, low, high, 14.0)
             for index, picture in enumerate(pictures):
                 self._neurons[(layer, index)].set_map(picture)
+
+    def _apply_images(self, layer, levels, side):
+        """A new map image only for the neurons whose colours changed: late in a run most
+        stay the same from frame to frame, and those neither rebuild nor repaint."""
+        items = [self._neurons[(layer, index)] for index in range(levels.shape[1])]
+        changed = [index for index, item in enumerate(items)
+                   if item.map_levels is None or not np.array_equal(item.map_levels, levels[:, index])]
+        if not changed:
+            return
+        for index, image in zip(changed, map_images(levels[:, changed], side)):
+            items[index].set_map(image, levels[:, index])
 
     def neuron_map(self, key):
         """(grid, values, (low, high)) of neuron ``key``'s activation over the
