@@ -363,6 +363,7 @@ class LayerTitleItem(QGraphicsItem):
         # shorter columns), the neurons and the trace's number boxes: a title is
         # never hidden. Clicks find neurons and edges by geometry, not by stacking.
         self.setZValue(TITLE_Z)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)  # text: repainted as pixels while training
 
     def set_short(self, short):
         if short != self.short:
@@ -416,6 +417,8 @@ class LayerItem(QGraphicsItem):
         # Not a child: children stack with their parent, behind the edges.
         self.title = LayerTitleItem(title, subtitle)
         self.setZValue(-10)
+        # under every neuron: while training, the neurons' repaints copy its pixels, not paint it again
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def set_band(self, xs, ys):
         """Fit the column around neuron centres ``xs``, ``ys``."""
