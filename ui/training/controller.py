@@ -11,6 +11,8 @@ and undo meet the trainer (``seam.py``).
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
@@ -68,9 +70,14 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
         self._refused = None         # why a setting changed during the run was refused
         self._last_after = None
         self._idle_draw_pending = False
+        # While a run goes on, a snapshot is drawn when it arrives, or as soon as a frame
+        # interval has passed since the last draw: the views follow the worker's ~30 a second,
+        # where a free-running timer beside it would find no new snapshot on some ticks.
         self._timer = QTimer(self)
-        self._timer.setInterval(int(FRAME_INTERVAL * 1000))
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.PreciseTimer)
         self._timer.timeout.connect(self._draw)
+        self._last_draw = 0.0
         document.edit_guard = self.edit_guard
         document.before_push = self._before_push
         document.busy = lambda: self.running
@@ -135,7 +142,6 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
         worker.snapshot_ready.connect(self._on_snapshot)
         thread.finished.connect(self._on_thread_finished)
         self._worker, self._thread = worker, thread
-        self._timer.start()
         thread.start()
         self.running_changed.emit(True)
         self.progress.emit(0, self._planned)
@@ -209,6 +215,9 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
             trainer = self.trainer
             self.history.extend(rows, origin=trainer.history.origin if trainer is not None else None)
         self.latest = snap
+        if self._worker is not None and not self._timer.isActive():
+            wait = FRAME_INTERVAL - (time.monotonic() - self._last_draw)
+            self._timer.start(max(0, round(wait * 1000)))
         if snap.metrics:
             self.last_metrics = dict(snap.metrics)
         if self._planned and self._worker is not None and self._segment is not None:
@@ -310,6 +319,7 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
         snap, self.latest = self.latest, None
         if snap is None:
             return
+        self._last_draw = time.monotonic()
         for view in self.views:
             if hasattr(view, "isVisible") and not view.isVisible():
                 continue  # a hidden tab or dock costs nothing; it catches up when shown

@@ -156,7 +156,9 @@ class TrainingWorker(QObject):
                         now = time.monotonic()
                         slow = self.steps_per_second is not None and self.steps_per_second <= 1 / FRAME_INTERVAL
                         if slow or now - last_frame >= FRAME_INTERVAL:  # in slow motion every step is seen
-                            last_frame = now
+                            # on a 30-a-second schedule, not 1/30 s after the last one: a chunk's
+                            # overshoot would otherwise bring it down to ~27
+                            last_frame = max(last_frame + FRAME_INTERVAL, now - FRAME_INTERVAL / 2)
                             snap = self._snapshot()
                     if snap is not None:
                         self.snapshot_ready.emit(snap)
