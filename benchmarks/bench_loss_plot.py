@@ -91,13 +91,18 @@ def timed_frames(app, plot, history, run, frames, batch):
     return out
 
 
+def _count(curve):
+    x = curve.drawn()[0] if hasattr(curve, "drawn") else curve.getData()[0]
+    return 0 if x is None else len(x)
+
+
 def report(name, ms, plot):
     print(f"\n{name}")
     print("| part | median | mean | p95 |")
     print("|---|---|---|---|")
     for label, col in (("snapshot", ms[:, 0]), ("scene+paint", ms[:, 1]), ("frame", ms.sum(axis=1))):
         print(f"| {label} | {np.median(col):.2f} | {col.mean():.2f} | {np.percentile(col, 95):.2f} |")
-    points = {name: len(curve.getData()[0] if curve.getData()[0] is not None else ()) for name, curve in
+    points = {name: _count(curve) for name, curve in
               (("train loss", plot.train_loss), ("test loss", plot.test_loss),
                ("train acc", plot.train_acc), ("test acc", plot.test_acc))}
     print("points handed to pyqtgraph:", ", ".join(f"{k} {v:,}" for k, v in points.items()))

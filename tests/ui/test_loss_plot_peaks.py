@@ -31,6 +31,26 @@ def test_peaks_keep_every_extreme_and_both_ends():
     assert list(px) == list(short) and list(py) == list(short ** 2)  # drawn point for point
 
 
+def test_rows_binned_as_they_come_give_the_points_of_all_rows_binned_at_once():
+    rng = np.random.default_rng(3)
+    for trial in range(12):  # gaps in the steps, NaN rows, ties, a log scale, views of any part
+        n = int(rng.integers(10, 5000))
+        x = np.cumsum(rng.integers(1, 4, size=n)).astype(float)
+        y = np.abs(rng.normal(size=n))
+        if trial % 3 == 0:
+            y = np.round(y)
+        y[rng.random(n) < 0.3] = np.nan
+        view = (float(rng.uniform(-50, x[n // 3])), float(rng.uniform(x[n // 2], x[-1] * 1.3)))
+        columns = int(rng.integers(50, 800))
+        floor = 1e-3 if trial % 2 else None
+        at_once = PixelPeaks().points(x, y, view, columns, floor)
+        peaks, k = PixelPeaks(), 0
+        while k < n:  # a row, a few rows or many at a time, as frames bring them
+            k = min(n, k + int(rng.choice([1, 2, 5, 30, 200])))
+            as_they_come = peaks.points(x[:k], y[:k], view, columns, floor)
+        assert np.array_equal(at_once[0], as_they_come[0]) and np.array_equal(at_once[1], as_they_come[1])
+
+
 def test_a_spike_in_a_long_history_is_drawn(qtbot):
     history = History()
     for step in range(1, 20_001):
@@ -40,7 +60,7 @@ def test_a_spike_in_a_long_history_is_drawn(qtbot):
     qtbot.addWidget(plot)
     plot.set_history(history)
     plot.redraw()
-    x, y = plot.train_loss.xData, plot.train_loss.yData
+    x, y = plot.train_loss.drawn()
     assert len(x) < 2_100  # not all 20,000 points every frame
     assert y.max() == 5.0 and x[0] == 1 and x[-1] == 20_000
 
@@ -50,7 +70,7 @@ CURVES = (("train_loss", "train_loss", "loss_plot"), ("test_loss", "test_loss", 
 
 
 def drawn(plot):
-    return [(getattr(plot, curve).xData, getattr(plot, curve).yData) for curve, _, _ in CURVES]
+    return [getattr(plot, curve).drawn() for curve, _, _ in CURVES]
 
 
 def assert_same_as_afresh(plot, history):
@@ -63,6 +83,13 @@ def assert_same_as_afresh(plot, history):
         width = round(getattr(plot, where).getViewBox().width())
         fx, fy = PixelPeaks().points(history.column("step"), history.column(column), view, width, floor)
         assert np.array_equal(x, fx) and np.array_equal(y, fy)
+    for curve, _, _ in CURVES:  # the settled piece and the live end join into the whole curve
+        curve = getattr(plot, curve)
+        (sx, sy), (lx, ly) = curve.getData(), curve.live.getData()
+        if sx is not None and len(sx):
+            assert sx[-1] == lx[0] and sy[-1] == ly[0]
+            lx, ly = np.concatenate((sx, lx[1:])), np.concatenate((sy, ly[1:]))
+        assert np.array_equal(lx, curve.drawn()[0]) and np.array_equal(ly, curve.drawn()[1])
 
 
 @pytest.fixture
@@ -95,11 +122,11 @@ def test_frame_by_frame_draws_what_the_whole_history_draws(plot):
     for _ in range(6):  # appends
         feed(history, rng, 257)
         plot.show_snapshot(None)
-    assert len(plot.train_loss.xData) < len(history)  # thinned to the pixels, not point for point
+    assert len(plot.train_loss.drawn()[0]) < len(history)  # thinned to the pixels, not point for point
     assert_same_as_afresh(plot, history)
     history.truncate(history.column("step")[700])  # undo back to an earlier step
     plot.show_snapshot(None)
-    assert plot.train_loss.xData[-1] == history.column("step")[-1]
+    assert plot.train_loss.drawn()[0][-1] == history.column("step")[-1]
     assert_same_as_afresh(plot, history)
     revision = history.revision
     for _ in range(20):  # until the history thins its older rows
@@ -109,7 +136,7 @@ def test_frame_by_frame_draws_what_the_whole_history_draws(plot):
     assert_same_as_afresh(plot, history)
     history.set_last("test_loss", 9.0)  # a row already drawn gets its test value
     plot.show_snapshot(None)
-    assert plot.test_loss.yData.max() == 9.0
+    assert plot.test_loss.drawn()[1].max() == 9.0
     assert_same_as_afresh(plot, history)
     view = plot.loss_plot.viewRange()[0]
     plot.log_scale.setChecked(True)
@@ -124,7 +151,7 @@ def test_a_reset_clears_the_curves(plot):
     plot.set_history(history)
     feed(history, np.random.default_rng(2), 500)
     plot.show_snapshot(None)
-    assert len(plot.train_loss.xData) and len(plot.test_acc.xData)
+    assert len(plot.train_loss.drawn()[0]) and len(plot.test_acc.drawn()[0])
     history.truncate(0)
     plot.show_snapshot(None)
     assert all(len(x) == 0 for x, _ in drawn(plot))

@@ -69,12 +69,12 @@ def test_a_zero_loss_stays_on_the_log_scale_at_the_floor_and_says_so(plot):
     fed(plot, [0.5, 0.1, 0.0, 0.02])
     assert plot.note.text() == ""
     plot.log_scale.setChecked(True)
-    x, y = plot.train_loss.getData()
+    x, y = plot.train_loss.drawn()
     assert list(x) == [1, 2, 3, 4]  # the step with loss 0 is still drawn
     assert y[2] == pytest.approx(np.log10(LOG_FLOOR))
     assert f"{LOG_FLOOR:g}" in plot.note.text() and f"{LOG_FLOOR:g}" in plot.log_scale.toolTip()
     plot.log_scale.setChecked(False)
-    assert plot.note.text() == "" and plot.train_loss.getData()[1][2] == 0.0
+    assert plot.note.text() == "" and plot.train_loss.drawn()[1][2] == 0.0
 
 
 def painted(plot, colour):
@@ -134,14 +134,14 @@ def test_a_million_steps_are_downsampled_and_clipped(plot):
     pg.QtWidgets.QApplication.processEvents()
     curve = plot.train_loss
     width = plot.loss_plot.getViewBox().width()
-    x, y = curve.getData()  # what is drawn: a few points per pixel, not every row
+    x, y = curve.drawn()  # what is drawn: a few points per pixel, not every row
     assert len(x) <= 2 * width + 4 < len(history) / 2
     assert x[0] == history.column("step")[0] and x[-1] == rows  # the whole run
     loss = history.column("train_loss")
     assert y.max() == loss.max() and y.min() == loss.min()  # every peak
     plot.loss_plot.setXRange(400_000, 500_000, padding=0)  # zoomed in: the detail of the range shown
     pg.QtWidgets.QApplication.processEvents()
-    x, y = curve.getData()
+    x, y = curve.drawn()
     assert len(x) <= 2 * width + 4
     assert np.sum(x < 400_000) == 1 and np.sum(x > 500_000) == 1  # the line runs on to the edges
     steps = history.column("step")
@@ -161,6 +161,6 @@ def test_behind_another_tab_the_loss_plot_waits_and_catches_up_when_shown(plot):
     plot.hide()
     history.append(1, 0.5, np.nan, np.nan, np.nan)
     plot.show_snapshot(None)  # hidden: the newest row is not drawn yet
-    assert len(plot.train_loss.getData()[1]) == 2
+    assert len(plot.train_loss.drawn()[1]) == 2
     plot.show()
-    assert list(plot.train_loss.getData()[1]) == [1.0, 0.8, 0.5]
+    assert list(plot.train_loss.drawn()[1]) == [1.0, 0.8, 0.5]

@@ -73,30 +73,31 @@ def log_ticks(lo, hi, size, spacing=28.0):
     return [float(e) for e in range(first, last + 1) if e % stride == 0 and lo <= e <= hi]
 
 
-class PeakCurve(pg.PlotCurveItem):
-    """One curve of the plot, fed finite points in order of x (see pixel_peaks.py).
+class _Piece(pg.PlotCurveItem):
+    """A line through finite points in order of x, lighter per frame than a PlotDataItem.
 
-    Lighter per frame than a PlotDataItem: no downsampling or clipping of its
-    own (the points come a few per pixel, from the visible range), no finite
-    check, and its bounds come from the points once, not from pyqtgraph's
-    nanmin/nanmax over them at every paint. A curve of one point draws a dot:
-    a line needs two.
+    No downsampling or clipping of its own (the points come a few per pixel, from
+    the visible range), no finite check, and its bounds come from the points
+    once, not from pyqtgraph's nanmin/nanmax over them at every paint. A curve
+    of one point draws a dot: a line needs two.
     """
 
     DOT_RADIUS = 3.0
 
-    def __init__(self, colour, name):
+    def __init__(self, colour, name=None):
         # width 1: wider lines are several times slower to draw in Qt's raster engine
         super().__init__(pen=pg.mkPen(colour, width=1), name=name, skipFiniteCheck=True)
-        self._dot = pg.mkBrush(colour)
+        self._dot_brush = pg.mkBrush(colour)
         self._bounds = (None, None)
+        self.dot = False
 
-    def set_points(self, x, y):
-        """Draw the line through ``(x, y)``: finite, x increasing."""
+    def set_points(self, x, y, dot=False):
+        """Draw the line through ``(x, y)``; ``dot``: the one point is drawn as a dot."""
         if len(x):
             self._bounds = ((float(x[0]), float(x[-1])), (float(y.min()), float(y.max())))
         else:
             self._bounds = (None, None)
+        self.dot = dot and len(x) == 1
         self.setData(x, y)
 
     def dataBounds(self, ax, frac=1.0, orthoRange=None):
@@ -105,22 +106,64 @@ class PeakCurve(pg.PlotCurveItem):
         return super().dataBounds(ax, frac, orthoRange)
 
     def pixelPadding(self):
-        # the dot of a single point reaches past the point by its radius
+        # a dot reaches past its point by its radius
         pad = super().pixelPadding()
-        return max(pad, self.DOT_RADIUS + 1) if self.xData is not None and len(self.xData) == 1 else pad
+        return max(pad, self.DOT_RADIUS + 1) if self.dot else pad
 
     def paint(self, p, opt, widget):
-        if self.xData is not None and len(self.xData) == 1:
+        if self.dot:
             at = p.transform().map(pg.QtCore.QPointF(float(self.xData[0]), float(self.yData[0])))
             p.save()
             p.resetTransform()
             p.setRenderHint(p.RenderHint.Antialiasing, True)
             p.setPen(pg.QtCore.Qt.NoPen)
-            p.setBrush(self._dot)
+            p.setBrush(self._dot_brush)
             p.drawEllipse(at, self.DOT_RADIUS, self.DOT_RADIUS)
             p.restore()
             return
         super().paint(p, opt, widget)
+
+
+class PeakCurve(_Piece):
+    """One curve of the plot, in two pieces: the points that no longer change, and the live end.
+
+    Each frame only the live end (the last ``LIVE`` points or so) is fed anew, so
+    the scene repaints a narrow strip of the plot rather than all of it; the
+    settled piece takes the points over in batches. This item draws the settled
+    piece; ``drawn()`` is the whole curve.
+    """
+
+    LIVE = 64
+    """Points the live end gathers before the settled piece takes them over."""
+
+    def __init__(self, colour, name):
+        super().__init__(colour, name)
+        self.live = _Piece(colour)
+        self._settled = 0
+        self._generation = None
+        self._all = (np.empty(0), np.empty(0))
+
+    def attach(self, plot):
+        plot.addItem(self)
+        plot.getViewBox().addItem(self.live)  # in the view's bounds (View All), not a curve of the plot's
+
+    def drawn(self):
+        """``(x, y)`` of the whole curve, as drawn."""
+        return self._all
+
+    def show_points(self, x, y, fixed=0, generation=None):
+        """Draw the line through ``(x, y)``, whose first ``fixed`` points stay as they are
+        while ``generation`` does not change (see PixelPeaks)."""
+        self._all = (x, y)
+        settled = self._settled if generation == self._generation else 0
+        if generation != self._generation or fixed - settled >= self.LIVE:
+            self._generation = generation
+            settled = fixed if fixed >= 2 else 0
+            if settled or self._settled:
+                self.set_points(x[:settled], y[:settled])
+            self._settled = settled
+        start = max(settled - 1, 0)  # from the last settled point: the line goes on from it
+        self.live.set_points(x[start:], y[start:], dot=len(x) == 1)
 
 
 class LossPlot(QWidget):
@@ -175,7 +218,7 @@ class LossPlot(QWidget):
             (self.train_loss, self.loss_plot, "train_loss"), (self.test_loss, self.loss_plot, "test_loss"),
             (self.train_acc, self.acc_plot, "train_accuracy"), (self.test_acc, self.acc_plot, "test_accuracy"))]
         for curve, plot, _, _ in self._curves:
-            plot.addItem(curve)
+            curve.attach(plot)
         self._extents = {"train_loss": Extent(), "test_loss": Extent()}
         # the points drawn are tied to the visible range and the plot's width: a zoom, a pan
         # or a resize draws them again (the x ranges are linked)
@@ -317,7 +360,7 @@ class LossPlot(QWidget):
                 continue
             x, y = peaks.points(steps, h.column(name), view, self._columns(plot),
                                 floor if plot is self.loss_plot else None, h.revision)
-            curve.set_points(x, y)
+            curve.show_points(x, y, peaks.fixed, peaks.generation)
 
     def _columns(self, plot):
         """The plot's width in device pixels (a guess before it is laid out)."""

@@ -18,6 +18,8 @@ rebuild from the history, done once.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -123,13 +125,21 @@ class PixelPeaks:
 
     def __init__(self):
         self.rows = RowTracker()
+        self.generation = 0
+        """Counts the rebuilds: the points drawn before one may all have changed."""
+        self.fixed = 0
+        """How many of the points last returned stay as they are (later ones are added
+        after them) until the next rebuild."""
         self._clear()
 
     def _clear(self):
+        self.generation += 1
         self._x = np.empty(256)
         self._y = np.empty(256)
         self._m = 0  # points of the finished columns, in _x[:_m], _y[:_m]
-        self._open = (np.empty(0), np.empty(0), np.empty(0, dtype=np.int64))  # the column still filling
+        # the column still filling: its number and its extremes so far, (x, y) in order of x
+        self._col = None
+        self._open = []
         self._head = self._tail = None  # the first and the last point binned
         self._closed = False  # a row right of the view is binned: later rows cannot show
 
@@ -160,31 +170,67 @@ class PixelPeaks:
             before = np.flatnonzero(np.isfinite(values[:first]))
             start = int(before[-1]) if before.size else first
         if not self._closed and start < len(values):
-            self._add(steps[start:], values[start:], x0, x1, columns, floor)
+            self._add(steps[start:], values[start:], x0, x1, columns / max(x1 - x0, 1e-300), floor)
         return self._result()
 
-    def _add(self, x, y, x0, x1, columns, floor):
+    FEW = 24
+    """New points up to this many are binned one by one: for so few, NumPy's calls cost more."""
+
+    def _add(self, x, y, x0, x1, scale, floor):
         keep = np.isfinite(y)
         x, y = x[keep], y[keep]
         if not len(y):
             return
-        beyond = np.flatnonzero(x > x1)
-        if beyond.size:  # the first row right of the view, for the line to its edge; no later one
-            x, y = x[:beyond[0] + 1], y[:beyond[0] + 1]
+        if x[0] < x0:  # rows left of the view: only the nearest to its edge is drawn
+            if self._head is not None:
+                self._clear()  # all binned so far is further left
+            cut = int(np.searchsorted(x, x0, side="left")) - 1
+            x, y = x[cut:], y[cut:]
+        if x[-1] > x1:  # the first row right of the view, for the line to its edge; no later one
+            cut = int(np.searchsorted(x, x1, side="right")) + 1
+            x, y = x[:cut], y[:cut]
             self._closed = True
         if floor is not None:
             y = np.log10(np.maximum(y, floor))
-        col = np.floor((x - x0) * (columns / max(x1 - x0, 1e-300))).astype(np.int64)
-        ox, oy, ocol = self._open
-        if len(ox):  # the open column's extremes stand for its rows so far
-            x, y, col = np.concatenate((ox, x)), np.concatenate((oy, y)), np.concatenate((ocol, col))
         if self._head is None:
-            self._head = (x[0], y[0])
-        self._tail = (x[-1], y[-1])
+            self._head = (float(x[0]), float(y[0]))
+        self._tail = (float(x[-1]), float(y[-1]))
+        if len(y) <= self.FEW:
+            self._add_few(x.tolist(), y.tolist(), x0, scale)
+            return
+        col = np.floor((x - x0) * scale).astype(np.int64)
+        if self._open:  # the open column's extremes stand for its rows so far
+            ox, oy = zip(*self._open)
+            x, y = np.concatenate((ox, x)), np.concatenate((oy, y))
+            col = np.concatenate((np.full(len(ox), self._col, dtype=np.int64), col))
         px, py, pcol = column_peaks(x, y, col)
         done = int(np.searchsorted(pcol, pcol[-1], side="left"))
-        self._open = (px[done:], py[done:], pcol[done:])
+        self._col = int(pcol[-1])
+        self._open = list(zip(px[done:].tolist(), py[done:].tolist()))
         self._push(px[:done], py[:done])
+
+    def _add_few(self, xs, ys, x0, scale):
+        """``_add`` for a few points (lists of floats), as column_peaks would bin them."""
+        col, points = self._col, self._open
+        done = []
+        for x, y in zip(xs, ys):
+            c = math.floor((x - x0) * scale)
+            if c != col:
+                done.extend(points)
+                col, points = c, [(x, y)]
+                continue
+            lo, hi = (points[0], points[-1]) if points[0][1] <= points[-1][1] else (points[-1], points[0])
+            if y < lo[1]:
+                lo = (x, y)
+            elif y > hi[1]:
+                hi = (x, y)
+            else:
+                continue
+            points = [lo, hi] if lo[0] < hi[0] else [hi, lo]
+        self._col, self._open = col, points
+        if done:
+            dx, dy = zip(*done)
+            self._push(dx, dy)
 
     def _push(self, x, y):
         m = self._m + len(x)
@@ -197,14 +243,18 @@ class PixelPeaks:
         self._m = m
 
     def _result(self):
-        ox, oy, _ = self._open
-        parts_x, parts_y = [self._x[:self._m], ox], [self._y[:self._m], oy]
-        if self._head is not None:
-            first = self._x[0] if self._m else ox[0]
-            if self._head[0] != first:
-                parts_x.insert(0, [self._head[0]])
-                parts_y.insert(0, [self._head[1]])
-            if self._tail[0] != ox[-1]:
-                parts_x.append([self._tail[0]])
-                parts_y.append([self._tail[1]])
-        return np.concatenate(parts_x), np.concatenate(parts_y)
+        if self._head is None:
+            self.fixed = 0
+            return np.empty(0), np.empty(0)
+        points = list(self._open)
+        head = []
+        first = self._x[0] if self._m else points[0][0]
+        if self._head[0] != first:
+            head = [self._head]
+        if self._tail[0] != points[-1][0]:
+            points.append(self._tail)
+        # while the first column is the only one, its extremes (and so the head) move
+        self.fixed = self._m + len(head) if self._m else 0
+        hx, hy = zip(*head) if head else ((), ())
+        ox, oy = zip(*points)
+        return np.concatenate((hx, self._x[:self._m], ox)), np.concatenate((hy, self._y[:self._m], oy))
