@@ -94,9 +94,17 @@ def column_peaks(x, y, col):
     """
     n = len(y)
     starts = np.flatnonzero(col[1:] != col[:-1]) + 1
-    starts = np.concatenate(([0], starts))
-    if len(starts) == n:  # a point per column at most: all of them
+    if len(starts) + 1 == n:  # a point per column at most: all of them
         return x, y, col
+    if len(starts) < 8:  # a few columns (a frame's new rows): fewer NumPy calls
+        bounds = [0, *starts.tolist(), n]
+        pick = []
+        for s, e in zip(bounds, bounds[1:]):
+            seg = y[s:e]
+            lo, hi = s + int(seg.argmin()), s + int(seg.argmax())
+            pick.extend((lo,) if lo == hi else (min(lo, hi), max(lo, hi)))
+        return x[pick], y[pick], col[pick]
+    starts = np.concatenate(([0], starts))
     run = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
     index = np.arange(n)
     lo = np.minimum.reduceat(y, starts)
@@ -199,15 +207,19 @@ class PixelPeaks:
             self._add_few(x.tolist(), y.tolist(), x0, scale)
             return
         col = np.floor((x - x0) * scale).astype(np.int64)
-        if self._open:  # the open column's extremes stand for its rows so far
-            ox, oy = zip(*self._open)
-            x, y = np.concatenate((ox, x)), np.concatenate((oy, y))
-            col = np.concatenate((np.full(len(ox), self._col, dtype=np.int64), col))
         px, py, pcol = column_peaks(x, y, col)
-        done = int(np.searchsorted(pcol, pcol[-1], side="left"))
-        self._col = int(pcol[-1])
-        self._open = list(zip(px[done:].tolist(), py[done:].tolist()))
-        self._push(px[:done], py[:done])
+        # the first column's extremes may add to the open column's; the last's are the open column now
+        first = int(np.searchsorted(pcol, pcol[0], side="right")) if pcol[0] == self._col else 0
+        if first:
+            self._add_few(px[:first].tolist(), py[:first].tolist(), x0, scale)
+        if first < len(px):
+            last = int(np.searchsorted(pcol, pcol[-1], side="left"))
+            if self._open:
+                ox, oy = zip(*self._open)
+                self._push(ox, oy)
+            self._push(px[first:last], py[first:last])
+            self._col = int(pcol[-1])
+            self._open = list(zip(px[last:].tolist(), py[last:].tolist()))
 
     def _add_few(self, xs, ys, x0, scale):
         """``_add`` for a few points (lists of floats), as column_peaks would bin them."""
