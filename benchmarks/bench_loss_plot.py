@@ -1,6 +1,6 @@
 """What one frame of the Loss plot costs the UI thread while training runs (run by hand).
 
-    python benchmarks/bench_loss_plot.py [--frames N] [--regression] [--size 700x300]
+    python benchmarks/bench_loss_plot.py [--frames N] [--regression] [--size 700x300] [--tree DIR]
 
 Offscreen, a LossPlot whose plots take about ``--size`` pixels is shown and fed a
 History as a run feeds it (the spiral lesson's datasets: loss and accuracy, with
@@ -22,7 +22,9 @@ Two runs are timed:
   more a frame, so it thins every few frames (simulator/history.py).
 
 It prints the median, mean and 95th percentile in milliseconds per frame, and
-how many points each curve hands to pyqtgraph in the last frame.
+how many points each curve hands to pyqtgraph in the last frame. ``--tree DIR``
+times another checkout's LossPlot (e.g. ``git archive <commit> | tar -x -C DIR``
+for the code before a change); run both a few times in turn on a busy machine.
 """
 
 import argparse
@@ -31,7 +33,8 @@ import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+TREE = sys.argv[sys.argv.index("--tree") + 1] if "--tree" in sys.argv[:-1] else None
+sys.path.insert(0, os.path.abspath(TREE) if TREE else os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
@@ -113,6 +116,7 @@ def main():
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--regression", action="store_true")
     parser.add_argument("--size", default="700x300", help="the plots' size in pixels")
+    parser.add_argument("--tree", help="time the LossPlot of this checkout instead")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
@@ -126,7 +130,8 @@ def main():
     app.processEvents()
     plot.resize(plot.width() + width - plot.graphics.width(), plot.height() + height - plot.graphics.height())
     app.processEvents()
-    print(f"plots {plot.graphics.width()}x{plot.graphics.height()} px, "
+    print(f"{os.path.abspath(TREE or os.path.join(os.path.dirname(__file__), os.pardir))}: "
+          f"plots {plot.graphics.width()}x{plot.graphics.height()} px, "
           f"{'regression (loss only)' if args.regression else 'classification (loss and accuracy)'}")
 
     history = History()
