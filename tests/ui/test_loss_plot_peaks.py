@@ -83,13 +83,18 @@ def assert_same_as_afresh(plot, history):
         width = round(getattr(plot, where).getViewBox().width())
         fx, fy = PixelPeaks().points(history.column("step"), history.column(column), view, width, floor)
         assert np.array_equal(x, fx) and np.array_equal(y, fy)
-    for curve, _, _ in CURVES:  # the settled piece and the live end join into the whole curve
+    for curve, _, _ in CURVES:  # the settled chunks and the live end join into the whole curve
         curve = getattr(plot, curve)
-        (sx, sy), (lx, ly) = curve.getData(), curve.live.getData()
-        if sx is not None and len(sx):
-            assert sx[-1] == lx[0] and sy[-1] == ly[0]
-            lx, ly = np.concatenate((sx, lx[1:])), np.concatenate((sy, ly[1:]))
-        assert np.array_equal(lx, curve.drawn()[0]) and np.array_equal(ly, curve.drawn()[1])
+        x, y = [], []
+        for piece in [*curve.chunks, curve.live]:
+            px, py = piece.getData()
+            if x:
+                assert (px[0], py[0]) == (x[-1][-1], y[-1][-1])
+                px, py = px[1:], py[1:]
+            x.append(px)
+            y.append(py)
+        assert np.array_equal(np.concatenate(x), curve.drawn()[0])
+        assert np.array_equal(np.concatenate(y), curve.drawn()[1])
 
 
 @pytest.fixture

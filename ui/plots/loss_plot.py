@@ -125,45 +125,84 @@ class _Piece(pg.PlotCurveItem):
 
 
 class PeakCurve(_Piece):
-    """One curve of the plot, in two pieces: the points that no longer change, and the live end.
+    """One curve of the plot: settled chunks of points that no longer change, and a live end.
 
-    Each frame only the live end (the last ``LIVE`` points or so) is fed anew, so
-    the scene repaints a narrow strip of the plot rather than all of it; the
-    settled piece takes the points over in batches. This item draws the settled
-    piece; ``drawn()`` is the whole curve.
+    Each frame only the live end is fed anew, so the scene repaints a narrow
+    strip of the plot rather than all of it, and paints only the chunks in that
+    strip. Every ``CHUNK`` points the live end hands its points to a new chunk
+    item, which covers the same strip. A rebuild (see PixelPeaks: the history
+    thinned or truncated, a new range or width), which redraws everything
+    anyway, puts all the settled points in one chunk again.
+
+    This item holds the pen, the name and the chunks (its children: an item
+    added to the view makes pyqtgraph repaint the whole view) and draws nothing
+    itself; ``drawn()`` is the whole curve.
     """
 
-    LIVE = 64
-    """Points the live end gathers before the settled piece takes them over."""
+    CHUNK = 32
+    """Points per chunk: the live end spans at most about this many (a strip a few
+    dozen pixels wide, for the training curves)."""
 
     def __init__(self, colour, name):
         super().__init__(colour, name)
+        self.setFlag(self.GraphicsItemFlag.ItemHasNoContents)
+        self._colour = colour
         self.live = _Piece(colour)
-        self._settled = 0
+        self.chunks = []
+        self._spare = []  # chunk items emptied and hidden by a rebuild, for the next chunks
+        self._settled = 0  # points drawn by the chunks (the live end starts at the last of them)
         self._generation = None
         self._all = (np.empty(0), np.empty(0))
 
     def attach(self, plot):
         plot.addItem(self)
-        plot.getViewBox().addItem(self.live)  # in the view's bounds (View All), not a curve of the plot's
+        plot.getViewBox().addItem(self.live)
 
     def drawn(self):
         """``(x, y)`` of the whole curve, as drawn."""
         return self._all
 
+    def boundingRect(self):
+        return pg.QtCore.QRectF()  # the chunks and the live end draw the curve
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        # the whole curve's, for the view's View All
+        x, y = self._all
+        if not len(x):
+            return (None, None)
+        return (float(x[0]), float(x[-1])) if ax == 0 else (float(y.min()), float(y.max()))
+
     def show_points(self, x, y, fixed=0, generation=None):
         """Draw the line through ``(x, y)``, whose first ``fixed`` points stay as they are
         while ``generation`` does not change (see PixelPeaks)."""
         self._all = (x, y)
-        settled = self._settled if generation == self._generation else 0
-        if generation != self._generation or fixed - settled >= self.LIVE:
+        if generation != self._generation:
             self._generation = generation
-            settled = fixed if fixed >= 2 else 0
-            if settled or self._settled:
-                self.set_points(x[:settled], y[:settled])
-            self._settled = settled
-        start = max(settled - 1, 0)  # from the last settled point: the line goes on from it
+            for chunk in self.chunks:
+                chunk.set_points(x[:0], y[:0])
+                chunk.hide()  # out of the scene's updates until it is used again
+            self._spare.extend(reversed(self.chunks))
+            self.chunks = []
+            self._settled = 0
+            if fixed >= 2:
+                self._settle(x, y, fixed)
+        while fixed - self._settled >= self.CHUNK:
+            self._settle(x, y, self._settled + self.CHUNK)
+        start = max(self._settled - 1, 0)  # from the last settled point: the line goes on from it
         self.live.set_points(x[start:], y[start:], dot=len(x) == 1)
+
+    def _settle(self, x, y, end):
+        """Hand the points up to ``end`` to a chunk."""
+        start = max(self._settled - 1, 0)
+        if self._spare:
+            chunk = self._spare.pop()
+            chunk.show()
+        else:
+            chunk = _Piece(self._colour)
+            chunk.setParentItem(self)
+        chunk.set_points(x[start:end], y[start:end])
+        self.chunks.append(chunk)
+        self._settled = end
 
 
 class LossPlot(QWidget):
