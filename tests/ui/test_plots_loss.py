@@ -164,3 +164,13 @@ def test_behind_another_tab_the_loss_plot_waits_and_catches_up_when_shown(plot):
     assert len(plot.train_loss.drawn()[1]) == 2
     plot.show()
     assert list(plot.train_loss.drawn()[1]) == [1.0, 0.8, 0.5]
+
+
+def test_the_plots_menu_options_leave_the_curves_drawn(plot):
+    fed(plot, np.linspace(1.0, 0.1, 300), test=np.linspace(1.1, 0.2, 300), classification=True)
+    for item in (plot.loss_plot, plot.acc_plot):  # what pyqtgraph's Plot Options menu calls
+        item.updateDownsampling()
+        item.updateAlpha()
+        item.updateDecimation()
+    pg.QtWidgets.QApplication.processEvents()
+    assert len(painted(plot, TRAIN_COLOUR)[0]) and len(painted(plot, TEST_COLOUR)[0])

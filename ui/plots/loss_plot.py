@@ -155,7 +155,9 @@ class PeakCurve(_Piece):
         self._all = (np.empty(0), np.empty(0))
 
     def attach(self, plot):
-        plot.addItem(self)
+        # into the view, not the plot's list of curves: the plot's menu (downsampling, alpha,
+        # FFT) calls PlotDataItem methods on those
+        plot.getViewBox().addItem(self)
         plot.getViewBox().addItem(self.live)
 
     def drawn(self):
