@@ -3,8 +3,8 @@
 A line through every row of a long run puts dozens of points in each pixel
 column; all that shows of them is the column's lowest and highest point and
 the lines to its neighbours. ``PixelPeaks`` keeps, per pixel column of the
-plot, the rows at the minimum and at the maximum, in the order they came
-(where the curve enters and leaves the column it crosses between them), plus
+plot, the rows at the minimum and at the maximum, in the order they came (so
+the line runs through the column from one to the other as the run did), plus
 the curve's very first and last rows. Every peak stays, and the curve ends
 where the run does.
 
@@ -131,6 +131,9 @@ class PixelPeaks:
     the history.
     """
 
+    FEW = 24
+    """New points up to this many are binned one by one: for so few, NumPy's calls cost more."""
+
     def __init__(self):
         self.rows = RowTracker()
         self.generation = 0
@@ -180,9 +183,6 @@ class PixelPeaks:
         if not self._closed and start < len(values):
             self._add(steps[start:], values[start:], x0, x1, columns / max(x1 - x0, 1e-300), floor)
         return self._result()
-
-    FEW = 24
-    """New points up to this many are binned one by one: for so few, NumPy's calls cost more."""
 
     def _add(self, x, y, x0, x1, scale, floor):
         keep = np.isfinite(y)
