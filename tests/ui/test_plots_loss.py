@@ -69,23 +69,36 @@ def test_a_zero_loss_stays_on_the_log_scale_at_the_floor_and_says_so(plot):
     fed(plot, [0.5, 0.1, 0.0, 0.02])
     assert plot.note.text() == ""
     plot.log_scale.setChecked(True)
-    x, y = plot.train_loss.getData()
+    x, y = plot.train_loss.drawn()
     assert list(x) == [1, 2, 3, 4]  # the step with loss 0 is still drawn
     assert y[2] == pytest.approx(np.log10(LOG_FLOOR))
     assert f"{LOG_FLOOR:g}" in plot.note.text() and f"{LOG_FLOOR:g}" in plot.log_scale.toolTip()
     plot.log_scale.setChecked(False)
-    assert plot.note.text() == "" and plot.train_loss.getData()[1][2] == 0.0
+    assert plot.note.text() == "" and plot.train_loss.drawn()[1][2] == 0.0
+
+
+def painted(plot, colour):
+    """(x, y) pixel positions of the plots' image in ``colour``."""
+    image = plot.graphics.grab().toImage().convertToFormat(pg.QtGui.QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.sizeInBytes() // 4)
+    pixels = pixels.reshape(image.height(), image.bytesPerLine() // 4)[:, :image.width()]
+    want = pg.QtGui.QColor(colour).rgb() & 0xFFFFFFFF
+    ys, xs = np.nonzero(pixels == want)
+    return xs, ys
 
 
 def test_a_single_step_is_a_visible_point(plot):
     fed(plot, [0.42])
-    assert plot.train_loss.opts["symbol"] == "o"
+    xs, ys = painted(plot, TRAIN_COLOUR)
+    assert len(xs) >= 9 and np.ptp(xs) <= 8 and np.ptp(ys) <= 8  # a dot, not nothing
     lo, hi = plot.loss_plot.viewRange()[1]
     assert lo < 0.42 < hi and hi - lo > 0.01  # a readable range around it, not 1e-9 wide
     x0, x1 = plot.loss_plot.viewRange()[0]
     assert x0 < 1 < x1 and (1 - x0) / (x1 - x0) > 0.005  # not stuck on the axis
     fed(plot, [0.42, 0.4])
-    assert plot.train_loss.opts["symbol"] is None  # two points are a line
+    xs, _ = painted(plot, TRAIN_COLOUR)
+    step = plot.loss_plot.getViewBox().width() / np.ptp(plot.loss_plot.viewRange()[0])
+    assert np.ptp(xs) >= step - 1  # two points are a line from one step to the next
 
 
 def test_the_legend_says_what_each_curve_averages(plot):
@@ -120,11 +133,21 @@ def test_a_million_steps_are_downsampled_and_clipped(plot):
     plot.redraw()
     pg.QtWidgets.QApplication.processEvents()
     curve = plot.train_loss
-    assert curve.opts["autoDownsample"] and curve.opts["downsampleMethod"] == "peak"
-    assert curve.opts["clipToView"]
-    x, _ = curve.getData()  # what is drawn: a few points per pixel, not every row
-    assert len(x) <= 8 * plot.loss_plot.getViewBox().width() < len(history) / 2
-    assert curve.xData[-1] == rows
+    width = plot.loss_plot.getViewBox().width()
+    x, y = curve.drawn()  # what is drawn: a few points per pixel, not every row
+    assert len(x) <= 2 * width + 4 < len(history) / 2
+    assert x[0] == history.column("step")[0] and x[-1] == rows  # the whole run
+    loss = history.column("train_loss")
+    assert y.max() == loss.max() and y.min() == loss.min()  # every peak
+    plot.loss_plot.setXRange(400_000, 500_000, padding=0)  # zoomed in: the detail of the range shown
+    pg.QtWidgets.QApplication.processEvents()
+    x, y = curve.drawn()
+    assert len(x) <= 2 * width + 4
+    assert np.sum(x < 400_000) == 1 and np.sum(x > 500_000) == 1  # the line runs on to the edges
+    steps = history.column("step")
+    shown = loss[(steps >= 400_000) & (steps <= 500_000)]
+    inside = (x >= 400_000) & (x <= 500_000)
+    assert y[inside].max() == shown.max() and y[inside].min() == shown.min()
 
 
 def test_step_numbers_are_written_in_full(plot):
@@ -138,6 +161,16 @@ def test_behind_another_tab_the_loss_plot_waits_and_catches_up_when_shown(plot):
     plot.hide()
     history.append(1, 0.5, np.nan, np.nan, np.nan)
     plot.show_snapshot(None)  # hidden: the newest row is not drawn yet
-    assert len(plot.train_loss.getData()[1]) == 2
+    assert len(plot.train_loss.drawn()[1]) == 2
     plot.show()
-    assert list(plot.train_loss.getData()[1]) == [1.0, 0.8, 0.5]
+    assert list(plot.train_loss.drawn()[1]) == [1.0, 0.8, 0.5]
+
+
+def test_the_plots_menu_options_leave_the_curves_drawn(plot):
+    fed(plot, np.linspace(1.0, 0.1, 300), test=np.linspace(1.1, 0.2, 300), classification=True)
+    for item in (plot.loss_plot, plot.acc_plot):  # what pyqtgraph's Plot Options menu calls
+        item.updateDownsampling()
+        item.updateAlpha()
+        item.updateDecimation()
+    pg.QtWidgets.QApplication.processEvents()
+    assert len(painted(plot, TRAIN_COLOUR)[0]) and len(painted(plot, TEST_COLOUR)[0])

@@ -1,8 +1,11 @@
 """The loss plot: training and test loss per step, and accuracy for classification.
 
-Each curve is created once and fed with ``setData``; peak downsampling and
-clipping to the visible range keep a run of a million steps smooth (the
-history itself is bounded, see simulator/history.py).
+Each curve is created once and fed, every frame, the few points per pixel
+column that show of the history (pixel_peaks.py): its lowest and highest
+point per column, worked out only for the rows new since the last frame. The
+UI thread shares the interpreter with the training worker, so a frame drawn
+cheaply leaves the time to training; the history itself is bounded (see
+simulator/history.py).
 """
 
 from __future__ import annotations
@@ -15,14 +18,13 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..theme import plot_colours
+from .pixel_peaks import Extent, PixelPeaks
 from .view_support import CLASS_COLOURS, PlainAxis
 
 TRAIN_COLOUR = CLASS_COLOURS[1]
 TEST_COLOUR = CLASS_COLOURS[0]
 LOG_FLOOR = 1e-10
 """On the log scale a loss of exactly 0 (or below this) is drawn at this value."""
-SINGLE_POINT = {"symbol": "o", "symbolSize": 6}
-"""A curve of one point draws its point: a line needs two."""
 
 
 class LossAxis(PlainAxis):
@@ -71,60 +73,138 @@ def log_ticks(lo, hi, size, spacing=28.0):
     return [float(e) for e in range(first, last + 1) if e % stride == 0 and lo <= e <= hi]
 
 
-PEAK_BINS = 1500
-"""A curve longer than twice this is handed to pyqtgraph as the minimum and
-maximum of this many runs of points: every peak stays, and pyqtgraph's own
-downsampling, bounds and path work (all over every point, every frame) shrink."""
+class _Piece(pg.PlotCurveItem):
+    """A line through finite points in order of x, lighter per frame than a PlotDataItem.
 
-
-def peaks(x, y, bins=PEAK_BINS):
-    """``(x, y)`` with runs of samples replaced by their minimum and maximum.
-
-    Parameters
-    ----------
-    x, y : ndarray of shape (n,)
-        Finite values, x increasing.
-
-    Returns
-    -------
-    x, y : ndarray of shape (m,), m < 4 * bins + n / bins
-        Unchanged if n <= 2 * bins. Otherwise, with runs of ``size = n // bins``
-        samples, the first n mod size samples as they are, then per run its
-        first and last x with its minimum and maximum y (the extremes of every
-        run drawn, as pyqtgraph's ``peak`` downsampling draws them).
+    No downsampling or clipping of its own (the points come a few per pixel, from
+    the visible range), no finite check, and its bounds come from the points
+    once, not from pyqtgraph's nanmin/nanmax over them at every paint. A curve
+    of one point draws a dot: a line needs two.
     """
-    n = len(y)
-    if n <= 2 * bins:
-        return x, y
-    size = n // bins
-    runs = n // size
-    head = n - size * runs
-    ys = y[head:].reshape(runs, size)
-    xs = x[head:].reshape(runs, size)
-    out_x = np.empty((runs, 2))
-    out_y = np.empty((runs, 2))
-    out_x[:, 0], out_x[:, 1] = xs[:, 0], xs[:, -1]
-    out_y[:, 0], out_y[:, 1] = ys.min(axis=1), ys.max(axis=1)
-    return np.concatenate([x[:head], out_x.ravel()]), np.concatenate([y[:head], out_y.ravel()])
+
+    DOT_RADIUS = 3.0
+
+    def __init__(self, colour, name=None):
+        # width 1: wider lines are several times slower to draw in Qt's raster engine
+        super().__init__(pen=pg.mkPen(colour, width=1), name=name, skipFiniteCheck=True)
+        self._dot_brush = pg.mkBrush(colour)
+        self._bounds = (None, None)
+        self.dot = False
+
+    def set_points(self, x, y, dot=False):
+        """Draw the line through ``(x, y)``; ``dot``: the one point is drawn as a dot."""
+        if len(x):
+            self._bounds = ((float(x[0]), float(x[-1])), (float(y.min()), float(y.max())))
+        else:
+            self._bounds = (None, None)
+        self.dot = dot and len(x) == 1
+        self.setData(x, y)
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        if frac >= 1.0 and orthoRange is None:
+            return self._bounds[ax] or (None, None)
+        return super().dataBounds(ax, frac, orthoRange)
+
+    def pixelPadding(self):
+        # a dot reaches past its point by its radius
+        pad = super().pixelPadding()
+        return max(pad, self.DOT_RADIUS + 1) if self.dot else pad
+
+    def paint(self, p, opt, widget):
+        if self.dot:
+            at = p.transform().map(pg.QtCore.QPointF(float(self.xData[0]), float(self.yData[0])))
+            p.save()
+            p.resetTransform()
+            p.setRenderHint(p.RenderHint.Antialiasing, True)
+            p.setPen(pg.QtCore.Qt.NoPen)
+            p.setBrush(self._dot_brush)
+            p.drawEllipse(at, self.DOT_RADIUS, self.DOT_RADIUS)
+            p.restore()
+            return
+        super().paint(p, opt, widget)
 
 
-def _curve(plot, colour, name, dash=False):
-    # width 1: wider lines are several times slower to draw in Qt's raster engine
-    pen = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.DashLine if dash else pg.QtCore.Qt.SolidLine)
-    curve = plot.plot([], [], pen=pen, name=name, symbolBrush=colour, symbolPen=None)
-    curve.setDownsampling(auto=True, method="peak")
-    curve.setClipToView(True)
-    curve.setSkipFiniteCheck(True)  # redraw() passes finite values only
-    return curve
+class PeakCurve(_Piece):
+    """One curve of the plot: settled chunks of points that no longer change, and a live end.
 
+    Each frame only the live end is fed anew, so the scene repaints a narrow
+    strip of the plot rather than all of it, and paints only the chunks in that
+    strip. Every ``CHUNK`` points the live end hands its points to a new chunk
+    item, which covers the same strip. A rebuild (see PixelPeaks: the history
+    thinned or truncated, a new range or width), which redraws everything
+    anyway, puts all the settled points in one chunk again.
 
-def _set(curve, x, y):
-    """Feed a curve; a single point gets a symbol so that it shows."""
-    single = len(x) == 1
-    if single != (curve.opts.get("symbol") is not None):
-        curve.setSymbol(SINGLE_POINT["symbol"] if single else None)
-        curve.setSymbolSize(SINGLE_POINT["symbolSize"])
-    curve.setData(x, y)
+    This item holds the pen, the name and the chunks (its children: an item
+    added to the view makes pyqtgraph repaint the whole view) and draws nothing
+    itself; ``drawn()`` is the whole curve.
+    """
+
+    CHUNK = 32
+    """Points per chunk: the live end spans at most about this many (a strip a few
+    dozen pixels wide, for the training curves)."""
+
+    def __init__(self, colour, name):
+        super().__init__(colour, name)
+        self.setFlag(self.GraphicsItemFlag.ItemHasNoContents)
+        self._colour = colour
+        self.live = _Piece(colour)
+        self.chunks = []
+        self._spare = []  # chunk items emptied and hidden by a rebuild, for the next chunks
+        self._settled = 0  # points drawn by the chunks (the live end starts at the last of them)
+        self._generation = None
+        self._all = (np.empty(0), np.empty(0))
+
+    def attach(self, plot):
+        # into the view, not the plot's list of curves: the plot's menu (downsampling, alpha,
+        # FFT) calls PlotDataItem methods on those
+        plot.getViewBox().addItem(self)
+        plot.getViewBox().addItem(self.live)
+
+    def drawn(self):
+        """``(x, y)`` of the whole curve, as drawn."""
+        return self._all
+
+    def boundingRect(self):
+        return pg.QtCore.QRectF()  # the chunks and the live end draw the curve
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        # the whole curve's, for the view's View All
+        x, y = self._all
+        if not len(x):
+            return (None, None)
+        return (float(x[0]), float(x[-1])) if ax == 0 else (float(y.min()), float(y.max()))
+
+    def show_points(self, x, y, fixed=0, generation=None):
+        """Draw the line through ``(x, y)``, whose first ``fixed`` points stay as they are
+        while ``generation`` does not change (see PixelPeaks)."""
+        self._all = (x, y)
+        if generation != self._generation:
+            self._generation = generation
+            for chunk in self.chunks:
+                chunk.set_points(x[:0], y[:0])
+                chunk.hide()  # out of the scene's updates until it is used again
+            self._spare.extend(reversed(self.chunks))
+            self.chunks = []
+            self._settled = 0
+            if fixed >= 2:
+                self._settle(x, y, fixed)
+        while fixed - self._settled >= self.CHUNK:
+            self._settle(x, y, self._settled + self.CHUNK)
+        start = max(self._settled - 1, 0)  # from the last settled point: the line goes on from it
+        self.live.set_points(x[start:], y[start:], dot=len(x) == 1)
+
+    def _settle(self, x, y, end):
+        """Hand the points up to ``end`` to a chunk."""
+        start = max(self._settled - 1, 0)
+        if self._spare:
+            chunk = self._spare.pop()
+            chunk.show()
+        else:
+            chunk = _Piece(self._colour)
+            chunk.setParentItem(self)
+        chunk.set_points(x[start:end], y[start:end])
+        self.chunks.append(chunk)
+        self._settled = end
 
 
 class LossPlot(QWidget):
@@ -154,6 +234,7 @@ class LossPlot(QWidget):
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.setYRange(0, 1.02)
         for plot in (self.loss_plot, self.acc_plot):
+            # for curves other views add (the step scrubber's run to come); ours come thinned
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             # ranges move in jumps (see _fit), not every frame: a pyqtgraph axis
@@ -168,10 +249,23 @@ class LossPlot(QWidget):
         self._y_range = None
         self._last_step = None
         self._legend_key = None
-        self.train_loss = _curve(self.loss_plot, TRAIN_COLOUR, "training")
-        self.test_loss = _curve(self.loss_plot, TEST_COLOUR, "test")
-        self.train_acc = _curve(self.acc_plot, TRAIN_COLOUR, "training")
-        self.test_acc = _curve(self.acc_plot, TEST_COLOUR, "test")
+        self._drawing = False
+        self.train_loss = PeakCurve(TRAIN_COLOUR, "training")
+        self.test_loss = PeakCurve(TEST_COLOUR, "test")
+        self.train_acc = PeakCurve(TRAIN_COLOUR, "training")
+        self.test_acc = PeakCurve(TEST_COLOUR, "test")
+        # (curve, its plot, the history column it draws, what of it to draw)
+        self._curves = [(curve, plot, name, PixelPeaks()) for curve, plot, name in (
+            (self.train_loss, self.loss_plot, "train_loss"), (self.test_loss, self.loss_plot, "test_loss"),
+            (self.train_acc, self.acc_plot, "train_accuracy"), (self.test_acc, self.acc_plot, "test_accuracy"))]
+        for curve, plot, _, _ in self._curves:
+            curve.attach(plot)
+        self._extents = {"train_loss": Extent(), "test_loss": Extent()}
+        # the points drawn are tied to the visible range and the plot's width: a zoom, a pan
+        # or a resize draws them again (the x ranges are linked)
+        self.loss_plot.getViewBox().sigXRangeChanged.connect(self._on_view_changed)
+        for plot in (self.loss_plot, self.acc_plot):
+            plot.getViewBox().sigResized.connect(self._on_view_changed)
 
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small losses late in training stay "
@@ -195,6 +289,10 @@ class LossPlot(QWidget):
 
     def set_history(self, history):
         self.history = history
+        for *_, peaks in self._curves:
+            peaks.rows.reset()
+        for extent in self._extents.values():
+            extent.rows.reset()
 
     def set_datasets(self, train, test):
         self._show_accuracy(train is not None and train.task == "classification")
@@ -220,13 +318,22 @@ class LossPlot(QWidget):
             self.loss_plot.getAxis("bottom").setStyle(showValues=not on)
 
     def _on_log_toggled(self, on):
+        x_range = self.loss_plot.viewRange()[0]
         self.loss_plot.setLogMode(y=on)
+        # setLogMode turns pyqtgraph's auto-range back on: the ranges stay _fit's
+        self.loss_plot.disableAutoRange()
+        self.loss_plot.setXRange(*x_range, padding=0)
         self._y_range = None
         self.redraw()
 
-    def _fit(self, steps, losses):
+    def _on_view_changed(self, *args):
+        if not self._drawing and self.isVisible():
+            self.redraw()
+
+    def _fit(self, steps, lo, hi):
         """Widen the x range in jumps of 1.5x as steps come in; move the y range
-        only when the losses leave it or shrink to a quarter of it."""
+        only when the losses (from ``lo`` to ``hi``, on the axis's scale; None
+        if there are none) leave it or shrink to a quarter of it."""
         if not len(steps):
             # a new run (another project, a reset): nothing of the old one's ranges stays
             if self._x_max is not None:
@@ -244,11 +351,7 @@ class LossPlot(QWidget):
             first = float(steps[0])
             # a little room before the first step, so its point is not on the axis
             self.loss_plot.setXRange(first - 0.02 * (self._x_max - first), self._x_max, padding=0)
-        values = np.concatenate(losses) if losses else np.empty(0)
-        if self.log_scale.isChecked():
-            values = np.log10(values)  # already floored: all positive
-        if values.size:
-            lo, hi = float(values.min()), float(values.max())
+        if lo is not None:
             r = self._y_range
             if r is None or not (r[0] <= lo and hi <= r[1] and (hi - lo) >= (r[1] - r[0]) / 4):
                 # a flat loss (or a single step) still gets a readable range around it
@@ -270,25 +373,39 @@ class LossPlot(QWidget):
         h = self.history
         if h is None:
             return
+        self._drawing = True
+        try:
+            self._draw(h)
+        finally:
+            self._drawing = False
+
+    def _draw(self, h):
         steps = h.column("step")
         log = self.log_scale.isChecked()
-        shown = []
-        floored = False
-        for curve, name in ((self.train_loss, "train_loss"), (self.test_loss, "test_loss")):
-            y = h.column(name)
-            keep = np.isfinite(y)
-            y = y[keep]
-            if log and y.size and y.min() < LOG_FLOOR:
-                y = np.maximum(y, LOG_FLOOR)  # a loss of 0 has no place on a log axis
-                floored = True
-            _set(curve, *peaks(steps[keep], y))
-            shown.append(y)
+        floor = LOG_FLOOR if log else None
+        # the y range spans every loss of the run, not only what the points of the view show
+        extents = [self._extents[name].update(h.column(name), h.revision) for name in self._extents]
+        lows = [lo for lo, _ in extents if lo is not None]
+        lo = min(lows) if lows else None
+        hi = max(hi for _, hi in extents if hi is not None) if lows else None
+        floored = log and lo is not None and lo < LOG_FLOOR  # a loss of 0 has no place on a log axis
+        if log and lo is not None:
+            lo, hi = math.log10(max(lo, LOG_FLOOR)), math.log10(max(hi, LOG_FLOOR))
         note = f"losses below {LOG_FLOOR:g} (or 0) drawn at {LOG_FLOOR:g}" if floored else ""
         if note != self.note.text():
             self.note.setText(note)
-        self._fit(steps, shown)
-        if self._classification:
-            for curve, name in ((self.train_acc, "train_accuracy"), (self.test_acc, "test_accuracy")):
-                y = h.column(name)
-                keep = np.isfinite(y)
-                _set(curve, *peaks(steps[keep], y[keep]))
+        self._fit(steps, lo, hi)
+        view = self.loss_plot.getViewBox().viewRange()[0]
+        for curve, plot, name, peaks in self._curves:
+            if plot is self.acc_plot and not self._classification:
+                continue
+            x, y = peaks.points(steps, h.column(name), view, self._columns(plot),
+                                floor if plot is self.loss_plot else None, h.revision)
+            curve.show_points(x, y, peaks.fixed, peaks.generation)
+
+    def _columns(self, plot):
+        """The plot's width in device pixels (a guess before it is laid out)."""
+        width = plot.getViewBox().width()
+        if width < 50:
+            return 1000
+        return int(round(width * self.graphics.devicePixelRatioF()))
