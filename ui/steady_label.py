@@ -29,6 +29,8 @@ class SteadyLabel(QWidget):
         self._room = None  # the size hint the layout was last told of
         policy = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
         self.setSizePolicy(policy)
+        # opaque: a new text repaints this label only, not the dock and panel behind it
+        self.setAutoFillBackground(True)
 
     # ------------------------------------------------------------- the text
     def text(self):

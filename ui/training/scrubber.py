@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QLabel, QSlider, QStyle, QWidget
 
 from simulator.history import COLUMNS
 
@@ -53,6 +53,33 @@ def rewind_to(controller, step, drag=None):
     return True
 
 
+class SteadySlider(QSlider):
+    """A slider that repaints only when its handle moves by a pixel.
+
+    While training, the record grows and the step drawn moves on 30 times a
+    second, so range and value change every frame while the handle mostly
+    stays where it is: painting a styled slider each time cost the UI thread
+    more than a neuron's map.
+    """
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self._painted = None
+
+    def _handle_at(self):
+        return QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), self.value(), max(self.width(), 1))
+
+    def sliderChange(self, change):  # noqa: N802 (Qt's name)
+        if change in (QAbstractSlider.SliderRangeChange, QAbstractSlider.SliderValueChange) \
+                and self._painted == (self._handle_at(), self.width(), self.isEnabled()):
+            return
+        super().sliderChange(change)
+
+    def paintEvent(self, event):  # noqa: N802
+        self._painted = (self._handle_at(), self.width(), self.isEnabled())
+        super().paintEvent(event)
+
+
 class StepScrubber(QWidget):
     """A slider over the recorded steps of ``controller``'s run.
 
@@ -70,12 +97,13 @@ class StepScrubber(QWidget):
         self._drag = None
         self._drawn = None  # the step of the snapshot drawn last
         self.title = QLabel("Step back:")
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = SteadySlider(Qt.Horizontal)
         self.slider.setToolTip("Drag back along the run: the network returns to that recorded step (weights, "
                                "optimiser and all). Play trains on from there; Undo returns.")
         self.slider.setEnabled(False)
         self.label = SteadyLabel()  # its step changes with every redraw while training
         self.label.setMinimumWidth(200)
+        self.setAutoFillBackground(True)  # opaque: the moving handle repaints this bar only, not the window behind
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 2)
         layout.addWidget(self.title)
