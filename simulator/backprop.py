@@ -19,13 +19,16 @@ a plan reads it and never rebinds the network's arrays itself.
 import numpy as np
 
 from .activations import get_activation
+from .numpy_calls import dot as _dot
+
+# In place as ufunc calls with the output by position, not `x += y`: the
+# operator passes it as a keyword, which costs half as much again on a small array
+_add, _multiply = np.add, np.multiply
 
 RULES = ("backprop", "perceptron")
 QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
 """np.errstate on the way to a NaN loss: the trainer sees the NaN and explains it (divergence.py);
 overflow warnings would only repeat it in the terminal."""
-
-_dot = np.dot
 
 
 class Plan:
@@ -200,7 +203,7 @@ class Pass:
                 i, w_aug, rest = fwd
                 zk = _dot(aug[i], w_aug)
                 for i, w in rest:
-                    zk += _dot(a[i], w)
+                    _add(zk, _dot(a[i], w), zk)
             else:
                 zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
             z[k] = zk
@@ -216,7 +219,7 @@ class Pass:
             # per-call cost (tests/simulator/test_step_reference.py holds it to the bit)
             z = _dot(self.aug[i], w_aug)
             for i, w in rest:
-                z += _dot(a[i], w)
+                _add(z, _dot(a[i], w), z)
         else:
             z = np.repeat(plan.biases[k][None, :], self._n, axis=0)
         self.z[k] = z
@@ -241,7 +244,7 @@ class Pass:
                 j, wt, rest = bwd
                 grad_a = _dot(self.delta[j], wt)
                 for j, wt in rest:
-                    grad_a += _dot(self.delta[j], wt)
+                    _add(grad_a, _dot(self.delta[j], wt), grad_a)
             else:
                 grad_a = np.zeros_like(self.z[k])
             self.grad_a[k] = grad_a
@@ -256,9 +259,10 @@ class Pass:
             np.add.reduce(delta, axis=0, out=self.grad_b[k])
         for primary, i, product, g, masked, mask in grads:
             # the primary block's product includes the ones column: dL/db comes with dL/dW
-            product(self.aug[i].T if primary else self.a[i].T, delta, out=g)
+            # (out passed by position: np.dot parses a keyword at a cost)
+            product(self.aug[i].T if primary else self.a[i].T, delta, g)
             if mask is not None:
-                masked *= mask
+                _multiply(masked, mask, masked)
 
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
@@ -277,8 +281,11 @@ class Pass:
             optimizer.update(plan.params, self._grad_list, None, plan.reg_masks)
         if plan.keep is not None:
             # momentum and Adam remember past steps; keep removed edges at exactly 0
-            plan.flat *= plan.keep
+            _multiply(plan.flat, plan.keep, plan.flat)
 
+    # np.errstate as a decorator, not a with block: no errstate object made
+    # and entered per step, which costs as much as two small products
+    @np.errstate(**QUIET)
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss.
 
@@ -286,8 +293,7 @@ class Pass:
         taken phase by phase gives bit-identical weights), written out in one
         loop: on a lesson-sized network a step is mostly per-call overhead.
         """
-        with np.errstate(**QUIET):
-            return self._run(optimizer)
+        return self._run(optimizer)
 
     def _run(self, optimizer):
         plan = self.plan
@@ -312,7 +318,7 @@ class Pass:
                 j, wt, rest = bwd
                 g = _dot(delta[j], wt)
                 for j, wt in rest:
-                    g += _dot(delta[j], wt)
+                    _add(g, _dot(delta[j], wt), g)
             else:
                 g = np.zeros_like(z[k])
             grad_a[k] = g

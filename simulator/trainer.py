@@ -229,8 +229,8 @@ class Trainer:
                 self._keep()
 
     def _pass_for(self, X_aug, y):
-        """A Pass for this batch, reusing the buffers of the last one of its size."""
-        self._use_plan()
+        """A Pass for this batch, reusing the buffers of the last one of its size
+        (after ``_use_plan``, which both callers run before drawing the batch)."""
         p = self._passes.get(X_aug.shape[0])
         if p is None:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
