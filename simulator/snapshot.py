@@ -11,11 +11,13 @@ from types import MappingProxyType
 import numpy as np
 
 
+# beyond float32's range shows as inf, as it should (errstate as a decorator:
+# no errstate object made per copy, and a snapshot makes dozens)
+@np.errstate(over="ignore")
 def frozen(array, dtype=np.float32):
     """A read-only C-contiguous copy of ``array``, of ``dtype`` (None keeps
     the array's own); the one way anything frozen is made to cross threads."""
-    with np.errstate(over="ignore"):  # beyond float32's range shows as inf, as it should
-        out = np.array(array, dtype=dtype, order="C", copy=True)
+    out = np.array(array, dtype=dtype, order="C", copy=True)
     out.flags.writeable = False
     return out
 
