@@ -27,6 +27,7 @@ from .trace import trace_example
 from .train_state import MOMENTS, TrainState
 
 CHECKPOINT_EVERY = 16  # steps between copies of the weights kept for a NaN roll-back
+_NAN = math.nan
 
 
 class Trainer:
@@ -281,12 +282,6 @@ class Trainer:
         start, self._cursor = self._cursor, self._cursor + size
         return X[start:self._cursor], y[start:self._cursor], None if targets is None else targets[start:self._cursor]
 
-    def _accuracy(self, a, targets):
-        """Fraction right; ``targets`` from :func:`accuracy.class_targets` (None for regression)."""
-        if targets is None:
-            return float("nan")
-        return count_right(a, targets) / a.shape[0]
-
     def _finish(self, p, targets):
         """Book-keeping after an update: history, NaN guard, checkpoint."""
         self.last_pass = p
@@ -296,8 +291,11 @@ class Trainer:
         if self._pending is not None and self._pending[0] == self.steps and self._pending[1] is p.plan:
             # this step's forward pass ran on the pending weights and gave a finite loss
             self._checkpoint, self._pending = self._pending, None
-        acc = self._accuracy(p.a[-1], targets)
-        test_loss = test_acc = float("nan")
+        # the fraction right; targets from accuracy.class_targets, None for regression
+        # (written out here, and NaN a constant: this runs after every step)
+        out = p.a[-1]
+        acc = _NAN if targets is None else count_right(out, targets) / out.shape[0]
+        test_loss = test_acc = _NAN
         if self.test is not None and self.test_each_step and self.steps % self.settings.test_every == 0:
             test_loss, test_acc = self.evaluate(self.test)
         self.history.append(self.epoch, loss, acc, test_loss, test_acc, step=self.steps + 1)
