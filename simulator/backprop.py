@@ -136,6 +136,11 @@ class Pass:
                         for i, _, mask, key, p in plan.incoming[k]] for k in range(n_layers)]
         self.aug = [None] * n_layers
         self.a = [None] * n_layers
+        # aug[k][:, :-1]: where a hidden layer's a[k] is copied when a product reads
+        # it (so a change made to a[k] in place is seen); the products of skip
+        # blocks read it there, as they always have (for another memory layout
+        # some BLAS kernels round differently)
+        self._beside_ones = [None] * n_layers
         self._n = None
         self.reset(X, y, augmented)
 
@@ -150,12 +155,17 @@ class Pass:
                 buf = np.empty((n, plan.sizes[k] + 1), plan.dtype)
                 buf[:, -1] = 1.0
                 self.aug[k] = buf
-                self.a[k] = buf[:, :-1]
+                # a hidden layer's activations in their own contiguous array, copied in
+                # beside the ones for the products that read them: an element-wise
+                # operation on the strided view costs two to three times as much on
+                # a small batch, and the backward pass reads them again
+                self.a[k] = np.empty((n, plan.sizes[k]), plan.dtype)
+                self._beside_ones[k] = buf[:, :-1]
             # nothing reads the output layer's activations as inputs: no ones
             # column, so the loss works on a contiguous array
             self.a[-1] = np.empty((n, plan.sizes[-1]), plan.dtype)
         self.aug[0] = X_aug
-        self.a[0] = self.X = X_aug[:, :-1]
+        self.a[0] = self.X = self._beside_ones[0] = X_aug[:, :-1]
         self.y = y
         n_layers = plan.n_layers
         self.z = [None] * n_layers
@@ -197,13 +207,17 @@ class Pass:
         return self.a[-1]
 
     def _forward_all(self):
-        plan, a, aug, z = self.plan, self.a, self.aug, self.z
+        plan, a, aug, z, beside_ones = self.plan, self.a, self.aug, self.z, self._beside_ones
         for k, fwd, value in plan.fwd_steps:
             if fwd is not None:
                 i, w_aug, rest = fwd
+                if i:  # a hidden layer's activations, copied in beside its ones (see reset)
+                    beside_ones[i][...] = a[i]
                 zk = _dot(aug[i], w_aug)
                 for i, w in rest:
-                    _add(zk, _dot(a[i], w), zk)
+                    if i:
+                        beside_ones[i][...] = a[i]
+                    _add(zk, _dot(beside_ones[i], w), zk)
             else:
                 zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
             z[k] = zk
@@ -217,9 +231,13 @@ class Pass:
             i, w_aug, rest = fwd
             # np.dot, not @: the same BLAS call for 2-D arrays at half the
             # per-call cost (tests/simulator/test_step_reference.py holds it to the bit)
+            if i:  # a hidden layer's activations, copied in beside its ones (see reset)
+                self._beside_ones[i][...] = a[i]
             z = _dot(self.aug[i], w_aug)
             for i, w in rest:
-                _add(z, _dot(a[i], w), z)
+                if i:
+                    self._beside_ones[i][...] = a[i]
+                _add(z, _dot(self._beside_ones[i], w), z)
         else:
             z = np.repeat(plan.biases[k][None, :], self._n, axis=0)
         self.z[k] = z
@@ -260,7 +278,7 @@ class Pass:
         for primary, i, product, g, masked, mask in grads:
             # the primary block's product includes the ones column: dL/db comes with dL/dW
             # (out passed by position: np.dot parses a keyword at a cost)
-            product(self.aug[i].T if primary else self.a[i].T, delta, g)
+            product(self.aug[i].T if primary else self._beside_ones[i].T, delta, g)
             if mask is not None:
                 _multiply(masked, mask, masked)
 
@@ -293,9 +311,6 @@ class Pass:
         taken phase by phase gives bit-identical weights), written out in one
         loop: on a lesson-sized network a step is mostly per-call overhead.
         """
-        return self._run(optimizer)
-
-    def _run(self, optimizer):
         plan = self.plan
         n = plan.n_layers
         if self.rule == "perceptron":
