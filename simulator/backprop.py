@@ -25,6 +25,9 @@ from .numpy_calls import dot as _dot
 # operator passes it as a keyword, which costs half as much again on a small array
 _add, _multiply = np.add, np.multiply
 
+SMALL_LAYER = 2**14
+"""Values (batch rows x neurons) up to which a hidden layer's activations get an array of their own (Pass.reset)."""
+
 RULES = ("backprop", "perceptron")
 QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
 """np.errstate on the way to a NaN loss: the trainer sees the NaN and explains it (divergence.py);
@@ -155,12 +158,15 @@ class Pass:
                 buf = np.empty((n, plan.sizes[k] + 1), plan.dtype)
                 buf[:, -1] = 1.0
                 self.aug[k] = buf
-                # a hidden layer's activations in their own contiguous array, copied in
+                # A small layer's activations in their own contiguous array, copied in
                 # beside the ones for the products that read them: an element-wise
                 # operation on the strided view costs two to three times as much on
-                # a small batch, and the backward pass reads them again
-                self.a[k] = np.empty((n, plan.sizes[k]), plan.dtype)
-                self._beside_ones[k] = buf[:, :-1]
+                # a small batch, and the backward pass reads them again. A big one's
+                # are the view itself: there the copy would cost more than it saves,
+                # and memory (memory.WORKING_COPIES).
+                beside = self._beside_ones[k] = buf[:, :-1]
+                self.a[k] = np.empty((n, plan.sizes[k]), plan.dtype) if n * plan.sizes[k] <= SMALL_LAYER \
+                    else beside
             # nothing reads the output layer's activations as inputs: no ones
             # column, so the loss works on a contiguous array
             self.a[-1] = np.empty((n, plan.sizes[-1]), plan.dtype)
@@ -211,11 +217,11 @@ class Pass:
         for k, fwd, value in plan.fwd_steps:
             if fwd is not None:
                 i, w_aug, rest = fwd
-                if i:  # a hidden layer's activations, copied in beside its ones (see reset)
+                if a[i] is not beside_ones[i]:  # a small hidden layer's activations (see reset)
                     beside_ones[i][...] = a[i]
                 zk = _dot(aug[i], w_aug)
                 for i, w in rest:
-                    if i:
+                    if a[i] is not beside_ones[i]:
                         beside_ones[i][...] = a[i]
                     _add(zk, _dot(beside_ones[i], w), zk)
             else:
@@ -231,11 +237,11 @@ class Pass:
             i, w_aug, rest = fwd
             # np.dot, not @: the same BLAS call for 2-D arrays at half the
             # per-call cost (tests/simulator/test_step_reference.py holds it to the bit)
-            if i:  # a hidden layer's activations, copied in beside its ones (see reset)
+            if a[i] is not self._beside_ones[i]:  # a small hidden layer's activations (see reset)
                 self._beside_ones[i][...] = a[i]
             z = _dot(self.aug[i], w_aug)
             for i, w in rest:
-                if i:
+                if a[i] is not self._beside_ones[i]:
                     self._beside_ones[i][...] = a[i]
                 _add(z, _dot(self._beside_ones[i], w), z)
         else:
