@@ -406,6 +406,10 @@ class Trainer:
         self._keep()
 
     # ------------------------------------------------------------- evaluation
+    # A diverging network is reported by the trainer, not as warnings. The
+    # errstate as a decorator (no object made and entered per call): a run
+    # with a target loss or accuracy evaluates the training set after every step.
+    @np.errstate(**QUIET)
     def evaluate(self, dataset):
         """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression.
 
@@ -427,20 +431,19 @@ class Trainer:
         if n == 0:
             return float("nan"), float("nan")
         total = right = 0.0
-        with np.errstate(**QUIET):  # a diverging network is reported by the trainer, not as warnings
-            for start in range(0, n, rows):
-                stop = min(start + rows, n)
-                p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
-                if p is None:
-                    p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
-                else:
-                    p.reset(X[start:stop], y[start:stop], augmented=True)
-                p.loss = self.loss
-                p.forward()
-                # every loss is a mean over samples: weight each chunk by its share
-                total += p.compute_loss() * (stop - start)
-                if targets is not None:
-                    right += count_right(p.a[-1], targets[start:stop])
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
+            if p is None:
+                p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
+            else:
+                p.reset(X[start:stop], y[start:stop], augmented=True)
+            p.loss = self.loss
+            p.forward()
+            # every loss is a mean over samples: weight each chunk by its share
+            total += p.compute_loss() * (stop - start)
+            if targets is not None:
+                right += count_right(p.a[-1], targets[start:stop])
         accuracy = right / n if targets is not None else float("nan")
         return total / n, accuracy
 
