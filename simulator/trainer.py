@@ -61,6 +61,7 @@ class Trainer:
         self._cursor = 0
         self._order = None
         self._epoch_data = None    # (order, data, rows in that order...) of the current epoch
+        self._frozen_order = None  # (order, its frozen copy) for state()
         self.settings = None
         self.optimizer = None
         self._dtype = None
@@ -366,9 +367,14 @@ class Trainer:
             for name in MOMENTS[opt.name]:
                 moments[name] = frozen(getattr(opt, name)[0], np.float64)
         rng = self._rng.bit_generator.state
+        order = self._order
+        if order is not None and (self._frozen_order is None or self._frozen_order[0] is not order):
+            # an epoch's order is never changed in place, and the checkpoints ask for
+            # it every few steps at the start of a run: one frozen copy per order
+            self._frozen_order = (order, frozen(order, None))
         return TrainState(
             step=self.steps, epoch=self.epoch, cursor=self._cursor,
-            order=None if self._order is None else frozen(self._order, None),
+            order=None if order is None else self._frozen_order[1],
             rng=MappingProxyType({**rng, "state": dict(rng["state"])}), optimizer=opt.name,
             t=opt.t if fresh else 0, moments=MappingProxyType(moments), n_params=plan.n_params,
             params=frozen(plan.flat, np.float64) if params else None)
