@@ -19,7 +19,7 @@ a plan reads it and never rebinds the network's arrays itself.
 import numpy as np
 
 from .activations import get_activation
-from .numpy_calls import dot as _dot
+from .numpy_calls import dot as _dot, errstate
 
 # In place as ufunc calls with the output by position, not `x += y`: the
 # operator passes it as a keyword, which costs half as much again on a small array
@@ -307,9 +307,9 @@ class Pass:
             # momentum and Adam remember past steps; keep removed edges at exactly 0
             _multiply(plan.flat, plan.keep, plan.flat)
 
-    # np.errstate as a decorator, not a with block: no errstate object made
-    # and entered per step, which costs as much as two small products
-    @np.errstate(**QUIET)
+    # errstate as a decorator, not a with block (see numpy_calls.py): entering
+    # one per step cost as much as two small products
+    @errstate(**QUIET)
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss.
 

@@ -20,6 +20,7 @@ from .errors import DivergenceError, TrainingError
 from .history import History
 from .losses import get_loss
 from .memory import check_training, chunk_rows
+from .numpy_calls import errstate
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
 from .snapshot import frozen, take_snapshot
@@ -413,9 +414,9 @@ class Trainer:
 
     # ------------------------------------------------------------- evaluation
     # A diverging network is reported by the trainer, not as warnings. The
-    # errstate as a decorator (no object made and entered per call): a run
-    # with a target loss or accuracy evaluates the training set after every step.
-    @np.errstate(**QUIET)
+    # errstate as a decorator (see numpy_calls.py): a run with a target loss
+    # or accuracy evaluates the training set after every step.
+    @errstate(**QUIET)
     def evaluate(self, dataset):
         """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression.
 
