@@ -7,6 +7,8 @@ outputs say the class of the largest.
 
 import numpy as np
 
+from .numpy_calls import count_nonzero, operand
+
 CLASS_ONE_ABOVE = 0.5
 """A single output (or a 0/1 target) says class 1 where it exceeds this."""
 
@@ -39,6 +41,8 @@ def class_targets(dataset):
 
 def count_right(a, targets):
     """How many rows of output ``a`` (n, n_outputs) match ``targets`` (from :func:`class_targets`)."""
+    # asked after every training step: the threshold as a 0-d array made once,
+    # count_nonzero without its dispatch (see numpy_calls.py)
     if a.shape[1] == 1:
-        return np.count_nonzero(np.greater(a, CLASS_ONE_ABOVE) == targets)
-    return np.count_nonzero(a.argmax(axis=1) == targets)
+        return count_nonzero(np.greater(a, operand(CLASS_ONE_ABOVE, a.dtype)) == targets)
+    return count_nonzero(a.argmax(axis=1) == targets)

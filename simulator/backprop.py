@@ -19,13 +19,19 @@ a plan reads it and never rebinds the network's arrays itself.
 import numpy as np
 
 from .activations import get_activation
+from .numpy_calls import dot as _dot, errstate
+
+# In place as ufunc calls with the output by position, not `x += y`: the
+# operator passes it as a keyword, which costs half as much again on a small array
+_add, _multiply = np.add, np.multiply
+
+SMALL_LAYER = 2**14
+"""Values (batch rows x neurons) up to which a hidden layer's activations get an array of their own (Pass.reset)."""
 
 RULES = ("backprop", "perceptron")
 QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
 """np.errstate on the way to a NaN loss: the trainer sees the NaN and explains it (divergence.py);
 overflow warnings would only repeat it in the terminal."""
-
-_dot = np.dot
 
 
 class Plan:
@@ -133,6 +139,11 @@ class Pass:
                         for i, _, mask, key, p in plan.incoming[k]] for k in range(n_layers)]
         self.aug = [None] * n_layers
         self.a = [None] * n_layers
+        # aug[k][:, :-1]: where a hidden layer's a[k] is copied when a product reads
+        # it (so a change made to a[k] in place is seen); the products of skip
+        # blocks read it there, as they always have (for another memory layout
+        # some BLAS kernels round differently)
+        self._beside_ones = [None] * n_layers
         self._n = None
         self.reset(X, y, augmented)
 
@@ -147,12 +158,20 @@ class Pass:
                 buf = np.empty((n, plan.sizes[k] + 1), plan.dtype)
                 buf[:, -1] = 1.0
                 self.aug[k] = buf
-                self.a[k] = buf[:, :-1]
+                # A small layer's activations in their own contiguous array, copied in
+                # beside the ones for the products that read them: an element-wise
+                # operation on the strided view costs two to three times as much on
+                # a small batch, and the backward pass reads them again. A big one's
+                # are the view itself: there the copy would cost more than it saves,
+                # and memory (memory.WORKING_COPIES).
+                beside = self._beside_ones[k] = buf[:, :-1]
+                self.a[k] = np.empty((n, plan.sizes[k]), plan.dtype) if n * plan.sizes[k] <= SMALL_LAYER \
+                    else beside
             # nothing reads the output layer's activations as inputs: no ones
             # column, so the loss works on a contiguous array
             self.a[-1] = np.empty((n, plan.sizes[-1]), plan.dtype)
         self.aug[0] = X_aug
-        self.a[0] = self.X = X_aug[:, :-1]
+        self.a[0] = self.X = self._beside_ones[0] = X_aug[:, :-1]
         self.y = y
         n_layers = plan.n_layers
         self.z = [None] * n_layers
@@ -194,13 +213,17 @@ class Pass:
         return self.a[-1]
 
     def _forward_all(self):
-        plan, a, aug, z = self.plan, self.a, self.aug, self.z
+        plan, a, aug, z, beside_ones = self.plan, self.a, self.aug, self.z, self._beside_ones
         for k, fwd, value in plan.fwd_steps:
             if fwd is not None:
                 i, w_aug, rest = fwd
+                if a[i] is not beside_ones[i]:  # a small hidden layer's activations (see reset)
+                    beside_ones[i][...] = a[i]
                 zk = _dot(aug[i], w_aug)
                 for i, w in rest:
-                    zk += _dot(a[i], w)
+                    if a[i] is not beside_ones[i]:
+                        beside_ones[i][...] = a[i]
+                    _add(zk, _dot(beside_ones[i], w), zk)
             else:
                 zk = np.repeat(plan.biases[k][None, :], self._n, axis=0)
             z[k] = zk
@@ -214,9 +237,13 @@ class Pass:
             i, w_aug, rest = fwd
             # np.dot, not @: the same BLAS call for 2-D arrays at half the
             # per-call cost (tests/simulator/test_step_reference.py holds it to the bit)
+            if a[i] is not self._beside_ones[i]:  # a small hidden layer's activations (see reset)
+                self._beside_ones[i][...] = a[i]
             z = _dot(self.aug[i], w_aug)
             for i, w in rest:
-                z += _dot(a[i], w)
+                if a[i] is not self._beside_ones[i]:
+                    self._beside_ones[i][...] = a[i]
+                _add(z, _dot(self._beside_ones[i], w), z)
         else:
             z = np.repeat(plan.biases[k][None, :], self._n, axis=0)
         self.z[k] = z
@@ -241,7 +268,7 @@ class Pass:
                 j, wt, rest = bwd
                 grad_a = _dot(self.delta[j], wt)
                 for j, wt in rest:
-                    grad_a += _dot(self.delta[j], wt)
+                    _add(grad_a, _dot(self.delta[j], wt), grad_a)
             else:
                 grad_a = np.zeros_like(self.z[k])
             self.grad_a[k] = grad_a
@@ -256,9 +283,10 @@ class Pass:
             np.add.reduce(delta, axis=0, out=self.grad_b[k])
         for primary, i, product, g, masked, mask in grads:
             # the primary block's product includes the ones column: dL/db comes with dL/dW
-            product(self.aug[i].T if primary else self.a[i].T, delta, out=g)
+            # (out passed by position: np.dot parses a keyword at a cost)
+            product(self.aug[i].T if primary else self._beside_ones[i].T, delta, g)
             if mask is not None:
-                masked *= mask
+                _multiply(masked, mask, masked)
 
     def update(self, optimizer):
         """Apply the gradients: the optimiser for backprop, a plain step for the perceptron rule."""
@@ -277,8 +305,11 @@ class Pass:
             optimizer.update(plan.params, self._grad_list, None, plan.reg_masks)
         if plan.keep is not None:
             # momentum and Adam remember past steps; keep removed edges at exactly 0
-            plan.flat *= plan.keep
+            _multiply(plan.flat, plan.keep, plan.flat)
 
+    # errstate as a decorator, not a with block (see numpy_calls.py): entering
+    # one per step cost as much as two small products
+    @errstate(**QUIET)
     def run(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss.
 
@@ -286,10 +317,6 @@ class Pass:
         taken phase by phase gives bit-identical weights), written out in one
         loop: on a lesson-sized network a step is mostly per-call overhead.
         """
-        with np.errstate(**QUIET):
-            return self._run(optimizer)
-
-    def _run(self, optimizer):
         plan = self.plan
         n = plan.n_layers
         if self.rule == "perceptron":
@@ -312,7 +339,7 @@ class Pass:
                 j, wt, rest = bwd
                 g = _dot(delta[j], wt)
                 for j, wt in rest:
-                    g += _dot(delta[j], wt)
+                    _add(g, _dot(delta[j], wt), g)
             else:
                 g = np.zeros_like(z[k])
             grad_a[k] = g

@@ -73,7 +73,11 @@ class Checkpoints:
         limit = self.capacity(state)
         with self._lock:
             states = self._states
-            cut = next((i for i, s in enumerate(states) if s.step >= state.step), len(states))
+            cut = len(states)
+            if states and states[-1].step >= state.step:
+                # a step back and on again: a new timeline from here (the states
+                # are in step order, so a step on, the usual case, looks at one)
+                cut = next(i for i, s in enumerate(states) if s.step >= state.step)
             if cut < len(states) and states[-1].step > state.step:
                 self._rows = None  # the old timeline's later steps are gone
             del states[cut:]

@@ -19,6 +19,7 @@ import numpy as np
 
 from .activations import check_size
 from .errors import SimulatorError
+from .numpy_calls import operand, vdot
 
 SUM_TOLERANCE = 1e-6
 """How far from 1 a row of categorical cross-entropy targets may sum (rounding in a CSV file)."""
@@ -144,19 +145,24 @@ class L2Loss(Loss):
     description = "Mean of (a - y)^2. Big errors pull hardest, so the fit chases outliers."
 
     def value(self, a, y, z):
-        d = a - y
-        return float(np.vdot(d, d)) / d.size
+        return _mean_square(a - y)
 
     def grad_a(self, a, y, z):
-        d = a - y
-        d *= 2.0 / d.size
-        return d
+        return _times_two_over_n(a - y)
 
     def value_and_grad_z(self, a, y, z, activation):
         d = a - y  # computed once for both
-        value = float(np.vdot(d, d)) / d.size
-        d *= 2.0 / d.size
-        return value, activation.backward(z, a, d)
+        value = _mean_square(d)
+        return value, activation.backward(z, a, _times_two_over_n(d))
+
+
+def _mean_square(d):
+    return float(vdot(d, d)) / d.size
+
+
+def _times_two_over_n(d):
+    """d * (2 / d.size), in place: the constant made once (numpy_calls.operand), not every step."""
+    return np.multiply(d, operand(2.0 / d.size, d.dtype), d)
 
 
 class HuberLoss(Loss):
@@ -195,7 +201,7 @@ class BinaryCrossEntropy(Loss):
         # log(1 + e^z) - y z; logaddexp never overflows. For 0 <= y <= 1 each
         # term is >= 0 even after rounding: logaddexp(0, z) >= max(0, z) >= y z.
         t = np.logaddexp(_ZERO.get(z.dtype.char, 0.0), z)
-        t -= z * y
+        np.subtract(t, z * y, t)  # not t -= ...: see _times_two_over_n
         # sum / size rather than mean(): mean's Python wrapper costs more than
         # the arithmetic on a small batch
         return float(np.add.reduce(t, axis=None)) / t.size
@@ -206,8 +212,7 @@ class BinaryCrossEntropy(Loss):
 
     def grad_z(self, a, y, z, activation):
         d = a - y
-        d *= 1.0 / d.size
-        return d
+        return np.multiply(d, operand(1.0 / d.size, d.dtype), d)  # d * (1 / n): see _times_two_over_n
 
 
 class CategoricalCrossEntropy(Loss):

@@ -7,9 +7,16 @@ optimiser's memory (velocities, moments) kept. The memory is dropped only
 when the parameters change shape, which happens when the network is edited.
 """
 
+import math
+
 import numpy as np
 
 from .errors import SimulatorError
+from .numpy_calls import operand
+
+# The updates work in place through the ufuncs with the output by position,
+# not with `p -= d`: the operator passes it as a keyword, which costs half as
+# much again on a lesson-sized network. Settings enter as numpy_calls.operand.
 
 
 class Optimizer:
@@ -111,8 +118,8 @@ class SGD(Optimizer):
     def _apply(self, params, grads):
         lr = self.learning_rate
         for p, g in zip(params, grads):
-            # not g *= lr: the gradients stay on show after the update
-            p -= lr * g
+            # p -= lr * g; not g *= lr: the gradients stay on show after the update
+            np.subtract(p, np.multiply(operand(lr, g.dtype), g), p)
 
 
 class Momentum(Optimizer):
@@ -125,9 +132,9 @@ class Momentum(Optimizer):
     def _apply(self, params, grads):
         lr, mu = self.learning_rate, self.momentum
         for p, g, v in zip(params, grads, self.velocity):
-            v *= mu
-            v -= lr * g
-            p += v
+            np.multiply(v, operand(mu, v.dtype), v)                   # v *= mu
+            np.subtract(v, np.multiply(operand(lr, g.dtype), g), v)  # v -= lr * g
+            np.add(p, v, p)                                           # p += v
 
     def settings(self):
         return {**super().settings(), "momentum": self.momentum}
@@ -161,20 +168,21 @@ class Adam(Optimizer):
         # the bias corrections as PyTorch applies them: m_hat's folded into the
         # step size, v_hat's by dividing sqrt(v), so epsilon is added to sqrt(v_hat)
         step = self.learning_rate / (1.0 - b1 ** self.t)
-        root_correction = float(np.sqrt(1.0 - b2 ** self.t))
+        # math.sqrt rounds as np.sqrt does (both correctly), without making a NumPy scalar
+        root_correction = math.sqrt(1.0 - b2 ** self.t)
         for p, g, m, v in zip(params, grads, self.m, self.v):
             c_b1, c_1b1, c_b2, c_1b2, c_eps = self._constants(p.dtype)
-            m *= c_b1
-            m += c_1b1 * g
-            v *= c_b2
-            v += c_1b2 * (g * g)
+            np.multiply(m, c_b1, m)            # m = beta1 m + (1 - beta1) g
+            np.add(m, c_1b1 * g, m)
+            np.multiply(v, c_b2, v)            # v = beta2 v + (1 - beta2) g^2
+            np.add(v, c_1b2 * (g * g), v)
             # in place, one temporary: the update is memory-bound on big networks
             d = np.sqrt(v)
-            d /= root_correction
-            d += c_eps
-            np.divide(m, d, out=d)
-            d *= step
-            p -= d
+            np.divide(d, root_correction, d)   # sqrt(v_hat) + epsilon
+            np.add(d, c_eps, d)
+            np.divide(m, d, d)
+            np.multiply(d, step, d)
+            np.subtract(p, d, p)
 
     def _constants(self, dtype):
         """beta1, 1 - beta1, beta2, 1 - beta2 and epsilon as 0-d arrays of ``dtype``.

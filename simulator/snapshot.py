@@ -10,12 +10,16 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .numpy_calls import errstate
 
+
+# beyond float32's range shows as inf, as it should (errstate as a decorator,
+# see numpy_calls.py: a snapshot makes dozens of copies)
+@errstate(over="ignore")
 def frozen(array, dtype=np.float32):
     """A read-only C-contiguous copy of ``array``, of ``dtype`` (None keeps
     the array's own); the one way anything frozen is made to cross threads."""
-    with np.errstate(over="ignore"):  # beyond float32's range shows as inf, as it should
-        out = np.array(array, dtype=dtype, order="C", copy=True)
+    out = np.array(array, dtype=dtype, order="C", copy=True)
     out.flags.writeable = False
     return out
 

@@ -20,6 +20,7 @@ from .errors import DivergenceError, TrainingError
 from .history import History
 from .losses import get_loss
 from .memory import check_training, chunk_rows
+from .numpy_calls import errstate
 from .optimizers import make_optimizer
 from .settings import TrainingSettings
 from .snapshot import frozen, take_snapshot
@@ -27,6 +28,7 @@ from .trace import trace_example
 from .train_state import MOMENTS, TrainState
 
 CHECKPOINT_EVERY = 16  # steps between copies of the weights kept for a NaN roll-back
+_NAN = math.nan
 
 
 class Trainer:
@@ -60,6 +62,7 @@ class Trainer:
         self._cursor = 0
         self._order = None
         self._epoch_data = None    # (order, data, rows in that order...) of the current epoch
+        self._frozen_order = None  # (order, its frozen copy) for state()
         self.settings = None
         self.optimizer = None
         self._dtype = None
@@ -229,8 +232,8 @@ class Trainer:
                 self._keep()
 
     def _pass_for(self, X_aug, y):
-        """A Pass for this batch, reusing the buffers of the last one of its size."""
-        self._use_plan()
+        """A Pass for this batch, reusing the buffers of the last one of its size
+        (after ``_use_plan``, which both callers run before drawing the batch)."""
         p = self._passes.get(X_aug.shape[0])
         if p is None:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
@@ -281,12 +284,6 @@ class Trainer:
         start, self._cursor = self._cursor, self._cursor + size
         return X[start:self._cursor], y[start:self._cursor], None if targets is None else targets[start:self._cursor]
 
-    def _accuracy(self, a, targets):
-        """Fraction right; ``targets`` from :func:`accuracy.class_targets` (None for regression)."""
-        if targets is None:
-            return float("nan")
-        return count_right(a, targets) / a.shape[0]
-
     def _finish(self, p, targets):
         """Book-keeping after an update: history, NaN guard, checkpoint."""
         self.last_pass = p
@@ -296,8 +293,11 @@ class Trainer:
         if self._pending is not None and self._pending[0] == self.steps and self._pending[1] is p.plan:
             # this step's forward pass ran on the pending weights and gave a finite loss
             self._checkpoint, self._pending = self._pending, None
-        acc = self._accuracy(p.a[-1], targets)
-        test_loss = test_acc = float("nan")
+        # the fraction right; targets from accuracy.class_targets, None for regression
+        # (written out here, and NaN a constant: this runs after every step)
+        out = p.a[-1]
+        acc = _NAN if targets is None else count_right(out, targets) / out.shape[0]
+        test_loss = test_acc = _NAN
         if self.test is not None and self.test_each_step and self.steps % self.settings.test_every == 0:
             test_loss, test_acc = self.evaluate(self.test)
         self.history.append(self.epoch, loss, acc, test_loss, test_acc, step=self.steps + 1)
@@ -368,9 +368,14 @@ class Trainer:
             for name in MOMENTS[opt.name]:
                 moments[name] = frozen(getattr(opt, name)[0], np.float64)
         rng = self._rng.bit_generator.state
+        order = self._order
+        if order is not None and (self._frozen_order is None or self._frozen_order[0] is not order):
+            # an epoch's order is never changed in place, and the checkpoints ask for
+            # it every few steps at the start of a run: one frozen copy per order
+            self._frozen_order = (order, frozen(order, None))
         return TrainState(
             step=self.steps, epoch=self.epoch, cursor=self._cursor,
-            order=None if self._order is None else frozen(self._order, None),
+            order=None if order is None else self._frozen_order[1],
             rng=MappingProxyType({**rng, "state": dict(rng["state"])}), optimizer=opt.name,
             t=opt.t if fresh else 0, moments=MappingProxyType(moments), n_params=plan.n_params,
             params=frozen(plan.flat, np.float64) if params else None)
@@ -408,6 +413,10 @@ class Trainer:
         self._keep()
 
     # ------------------------------------------------------------- evaluation
+    # A diverging network is reported by the trainer, not as warnings. The
+    # errstate as a decorator (see numpy_calls.py): a run with a target loss
+    # or accuracy evaluates the training set after every step.
+    @errstate(**QUIET)
     def evaluate(self, dataset):
         """(loss, accuracy) of the current network on a dataset; accuracy NaN for regression.
 
@@ -429,20 +438,19 @@ class Trainer:
         if n == 0:
             return float("nan"), float("nan")
         total = right = 0.0
-        with np.errstate(**QUIET):  # a diverging network is reported by the trainer, not as warnings
-            for start in range(0, n, rows):
-                stop = min(start + rows, n)
-                p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
-                if p is None:
-                    p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
-                else:
-                    p.reset(X[start:stop], y[start:stop], augmented=True)
-                p.loss = self.loss
-                p.forward()
-                # every loss is a mean over samples: weight each chunk by its share
-                total += p.compute_loss() * (stop - start)
-                if targets is not None:
-                    right += count_right(p.a[-1], targets[start:stop])
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            p = passes.get(stop - start)  # at most two sizes: full chunks and the last one
+            if p is None:
+                p = passes[stop - start] = Pass(self.network, X[start:stop], y[start:stop], augmented=True)
+            else:
+                p.reset(X[start:stop], y[start:stop], augmented=True)
+            p.loss = self.loss
+            p.forward()
+            # every loss is a mean over samples: weight each chunk by its share
+            total += p.compute_loss() * (stop - start)
+            if targets is not None:
+                right += count_right(p.a[-1], targets[start:stop])
         accuracy = right / n if targets is not None else float("nan")
         return total / n, accuracy
 
