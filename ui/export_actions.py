@@ -9,11 +9,12 @@ where to write and reports. Each file is written whole or not at all.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem
 
 from simulator.atomic_write import write_atomically
 from simulator.errors import SimulatorError
@@ -140,6 +141,9 @@ class ExportActions:
         return self._export_plot("SVG", ".svg", "SVG drawings (*.svg)")
 
     def export_plot_csv(self):
+        if self.win.plot_tabs.currentWidget() is self.win.loss_plot:
+            # the loss plot draws a few points per pixel of a long run; its numbers are the history's
+            return self.export_history()
         return self._export_plot("CSV", ".csv", "CSV files (*.csv)")
 
     def _export_plot(self, kind, suffix, file_filter):
@@ -195,6 +199,21 @@ def plot_bytes(scene, kind):
             return f.read()
 
 
+@contextmanager
+def _uncached(scene):
+    """Items drawn afresh for a picture: a cached item would go into it as pixels
+    (its text no longer text in an SVG, blurred in a larger PNG)."""
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.NoCache]
+    for item, _ in cached:
+        item.setCacheMode(QGraphicsItem.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
+
+
 def _area(scene):
     return scene.itemsBoundingRect().marginsAdded(QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN))
 
@@ -210,7 +229,8 @@ def canvas_png(scene, scale=IMAGE_SCALE):
     painter = QPainter(image)
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setRenderHint(QPainter.TextAntialiasing)
-    scene.render(painter, QRectF(image.rect()), area, Qt.KeepAspectRatio)
+    with _uncached(scene):
+        scene.render(painter, QRectF(image.rect()), area, Qt.KeepAspectRatio)
     painter.end()
     return _bytes(lambda device: image.save(device, "PNG"))
 
@@ -232,7 +252,8 @@ def scene_svg(scene, area, title):
     generator.setViewBox(QRectF(0, 0, area.width(), area.height()))
     painter = QPainter(generator)
     painter.fillRect(QRectF(0, 0, area.width(), area.height()), QColor("white"))
-    scene.render(painter, QRectF(0, 0, area.width(), area.height()), area, Qt.KeepAspectRatio)
+    with _uncached(scene):
+        scene.render(painter, QRectF(0, 0, area.width(), area.height()), area, Qt.KeepAspectRatio)
     painter.end()
     buffer.close()
     return bytes(buffer.data())
