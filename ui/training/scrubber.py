@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QLabel, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QWidget
 
 from simulator.history import COLUMNS
 
@@ -59,24 +59,35 @@ class SteadySlider(QSlider):
     While training, the record grows and the step drawn moves on 30 times a
     second, so range and value change every frame while the handle mostly
     stays where it is: painting a styled slider each time cost the UI thread
-    more than a neuron's map.
+    more than a neuron's map. ``set_range_and_value`` changes both and
+    repaints once, only if the handle moved.
     """
 
     def __init__(self, *args):
         super().__init__(*args)
         self._painted = None
+        self._quiet = False
 
-    def _handle_at(self):
-        return QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), self.value(), max(self.width(), 1))
+    def _state(self):
+        at = QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), self.value(), max(self.width(), 1))
+        return at, self.width(), self.isEnabled()
+
+    def set_range_and_value(self, low, high, value):
+        self._quiet = True
+        try:
+            self.setRange(low, high)
+            self.setValue(value)
+        finally:
+            self._quiet = False
+        if self._painted != self._state():
+            self.update()
 
     def sliderChange(self, change):  # noqa: N802 (Qt's name)
-        if change in (QAbstractSlider.SliderRangeChange, QAbstractSlider.SliderValueChange) \
-                and self._painted == (self._handle_at(), self.width(), self.isEnabled()):
-            return
-        super().sliderChange(change)
+        if not self._quiet:
+            super().sliderChange(change)
 
     def paintEvent(self, event):  # noqa: N802
-        self._painted = (self._handle_at(), self.width(), self.isEnabled())
+        self._painted = self._state()
         super().paintEvent(event)
 
 
@@ -158,9 +169,8 @@ class StepScrubber(QWidget):
         self.slider.setEnabled(usable)
         if not self.slider.isSliderDown():
             self.slider.blockSignals(True)
-            self.slider.setRange(0, max(len(self.steps) - 1, 0))
             before = [i for i, s in enumerate(self.steps) if s <= now]
-            self.slider.setValue(before[-1] if before else 0)
+            self.slider.set_range_and_value(0, max(len(self.steps) - 1, 0), before[-1] if before else 0)
             self.slider.blockSignals(False)
         if not usable and record is not None and record.too_big:
             self.label.setText("(this network is too big to record its steps)")
