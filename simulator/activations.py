@@ -10,6 +10,7 @@ given size cannot use an activation (softmax over one neuron).
 import numpy as np
 
 from .errors import SimulatorError
+from .numpy_calls import operand
 
 LEAKY_SLOPE = 0.01
 
@@ -82,22 +83,18 @@ def _linear(z, out=None):
 # Python call fewer than Activation.backward. Multiplication commutes exactly.
 # In place through the ufunc with the output by position: `d *= g` passes it
 # as a keyword, which costs half as much again on a small array.
-# The 1 is a 0-d array of the working precision: NumPy turns a Python 1.0 into
-# exactly that on every call, at a third of the cost of the subtraction.
-_ONE = {"d": np.array(1.0), "f": np.array(1.0, np.float32)}
-_HALF = {"d": np.array(0.5), "f": np.array(0.5, np.float32)}
-for _c in (*_ONE.values(), *_HALF.values()):
-    _c.flags.writeable = False
+# The 1 and the halves enter as numpy_calls.operand: the 0-d array of the working
+# precision NumPy would make of a Python float on every call, made once.
 
 
 def _tanh_backward(z, a, grad_a):
     d = a * a
-    np.subtract(_ONE.get(d.dtype.char, 1.0), d, d)
+    np.subtract(operand(1.0, d.dtype), d, d)
     return np.multiply(d, grad_a, d)
 
 
 def _sigmoid_backward(z, a, grad_a):
-    d = np.subtract(_ONE.get(a.dtype.char, 1.0), a)
+    d = np.subtract(operand(1.0, a.dtype), a)
     np.multiply(d, a, d)
     return np.multiply(d, grad_a, d)
 
@@ -113,12 +110,11 @@ def _linear_backward(z, a, grad_a):
 
 def _sigmoid(z, out=None):
     # tanh form: never overflows, unlike 1 / (1 + exp(-z)) for very negative z
-    # (the halves as 0-d arrays of the working precision: see _ONE below)
     a = _out(z, out)
-    np.multiply(z, _HALF.get(z.dtype.char, 0.5), out=a)
-    half = _HALF.get(a.dtype.char, 0.5)
+    np.multiply(z, operand(0.5, z.dtype), out=a)
+    half = operand(0.5, a.dtype)
     np.tanh(a, out=a)
-    np.multiply(a, half, a)  # not a *= half: see _ONE below
+    np.multiply(a, half, a)  # not a *= half: see _tanh_backward's comment
     return np.add(a, half, a)
 
 

@@ -114,13 +114,6 @@ class Loss:
         return self.value(a, y, z), self.grad_z(a, y, z, activation)
 
 
-# 0 as a 0-d array of the working precision: exactly what NumPy makes of a
-# Python 0.0 on every call, made once (that conversion costs a third of a small operation)
-_ZERO = {"d": np.array(0.0), "f": np.array(0.0, np.float32)}
-for _z in _ZERO.values():
-    _z.flags.writeable = False
-
-
 def _row(values):
     """A row of targets as a person reads it: [0.5, -0.2]."""
     shown = ", ".join(f"{v:.6g}" for v in values[:6])
@@ -200,7 +193,7 @@ class BinaryCrossEntropy(Loss):
     def value(self, a, y, z):
         # log(1 + e^z) - y z; logaddexp never overflows. For 0 <= y <= 1 each
         # term is >= 0 even after rounding: logaddexp(0, z) >= max(0, z) >= y z.
-        t = np.logaddexp(_ZERO.get(z.dtype.char, 0.0), z)
+        t = np.logaddexp(operand(0.0, z.dtype), z)
         np.subtract(t, z * y, t)  # not t -= ...: see _times_two_over_n
         # sum / size rather than mean(): mean's Python wrapper costs more than
         # the arithmetic on a small batch

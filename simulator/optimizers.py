@@ -188,16 +188,11 @@ class Adam(Optimizer):
         """beta1, 1 - beta1, beta2, 1 - beta2 and epsilon as 0-d arrays of ``dtype``.
 
         NumPy turns a Python float into exactly such an array on every call,
-        which on a small network costs a third of each multiplication; they are
-        made again only when a setting or the precision changes.
+        which on a small network costs a third of each multiplication
+        (numpy_calls.operand makes each once).
         """
-        key = (self.beta1, self.beta2, self.epsilon, dtype)
-        cached = self.__dict__.get("_cached_constants")
-        if cached is None or cached[0] != key:
-            b1, b2 = self.beta1, self.beta2
-            values = tuple(np.array(x, dtype) for x in (b1, 1.0 - b1, b2, 1.0 - b2, self.epsilon))
-            cached = self._cached_constants = (key, values)
-        return cached[1]
+        b1, b2 = float(self.beta1), float(self.beta2)
+        return tuple(operand(x, dtype) for x in (b1, 1.0 - b1, b2, 1.0 - b2, float(self.epsilon)))
 
     def settings(self):
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
