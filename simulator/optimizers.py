@@ -191,8 +191,13 @@ class Adam(Optimizer):
         which on a small network costs a third of each multiplication
         (numpy_calls.operand makes each once).
         """
-        b1, b2 = float(self.beta1), float(self.beta2)
-        return tuple(operand(x, dtype) for x in (b1, 1.0 - b1, b2, 1.0 - b2, float(self.epsilon)))
+        key = (self.beta1, self.beta2, self.epsilon, dtype)
+        cached = self.__dict__.get("_cached_constants")  # one look-up a step, not five
+        if cached is None or cached[0] != key:
+            b1, b2 = float(self.beta1), float(self.beta2)
+            values = tuple(operand(x, dtype) for x in (b1, 1.0 - b1, b2, 1.0 - b2, float(self.epsilon)))
+            cached = self._cached_constants = (key, values)
+        return cached[1]
 
     def settings(self):
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
