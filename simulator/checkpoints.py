@@ -17,6 +17,8 @@ guards the list, and the states themselves are frozen.
 """
 
 import threading
+from dataclasses import replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -51,6 +53,32 @@ class Checkpoints:
 
     def __len__(self):
         return len(self._states)
+
+    def __getstate__(self):  # pickled for the helper process (simulator/training_process.py)
+        state = dict(vars(self))
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state):
+        vars(self).update(state)
+        self._lock = threading.Lock()
+
+    def outline(self):
+        """A copy that goes on recording exactly as this one would, its states without
+        their arrays (for the helper process; ``adopt`` takes back what it recorded)."""
+        other = Checkpoints(self.max_states, self.max_bytes)
+        with self._lock:
+            other.stride, other.too_big = self.stride, self.too_big
+            other._states = [replace(s, params=None, moments=MappingProxyType({}), order=None) for s in self._states]
+        return other
+
+    def adopt(self, outline):
+        """Take on the record of ``outline`` (from ``outline()``, recorded on since): its
+        states in its order and spacing, those it holds without arrays put back whole."""
+        with self._lock:
+            whole = {s.step: s for s in self._states}
+            self._states = [whole[s.step] if s.params is None else s for s in outline._states]
+            self.stride, self.too_big = outline.stride, outline.too_big
 
     def due(self, step):
         """Whether the state after ``step`` is one to record (cheap: asked after every step)."""

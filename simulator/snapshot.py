@@ -24,12 +24,43 @@ def frozen(array, dtype=np.float32):
     return out
 
 
+class Picklable:
+    """Lets a frozen dataclass of read-only arrays and mappings cross into another
+    process (``pickle``): its mappings travel as dicts and come back as
+    read-only mappings, its arrays come back read-only."""
+
+    def __reduce__(self):
+        fields = {name: dict(value) if isinstance(value, MappingProxyType) else value
+                  for name, value in vars(self).items()}
+        return _rebuild, (type(self), fields, [k for k, v in vars(self).items() if isinstance(v, MappingProxyType)])
+
+
+def _rebuild(cls, fields, mappings):
+    for name in mappings:
+        fields[name] = MappingProxyType(fields[name])
+    for value in fields.values():
+        for array in _arrays(value):
+            array.flags.writeable = False
+    return cls(**fields)
+
+
+def _arrays(value):
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _arrays(item)
+    elif isinstance(value, MappingProxyType):
+        for item in value.values():
+            yield from _arrays(item)
+
+
 def _frozen_map(mapping, dtype=np.float32):
     return MappingProxyType({k: frozen(v, dtype) for k, v in mapping.items()})
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(Picklable):
     """The state of training after a step (or a phase of one).
 
     Attributes

@@ -22,13 +22,13 @@ import numpy as np
 from .optimizers import OPTIMIZER_NAMES
 from .limits import MAX_TRAINING_COUNT
 from .json_checks import check_keys, fail, key_path, number, show, whole
-from .snapshot import frozen
+from .snapshot import Picklable, frozen
 
 MOMENTS = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}
 
 
 @dataclass(frozen=True)
-class TrainState:
+class TrainState(Picklable):
     """A frozen record of training progress.
 
     Attributes
