@@ -15,6 +15,9 @@ It prints, per scenario:
 - the redraw rate: snapshots drawn per second (the views' update rate);
 - training throughput in the app against the headless ``Trainer.step`` loop on
   the same network, settings and data, timed in interleaved rounds (target >= 0.5x);
+- whether the runs trained in the helper process (``simulator/training_process.py``;
+  the app starts it after its first paint, and so does this script before its
+  first round) or in the worker thread;
 - for TensorFlow Playground's default setting (circle data, 250 training
   points, hidden layers of 4 and 2 tanh units, tanh output, squared error,
   batch 10, learning rate 0.03): epochs per second in the app (target >= 1,000
@@ -96,6 +99,7 @@ def app_round(app, win, seconds):
     win.training.snapshot_shown.connect(lambda snap: draws.append(time.perf_counter()))
     steps0 = win.training.trainer.steps if win.training.trainer is not None else 0
     win.training.play()
+    worker = win.training._worker
     start = time.perf_counter()
     cpu = time.thread_time()  # the UI thread's CPU: steadier than wall time on a busy machine
     last[0] = start
@@ -105,12 +109,13 @@ def app_round(app, win, seconds):
     loop.exec()
     ticker.stop()
     cpu = time.thread_time() - cpu
+    helper = worker.stretches > 0
     win.training.pause()
     elapsed = time.perf_counter() - start
     steps = win.training.trainer.steps - steps0
     win.training.snapshot_shown.disconnect()
     win.training.snapshot_shown.connect(win.training_panel._on_snapshot)
-    return steps / elapsed, gaps[1:], len(draws) / elapsed, cpu / max(len(draws), 1)
+    return steps / elapsed, gaps[1:], len(draws) / elapsed, cpu / max(len(draws), 1), helper
 
 
 def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
@@ -125,9 +130,10 @@ def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
     for dock in win.docks:
         dock.show()
     app.processEvents()
-    app_rates, head_rates, gaps, draw_rates, worker_rates, cpu_per_draw = [], [], [], [], [], []
+    app_rates, head_rates, gaps, draw_rates, worker_rates, cpu_per_draw, helper = [], [], [], [], [], [], []
     for _ in range(rounds):
-        rate, g, d, c = app_round(app, win, seconds)
+        rate, g, d, c, h = app_round(app, win, seconds)
+        helper.append(h)
         app_rates.append(rate)
         cpu_per_draw.append(c)
         gaps += g
@@ -143,6 +149,7 @@ def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
           f"longest {gaps.max():.1f} ms ({len(gaps)} ticks of a 16 ms timer)")
     print(f"  views redrawn {statistics.median(draw_rates):.1f} times a second (median of rounds); "
           f"UI thread CPU {statistics.median(cpu_per_draw) * 1000:.1f} ms per redraw")
+    print(f"  trained in the helper process in {sum(helper)} of {len(helper)} rounds (else in the worker thread)")
     print(f"  training in the app {best_app:,.0f} steps/s (median {statistics.median(app_rates):,.0f}); "
           f"headless Trainer.step {best_head:,.0f} (median {statistics.median(head_rates):,.0f}); "
           f"ratio {best_app / best_head:.2f}x best, "
@@ -163,6 +170,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rounds, seconds = (2, 2.0) if args.quick else (4, 4.0)
     app = QApplication.instance() or QApplication([])
+    from simulator import training_process
+    helper = training_process.warm()  # as the app does after its first paint
+    deadline = time.monotonic() + 60
+    while not helper.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
     print(f"python {sys.version.split()[0]}, nproc {os.cpu_count()}, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {rounds} rounds of {seconds} s, "
           "app and headless interleaved")

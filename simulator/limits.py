@@ -112,5 +112,14 @@ CHECKPOINT_BYTES = 64 * 1024 * 1024
 """Memory the recorded states may take together, beside memory.BUDGET_BYTES for training itself;
 a big network keeps fewer of them, and one too big for four is not recorded."""
 
+MAX_HELPER_PARAMS = 200_000
+"""Networks with more parameters train in the window's own thread, not in the helper
+process (training_process.py): their steps are matrix products that leave the
+interpreter free while they run, and their snapshots would be big to send."""
+
+MAX_HELPER_DATA_BYTES = 16 * 1024 * 1024
+"""Data sets bigger than this (inputs and targets, training and test) train in the
+window's own thread: the helper process would need a copy of them."""
+
 MAX_CONTRIBUTION_WIDTH = 100
 """The widest hidden layer the contributions view's width slider offers."""

@@ -111,13 +111,19 @@ def open_window(path=None, dialogs=None):
     """
     from PySide6.QtCore import QTimer
 
+    from simulator import training_process
+
     from .main_window import MainWindow
 
     document, lesson, problem = _document(path)
     window = MainWindow(document, dialogs=dialogs)
     if lesson is not None:
         window.mark_lesson(lesson)
-    _after_first_paint(window, window.build_plot_views)
+    def after_paint():
+        window.build_plot_views()
+        training_process.warm()  # the helper process long runs train in: ready before Play is pressed
+
+    _after_first_paint(window, after_paint)
     window.show()
     window.fit()
     if problem:

@@ -146,12 +146,12 @@ def test_a_b_that_diverges_stops_says_why_and_a_trains_on(qtbot):
 def test_opening_compare_while_the_project_trains_copies_it_and_training_goes_on(qtbot):
     win = window(qtbot, "spiral")
     win.acts.train_play.trigger()
-    qtbot.waitUntil(lambda: win.training.trainer.steps > 10, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > 10, timeout=20000)
     cw = open_compare(qtbot, win)
     assert win.training.running  # held between two steps for the copy, then let go on
     assert cw.windowTitle() == f"Compare — {win.document.title}"
     steps = win.training.trainer.steps
-    qtbot.waitUntil(lambda: win.training.trainer.steps > steps + 10, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > steps + 10, timeout=20000)
     # A starts from the weights the project had when the window opened, not from the lesson's first ones
     start = cw.compare.a.trainer.network.plan().flat
     assert not np.array_equal(start, make_preset("spiral").network.plan().flat)

@@ -93,14 +93,14 @@ def test_a_point_dragged_during_a_run_is_trained_on_without_stopping(qtbot):
     view = output_view(win)
     view.draw_controls.enabled.setChecked(True)
     win.acts.train_play.trigger()
-    qtbot.waitUntil(lambda: win.training.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > 20, timeout=20000)
     train0 = win.training.trainer.train
     i = int(np.argmax(train0.y[:, 0]))
     x0, y0 = float(train0.X[i, 0]), float(train0.y[i, 0])
     drag(view, (x0, y0), [(x0, y0 - 1.0), (x0, y0 - 2.0)])
     assert win.training.running  # not paused
     steps = win.training.trainer.steps
-    qtbot.waitUntil(lambda: win.training.trainer.steps > steps + 20, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > steps + 20, timeout=20000)
     moved = win.training.trainer.train
     assert moved.n_samples == train0.n_samples and abs(moved.y[i, 0] - (y0 - 2.0)) < 0.2
     win.acts.train_play.trigger()

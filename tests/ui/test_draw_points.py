@@ -118,14 +118,14 @@ def test_points_drawn_during_a_run_are_trained_on_without_stopping(qtbot):
     view = output_view(win)
     view.draw_controls.enabled.setChecked(True)
     win.acts.train_play.trigger()
-    qtbot.waitUntil(lambda: win.training.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > 20, timeout=20000)
     n = win.training.trainer.train.n_samples
     click(qtbot, view, 1.2, 1.4)
     assert win.training.running  # not paused
     steps = win.training.trainer.steps
-    qtbot.waitUntil(lambda: win.training.trainer.steps > steps + 20, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > steps + 20, timeout=20000)
     assert win.training.trainer.train.n_samples == n + 1  # the trainer has the new point
-    assert win.training.trainer.steps > steps  # and goes on counting from where it was
+    assert win.training.current_step > steps  # and goes on counting from where it was
     win.acts.train_play.trigger()
     assert not win.training.running
     assert datasets(win)[0].n_samples == n + 1

@@ -209,7 +209,7 @@ def test_the_copy_waits_while_training_runs_and_is_written_once_it_pauses(window
     to_project = win.document.to_project
     win.document.to_project = lambda: (touched.append(c.running), to_project())[1]
     c.play()
-    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 20, timeout=20000)
     win.document.set_setting("learning_rate", 0.05)  # an edit during the run: the timer starts
     assert not rec.save_now()  # the worker owns the network: no copy now
     assert not rec.path.exists() and rec._timer.isActive() and touched == []

@@ -2,8 +2,10 @@
 edits during a run, step-through, divergence and exact resume."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QObject, QThread, Qt, Signal
 
+from simulator import training_process
 from simulator.presets import make_preset
 from simulator.trainer import Trainer
 from ui.document import Document
@@ -63,7 +65,7 @@ def test_play_pause_and_step_through_signals(qtbot, trained):
     with qtbot.waitSignals([c.running_changed, c.snapshot_shown], order="strict", timeout=20000):
         c.play()
     assert c.running
-    qtbot.waitUntil(lambda: c.trainer.steps > 50, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 50, timeout=20000)
     with qtbot.waitSignal(c.running_changed, timeout=5000):
         c.pause()
     assert not c.running and doc.undo_stack.undoText() == f"Train {c.trainer.steps:,} steps"
@@ -113,7 +115,7 @@ def test_undoing_an_edit_made_before_a_run_takes_the_run_back_first(qtbot, train
 def test_edits_during_a_run_reach_the_model_and_the_trainer(qtbot, trained):
     doc, c = trained()
     c.play()
-    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 20, timeout=20000)
     doc.set_setting("learning_rate", 0.005)
     assert c.running and c.trainer.optimizer.learning_rate == 0.005
     assert doc.undo_stack.undoText() == "Set Learning Rate"
@@ -121,7 +123,7 @@ def test_edits_during_a_run_reach_the_model_and_the_trainer(qtbot, trained):
     doc.add_neuron(1)
     sizes = doc.network.sizes
     steps = c.trainer.steps
-    qtbot.waitUntil(lambda: c.trainer.steps > steps + 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > steps + 20, timeout=20000)
     c.pause()
     assert c.trainer.network is doc.network and c.trainer.last_pass.plan.sizes == sizes
     texts = [doc.undo_stack.text(i) for i in range(doc.undo_stack.count())]
@@ -191,7 +193,7 @@ def test_changing_the_data_during_a_run_pauses_it_and_says_what_restarts(qtbot, 
     messages = []
     c.message.connect(messages.append)
     c.play()
-    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 20, timeout=20000)
     data = dict(doc.data, recipe=dict(doc.data["recipe"], noise=0.2))
     with qtbot.waitSignal(c.running_changed, timeout=20000):
         doc.set_data(data)
@@ -241,3 +243,61 @@ def test_a_project_trained_then_reshaped_saves_and_trains_on(qtbot, trained, tmp
     finally:
         c2.stop()
     assert c2.trainer.steps == 35
+
+
+@pytest.fixture
+def ready_helper(qtbot):
+    """A helper process waiting for work: the next long run trains in it from its first chunk."""
+    helper = training_process.warm()
+    qtbot.waitUntil(helper.ready, timeout=60000)
+    return helper
+
+
+def test_a_long_run_trains_in_the_helper_process_and_edits_during_it_land_exactly(qtbot, trained, ready_helper):
+    doc, c = trained(optimizer="adam")
+    before = params(doc.network)
+    c.play()
+    qtbot.waitUntil(lambda: c.current_step > 100, timeout=20000)
+    worker = c._worker
+    assert worker.stretches == 1, "the run went to the helper process that was ready"
+    doc.set_setting("learning_rate", 0.005)  # the worker holds: the helper's steps are merged first
+    edited_at = c.trainer.steps
+    assert c.running and edited_at > 100 and c.trainer.optimizer.learning_rate == 0.005
+    qtbot.waitUntil(lambda: c.current_step > edited_at + 100, timeout=20000)
+    c.pause()
+    assert worker.stretches == 2 and c.trainer.steps > edited_at + 100
+    assert c.current_step == c.trainer.steps
+    # the very weights one process computes for the same steps with the same edit
+    reference = make_preset("spiral")
+    reference.settings.optimizer = "adam"
+    train, test = reference.datasets()
+    straight = Trainer(reference.network, train, test, reference.settings)
+    straight.run(edited_at)
+    reference.settings.learning_rate = 0.005
+    straight.apply_settings(reference.settings)
+    straight.run(c.trainer.steps - edited_at)
+    assert same(params(doc.network), params(reference.network))
+    # the step-back record and the loss history came back with them
+    assert c.trainer.checkpoints.steps()[-1] > edited_at
+    assert c.trainer.history.last("step") == c.trainer.steps == c.history.last("step")
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert same(params(doc.network), before) and c.trainer.steps == 0
+
+
+def test_a_run_goes_on_in_its_thread_when_the_helper_process_dies(qtbot, trained, ready_helper):
+    doc, c = trained()
+    problems = []
+    c.problem.connect(problems.append)
+    c.play()
+    qtbot.waitUntil(lambda: c.current_step > 100, timeout=20000)
+    worker = c._worker
+    assert worker.stretches == 1
+    ready_helper.process.kill()
+    qtbot.waitUntil(lambda: worker._helper is None, timeout=20000)
+    steps = c.current_step
+    qtbot.waitUntil(lambda: c.current_step > steps + 50, timeout=20000)
+    c.pause()
+    assert not problems and worker.reason == "stopped"
+    assert np.all(np.isfinite(doc.network.plan().flat)) and doc.undo_stack.undoText().startswith("Train")
+    assert c.history.last("step") == c.trainer.steps

@@ -95,7 +95,7 @@ def test_the_status_line_follows_step_reset_undo_redo_and_pause(qtbot):
     text = live_numbers(win)
     assert text.startswith("step 52 ·") and loss_text(c.trainer) in text
     c.play()
-    qtbot.waitUntil(lambda: c.trainer.steps > 80, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 80, timeout=20000)
     win.pause_training()
     text = live_numbers(win)
     assert text.startswith(f"step {c.trainer.steps:,} ·") and loss_text(c.trainer) in text
@@ -199,7 +199,7 @@ def test_a_setting_the_model_refuses_drops_the_trainer_and_the_panel_says_why(qt
     run(qtbot, c, c.start, 5)
     if during_run:
         c.play()
-        qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+        qtbot.waitUntil(lambda: c.current_step > 20, timeout=20000)
         with qtbot.waitSignal(c.running_changed, timeout=20000):
             win.document.set_setting("rule", "perceptron")
     else:
@@ -222,20 +222,20 @@ def entries(doc):
 def test_edits_during_a_run_leave_no_ghost_train_entries(qtbot, trained):
     doc, c = trained()
     c.play()
-    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 20, timeout=20000)
     assert not doc.set_setting("learning_rate", -1.0)  # refused
     assert doc.set_setting("learning_rate", doc.settings.learning_rate)  # changes nothing
     assert doc.undo_stack.count() == 0 and c.running
     doc.set_setting("learning_rate", 0.005, merge=True)  # spin-box steps: one entry
     steps = c.trainer.steps
-    qtbot.waitUntil(lambda: c.trainer.steps > steps + 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > steps + 20, timeout=20000)
     doc.set_setting("learning_rate", 0.004, merge=True)
     assert entries(doc)[1:] == ["Set Learning Rate"] and entries(doc)[0].startswith("Train")
     assert c.running and c.trainer.optimizer.learning_rate == 0.004
     doc.add_neuron(1)  # a structural edit goes through its command and the run goes on
     assert entries(doc)[-2].startswith("Train") and entries(doc)[-1] == "Add Neuron" and c.running
     steps = c.trainer.steps
-    qtbot.waitUntil(lambda: c.trainer.steps > steps + 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > steps + 20, timeout=20000)
     c.pause()
     texts = entries(doc)
     assert [t.startswith("Train") for t in texts] == [True, False, True, False, True]
@@ -278,7 +278,7 @@ def test_redo_is_off_while_training_runs_and_undo_pauses_first(qtbot):
     c, stack = win.training, win.document.undo_stack
     untrained = params(win.document.network)
     win.acts.train_play.trigger()
-    qtbot.waitUntil(lambda: c.trainer.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 20, timeout=20000)
     win.acts.undo.trigger()  # pauses, then takes the whole run back
     assert not c.running and same(params(win.document.network), untrained) and c.trainer.steps == 0
     assert stack.canRedo() and win.acts.redo.isEnabled()
@@ -336,7 +336,7 @@ def test_saving_during_a_run_writes_weights_and_progress_of_the_same_step(qtbot,
     win = window(qtbot, optimizer="adam")
     c = win.training
     c.play()
-    qtbot.waitUntil(lambda: c.trainer.steps > 30, timeout=20000)
+    qtbot.waitUntil(lambda: c.current_step > 30, timeout=20000)
     assert win._save_to(str(tmp_path / "mid.json"))
     assert c.running and win.document.undo_stack.count() == 0  # no Train entry for a save
     c.pause()

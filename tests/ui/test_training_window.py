@@ -63,7 +63,7 @@ def test_undo_during_a_run_stops_it_and_takes_it_back(qtbot):
     win = window(qtbot)
     before = win.document.network.copy()
     win.acts.train_play.trigger()
-    qtbot.waitUntil(lambda: win.training.trainer.steps > 10, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > 10, timeout=20000)
     win.acts.undo.trigger()
     assert not win.training.running and win.document.network.same_as(before)
 
@@ -71,7 +71,7 @@ def test_undo_during_a_run_stops_it_and_takes_it_back(qtbot):
 def test_closing_or_opening_a_lesson_while_training_stops_the_worker(qtbot):
     win = window(qtbot)
     win.acts.train_play.trigger()
-    qtbot.waitUntil(lambda: win.training.trainer.steps > 10, timeout=20000)
+    qtbot.waitUntil(lambda: win.training.current_step > 10, timeout=20000)
     assert win.open_lesson("mlp-xor")
     assert not win.training.running and win.training.trainer is None
     win.acts.train_play.trigger()

@@ -16,6 +16,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
+from simulator import training_process
 from simulator.errors import SimulatorError, TrainingError
 from simulator.history import COLUMNS, History
 from simulator.snapshot import take_snapshot
@@ -78,6 +79,7 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
         self._timer.setTimerType(Qt.PreciseTimer)
         self._timer.timeout.connect(self._draw)
         self._last_draw = 0.0
+        self._run_start = 0
         document.edit_guard = self.edit_guard
         document.before_push = self._before_push
         document.busy = lambda: self.running
@@ -91,6 +93,15 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
     @property
     def running(self):
         return self._worker is not None
+
+    @property
+    def current_step(self):
+        """The step training has reached: during a run as far as the worker has reported
+        (a run in the helper process reaches the trainer itself only when held or over)."""
+        worker = self._worker
+        if worker is not None:
+            return self._run_start + worker.steps_done
+        return self.trainer.steps if self.trainer is not None else 0
 
     def add_view(self, view):
         """Register a view: it gets ``show_snapshot`` with the newest snapshot at
@@ -129,10 +140,13 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
                 self.problem.emit(divergence_text(exc))
                 return False
         self._segment = self._state_now()
+        self._run_start = trainer.steps
         trainer.start()  # a NaN rolls back no further than this run's start
         self._planned = max_steps or 0
-        worker = TrainingWorker(trainer, RunLimits(max_steps, target_loss, target_accuracy), self.grid,
-                                self.steps_per_second)
+        limits = RunLimits(max_steps, target_loss, target_accuracy)
+        # a long run of a small network trains in a helper process once one is ready (see the worker)
+        helper = training_process.acquire() if training_process.suits(trainer, limits) else None
+        worker = TrainingWorker(trainer, limits, self.grid, self.steps_per_second, helper)
         thread = QThread(self)
         thread.setObjectName("training")
         worker.moveToThread(thread)

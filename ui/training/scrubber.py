@@ -148,7 +148,7 @@ class StepScrubber(QWidget):
         if trainer is None:
             return 0
         if self.controller.running and self._drawn is not None:
-            return min(self._drawn, trainer.steps)
+            return self._drawn
         return trainer.steps
 
     def refresh(self, *args):

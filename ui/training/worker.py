@@ -1,11 +1,15 @@
 """The training worker: owns the Trainer while a run goes on, in its own thread.
 
-It wraps the trainer's plain generator (``Trainer.run_steps``), checks stop
-and hold between two steps, and hands the UI frozen snapshots at most about
-30 times a second, each with only the history rows new since the one before.
-The UI thread never calls into the trainer while the worker runs; to edit, it
-asks the worker to hold (``held()``), which returns once the worker is between
-two steps and keeps it there until the edit is done.
+It drives one run (``simulator/run_loop.py``), checks stop and hold between
+two chunks of steps, and hands the UI frozen snapshots at most about 30 times
+a second, each with only the history rows new since the one before. A long
+run of a small network goes on in a helper process (``simulator/
+training_process.py``) as soon as one is ready: the worker then only relays
+its snapshots, and merges what it trained into the trainer whenever the run
+is held or ends. The UI thread never calls into the trainer while the worker
+runs; to edit, it asks the worker to hold (``held()``), which returns once the
+trainer is between two steps and up to date, and keeps it there until the
+edit is done.
 """
 
 from __future__ import annotations
@@ -13,36 +17,15 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from simulator.errors import DivergenceError, SimulatorError
+from simulator import training_process
+from simulator.errors import SimulatorError
+from simulator.run_loop import FRAME_INTERVAL, RunLimits, RunLoop, slow_motion
 
-FRAME_INTERVAL = 1 / 30
-"""Seconds between two snapshots at most (and between two evaluations of the test set)."""
-CHUNK_SECONDS = 0.002
-"""Steps run back to back before the worker looks at its flags again, so a hold waits at most this long."""
-
-
-@dataclass(frozen=True)
-class RunLimits:
-    """When a run ends by itself.
-
-    Attributes
-    ----------
-    max_steps : int or None
-        None: until paused.
-    target_loss : float or None
-        Stop once the loss on the whole training set is at or below this.
-    target_accuracy : float or None
-        Stop once the accuracy on the training set is at or above this (0 to 1).
-    """
-
-    max_steps: int = None
-    target_loss: float = None
-    target_accuracy: float = None
+__all__ = ["FRAME_INTERVAL", "RunLimits", "TrainingWorker"]
 
 
 class TrainingWorker(QObject):
@@ -65,12 +48,12 @@ class TrainingWorker(QObject):
     snapshot_ready = Signal(object)
     finished = Signal()
 
-    def __init__(self, trainer, limits=RunLimits(), grid=None, steps_per_second=None):
+    def __init__(self, trainer, limits=RunLimits(), grid=None, steps_per_second=None, helper=None):
         super().__init__()  # no parent: it moves to its thread
         self.trainer = trainer
         self.limits = limits
         self.grid = grid
-        self.steps_per_second = steps_per_second  # None: as fast as possible
+        self._speed = steps_per_second  # None: as fast as possible
         self.reason = None
         self.message = ""
         self.error = None  # the DivergenceError, when the run diverged
@@ -78,27 +61,43 @@ class TrainingWorker(QObject):
         self._cond = threading.Condition()
         self._stop = False
         self._hold = 0
-        self._since = None
-        self._revision = None
+        self._restart = False
+        # a helper process (training_process.Helper) to train in once it is ready, or None
+        self._helper = helper
+        self._remote = None  # the helper while a stretch runs in it
+        self.stretches = 0   # stretches of the run trained in the helper process
 
     # ------------------------------------------------------- from the UI thread
+    @property
+    def steps_per_second(self):
+        """None for as fast as possible; may change during the run."""
+        return self._speed
+
+    @steps_per_second.setter
+    def steps_per_second(self, value):
+        self._speed = value
+        remote = self._remote
+        if remote is not None:
+            remote.set_speed(value)
+
     def request_stop(self):
         """Ask the worker to stop after the step under way (returns at once)."""
         self._stop = True
-        with self._cond:
-            self._cond.notify_all()
+        self._pause_remote()
+        self._wake()
 
     @contextmanager
     def held(self):
-        """Keep the worker between two steps for the duration of the block."""
+        """Keep the worker between two steps for the duration of the block
+        (a stretch in the helper process is merged into the trainer first)."""
         self._hold += 1
+        self._pause_remote()
         try:
             with self._cond:
                 yield
         finally:
             self._hold -= 1
-            with self._cond:
-                self._cond.notify_all()
+            self._wake()
 
     @property
     def holding(self):
@@ -107,95 +106,114 @@ class TrainingWorker(QObject):
 
     def restart_history(self):
         """The next snapshot sends the whole history (after an edit rewrote it)."""
-        self._since = None
+        self._restart = True
+
+    def _wake(self):
+        """Wake the worker if it waits for a hold to end. Never waits itself: the worker
+        keeps the lock for a whole stretch in the helper process, and looks at its flags
+        again before it waits (and at least every 50 ms while it waits)."""
+        if self._cond.acquire(blocking=False):
+            try:
+                self._cond.notify_all()
+            finally:
+                self._cond.release()
+
+    def _pause_remote(self):
+        remote = self._remote
+        if remote is not None:
+            remote.pause()
 
     # -------------------------------------------------------- in its own thread
     def run(self):
-        trainer, limits = self.trainer, self.limits
-        trainer.test_each_step = False  # evaluated at frame rate instead (evaluate_now)
-        steps = trainer.run_steps(limits.max_steps)
-        targets = limits.target_loss is not None or limits.target_accuracy is not None
-        self._revision = trainer.history.revision
-        last_frame = time.monotonic()
-        chunk = 1
-        reason, message = "done", ""
+        trainer = self.trainer
+        loop = None
+        reason = message = None
         try:
             with np.errstate(all="ignore"):  # overflow on the way to NaN is reported by the trainer
-                while reason == "done":
+                loop = RunLoop(trainer, self.limits, self.grid)
+                while loop.reason is None:
                     snap = None
                     with self._cond:
                         while self._hold and not self._stop:
-                            self._cond.wait()
+                            self._cond.wait(0.05)
                         if self._stop:
-                            reason = "stopped"
                             break
-                        started = time.perf_counter()
-                        done = 0
-                        try:
-                            for _ in range(chunk):
-                                next(steps)
-                                done += 1
-                                if targets:  # after every step, so the run ends at the first one that meets them
-                                    loss, accuracy = trainer.evaluate(trainer.train)
-                                    message = _target_reached(limits, {"train_loss": loss,
-                                                                       "train_accuracy": accuracy})
-                                    if message:
-                                        reason = "target"
-                                        break
-                        except StopIteration:
-                            break
-                        except DivergenceError as exc:
-                            # kept without its traceback: frames of this thread must not outlive the run
-                            reason, message, self.error = "diverged", str(exc), exc.with_traceback(None)
-                            break
-                        finally:
-                            # counted once a chunk, not after each step: adding to a QObject's
-                            # attribute costs three times as much as to a local, and a
-                            # Playground step only some twenty times as much
-                            self.steps_done += done
-                        spent = time.perf_counter() - started
-                        if self.steps_per_second is None:
-                            # aim for chunks of ~2 ms: few lock round trips, short holds
-                            chunk = max(1, min(chunk * 2, int(chunk * CHUNK_SECONDS / max(spent, 1e-9)) or 1))
-                        else:
-                            chunk = 1
-                        now = time.monotonic()
-                        slow = self.steps_per_second is not None and self.steps_per_second <= 1 / FRAME_INTERVAL
-                        if slow or now - last_frame >= FRAME_INTERVAL:  # in slow motion every step is seen
-                            # on a 30-a-second schedule, not 1/30 s after the last one: a chunk's
-                            # overshoot would otherwise bring it down to ~27
-                            last_frame = max(last_frame + FRAME_INTERVAL, now - FRAME_INTERVAL / 2)
-                            snap = self._snapshot()
+                        if self._restart:
+                            loop.since, self._restart = None, False
+                        if self._helper is not None and self._helper.ready():
+                            loop = self._train_remotely(loop)
+                            continue
+                        speed = self._speed
+                        loop.chunk(one=speed is not None)
+                        self.steps_done = loop.done
+                        if loop.reason is None and loop.frame_due(slow_motion(speed)):
+                            snap = loop.snapshot()
                     if snap is not None:
                         self.snapshot_ready.emit(snap)
-                    if self.steps_per_second is not None:
-                        self._sleep(1.0 / self.steps_per_second)
+                    if speed is not None:
+                        self._sleep(1.0 / speed)
                     else:
                         time.sleep(0)  # let the UI thread have the interpreter between chunks
+                reason, message = loop.reason or "stopped", loop.message
+                self.error = loop.error
         except SimulatorError as exc:  # e.g. the network no longer fits the data after an edit
             reason, message = "error", str(exc)
         except Exception as exc:  # a person never sees a traceback; the run ends and says why
             reason, message = "error", f"training stopped: unexpected {type(exc).__name__}: {exc}"
         finally:
             with self._cond, np.errstate(all="ignore"):
-                trainer.test_each_step = True
-                try:
-                    final = self._snapshot(message)
-                except Exception:  # nothing more to show; the run still ends cleanly
-                    final = None
-            self.reason, self.message = reason, message
+                final = None
+                if loop is not None:
+                    loop.close()
+                    try:
+                        final = loop.snapshot(message or "")
+                    except Exception:  # nothing more to show; the run still ends cleanly
+                        pass
+            if self._helper is not None:
+                training_process.release(self._helper, healthy=self._helper.ready())
+                self._helper = None
+            self.reason, self.message = reason or "error", message or ""
             if final is not None:
                 self.snapshot_ready.emit(final)
             self.finished.emit()
 
-    def _snapshot(self, message=""):
-        trainer = self.trainer
-        if trainer.history.revision != self._revision:
-            self._since, self._revision = None, trainer.history.revision
-        metrics = trainer.evaluate_now()
-        snap = trainer.snapshot(self.grid, message, since=self._since, metrics=metrics)
-        self._since = trainer.steps
-        return snap
+    def _train_remotely(self, loop):
+        """Go on in the helper process until the UI holds or stops the run or it ends;
+        returns the RunLoop that goes on from there in this thread (under ``_cond``)."""
+        helper, trainer = self._helper, self.trainer
+        loop.close()
+        stretch = training_process.stretch_for(trainer, loop, helper.sent_key)
+        self._remote = helper
+        self.stretches += 1
+        try:
+            helper.send(stretch, self._speed)  # the pause flag is cleared first: ...
+            if self._hold or self._stop:       # ... so a hold asked for before then is seen here
+                helper.pause()
+            while True:
+                kind, *content = helper.receive()  # waits without the interpreter lock
+                if kind == "ended":
+                    break
+                snap, self.steps_done = content
+                self.snapshot_ready.emit(snap)
+        except (EOFError, OSError):
+            # the helper has gone: go on here from the last merged state; the UI's
+            # history is sent whole, since it holds rows of steps now lost
+            self._remote = self._helper = None
+            training_process.release(helper, healthy=False)
+            fresh = RunLoop(trainer, self.limits, self.grid, loop.done)
+            self.steps_done = loop.done
+            return fresh
+        finally:
+            self._remote = None
+        result = content[0]
+        training_process.merge(trainer, result)
+        self.steps_done = result.done
+        fresh = RunLoop(trainer, self.limits, self.grid, result.done, result.since, result.revision)
+        if result.reason is not None:
+            fresh.reason, fresh.message = result.reason, result.message
+            if result.reason == "diverged":
+                fresh.error = training_process.divergence(result)
+        return fresh
 
     def _sleep(self, seconds):
         end = time.monotonic() + seconds
@@ -204,12 +222,3 @@ class TrainingWorker(QObject):
             if left <= 0:
                 return
             time.sleep(min(left, 0.02))
-
-
-def _target_reached(limits, metrics):
-    loss, acc = metrics.get("train_loss"), metrics.get("train_accuracy")
-    if limits.target_loss is not None and loss is not None and loss <= limits.target_loss:
-        return f"the training loss reached {loss:.4g} (target {limits.target_loss:g})"
-    if limits.target_accuracy is not None and acc is not None and acc == acc and acc >= limits.target_accuracy:
-        return f"the training accuracy reached {acc:.1%} (target {limits.target_accuracy:.0%})"
-    return ""
