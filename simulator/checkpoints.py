@@ -25,6 +25,11 @@ import numpy as np
 from .limits import CHECKPOINT_BYTES, MAX_CHECKPOINTS
 
 
+def _light(state):
+    """``state`` without its arrays: where it stands in the record, not what it holds."""
+    return state if state.params is None else replace(state, params=None, moments=MappingProxyType({}), order=None)
+
+
 def state_bytes(state):
     """Bytes the arrays of a TrainState take."""
     arrays = [state.params, state.order, *state.moments.values()]
@@ -69,14 +74,24 @@ class Checkpoints:
         other = Checkpoints(self.max_states, self.max_bytes)
         with self._lock:
             other.stride, other.too_big = self.stride, self.too_big
-            other._states = [replace(s, params=None, moments=MappingProxyType({}), order=None) for s in self._states]
+            other._states = [_light(s) for s in self._states]
         return other
 
-    def adopt(self, outline):
-        """Take on the record of ``outline`` (from ``outline()``, recorded on since): its
-        states in its order and spacing, those it holds without arrays put back whole."""
+    def hand_over(self):
+        """The states recorded whole since the last call (kept on without their arrays),
+        and the steps recorded now: how the helper process sends its record back a
+        little at a time, so the end of a stretch never waits for all of it."""
         with self._lock:
-            whole = {s.step: s for s in self._states}
+            whole = [s for s in self._states if s.params is not None]
+            self._states = [_light(s) for s in self._states]
+            return whole, [s.step for s in self._states]
+
+    def adopt(self, outline, states=()):
+        """Take on the record of ``outline`` (from ``outline()``, recorded on since): its
+        states in its order and spacing, those it holds without arrays put back whole
+        from this record or from ``states`` (handed over by ``hand_over``)."""
+        with self._lock:
+            whole = {s.step: s for s in [*self._states, *states] if s.params is not None}
             self._states = [whole[s.step] if s.params is None else s for s in outline._states]
             self.stride, self.too_big = outline.stride, outline.too_big
 

@@ -85,7 +85,8 @@ class StretchResult:
     error: tuple           # DivergenceError's (field, loss, step, kept_step), or None
     state: object
     history: object
-    checkpoints: object    # the outline, with the states recorded in the helper
+    checkpoints: object    # the outline, as the helper left it (Checkpoints.hand_over)
+    states: list           # the states it recorded, handed over along the stretch
     last_pass: object
     done: int
     since: object
@@ -126,7 +127,7 @@ def merge(trainer, result):
     trainer.set_state(result.state)
     trainer.history = result.history
     if trainer.checkpoints is not None and result.checkpoints is not None:
-        trainer.checkpoints.adopt(result.checkpoints)
+        trainer.checkpoints.adopt(result.checkpoints, result.states)
     if result.last_pass is not None:
         result.last_pass.plan = trainer.network.plan()  # the same structure the helper trained
         trainer.last_pass = result.last_pass
@@ -179,6 +180,7 @@ class Helper:
         theirs.close()
         self.sent_key = None
         self._ready = False
+        self._states = {}  # step -> state recorded in the stretch under way, handed over so far
 
     @property
     def alive(self):
@@ -204,7 +206,26 @@ class Helper:
     def receive(self):
         """The next message: ("snapshot", Snapshot, steps done) or ("ended", StretchResult).
         Raises EOFError or OSError if the helper has gone."""
-        return self.conn.recv()
+        message = self.conn.recv()
+        if message[0] == "snapshot":
+            kind, snap, done, states, steps = message
+            self._keep(states, steps)
+            return kind, snap, done
+        result = message[1]
+        if result.checkpoints is not None:
+            self._keep(result.states, [])
+            result.states, self._states = list(self._states.values()), {}
+        return message
+
+    def _keep(self, states, steps):
+        """Keep the states handed over, and no more of the earlier ones than the record still holds."""
+        kept = self._states
+        for state in states:
+            kept[state.step] = state
+        if steps:
+            steps = set(steps)
+            for step in [s for s in kept if s not in steps]:
+                del kept[step]
 
     def pause(self):
         """Ask the stretch under way to end after its current step (any thread, returns at once)."""
@@ -297,7 +318,8 @@ def _train(stretch, data, conn, control):
                 speed = control[1] or None
                 loop.chunk(one=speed is not None)
                 if loop.reason is None and loop.frame_due(slow_motion(speed)):
-                    conn.send(("snapshot", loop.snapshot(), loop.done))
+                    states, steps = trainer.checkpoints.hand_over() if trainer.checkpoints is not None else ([], [])
+                    conn.send(("snapshot", loop.snapshot(), loop.done, states, steps))
                 if speed is not None:
                     end = time.monotonic() + 1.0 / speed
                     while control[0] == RUN and time.monotonic() < end:
@@ -311,13 +333,14 @@ def _train(stretch, data, conn, control):
         if loop is not None:
             loop.close()
     if trainer is None:
-        return StretchResult(reason, message, None, stretch.state, stretch.history, stretch.checkpoints, None,
+        return StretchResult(reason, message, None, stretch.state, stretch.history, stretch.checkpoints, [], None,
                              stretch.done, stretch.since, stretch.revision)
     error = loop.error if loop is not None else None
+    states = trainer.checkpoints.hand_over()[0] if trainer.checkpoints is not None else []
     return StretchResult(
         reason, message,
         None if error is None else (error.field, error.loss, error.step, error.kept_step),
-        trainer.state(), trainer.history, trainer.checkpoints,
+        trainer.state(), trainer.history, trainer.checkpoints, states,
         None if trainer.last_pass is None else PassRecord(trainer.last_pass),
         loop.done if loop is not None else stretch.done,
         loop.since if loop is not None else stretch.since,

@@ -78,6 +78,9 @@ def assert_same_training(a, b):
     for column in ("step", "epoch", "train_loss", "train_accuracy"):
         assert np.array_equal(a.history.column(column), b.history.column(column), equal_nan=True), column
     assert a.checkpoints.steps() == b.checkpoints.steps()
+    for step in b.checkpoints.steps():  # recorded states come back whole, to step back to
+        kept, here = b.checkpoints.at(step), a.checkpoints.at(step)
+        assert kept.params is not None and np.array_equal(kept.params, here.params) and kept.rng == here.rng
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
