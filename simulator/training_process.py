@@ -27,6 +27,7 @@ soon as its socket closes.
 import atexit
 import mmap
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -64,7 +65,6 @@ class Stretch:
 
     network: object
     data: tuple            # (train, test), or None: the same data as the last stretch
-    data_key: tuple
     settings: object
     state: object          # TrainState with the parameters
     history: object
@@ -108,15 +108,15 @@ class PassRecord:
         return list(self._norms)
 
 
-def stretch_for(trainer, loop, sent_key):
+def stretch_for(trainer, loop, sent):
     """The Stretch that goes on from where ``trainer`` and its RunLoop ``loop`` stand.
 
-    ``sent_key``: the data_key of the data the helper already has.
+    ``sent``: the (train, test) data sets the helper already has (``Helper.sent``).
     """
     train, test = trainer.train, trainer.test
-    key = (id(train), id(test))
+    same = sent is not None and sent[0] is train and sent[1] is test  # data sets are never changed in place
     checkpoints = trainer.checkpoints
-    return Stretch(network=trainer.network.copy(), data=None if key == sent_key else (train, test), data_key=key,
+    return Stretch(network=trainer.network.copy(), data=None if same else (train, test),
                    settings=trainer.settings, state=trainer.state(), history=trainer.history,
                    checkpoints=None if checkpoints is None else checkpoints.outline(), limits=loop.limits,
                    grid=loop.grid, done=loop.done, since=loop.since, revision=loop.revision)
@@ -178,7 +178,7 @@ class Helper:
             [sys.executable, "-m", "simulator.training_process", str(theirs.fileno()), str(self.control.fd)],
             pass_fds=(theirs.fileno(), self.control.fd), env=env, stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
-        self.sent_key = None
+        self.sent = None  # the data sets the helper holds (kept, so no other object takes their place)
         self._ready = False
         self._states = {}  # step -> state recorded in the stretch under way, handed over so far
 
@@ -201,7 +201,7 @@ class Helper:
         self.set_speed(speed)
         self.conn.send(stretch)
         if stretch.data is not None:
-            self.sent_key = stretch.data_key
+            self.sent = stretch.data
 
     def receive(self):
         """The next message: ("snapshot", Snapshot, steps done) or ("ended", StretchResult).
@@ -292,6 +292,9 @@ def close_all():
 
 # ---------------------------------------------------------- the helper's side
 def _serve(conn, control):
+    # Ctrl-C in the terminal reaches the whole process group: the window decides
+    # what it means, and this process ends when the window does
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn.send(("ready",))
     data = None
     while True:
@@ -303,7 +306,11 @@ def _serve(conn, control):
             return
         if stretch.data is not None:
             data = stretch.data
-        conn.send(("ended", _train(stretch, data, conn, control.values)))
+        result = _train(stretch, data, conn, control.values)
+        try:
+            conn.send(("ended", result))
+        except OSError:  # the window has gone
+            return
 
 
 def _train(stretch, data, conn, control):
@@ -352,8 +359,6 @@ def main(argv):
     control = Control(int(argv[1]))
     try:
         _serve(conn, control)
-    except KeyboardInterrupt:
-        pass
     finally:
         conn.close()
 

@@ -1,5 +1,6 @@
 """Training in the helper process gives what training in the window's own thread gives, bit for bit."""
 
+import dataclasses
 import pickle
 import time
 
@@ -39,7 +40,7 @@ def in_helper(helper, trainer, limits, grid=None, done=0, pause_after=None):
     """One stretch in the helper, merged into ``trainer``; returns the StretchResult and the snapshots sent."""
     loop = RunLoop(trainer, limits, grid, done)
     loop.close()
-    helper.send(training_process.stretch_for(trainer, loop, helper.sent_key), None)
+    helper.send(training_process.stretch_for(trainer, loop, helper.sent), None)
     if pause_after is not None:
         time.sleep(pause_after)
         helper.pause()
@@ -122,6 +123,15 @@ def test_an_edit_between_two_stretches_reaches_the_helper(helper):
     in_thread(here, 30)
     in_helper(helper, there, RunLimits(max_steps=30))
     assert there.network.sizes[1] == 7
+    assert_same_training(here, there)
+    # new data (a point taken away) reaches it too, though the old data was sent already
+    train, test = here.train, here.test
+    fewer = dataclasses.replace(train, X=train.X[1:], y=train.y[1:])
+    for trainer in (here, there):
+        trainer.set_datasets(fewer, test)
+    in_thread(here, 30)
+    in_helper(helper, there, RunLimits(max_steps=30))
+    assert helper.sent[0] is fewer
     assert_same_training(here, there)
 
 

@@ -79,7 +79,7 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
         self._timer.setTimerType(Qt.PreciseTimer)
         self._timer.timeout.connect(self._draw)
         self._last_draw = 0.0
-        self._run_start = 0
+        self._run_step = 0           # the newest snapshot's step during a run
         document.edit_guard = self.edit_guard
         document.before_push = self._before_push
         document.busy = lambda: self.running
@@ -96,11 +96,10 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
 
     @property
     def current_step(self):
-        """The step training has reached: during a run as far as the worker has reported
+        """The step training has reached: during a run that of the newest snapshot
         (a run in the helper process reaches the trainer itself only when held or over)."""
-        worker = self._worker
-        if worker is not None:
-            return self._run_start + worker.steps_done
+        if self._worker is not None:
+            return self._run_step
         return self.trainer.steps if self.trainer is not None else 0
 
     def add_view(self, view):
@@ -140,7 +139,7 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
                 self.problem.emit(divergence_text(exc))
                 return False
         self._segment = self._state_now()
-        self._run_start = trainer.steps
+        self._run_step = trainer.steps
         trainer.start()  # a NaN rolls back no further than this run's start
         self._planned = max_steps or 0
         limits = RunLimits(max_steps, target_loss, target_accuracy)
@@ -229,6 +228,7 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
             trainer = self.trainer
             self.history.extend(rows, origin=trainer.history.origin if trainer is not None else None)
         self.latest = snap
+        self._run_step = snap.step
         if self._worker is not None and not self._timer.isActive():
             wait = FRAME_INTERVAL - (time.monotonic() - self._last_draw)
             self._timer.start(max(0, round(wait * 1000)))

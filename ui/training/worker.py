@@ -182,7 +182,7 @@ class TrainingWorker(QObject):
         returns the RunLoop that goes on from there in this thread (under ``_cond``)."""
         helper, trainer = self._helper, self.trainer
         loop.close()
-        stretch = training_process.stretch_for(trainer, loop, helper.sent_key)
+        stretch = training_process.stretch_for(trainer, loop, helper.sent)
         self._remote = helper
         self.stretches += 1
         try:
