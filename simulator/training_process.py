@@ -181,6 +181,7 @@ class Helper:
         self.sent = None  # the data sets the helper holds (kept, so no other object takes their place)
         self._ready = False
         self._states = {}  # step -> state recorded in the stretch under way, handed over so far
+        self.recorded = []  # the steps the step-back record holds, as of the last snapshot
 
     @property
     def alive(self):
@@ -210,6 +211,7 @@ class Helper:
         if message[0] == "snapshot":
             kind, snap, done, states, steps = message
             self._keep(states, steps)
+            self.recorded = steps
             return kind, snap, done
         result = message[1]
         if result.checkpoints is not None:

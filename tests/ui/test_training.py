@@ -260,6 +260,8 @@ def test_a_long_run_trains_in_the_helper_process_and_edits_during_it_land_exactl
     qtbot.waitUntil(lambda: c.current_step > 100, timeout=20000)
     worker = c._worker
     assert worker.stretches == 1, "the run went to the helper process that was ready"
+    # the step-back bar follows the helper's record while the run goes on
+    qtbot.waitUntil(lambda: len(c.recorded_steps()) > 5 and c.recorded_steps()[-1] > 50, timeout=20000)
     doc.set_setting("learning_rate", 0.005)  # the worker holds: the helper's steps are merged first
     edited_at = c.trainer.steps
     assert c.running and edited_at > 100 and c.trainer.optimizer.learning_rate == 0.005

@@ -102,6 +102,16 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
             return self._run_step
         return self.trainer.steps if self.trainer is not None else 0
 
+    def recorded_steps(self):
+        """The steps the step-back record holds (a run in the helper process hands its
+        record to the trainer when held or over: until then, as the helper last said)."""
+        worker, trainer = self._worker, self.trainer
+        if worker is not None and worker.recorded is not None:
+            return list(worker.recorded)
+        if trainer is None or trainer.checkpoints is None:
+            return []
+        return trainer.checkpoints.steps(None if worker is not None else trainer.network.plan().n_params)
+
     def add_view(self, view):
         """Register a view: it gets ``show_snapshot`` with the newest snapshot at
         most ~30 times a second, and ``set_datasets(train, test)`` if it has it."""

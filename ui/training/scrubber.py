@@ -160,10 +160,7 @@ class StepScrubber(QWidget):
             self._drawn = None
         trainer = self.controller.trainer
         record = trainer.checkpoints if trainer is not None else None
-        if record is None:
-            self.steps = []
-        else:
-            self.steps = record.steps(trainer.network.plan().n_params if not self.controller.running else None)
+        self.steps = self.controller.recorded_steps()
         now = self._current_step()
         usable = len(self.steps) > 1
         self.slider.setEnabled(usable)

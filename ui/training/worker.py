@@ -66,6 +66,7 @@ class TrainingWorker(QObject):
         self._helper = helper
         self._remote = None  # the helper while a stretch runs in it
         self.stretches = 0   # stretches of the run trained in the helper process
+        self.recorded = None  # during a stretch: the steps the helper's step-back record holds
 
     # ------------------------------------------------------- from the UI thread
     @property
@@ -194,6 +195,7 @@ class TrainingWorker(QObject):
                 if kind == "ended":
                     break
                 snap, self.steps_done = content
+                self.recorded = helper.recorded
                 self.snapshot_ready.emit(snap)
         except (EOFError, OSError):
             # the helper has gone: go on here from the last merged state; the UI's
@@ -205,6 +207,7 @@ class TrainingWorker(QObject):
             return fresh
         finally:
             self._remote = None
+            self.recorded = None  # the trainer's own record is whole again (or the helper has gone)
         result = content[0]
         training_process.merge(trainer, result)
         self.steps_done = result.done
