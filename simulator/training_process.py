@@ -174,10 +174,17 @@ class Helper:
         root = str(Path(__file__).resolve().parents[1])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "simulator.training_process", str(theirs.fileno()), str(self.control.fd)],
-            pass_fds=(theirs.fileno(), self.control.fd), env=env, stdin=subprocess.DEVNULL, close_fds=True)
-        theirs.close()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "simulator.training_process", str(theirs.fileno()), str(self.control.fd)],
+                pass_fds=(theirs.fileno(), self.control.fd), env=env, stdin=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, close_fds=True)  # what goes wrong there is told through the socket
+        except OSError:
+            self.conn.close()
+            self.control.close()
+            raise
+        finally:
+            theirs.close()
         self.sent = None  # the data sets the helper holds (kept, so no other object takes their place)
         self._ready = False
         self._states = {}  # step -> state recorded in the stretch under way, handed over so far
@@ -255,14 +262,22 @@ _lock = threading.Lock()
 
 
 def acquire():
-    """An idle helper, or a new one (starting takes a moment: ask ``ready()``)."""
+    """An idle helper, or a new one (starting takes a moment: ask ``ready()``); None if
+    no process can be started (the run then trains in the window's thread)."""
     with _lock:
         while _idle:
             helper = _idle.pop()
             if helper.alive:
                 return helper
             helper.close()
-    return Helper()
+    return _start()
+
+
+def _start():
+    try:
+        return Helper()
+    except OSError:
+        return None
 
 
 def release(helper, healthy=True):
@@ -275,12 +290,14 @@ def release(helper, healthy=True):
 
 
 def warm():
-    """Start a helper now if none waits, so the next long run has it ready; returns the waiting one."""
+    """Start a helper now if none waits, so the next long run has it ready; returns the
+    waiting one (None if none can be started)."""
     with _lock:
         if _idle:
             return _idle[-1]
-    helper = Helper()
-    release(helper)
+    helper = _start()
+    if helper is not None:
+        release(helper)
     return helper
 
 

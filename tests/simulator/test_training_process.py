@@ -207,3 +207,9 @@ def test_only_long_runs_of_small_networks_go_to_a_helper():
     network, train, test, settings = CASES["playground"]
     big = Trainer(Network([2, 600, 600, 1], ["tanh", "tanh", "tanh"]), train, test, settings)
     assert not training_process.suits(big, RunLimits())
+
+
+def test_no_helper_when_no_process_can_be_started(monkeypatch):
+    monkeypatch.setattr(training_process, "_idle", [])
+    monkeypatch.setattr(training_process.sys, "executable", "/nonexistent/python")
+    assert training_process.acquire() is None and training_process.warm() is None
