@@ -122,6 +122,17 @@ class RunLoop:
         self.since = trainer.steps
         return snap
 
+    @staticmethod
+    def rest(steps_per_second, going):
+        """After a step at a chosen speed: wait out the rest of its 1 / speed seconds,
+        looking at ``going()`` at least every 20 ms (False ends the wait at once)."""
+        end = time.monotonic() + 1.0 / steps_per_second
+        while going():
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.02))
+
     def close(self):
         """The stretch is over: the trainer evaluates its test set after every step again."""
         self._steps.close()

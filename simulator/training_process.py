@@ -31,7 +31,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
@@ -347,9 +346,7 @@ def _train(stretch, data, conn, control):
                     states, steps = trainer.checkpoints.hand_over() if trainer.checkpoints is not None else ([], [])
                     conn.send(("snapshot", loop.snapshot(), loop.done, states, steps))
                 if speed is not None:
-                    end = time.monotonic() + 1.0 / speed
-                    while control[0] == RUN and time.monotonic() < end:
-                        time.sleep(min(end - time.monotonic(), 0.02))
+                    loop.rest(speed, lambda: control[0] == RUN)
             reason, message = loop.reason, loop.message
     except SimulatorError as exc:  # e.g. the network no longer fits the data
         reason, message = "error", str(exc)

@@ -152,7 +152,7 @@ class TrainingWorker(QObject):
                     if snap is not None:
                         self.snapshot_ready.emit(snap)
                     if speed is not None:
-                        self._sleep(1.0 / speed)
+                        loop.rest(speed, lambda: not self._stop and not self._hold)
                     else:
                         time.sleep(0)  # let the UI thread have the interpreter between chunks
                 reason, message = loop.reason or "stopped", loop.message
@@ -217,11 +217,3 @@ class TrainingWorker(QObject):
             if result.reason == "diverged":
                 fresh.error = training_process.divergence(result)
         return fresh
-
-    def _sleep(self, seconds):
-        end = time.monotonic() + seconds
-        while not self._stop and not self._hold:
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            time.sleep(min(left, 0.02))
