@@ -187,7 +187,7 @@ class Helper:
         self.sent = None  # the data sets the helper holds (kept, so no other object takes their place)
         self._ready = False
         self._states = {}  # step -> state recorded in the stretch under way, handed over so far
-        self.recorded = []  # the steps the step-back record holds, as of the last snapshot
+        self.recorded = None  # the steps the step-back record holds, as of the stretch's last snapshot
 
     @property
     def alive(self):
@@ -205,6 +205,7 @@ class Helper:
 
     def send(self, stretch, speed):
         self.control.values[0] = RUN
+        self.recorded = None
         self.set_speed(speed)
         self.conn.send(stretch)
         if stretch.data is not None:

@@ -106,8 +106,9 @@ class TrainingController(DocumentSeam, StepThrough, QObject):
         """The steps the step-back record holds (a run in the helper process hands its
         record to the trainer when held or over: until then, as the helper last said)."""
         worker, trainer = self._worker, self.trainer
-        if worker is not None and worker.recorded is not None:
-            return list(worker.recorded)
+        recorded = worker.recorded if worker is not None else None  # read once: the worker's thread moves on
+        if recorded is not None:
+            return list(recorded)
         if trainer is None or trainer.checkpoints is None:
             return []
         return trainer.checkpoints.steps(None if worker is not None else trainer.network.plan().n_params)

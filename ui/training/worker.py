@@ -66,7 +66,6 @@ class TrainingWorker(QObject):
         self._helper = helper
         self._remote = None  # the helper while a stretch runs in it
         self.stretches = 0   # stretches of the run trained in the helper process
-        self.recorded = None  # during a stretch: the steps the helper's step-back record holds
 
     # ------------------------------------------------------- from the UI thread
     @property
@@ -108,6 +107,13 @@ class TrainingWorker(QObject):
     def restart_history(self):
         """The next snapshot sends the whole history (after an edit rewrote it)."""
         self._restart = True
+
+    @property
+    def recorded(self):
+        """During a stretch in the helper process, the steps its step-back record holds
+        as of its last snapshot; else None (the trainer's own record is current)."""
+        remote = self._remote
+        return None if remote is None else remote.recorded
 
     def _wake(self):
         """Wake the worker if it waits for a hold to end. Never waits itself: the worker
@@ -195,7 +201,6 @@ class TrainingWorker(QObject):
                 if kind == "ended":
                     break
                 snap, self.steps_done = content
-                self.recorded = helper.recorded
                 self.snapshot_ready.emit(snap)
         except (EOFError, OSError):
             # the helper has gone: go on here from the last merged state; the UI's
@@ -206,8 +211,7 @@ class TrainingWorker(QObject):
             self.steps_done = loop.done
             return fresh
         finally:
-            self._remote = None
-            self.recorded = None  # the trainer's own record is whole again (or the helper has gone)
+            self._remote = None  # the trainer's own record is whole again (or the helper has gone)
         result = content[0]
         training_process.merge(trainer, result)
         self.steps_done = result.done
