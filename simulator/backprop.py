@@ -307,15 +307,15 @@ class Pass:
             # momentum and Adam remember past steps; keep removed edges at exactly 0
             _multiply(plan.flat, plan.keep, plan.flat)
 
-    # errstate as a decorator, not a with block (see numpy_calls.py): entering
-    # one per step cost as much as two small products
-    @errstate(**QUIET)
-    def run(self, optimizer):
+    def run_quietly(self, optimizer):
         """A whole step: every phase, back to back. Returns the loss.
 
         The same arithmetic as the phase methods in the same order (so a step
         taken phase by phase gives bit-identical weights), written out in one
         loop: on a lesson-sized network a step is mostly per-call overhead.
+
+        For a caller already under ``np.errstate(**QUIET)`` (``RunLoop`` enters
+        it once for a chunk of steps); anyone else calls :meth:`run`.
         """
         plan = self.plan
         n = plan.n_layers
@@ -347,6 +347,11 @@ class Pass:
             self._weight_grads(k, d)
         self._update(optimizer)
         return loss
+
+    # errstate as a decorator, not a with block (see numpy_calls.py): entering
+    # one per step cost as much as two small products
+    run = errstate(**QUIET)(run_quietly)
+    run.__doc__ = "A whole step under ``np.errstate(**QUIET)``: :meth:`run_quietly`. Returns the loss."
 
     # --------------------------------------------------------------- reports
     def output_grad_a(self):

@@ -12,6 +12,9 @@ thread; ``simulator/training_process.py`` in a helper process.
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
+from .backprop import QUIET
 from .errors import DivergenceError
 
 FRAME_INTERVAL = 1 / 30
@@ -66,7 +69,7 @@ class RunLoop:
         self._targets = limits.target_loss is not None or limits.target_accuracy is not None
         left = None if limits.max_steps is None else max(limits.max_steps - done, 0)
         trainer.test_each_step = False  # evaluated at frame rate instead (evaluate_now)
-        self._steps = trainer.run_steps(left)
+        self._steps = trainer.run_steps(left, quiet=True)  # chunk enters the errstate
 
     def chunk(self, one=False):
         """Train the next chunk of steps: about ``CHUNK_SECONDS`` of them, or ``one``.
@@ -80,15 +83,18 @@ class RunLoop:
         started = time.perf_counter()
         done = 0
         try:
-            for _ in range(size):
-                next(steps)
-                done += 1
-                if self._targets:  # after every step, so the run ends at the first one that meets them
-                    loss, accuracy = trainer.evaluate(trainer.train)
-                    self.message = target_reached(self.limits, loss, accuracy)
-                    if self.message:
-                        self.reason = "target"
-                        break
+            # quiet on the way to a NaN loss (the trainer explains it), entered once for
+            # the chunk, not once a step
+            with np.errstate(**QUIET):
+                for _ in range(size):
+                    next(steps)
+                    done += 1
+                    if self._targets:  # after every step, so the run ends at the first one that meets them
+                        loss, accuracy = trainer.evaluate(trainer.train)
+                        self.message = target_reached(self.limits, loss, accuracy)
+                        if self.message:
+                            self.reason = "target"
+                            break
         except StopIteration:
             self.reason = "done"
         except DivergenceError as exc:

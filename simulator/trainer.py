@@ -147,6 +147,11 @@ class Trainer:
     # ------------------------------------------------------------------ steps
     def step(self):
         """Train on one batch; returns the loss the batch had before the update."""
+        return self._step(Pass.run)
+
+    def _step(self, run):
+        """``step``, the pass run by ``run``: ``Pass.run``, or ``Pass.run_quietly`` under
+        ``np.errstate(**QUIET)`` already (``run_steps(quiet=True)``)."""
         if self._pass is not None:
             while self._pass is not None:
                 self.next_phase()
@@ -154,7 +159,7 @@ class Trainer:
         self._use_plan()
         X, y, targets = self._next_batch()
         p = self._pass_for(X, y)
-        loss = p.run(self.optimizer)
+        loss = run(p, self.optimizer)
         self._finish(p, targets)
         return loss
 
@@ -489,15 +494,19 @@ class Trainer:
         size, n = self.settings.batch_size, self.train.n_samples
         return 1 if size == 0 or size >= n else -(-n // size)
 
-    def run_steps(self, max_steps=None):
+    def run_steps(self, max_steps=None, quiet=False):
         """A plain generator that trains one step per ``next()`` and yields the loss.
 
         It knows nothing of threads: the UI's worker checks stop and pause at
         each yield. A TrainingError (e.g. a NaN loss) ends it by propagating.
+        ``quiet``: every ``next()`` is called under ``np.errstate(**QUIET)``
+        already (as ``RunLoop.chunk`` does, once for a chunk of steps), so a
+        step need not enter it.
         """
+        run = Pass.run_quietly if quiet else Pass.run
         done = 0
         while max_steps is None or done < max_steps:
-            yield self.step()
+            yield self._step(run)
             done += 1
 
     def snapshot(self, grid=None, message="", since=None, metrics=None):

@@ -90,3 +90,26 @@ def test_divergence_raises_its_own_error_naming_the_setting_without_warnings(set
     assert isinstance(error, TrainingError) and error.field == field
     assert str(error).startswith("training paused: the loss became") and "\n" not in str(error)
     assert error.step > error.kept_step >= 0 and not np.isfinite(error.loss)
+
+
+@pytest.mark.parametrize("settings, field", [(dict(l2=1e300, optimizer="sgd"), "l2"),
+                                             (dict(learning_rate=50.0, optimizer="sgd"), "learning_rate")])
+def test_a_run_loop_diverges_with_the_same_error_and_without_warnings(settings, field):
+    # the app's runs (RunLoop) enter the errstate once a chunk and step without it
+    import warnings
+
+    from simulator.run_loop import RunLimits, RunLoop
+    project = make_preset("sine")
+    for key, value in settings.items():
+        setattr(project.settings, key, value)
+    train, _ = project.datasets()
+    trainer = Trainer(project.network, train, None, project.settings)
+    loop = RunLoop(trainer, RunLimits(max_steps=2000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would end the chunk with it, not a DivergenceError
+        while loop.reason is None:
+            loop.chunk()
+    loop.close()
+    assert loop.reason == "diverged" and loop.error.field == field
+    assert loop.message.startswith("training paused: the loss became")
+    assert trainer.steps == loop.error.kept_step and np.all(np.isfinite(project.network.plan().flat))
