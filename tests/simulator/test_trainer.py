@@ -356,3 +356,35 @@ def test_a_roll_back_puts_the_epoch_and_the_batch_position_back_with_the_weights
     assert np.array_equal(ours.params, theirs.params)
     assert (ours.order is None and theirs.order is None) or np.array_equal(ours.order, theirs.order)
     assert trainer.history.last("epoch") == theirs.epoch or len(trainer.history) == 0
+
+
+def test_a_roll_back_past_a_new_batch_size_goes_on_from_the_kept_row_with_the_new_size():
+    ds = make_dataset({"generator": "circles", "n": 250, "seed": 0})
+    t = Trainer(Network([2, 4, 1], ["tanh", "tanh"], seed=0), ds, None,
+                TrainingSettings(batch_size=10, seed=3, loss="l2"))
+    t.run(17)  # the roll-back point is the state after step 16: row 160 of the first epoch
+    rows = t._train_aug[t._order]
+    t.apply_settings(TrainingSettings(batch_size=20, seed=3, loss="l2"))
+    t.network.plan().flat[:] = np.nan  # weights that fail at the next step
+    with np.errstate(all="ignore"), pytest.raises(TrainingError) as info:
+        t.step()
+    assert info.value.kept_step == 16 and t.steps == 16
+    t.step()  # the kept epoch's next rows, 20 of them now
+    assert np.array_equal(t.last_pass.X, rows[160:180, :-1])
+    t.step()
+    assert np.array_equal(t.last_pass.X, rows[180:200, :-1])
+    while t.epoch == 1:
+        t.step()
+    assert len(t.last_pass.X) == 20  # the next epoch cut in batches of the new size
+
+
+def test_every_epoch_is_the_shuffled_rows_cut_in_batches_the_last_one_short():
+    ds = make_dataset({"generator": "circles", "n": 25, "seed": 0})
+    t = Trainer(Network([2, 3, 1], seed=0), ds, None, TrainingSettings(batch_size=10, seed=1))
+    for epoch in (1, 2):
+        seen = []
+        for _ in range(3):
+            t.step()
+            seen.append(t.last_pass.X.copy())
+        assert t.epoch == epoch and [len(s) for s in seen] == [10, 10, 5]
+        assert np.array_equal(np.concatenate(seen), ds.X[t._order])
