@@ -63,16 +63,17 @@ def playground():
     return Project(network=network, data=data, settings=settings, title="Playground default")
 
 
-def headless_rate(project, seconds, test_each_step=True):
+def headless_rate(project, seconds, evaluate_each_step=True):
     """Trainer.step per second on a copy of the project's network (the app's settings).
 
-    ``test_each_step`` True evaluates the test set after every step, as the
-    command line does; False evaluates it as the app's worker does, at frame
-    rate (here: not at all, a few per cent of a step at 30 Hz).
+    ``evaluate_each_step`` True evaluates the test set and the batch's accuracy
+    after every step, as the command line does; False evaluates them as the
+    app's worker does, at frame rate (here: not at all, a few per cent of a
+    step at 30 Hz).
     """
     train, test = project.datasets()
     trainer = Trainer(project.network.copy(), train, test, project.settings)
-    trainer.test_each_step = test_each_step
+    trainer.evaluate_each_step = evaluate_each_step
     n, start = 0, time.perf_counter()
     with np.errstate(all="ignore"):
         while time.perf_counter() - start < seconds:
@@ -139,7 +140,7 @@ def scenario(app, name, project, rounds, seconds, epochs_per_step=None):
         gaps += g
         draw_rates.append(d)
         head_rates.append(headless_rate(project, seconds))
-        worker_rates.append(headless_rate(project, seconds / 2, test_each_step=False))
+        worker_rates.append(headless_rate(project, seconds / 2, evaluate_each_step=False))
         win.training.reset()  # the next round starts from fresh weights again, like the headless one
     win.close()
     gaps = np.array(gaps)

@@ -58,7 +58,7 @@ def run(name, part):
     app.processEvents()
     controller = win.training
     trainer = controller._ensure_trainer()
-    trainer.test_each_step = False  # as the worker runs it
+    trainer.evaluate_each_step = False  # as the worker runs it
     pid = str(os.getpid())
     since = None
 

@@ -48,7 +48,7 @@ def run(name, steps):
     project = project_for(base)
     train, test = project.datasets()
     trainer = Trainer(project.network.copy(), train, test, project.settings)
-    trainer.test_each_step = name.endswith("+test")
+    trainer.evaluate_each_step = name.endswith("+test")
     with np.errstate(all="ignore"):
         trainer.run(300)
         trainer.run(steps)

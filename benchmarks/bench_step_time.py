@@ -38,7 +38,7 @@ def time_once(name, steps, clock=time.perf_counter):
     project = project_for(name)
     train, test = project.datasets()
     trainer = Trainer(project.network.copy(), train, test, project.settings)
-    trainer.test_each_step = False  # as the worker sets it
+    trainer.evaluate_each_step = False  # as the worker sets it
     with np.errstate(all="ignore"):
         for _ in trainer.run_steps(300):
             pass

@@ -196,6 +196,7 @@ class _Side:
         self.project = project
         train, test = project.datasets()
         self.trainer = Trainer(project.network, train, test, project.settings)
+        self.trainer.evaluate_each_step = False  # result() evaluates, as often as the window draws
         self.message = ""
         self._since = None
         self._revision = self.trainer.history.revision

@@ -20,8 +20,9 @@ _APPENDED_ROWS = 256  # rows appended at most before they are written into the r
 class History:
     """Loss and accuracy per step, with the step number as its first column.
 
-    Accuracy is NaN for regression; test values are NaN on steps where the
-    test set was not evaluated or there is no test set. The row of step ``s``
+    Accuracy is NaN for regression; accuracy and test values are NaN on steps
+    where they were not evaluated (the app evaluates them at frame rate: see
+    ``Trainer.evaluate_each_step``) or there is no test set. The row of step ``s``
     (1-based: the ``s``-th update) holds the loss that step's forward pass saw,
     i.e. the state *before* update ``s``.
 

@@ -68,7 +68,7 @@ class RunLoop:
         self.last_frame = time.monotonic()
         self._targets = limits.target_loss is not None or limits.target_accuracy is not None
         left = None if limits.max_steps is None else max(limits.max_steps - done, 0)
-        trainer.test_each_step = False  # evaluated at frame rate instead (evaluate_now)
+        trainer.evaluate_each_step = False  # evaluated at frame rate instead (evaluate_now)
         self._steps = trainer.run_steps(left, quiet=True)  # chunk enters the errstate
 
     def chunk(self, one=False):
@@ -140,9 +140,9 @@ class RunLoop:
             time.sleep(min(left, 0.02))
 
     def close(self):
-        """The stretch is over: the trainer evaluates its test set after every step again."""
+        """The stretch is over: the trainer evaluates every step's row again (``evaluate_each_step``)."""
         self._steps.close()
-        self.trainer.test_each_step = True
+        self.trainer.evaluate_each_step = True
 
 
 def slow_motion(steps_per_second):

@@ -72,9 +72,11 @@ class Trainer:
         self._passes = {}          # batch size -> reusable Pass, for the current plan
         self._eval_cache = {}      # id(dataset) -> (dataset, Pass, boolean targets)
         self._checked_plan = None
-        # False while a worker evaluates the test set at frame rate instead
-        # (evaluate_now): evaluating after every step costs about half a step
-        self.test_each_step = True
+        # True: each step's row gets its batch's accuracy and the test set's values, as
+        # the command line records them. False while a RunLoop drives the trainer:
+        # evaluate_now fills the newest row at frame rate instead (the test set after
+        # every step costs about half a step, the batch's accuracy a twentieth)
+        self.evaluate_each_step = True
         self.checkpoints = None    # recorded states to step back to: from the first run on
         self.start()
         if state is not None:
@@ -298,13 +300,13 @@ class Trainer:
         if self._pending is not None and self._pending[0] == self.steps and self._pending[1] is p.plan:
             # this step's forward pass ran on the pending weights and gave a finite loss
             self._checkpoint, self._pending = self._pending, None
-        # the fraction right; targets from accuracy.class_targets, None for regression
-        # (written out here, and NaN a constant: this runs after every step)
-        out = p.a[-1]
-        acc = _NAN if targets is None else count_right(out, targets) / out.shape[0]
-        test_loss = test_acc = _NAN
-        if self.test is not None and self.test_each_step and self.steps % self.settings.test_every == 0:
-            test_loss, test_acc = self.evaluate(self.test)
+        acc = test_loss = test_acc = _NAN  # (NaN a constant: this runs after every step)
+        if self.evaluate_each_step:
+            if targets is not None:  # the fraction right; targets from accuracy.class_targets
+                out = p.a[-1]
+                acc = count_right(out, targets) / out.shape[0]
+            if self.test is not None and self.steps % self.settings.test_every == 0:
+                test_loss, test_acc = self.evaluate(self.test)
         self.history.append(self.epoch, loss, acc, test_loss, test_acc, step=self.steps + 1)
         self.steps += 1
         if self.steps % CHECKPOINT_EVERY == 0:
@@ -476,11 +478,14 @@ class Trainer:
     def evaluate_now(self):
         """Loss and accuracy on the whole training set and on the test set, now.
 
-        The test values also go into the newest history row: while training
-        runs at full speed this is called at frame rate rather than after
-        every step. Returns a dict (NaN where a value does not apply).
+        The accuracies and the test loss also go into the newest history row:
+        while training runs at full speed this is called at frame rate rather
+        than after every step (``evaluate_each_step``). The row's training
+        loss stays its batch's. Returns a dict (NaN where a value does not apply).
         """
         train_loss, train_acc = self.evaluate(self.train)
+        if self.classification:
+            self.history.set_last("train_accuracy", train_acc)
         test_loss = test_acc = float("nan")
         if self.test is not None:
             test_loss, test_acc = self.evaluate(self.test)

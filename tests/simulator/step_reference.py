@@ -87,7 +87,7 @@ def run(case, steps=STEPS):
     grid = grid[:, :network.sizes[0]] if network.sizes[0] <= 2 else np.zeros((5, network.sizes[0]))
     with np.errstate(all="ignore"):
         trainer.run(steps // 2)
-        trainer.test_each_step = False  # as the worker trains
+        trainer.evaluate_each_step = False  # as the worker trains
         first = trainer.snapshot(grid, since=None, metrics=trainer.evaluate_now())
         trainer.run(steps - steps // 2)
         metrics = trainer.evaluate_now()

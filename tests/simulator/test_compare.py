@@ -55,12 +55,20 @@ def test_a_follows_a_plain_run_bit_for_bit_and_b_a_plain_run_of_the_changed_proj
                         (compare.b, plain_run(project, steps, learning_rate=project.settings.learning_rate / 2))):
         assert side.trainer.steps == steps
         assert np.array_equal(side.trainer.network.plan().flat, plain.network.plan().flat)
-        for column in ("train_loss", "test_loss", "train_accuracy"):
-            assert np.array_equal(side.trainer.history.column(column), plain.history.column(column))
+        history = side.trainer.history
+        assert np.array_equal(history.column("train_loss"), plain.history.column("train_loss"))
+        # the test set and the training set's accuracy are evaluated for each result, as the
+        # window draws it, not after every step: on the whole sets, in the row of its step
+        evaluated = [r.step for r in results if r.step]  # (before the first step there is no row)
+        for column in ("test_loss", "train_accuracy"):
+            assert (np.flatnonzero(np.isfinite(history.column(column))) + 1).tolist() == evaluated
+        assert history.last("train_accuracy") == plain.evaluate(plain.train)[1]
+        assert history.last("test_loss") == plain.evaluate(plain.test)[0]
     assert results[-1].step == steps
     # what the receiver got adds up to the same curves
     received = np.concatenate([r.b.history for r in results], axis=1)
-    assert np.array_equal(received[COLUMNS.index("test_loss")], compare.b.trainer.history.column("test_loss"))
+    assert np.array_equal(received[COLUMNS.index("test_loss")], compare.b.trainer.history.column("test_loss"),
+                          equal_nan=True)
 
 
 @pytest.mark.parametrize("change", [Change("optimizer", "momentum"), Change("batch_size", 16), Change("l2", 0.01),
@@ -133,9 +141,11 @@ def test_results_are_frozen_throttled_and_carry_only_new_history_rows():
     _, every = run(project, Change("learning_rate", 0.01), 10, interval=0)
     rows = np.concatenate([r.b.history[0] for r in every])
     assert list(rows) == list(range(1, 11))
-    # test losses on every step, as a plain run evaluates them
+    # the test set evaluated for each result (as often as the window draws), in the row of its step
     assert np.isfinite(last.a.test_loss) and np.isfinite(last.b.test_loss)
-    assert np.isfinite(last.a.history[COLUMNS.index("test_loss")]).all()
+    tested = np.isfinite(last.a.history[COLUMNS.index("test_loss")])
+    assert tested[-1] and not tested[:-1].any()
+    assert last.a.history[COLUMNS.index("test_loss"), -1] == last.a.test_loss
 
 
 def test_a_side_whose_loss_becomes_nan_stops_and_says_why_while_the_other_goes_on():

@@ -120,7 +120,7 @@ def test_test_set_is_evaluated_at_frame_rate_not_every_step():
     project = make_preset("spiral")
     train, test = project.datasets()
     t = Trainer(project.network, train, test, project.settings)
-    t.test_each_step = False
+    t.evaluate_each_step = False
     t.run(10)
     assert np.all(np.isnan(t.history.column("test_loss")))
     metrics = t.evaluate_now()

@@ -66,7 +66,7 @@ def in_thread(trainer, steps):
 
 
 def assert_same_training(a, b):
-    """Everything the next step and the person see, except the test columns (evaluated at frame times)."""
+    """Everything the next step and the person see, except the accuracy and test columns (evaluated at frame times)."""
     n = a.train.n_samples  # a finished epoch's cursor may stand past the end or at it: the same
     assert (a.steps, a.epoch, min(a._cursor, n)) == (b.steps, b.epoch, min(b._cursor, n))
     assert np.array_equal(a.network.plan().flat, b.network.plan().flat)
@@ -76,7 +76,7 @@ def assert_same_training(a, b):
         assert np.array_equal(sa.moments[name], sb.moments[name]), name
     assert sa.rng == sb.rng
     assert (sa.order is None) == (sb.order is None) and (sa.order is None or np.array_equal(sa.order, sb.order))
-    for column in ("step", "epoch", "train_loss", "train_accuracy"):
+    for column in ("step", "epoch", "train_loss"):
         assert np.array_equal(a.history.column(column), b.history.column(column), equal_nan=True), column
     assert a.checkpoints.steps() == b.checkpoints.steps()
     for step in b.checkpoints.steps():  # recorded states come back whole, to step back to

@@ -104,13 +104,15 @@ def test_a_single_step_is_a_visible_point(plot):
 def test_the_legend_says_what_each_curve_averages(plot):
     fed(plot, [0.5, 0.4], test=[np.nan, 0.45], classification=True)
     text = plot.legend.text()
-    assert "One point per training step" in text
-    assert "training loss and accuracy: mean over each step's mini-batch" in text
-    assert "test loss and accuracy: mean over the whole test set" in text
+    assert "training loss: mean over each step's mini-batch, at every step" in text
+    assert "training accuracy: on the whole training set" in text
+    assert "test loss and accuracy: on the whole test set" in text
+    assert "Whole sets are evaluated each time the view is drawn" in text
     assert TRAIN_COLOUR in text and TEST_COLOUR in text  # each entry in its curve's colour
     assert plot.train_loss.opts["pen"].color().name() == TRAIN_COLOUR
     fed(plot, [0.5, 0.4])  # sine: regression, no test set
     assert "training loss: mean" in plot.legend.text() and "test" not in plot.legend.text()
+    assert "accuracy" not in plot.legend.text() and "Whole sets" not in plot.legend.text()
 
 
 def test_a_narrow_plot_keeps_its_axis_inside(plot):

@@ -57,7 +57,7 @@ def test_worker_reports_snapshots_then_finishes_in_its_thread(qtbot):
         thread.start()
     thread.wait()
     assert worker.reason == "done" and trainer.steps == 25
-    assert trainer.test_each_step  # given back as it was
+    assert trainer.evaluate_each_step  # given back as it was
 
 
 def test_play_pause_and_step_through_signals(qtbot, trained):

@@ -303,12 +303,17 @@ class LossPlot(QWidget):
         if (classification, has_test) == self._legend_key:
             return
         self._legend_key = (classification, has_test)
-        what = "loss and accuracy" if classification else "loss"
-        entries = [(TRAIN_COLOUR, f"training {what}: mean over each step's mini-batch")]
+        # what Trainer.evaluate_now writes into the history as the view is drawn, and a step's own loss
+        entries = [(TRAIN_COLOUR, "training loss: mean over each step's mini-batch, at every step")]
+        if classification:
+            entries.append((TRAIN_COLOUR, "training accuracy: on the whole training set"))
         if has_test:
-            entries.append((TEST_COLOUR, f"test {what}: mean over the whole test set"))
-        self.legend.setText("One point per training step. " + " &nbsp; ".join(
-            f"<span style='color:{colour}'>━━</span>&nbsp;{html.escape(text, quote=False)}" for colour, text in entries))
+            what = "loss and accuracy" if classification else "loss"
+            entries.append((TEST_COLOUR, f"test {what}: on the whole test set"))
+        whole = " Whole sets are evaluated each time the view is drawn." if len(entries) > 1 else ""
+        self.legend.setText(" &nbsp; ".join(
+            f"<span style='color:{colour}'>━━</span>&nbsp;{html.escape(text, quote=False)}" for colour, text in entries)
+            + whole)
 
     def _show_accuracy(self, on):
         if on != self._classification:
