@@ -144,11 +144,17 @@ class Pass:
         # blocks read it there, as they always have (for another memory layout
         # some BLAS kernels round differently)
         self._beside_ones = [None] * n_layers
-        self._n = None
+        self._n = self.z = None
         self.reset(X, y, augmented)
 
-    def reset(self, X, y=None, augmented=False):
-        """Start again on a new batch (same network structure)."""
+    def reset(self, X, y=None, augmented=False, whole_step=False):
+        """Start again on a new batch (same network structure).
+
+        ``whole_step``: the caller runs a whole step next (:meth:`run`), which writes
+        every entry of z, delta and grad_a that the last one wrote: they are left
+        to be overwritten, not cleared (a step through the phases shows only
+        what its phases so far have computed, so it clears them).
+        """
         plan = self.plan
         X_aug = X if augmented else augment(np.asarray(X), plan.dtype)
         n = X_aug.shape[0]
@@ -173,10 +179,11 @@ class Pass:
         self.aug[0] = X_aug
         self.a[0] = self.X = self._beside_ones[0] = X_aug[:, :-1]
         self.y = y
-        n_layers = plan.n_layers
-        self.z = [None] * n_layers
-        self.delta = [None] * n_layers
-        self.grad_a = [None] * n_layers
+        if not whole_step or self.z is None or self.rule == "perceptron":  # (its step goes back one layer only)
+            n_layers = plan.n_layers
+            self.z = [None] * n_layers
+            self.delta = [None] * n_layers
+            self.grad_a = [None] * n_layers
         self.loss_value = None
         self.done = 0  # phases completed
         return self

@@ -160,7 +160,7 @@ class Trainer:
             return self.history.last("train_loss")
         self._use_plan()
         X, y, targets = self._next_batch()
-        p = self._pass_for(X, y)
+        p = self._pass_for(X, y, whole_step=True)
         loss = run(p, self.optimizer)
         self._finish(p, targets)
         return loss
@@ -238,7 +238,7 @@ class Trainer:
             if not any(p is not None and p[1] is plan for p in (self._checkpoint, self._pending)):
                 self._keep()
 
-    def _pass_for(self, X_aug, y):
+    def _pass_for(self, X_aug, y, whole_step=False):
         """A Pass for this batch, reusing the buffers of the last one of its size
         (after ``_use_plan``, which both callers run before drawing the batch)."""
         p = self._passes.get(X_aug.shape[0])
@@ -246,8 +246,8 @@ class Trainer:
             p = self._passes[X_aug.shape[0]] = Pass(self.network, X_aug, y, self.loss, self.settings.rule,
                                                     augmented=True)
         else:
-            p.reset(X_aug, y, augmented=True)
-        p.loss, p.rule = self.loss, self.settings.rule
+            p.loss, p.rule = self.loss, self.settings.rule  # (before reset, which asks the rule)
+            p.reset(X_aug, y, augmented=True, whole_step=whole_step)
         return p
 
     def _check_plan(self, plan):

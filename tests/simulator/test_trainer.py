@@ -388,3 +388,20 @@ def test_every_epoch_is_the_shuffled_rows_cut_in_batches_the_last_one_short():
             seen.append(t.last_pass.X.copy())
         assert t.epoch == epoch and [len(s) for s in seen] == [10, 10, 5]
         assert np.array_equal(np.concatenate(seen), ds.X[t._order])
+
+
+def test_a_step_through_after_whole_steps_shows_only_what_its_phases_computed():
+    ds = make_dataset({"generator": "circles", "n": 40, "seed": 0})
+    t = Trainer(Network([2, 4, 3, 1], ["tanh", "relu", "sigmoid"], seed=0), ds, None, TrainingSettings(batch_size=10))
+    t.run(5)  # whole steps leave z, delta and grad_a of every layer filled in
+    assert t.next_phase() == ("forward", 1)
+    p = t.pass_in_progress
+    assert p.z[1] is not None and p.z[2] is None and p.z[3] is None
+    assert all(d is None for d in p.delta) and all(g is None for g in p.grad_a)
+    while t.upcoming_phase() != ("backward", 2):
+        t.next_phase()
+    assert p.delta[3] is not None and p.delta[2] is None and p.grad_a[2] is None
+    t.cancel_pass()
+    t.step()  # a whole step again: every layer's values are this step's
+    p = t.last_pass
+    assert all(x is not None for x in (*p.z[1:], *p.delta[1:], *p.grad_a[1:-1]))
