@@ -10,10 +10,12 @@ Wall-clock timings on a shared machine move by tens of per cent from one
 minute to the next; the number of instructions a step executes does not. For
 each scenario this runs ``valgrind --tool=callgrind`` twice on this script in
 ``--run`` mode, once with 0 and once with N timed steps after 300 warm-up
-steps, with ``PYTHONHASHSEED=0``, and prints the difference divided by N.
-The test set is evaluated at frame rate (not per step) as the app's worker
-does, except in the ``+test`` scenarios, which evaluate it after every step
-as the command line does. See docs/performance.md.
+steps, with ``PYTHONHASHSEED=0`` and one BLAS thread, and prints the
+difference divided by N. The steps run as the app runs them, in a
+``RunLoop`` (accuracy and test set evaluated at frame rate, so not per
+step), except in the ``+test`` scenarios, which step the trainer as the
+command line does (the batch's accuracy and the test set after every step).
+See docs/performance.md.
 """
 
 import argparse
@@ -48,15 +50,29 @@ def run(name, steps):
     project = project_for(base)
     train, test = project.datasets()
     trainer = Trainer(project.network.copy(), train, test, project.settings)
-    trainer.evaluate_each_step = name.endswith("+test")
-    with np.errstate(all="ignore"):
-        trainer.run(300)
-        trainer.run(steps)
+    try:
+        from simulator.run_loop import RunLimits, RunLoop
+    except ImportError:  # a tree from before the run loop: the worker stepped the trainer itself
+        RunLoop = None
+    if name.endswith("+test") or RunLoop is None:
+        trainer.evaluate_each_step = trainer.test_each_step = name.endswith("+test")
+        with np.errstate(all="ignore"):
+            trainer.run(300)
+            trainer.run(steps)
+        return
+    # as the app's training thread and helper process run it: a RunLoop, in chunks of
+    # 64 steps (about 2 ms on this machine; under valgrind's pace it would choose 1)
+    loop = RunLoop(trainer, RunLimits(max_steps=300 + steps))
+    while loop.reason is None:
+        loop.chunk_size = 64
+        loop.chunk()
 
 
 def count(tree, name, steps):
     """Instructions executed by ``--run name steps`` from ``tree``, under callgrind."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # one BLAS thread: the spin-waits of idle BLAS threads are counted too, and vary
+    # by several per cent from run to run (a step's products are too small to share)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, str(HERE),
            "--run", name, "--steps", str(steps), "--tree", str(tree)]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stderr
