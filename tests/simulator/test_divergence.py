@@ -25,6 +25,15 @@ def diverge(steps=2000, scale_x=1.0, scale_y=1.0, **settings):
     return str(info.value), trainer
 
 
+def sine_trainer(**settings):
+    """The sine lesson with these settings, and a Trainer of it."""
+    project = make_preset("sine")
+    for key, value in settings.items():
+        setattr(project.settings, key, value)
+    train, _ = project.datasets()
+    return project, Trainer(project.network, train, None, project.settings)
+
+
 @pytest.mark.parametrize("optimizer, limit", [("sgd", "2"), ("momentum", "3.8")])
 def test_huge_l2_is_named_not_the_learning_rate(optimizer, limit):
     message, _ = diverge(optimizer=optimizer, l2=1e300)
@@ -77,11 +86,7 @@ def test_divergence_raises_its_own_error_naming_the_setting_without_warnings(set
     import warnings
 
     from simulator.errors import DivergenceError
-    project = make_preset("sine")
-    for key, value in settings.items():
-        setattr(project.settings, key, value)
-    train, _ = project.datasets()
-    trainer = Trainer(project.network, train, None, project.settings)
+    _, trainer = sine_trainer(**settings)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a RuntimeWarning would fail the test
         with pytest.raises(DivergenceError) as info:
@@ -99,11 +104,7 @@ def test_a_run_loop_diverges_with_the_same_error_and_without_warnings(settings, 
     import warnings
 
     from simulator.run_loop import RunLimits, RunLoop
-    project = make_preset("sine")
-    for key, value in settings.items():
-        setattr(project.settings, key, value)
-    train, _ = project.datasets()
-    trainer = Trainer(project.network, train, None, project.settings)
+    project, trainer = sine_trainer(**settings)
     loop = RunLoop(trainer, RunLimits(max_steps=2000))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a RuntimeWarning would end the chunk with it, not a DivergenceError
