@@ -43,7 +43,7 @@ class History:
         self._origin = 0.0  # the step before the first row: row k stands for steps (step[k-1], step[k]]
         # Rows appended and not yet in _data: a step appends a tuple to a list, and
         # they are written in bulk (_flush) before anything reads the record. Six
-        # writes into the array cost a training step of a small network 4 %.
+        # writes into the array cost 0.8 µs, about 3 % of a Playground step (1.3 % of its instructions).
         self._appended = []
 
     def __len__(self):
