@@ -171,8 +171,12 @@ def cmd_train(args, interrupts, outcome):
     train, test = project.datasets()
     trainer = Trainer(project.network, train, test, project.settings, state=project.training_state)
     trainer.checkpoints = None  # nobody steps back along a run from the command line
-    log = StreamedCSV(args.log, log_real, LOG_HEADER) if args.log is not None else None
+    log = None
     try:
+        if args.log is not None:
+            with interrupts.deferred():  # the temporary file is known to the finally below before a Ctrl-C lands
+                log = StreamedCSV(args.log, log_real, LOG_HEADER)
+            interrupts.check()
         started = time.perf_counter()
         first = trainer.steps
         stopped = _run(trainer, args.steps, log)

@@ -97,6 +97,21 @@ def test_ctrl_c_during_start_up_and_loading(tmp_path, delay):
     assert check_truth(tmp_path, code, out, err, "p.json", ["p.json", "h.csv"], before) == "nothing"
 
 
+def test_ctrl_c_as_the_log_file_is_opened_leaves_no_temporary_file(tmp_path):
+    """The log's temporary file is made just before training starts: a Ctrl-C
+    the moment it appears still leaves nothing behind."""
+    project = make_preset("circles")
+    project.network = Network([2, 300, 300, 1], ["tanh", "tanh", "sigmoid"])
+    save_project(project, tmp_path / "p.json")
+    before = (tmp_path / "p.json").read_bytes()
+    for _ in range(5):
+        proc = start(tmp_path, "train", "p.json", "--steps", "100000000", "--log", "h.csv")
+        while not any(tmp_path.glob(".h.csv.*.tmp")) and proc.poll() is None:
+            pass  # no sleep: the moment of creation is the point
+        code, out, err = interrupt(proc)
+        assert check_truth(tmp_path, code, out, err, "p.json", ["p.json", "h.csv"], before) == "nothing"
+
+
 def test_ctrl_c_during_training_keeps_the_project_and_writes_no_log(tmp_path):
     save_project(make_preset("spiral"), tmp_path / "p.json")
     before = (tmp_path / "p.json").read_bytes()
