@@ -174,7 +174,7 @@ def cmd_train(args, interrupts, outcome):
     log = None
     try:
         if args.log is not None:
-            with interrupts.deferred():  # the temporary file is known to the finally below before a Ctrl-C lands
+            with interrupts.deferred():  # a Ctrl-C lands only once the finally knows the file
                 log = StreamedCSV(args.log, log_real, LOG_HEADER)
             interrupts.check()
         started = time.perf_counter()

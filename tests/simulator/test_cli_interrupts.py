@@ -83,13 +83,18 @@ def numpy_loading(proc):
         return proc.poll() is not None
 
 
+def slow_loading_project(folder):
+    """Save p.json, a project big enough to take a moment to load; its bytes."""
+    project = make_preset("circles")
+    project.network = Network([2, 300, 300, 1], ["tanh", "tanh", "sigmoid"])
+    save_project(project, folder / "p.json")
+    return (folder / "p.json").read_bytes()
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see start-up")
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3])
 def test_ctrl_c_during_start_up_and_loading(tmp_path, delay):
-    project = make_preset("circles")
-    project.network = Network([2, 300, 300, 1], ["tanh", "tanh", "sigmoid"])  # takes a moment to load
-    save_project(project, tmp_path / "p.json")
-    before = (tmp_path / "p.json").read_bytes()
+    before = slow_loading_project(tmp_path)
     proc = start(tmp_path, "train", "p.json", "--steps", "100000000", "--log", "h.csv")
     assert wait_for(lambda: numpy_loading(proc))
     time.sleep(delay)
@@ -100,10 +105,7 @@ def test_ctrl_c_during_start_up_and_loading(tmp_path, delay):
 def test_ctrl_c_as_the_log_file_is_opened_leaves_no_temporary_file(tmp_path):
     """The log's temporary file is made just before training starts: a Ctrl-C
     the moment it appears still leaves nothing behind."""
-    project = make_preset("circles")
-    project.network = Network([2, 300, 300, 1], ["tanh", "tanh", "sigmoid"])
-    save_project(project, tmp_path / "p.json")
-    before = (tmp_path / "p.json").read_bytes()
+    before = slow_loading_project(tmp_path)
     for _ in range(5):
         proc = start(tmp_path, "train", "p.json", "--steps", "100000000", "--log", "h.csv")
         while not any(tmp_path.glob(".h.csv.*.tmp")) and proc.poll() is None:
