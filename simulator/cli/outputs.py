@@ -104,12 +104,19 @@ class StreamedCSV:
         except OSError as exc:
             raise SimulatorError(f"cannot write {path}: {_reason(exc)}") from None
         try:
-            mode = stat.S_IMODE(os.stat(real).st_mode)
-        except OSError:
-            mode = None  # a new file keeps the default permissions
-        if mode is not None:
-            os.chmod(self._temp, mode)
-        self._file = os.fdopen(fd, "w", newline="", encoding="utf-8")
+            try:
+                mode = stat.S_IMODE(os.stat(real).st_mode)
+            except OSError:
+                mode = None  # a new file keeps the default permissions
+            if mode is not None:
+                os.chmod(self._temp, mode)
+            self._file = os.fdopen(fd, "w", newline="", encoding="utf-8")
+        except BaseException as exc:  # the temporary file goes with the failure, whatever it is
+            os.close(fd)
+            os.unlink(self._temp)
+            if isinstance(exc, OSError):
+                raise SimulatorError(f"cannot write {path}: {_reason(exc)}") from None
+            raise
         self._writer = csv.writer(self._file)
         self._writer.writerow(header)
         self.rows = 0

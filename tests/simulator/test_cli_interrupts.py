@@ -164,3 +164,22 @@ def test_ctrl_c_while_writing_a_new_project(tmp_path):
         if (tmp_path / "n.json").exists():
             load_project(tmp_path / "n.json")
             os.unlink(tmp_path / "n.json")
+
+
+def test_a_log_that_cannot_be_set_up_takes_its_temporary_file_with_it(tmp_path, monkeypatch):
+    """A failure (or a Ctrl-C) while the log's temporary file is being set up
+    leaves no temporary file and gives a reason, not a traceback."""
+    from simulator.cli import outputs
+    from simulator.errors import SimulatorError
+
+    (tmp_path / "h.csv").write_text("old\n")
+    for failure in (PermissionError(13, "Permission denied"), KeyboardInterrupt()):
+        def refuse(*args, failure=failure):
+            raise failure
+        monkeypatch.setattr(outputs.os, "chmod", refuse)
+        with pytest.raises(SimulatorError if isinstance(failure, OSError) else KeyboardInterrupt) as caught:
+            outputs.StreamedCSV("h.csv", str(tmp_path / "h.csv"), ["step"])
+        if isinstance(failure, OSError):
+            assert str(caught.value) == "cannot write h.csv: permission denied"
+        assert [p.name for p in tmp_path.iterdir()] == ["h.csv"]
+        assert (tmp_path / "h.csv").read_text() == "old\n"
